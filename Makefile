@@ -1,0 +1,54 @@
+# Doorstep: `make run` to try it, `make test` to check it. Needs python3 (3.11+) and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint install keys migrate demo serve messages lock clean
+
+run: install keys migrate demo serve
+
+$(STAMP): requirements-dev.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+keys: install
+	$(BIN)/python -m doorstep.devkeys
+
+migrate: keys
+	$(BIN)/python -m doorstep migrate --noinput
+
+demo: migrate
+	$(BIN)/python -m doorstep load_demo
+
+serve:
+	@echo "Doorstep is at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	$(BIN)/python -m doorstep runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install keys lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Re-extract the translatable strings into doorstep/locale/*/LC_MESSAGES/django.po (needs GNU gettext),
+# then compile them; commit both the .po and the .mo files.
+messages: install keys
+	cd doorstep && ../$(BIN)/python -m doorstep makemessages --all --no-location --no-obsolete --ignore "*/tests/*"
+	cd doorstep && ../$(BIN)/python -m doorstep compilemessages
+
+# Refresh the locked dependencies from pyproject.toml (needs pip-tools in the venv).
+lock: install
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,114 @@
+"""Shared test fixtures: a small world of organizations and a user of each role (the healthchecks
+way: alice owns, bob is elsewhere), and clients logged in as them."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from doorstep.core.roles import Role
+from doorstep.organizations import services
+from doorstep.organizations.models import Organization, User
+
+PASSWORD = "correct horse battery"  # noqa: S105 - test fixture
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """Argon2 is deliberately slow; tests that do not check hashing use a fast hasher."""
+    if "real_hashers" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    admin: User
+    network: Organization
+    org_a: Organization
+    org_b: Organization
+    company: Organization
+    admin_a: User
+    organizer_a: User
+    worker_a: User
+    admin_b: User
+    organizer_b: User
+    network_admin: User
+    analyst: User
+    company_user: User
+
+
+def make_user(username: str, **extra) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, **extra)
+    return user
+
+
+@pytest.fixture
+def world(db) -> World:
+    admin = User.objects.create_superuser("root", password=PASSWORD)
+    network = services.create_organization(
+        name="Test Network", slug="test-network", kind="regional_network", actor=admin
+    )
+    org_a = services.create_organization(
+        name="Union A", slug="union-a", kind="union", country="IN", actor=admin
+    )
+    org_b = services.create_organization(
+        name="Cooperative B", slug="coop-b", kind="cooperative", country="KE", actor=admin
+    )
+    company = services.create_organization(
+        name="Brand C", slug="brand-c", kind="company", country="DE", actor=admin
+    )
+    services.add_affiliation(member=org_a, network=network, actor=admin)
+    services.add_affiliation(member=org_b, network=network, actor=admin)
+    people = {}
+    for username, organization, role in [
+        ("alice", org_a, Role.ORG_ADMIN),
+        ("olga", org_a, Role.ORGANIZER),
+        ("wanja", org_a, Role.WORKER),
+        ("bob", org_b, Role.ORG_ADMIN),
+        ("otieno", org_b, Role.ORGANIZER),
+        ("nadia", network, Role.ORG_ADMIN),
+        ("ravi", network, Role.NETWORK_ANALYST),
+        ("claire", company, Role.COMPANY),
+    ]:
+        people[username] = make_user(username)
+        services.add_person(organization, username=username, role=role, actor=admin)
+    return World(
+        admin=admin,
+        network=network,
+        org_a=org_a,
+        org_b=org_b,
+        company=company,
+        admin_a=people["alice"],
+        organizer_a=people["olga"],
+        worker_a=people["wanja"],
+        admin_b=people["bob"],
+        organizer_b=people["otieno"],
+        network_admin=people["nadia"],
+        analyst=people["ravi"],
+        company_user=people["claire"],
+    )
+
+
+@pytest.fixture
+def login():
+    """``login(user)`` gives a test client with a logged-in session."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api():
+    """``api(user)`` gives a client that sends a fresh bearer token of the user's."""
+
+    def make(user: User | None) -> Client:
+        if user is None:
+            return Client()
+        _token, raw = services.issue_token(user, name="test", actor=user)
+        return Client(headers={"Authorization": f"Bearer {raw}"})
+
+    return make

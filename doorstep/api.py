@@ -1,0 +1,24 @@
+"""The JSON API under /api/v1/ (schema at /api/v1/openapi.json, docs at /api/v1/docs)."""
+
+from ninja import NinjaAPI
+
+from doorstep.core.api import install_error_handlers
+from doorstep.organizations.api import auth_router
+from doorstep.organizations.api import router as organizations_router
+from doorstep.organizations.auth import SessionAuth, TokenAuth
+
+api = NinjaAPI(
+    title="Doorstep API",
+    version="1",
+    description=(
+        "The JSON API of Doorstep. Authenticate with a personal token: `POST /api/v1/auth/token` with "
+        "your username and password, then send `Authorization: Bearer <token>`. Lists use cursor "
+        "pagination (`?limit=`, `?cursor=`); errors have the shape "
+        '`{"detail", "code", "errors": [{"field", "message"}]}`. See docs/api.md.'
+    ),
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/", auth_router)
+api.add_router("/", organizations_router)

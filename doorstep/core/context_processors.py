@@ -1,0 +1,22 @@
+from django.conf import settings
+
+from . import navigation, tenancy
+
+
+def shell(request) -> dict:
+    """What the base layout needs: navigation, the organization switcher, the languages."""
+    user = getattr(request, "user", None)
+    organization = getattr(request, "organization", None)
+    context = {"languages": settings.LANGUAGES, "active_organization": organization}
+    if user is None or not user.is_authenticated:
+        return context
+    from doorstep.organizations.queries import organizations_with_role
+
+    role = tenancy.role_in(user, organization) if organization is not None else None
+    context.update(
+        navigation=navigation.items_for(user, organization),
+        switchable_organizations=list(organizations_with_role(user)),
+        active_role=role,
+        active_role_label=role.label if role else "",
+    )
+    return context

@@ -1,0 +1,81 @@
+"""Core tables: the abstract owned model every organization's data inherits, the audit log and
+the record of failed logins."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OwnedModel(models.Model):
+    """A row that belongs to one organization.
+
+    Read it only through ``doorstep.core.tenancy`` (or an app's ``queries.py`` built on it), which
+    scopes every query to the organizations the acting user holds a role in. ``organization_id``
+    stays in reach of every primary and unique key, so the table can later be distributed on it.
+    """
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organization"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(models.Model):
+    """One append-only, hash-chained event. Holds ids and non-personal metadata, never the data.
+
+    ``hash = sha256(canonical JSON of the event's fields and prev_hash)``; see ``core.audit``.
+    The database itself refuses UPDATE and DELETE on this table (migration 0002's triggers).
+    ``actor_id`` and ``organization_id`` are plain integers, not foreign keys, so that nothing
+    elsewhere can cascade into the log.
+    """
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    occurred_at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    organization_id = models.BigIntegerField(null=True, blank=True)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["sequence"]
+        indexes = [
+            models.Index(fields=["organization_id", "occurred_at"], name="audit_org_time_idx"),
+            models.Index(fields=["actor_id", "occurred_at"], name="audit_actor_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action}"
+
+
+class AuditChainHead(models.Model):
+    """The single row (id 1) holding the last sequence and hash; locked to append in order."""
+
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"audit head at #{self.sequence}"
+
+
+class LoginFailure(models.Model):
+    """A failed login for a (normalized) username from an address; read by ``core.throttle``."""
+
+    username = models.CharField(max_length=150)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    failed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "address", "failed_at"], name="loginfailure_lookup_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"failed login at {self.failed_at:%Y-%m-%d %H:%M}"

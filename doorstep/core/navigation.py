@@ -1,0 +1,45 @@
+"""The role-aware navigation: each app registers its entries in its ``AppConfig.ready()``; the
+shell shows a user the entries her role in the active organization allows."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from . import tenancy
+from .roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str  # a lazy translation
+    url_name: str
+    roles: frozenset[Role] | None = None  # None: anyone logged in
+    in_organization: bool = False  # the URL takes the active organization's slug
+    platform_admin_only: bool = False
+    order: int = 100
+
+
+_ITEMS: dict[str, NavItem] = {}
+
+
+def register(item: NavItem) -> None:
+    _ITEMS[item.key] = item
+
+
+def items_for(user, organization) -> list[tuple[str, str, str]]:
+    """(key, label, url) for the entries this user may use, in order."""
+    if not user.is_authenticated:
+        return []
+    role = tenancy.role_in(user, organization) if organization is not None else None
+    entries = []
+    for item in sorted(_ITEMS.values(), key=lambda i: (i.order, i.key)):
+        if item.platform_admin_only and not user.is_superuser:
+            continue
+        if item.in_organization and organization is None:
+            continue
+        if item.roles is not None and role not in item.roles:
+            continue
+        kwargs = {"org_slug": organization.slug} if item.in_organization else {}
+        entries.append((item.key, item.label, reverse(item.url_name, kwargs=kwargs)))
+    return entries

@@ -1,0 +1,51 @@
+"""Cursor pagination for every API list (keyset on the primary key, so pages stay stable while rows
+are added, and a page at a million rows costs the same as the first)."""
+
+import base64
+import binascii
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from ninja import Field, Schema
+from ninja.pagination import PaginationBase
+
+from .errors import ValidationError
+
+
+def encode_cursor(pk: int) -> str:
+    return base64.urlsafe_b64encode(f"pk:{pk}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, value = text.split(":", 1)
+        if kind != "pk":
+            raise ValueError
+        return int(value)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise ValidationError.for_field("query.cursor", "This cursor is not one this API gave out.") from None
+
+
+class CursorPagination(PaginationBase):
+    class Input(Schema):
+        limit: int = Field(settings.API_PAGE_DEFAULT, ge=1, le=settings.API_PAGE_MAX)
+        cursor: str | None = None
+
+    class Output(Schema):
+        items: list[Any]
+        next: str | None = Field(
+            None, description="Pass as ?cursor= for the next page; null on the last page."
+        )
+
+    items_attribute = "items"
+
+    def paginate_queryset(self, queryset: QuerySet, pagination: Input, request, **params) -> dict:
+        queryset = queryset.order_by("pk")
+        if pagination.cursor:
+            queryset = queryset.filter(pk__gt=decode_cursor(pagination.cursor))
+        rows = list(queryset[: pagination.limit + 1])
+        has_more = len(rows) > pagination.limit
+        rows = rows[: pagination.limit]
+        return {"items": rows, "next": encode_cursor(rows[-1].pk) if has_more else None}

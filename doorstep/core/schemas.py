@@ -1,0 +1,34 @@
+"""API conventions shared by every endpoint (docs/api.md says them in prose).
+
+- Errors: ``{"detail": "...", "code": "...", "errors": [{"field": "...", "message": "..."}]}``.
+- Lists: cursor pagination, ``?limit=`` (1 to 500, default 50) and ``?cursor=``; the page is
+  ``{"items": [...], "next": "<cursor>" | null}``.
+- Dates and times: ISO 8601 (``2026-11-23``, ``2026-11-23T10:00:00Z``).
+- Money: ``{"amount": "12.50", "currency": "INR"}``: the amount a decimal string, never a float,
+  the currency an ISO 4217 code.
+"""
+
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import Field, field_serializer
+
+
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str = "error"
+    errors: list[FieldErrorOut] = []
+
+
+class Money(Schema):
+    amount: Decimal = Field(description='A decimal string, e.g. "12.50".')
+    currency: str = Field(min_length=3, max_length=3, pattern="^[A-Z]{3}$", description="ISO 4217 code.")
+
+    @field_serializer("amount")
+    def _amount_as_string(self, amount: Decimal) -> str:
+        return format(amount, "f")

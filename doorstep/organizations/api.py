@@ -1,0 +1,163 @@
+"""API: tokens, the acting user, organizations, affiliations and people. Thin: parse, call a query or
+service, shape the answer."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from doorstep.core import tenancy, throttle
+from doorstep.core.pagination import CursorPagination
+from doorstep.core.roles import ADMIN_ROLES
+from doorstep.core.schemas import ErrorOut
+
+from . import queries, services
+from .schemas import (
+    AffiliationCreate,
+    AffiliationOut,
+    MeOut,
+    OrganizationDetail,
+    OrganizationOut,
+    PersonCreate,
+    PersonCreated,
+    PersonOut,
+    PersonUpdate,
+    TokenCreate,
+    TokenCreated,
+    TokenOut,
+    TokenRequest,
+)
+
+router = Router(tags=["organizations"])
+auth_router = Router(tags=["auth"])
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+def _expiry(days: int | None):
+    return timezone.now() + timedelta(days=days) if days else None
+
+
+@auth_router.post("/auth/token", auth=None, response={201: TokenCreated, **ERRORS})
+def obtain_token(request, payload: TokenRequest):
+    """Exchange a username and password for a personal API token (throttled like the login page)."""
+    user = services.log_in(
+        username=payload.username,
+        password=payload.password,
+        address=throttle.client_address(request),
+        request=request,
+    )
+    token, raw = services.issue_token(
+        user, name=payload.name, expires_at=_expiry(payload.expires_in_days), actor=user
+    )
+    return Status(201, {"id": token.pk, "name": token.name, "token": raw, "expires_at": token.expires_at})
+
+
+@auth_router.get("/tokens", response={200: list[TokenOut], **ERRORS})
+@paginate(CursorPagination)
+def list_tokens(request):
+    return queries.tokens_of(request.auth)
+
+
+@auth_router.post("/tokens", response={201: TokenCreated, **ERRORS})
+def create_token(request, payload: TokenCreate):
+    token, raw = services.issue_token(
+        request.auth, name=payload.name, expires_at=_expiry(payload.expires_in_days), actor=request.auth
+    )
+    return Status(201, {"id": token.pk, "name": token.name, "token": raw, "expires_at": token.expires_at})
+
+
+@auth_router.delete("/tokens/{token_id}", response={200: TokenOut, **ERRORS})
+def revoke_token(request, token_id: int):
+    """Revoke one of your tokens; it stops working at once."""
+    return services.revoke_token(queries.get_token(request.auth, token_id), actor=request.auth)
+
+
+@auth_router.get("/me", response={200: MeOut, **ERRORS})
+def me(request):
+    user = request.auth
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "display_name": user.display_name,
+        "email": user.email,
+        "preferred_language": user.preferred_language,
+        "is_platform_admin": user.is_superuser,
+        "roles": [{"organization": a.organization, "role": a.role} for a in queries.roles_of_user(user)],
+    }
+
+
+@router.get("/organizations", response={200: list[OrganizationOut], **ERRORS})
+@paginate(CursorPagination)
+def list_organizations(request):
+    """Your organizations and the networks and affiliates directly linked to them."""
+    return queries.visible_organizations(request.auth)
+
+
+def _detail(user, organization) -> dict:
+    affiliations = queries.current_affiliations(organization)
+    return {
+        **OrganizationOut.from_orm(organization).model_dump(),
+        "networks": affiliations["networks"],
+        "affiliates": affiliations["affiliates"],
+        "my_role": tenancy.role_in(user, organization),
+    }
+
+
+@router.get("/organizations/{organization_id}", response={200: OrganizationDetail, **ERRORS})
+def get_organization(request, organization_id: int):
+    return _detail(request.auth, queries.get_visible_organization(request.auth, pk=organization_id))
+
+
+@router.post("/organizations/{organization_id}/affiliations", response={201: AffiliationOut, **ERRORS})
+def add_affiliate(request, organization_id: int, payload: AffiliationCreate):
+    """Affiliate another organization to this network (the network's admins)."""
+    network = queries.get_visible_organization(request.auth, pk=organization_id)
+    member = queries.get_affiliable_organization(network, payload.member_id)
+    return Status(
+        201, services.add_affiliation(member=member, network=network, since=payload.since, actor=request.auth)
+    )
+
+
+def _organization_as_admin(user, organization_id: int):
+    organization = queries.get_visible_organization(user, pk=organization_id)
+    tenancy.require_role(user, organization, ADMIN_ROLES)
+    return organization
+
+
+@router.get("/organizations/{organization_id}/people", response={200: list[PersonOut], **ERRORS})
+@paginate(CursorPagination)
+def list_people(request, organization_id: int):
+    """Everyone with a role in the organization (its admins only)."""
+    return queries.people_of(request.auth, _organization_as_admin(request.auth, organization_id))
+
+
+@router.post("/organizations/{organization_id}/people", response={201: PersonCreated, **ERRORS})
+def add_person(request, organization_id: int, payload: PersonCreate):
+    organization = _organization_as_admin(request.auth, organization_id)
+    added = services.add_person(
+        organization,
+        username=payload.username,
+        role=payload.role,
+        display_name=payload.display_name,
+        email=payload.email,
+        actor=request.auth,
+    )
+    assignment = added.assignment
+    assignment.invitation_url = (
+        request.build_absolute_uri(added.invitation_path) if added.invitation_path else None
+    )
+    return Status(201, assignment)
+
+
+@router.patch("/organizations/{organization_id}/people/{person_id}", response={200: PersonOut, **ERRORS})
+def update_person(request, organization_id: int, person_id: int, payload: PersonUpdate):
+    """Change a person's role, or deactivate / reactivate her in this organization."""
+    organization = _organization_as_admin(request.auth, organization_id)
+    assignment = queries.get_person(request.auth, organization, person_id)
+    if payload.role is not None:
+        assignment = services.change_role(assignment, role=payload.role, actor=request.auth)
+    if payload.is_active is not None:
+        assignment = services.set_person_active(assignment, active=payload.is_active, actor=request.auth)
+    return assignment

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganizationsConfig(AppConfig):
+    name = "doorstep.organizations"
+    label = "organizations"
+    verbose_name = _("Organizations and users")
+
+    def ready(self) -> None:
+        from doorstep.core.navigation import NavItem, register
+        from doorstep.core.roles import ADMIN_ROLES
+
+        register(NavItem("organization", _("Organization"), "organization", in_organization=True, order=10))
+        register(NavItem("people", _("People"), "people", roles=ADMIN_ROLES, in_organization=True, order=80))
+        register(NavItem("account", _("Account"), "account", order=90))
+        register(NavItem("tokens", _("API tokens"), "tokens", order=95))
+        register(NavItem("admin", _("Site admin"), "admin:index", platform_admin_only=True, order=99))

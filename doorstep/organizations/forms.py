@@ -1,0 +1,79 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from doorstep.core import throttle
+from doorstep.core.errors import Throttled, ValidationError
+from doorstep.core.roles import Role
+
+from . import services
+from .models import Organization
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, authenticating through ``services.log_in`` (throttled and audited)."""
+
+    throttled = False
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is None or not password:
+            return self.cleaned_data
+        try:
+            self.user_cache = services.log_in(
+                username=username,
+                password=password,
+                address=throttle.client_address(self.request) if self.request else None,
+                request=self.request,
+            )
+        except Throttled as refused:
+            self.throttled = True
+            raise forms.ValidationError(refused.message, code="throttled") from None
+        except ValidationError as failed:
+            raise forms.ValidationError(failed.message, code="invalid_login") from None
+        return self.cleaned_data
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label=_("Name shown to others"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("As the browser asks")), *settings.LANGUAGES],
+        required=False,
+    )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("For example: the laptop script."))
+    expires_in_days = forms.IntegerField(
+        label=_("Expires after (days)"),
+        min_value=1,
+        max_value=3650,
+        required=False,
+        help_text=_("Leave empty for a token that does not expire."),
+    )
+
+
+class AddPersonForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    display_name = forms.CharField(label=_("Name shown to others"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class PersonForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class AffiliateForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+    since = forms.DateField(
+        label=_("Affiliated since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = candidates

@@ -1,0 +1,144 @@
+"""Organizations, their affiliations, users, their roles, and personal API tokens."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from doorstep.core.models import OwnedModel
+from doorstep.core.roles import Role
+
+
+class User(AbstractUser):
+    """A person who logs in: staff of an organization, a network, a company, or a member (worker)."""
+
+    display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class Organization(models.Model):
+    """A member-based organization, a network, an ally or a company."""
+
+    class Kind(models.TextChoices):
+        UNION = "union", _("Union")
+        COOPERATIVE = "cooperative", _("Cooperative")
+        ASSOCIATION = "association", _("Association")
+        SELF_HELP_GROUP = "self_help_group", _("Self-help group")
+        NATIONAL_NETWORK = "national_network", _("National network")
+        REGIONAL_NETWORK = "regional_network", _("Regional network")
+        INTERNATIONAL_NETWORK = "international_network", _("International network")
+        ALLY = "ally", _("Ally")
+        COMPANY = "company", _("Company")
+
+    MEMBER_BASED_KINDS = frozenset({Kind.UNION, Kind.COOPERATIVE, Kind.ASSOCIATION, Kind.SELF_HELP_GROUP})
+    NETWORK_KINDS = frozenset({Kind.NATIONAL_NETWORK, Kind.REGIONAL_NETWORK, Kind.INTERNATIONAL_NETWORK})
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    country = CountryField(_("country"), blank=True, help_text=_("Blank for international organizations."))
+    languages = models.JSONField(_("languages"), default=list, blank=True, help_text=_("Language codes."))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_network(self) -> bool:
+        return self.kind in self.NETWORK_KINDS
+
+    @property
+    def is_member_based(self) -> bool:
+        return self.kind in self.MEMBER_BASED_KINDS
+
+
+class Affiliation(models.Model):
+    """``member`` is affiliated to the network ``network`` from ``since`` (until ``until``).
+
+    The affiliation graph has no cycles (checked by ``services.add_affiliation``).
+    """
+
+    member = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="affiliations")
+    network = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="affiliates")
+    since = models.DateField(_("since"), default=timezone.localdate)
+    until = models.DateField(_("until"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["network__name", "member__name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(member=models.F("network")), name="affiliation_not_self"),
+            models.UniqueConstraint(
+                fields=["member", "network"], condition=Q(until__isnull=True), name="affiliation_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
+                name="affiliation_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.network}"
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return self.since <= today and (self.until is None or self.until >= today)
+
+
+class RoleAssignment(OwnedModel):
+    """The role a user holds in one organization (one role per user and organization)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_assignments"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="roleassignment_one_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored; the token itself is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

@@ -1,0 +1,112 @@
+"""Reads of organizations, people and tokens, always through the acting user."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from doorstep.core import tenancy
+from doorstep.core.roles import ADMIN_ROLES
+
+from .models import Affiliation, ApiToken, Organization, RoleAssignment, User
+
+
+def organizations_with_role(user) -> QuerySet[Organization]:
+    """The active organizations where the user holds an active role, by name."""
+    return Organization.objects.filter(pk__in=tenancy.organization_ids(user), is_active=True).order_by("name")
+
+
+def visible_organizations(user) -> QuerySet[Organization]:
+    """Organizations the user may look at: her own, and the networks and affiliates directly linked
+    to them by a current affiliation. A platform admin sees every organization."""
+    if user.is_authenticated and user.is_superuser:
+        return Organization.objects.order_by("name")
+    own = tenancy.organization_ids(user)
+    if not own:
+        return Organization.objects.none()
+    linked = Affiliation.objects.filter(Q(member_id__in=own) | Q(network_id__in=own), until__isnull=True)
+    ids = set(own)
+    for member_id, network_id in linked.values_list("member_id", "network_id"):
+        ids.update((member_id, network_id))
+    return Organization.objects.filter(pk__in=ids, is_active=True).order_by("name")
+
+
+def get_visible_organization(user, *, pk: int | None = None, slug: str | None = None) -> Organization:
+    """One organization the user may look at; ``Http404`` for unknown and not-hers alike."""
+    lookup = {"pk": pk} if pk is not None else {"slug": slug}
+    try:
+        return visible_organizations(user).get(**lookup)
+    except (Organization.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def get_organization_with_role(user, slug: str, roles) -> Organization:
+    """An organization where the user holds one of ``roles``: 404 without a role there, 403 with
+    another role."""
+    try:
+        organization = Organization.objects.get(slug=slug, is_active=True)
+    except Organization.DoesNotExist:
+        raise Http404 from None
+    tenancy.require_role(user, organization, roles)
+    return organization
+
+
+def current_affiliations(organization: Organization) -> dict[str, list[Affiliation]]:
+    base = Affiliation.objects.filter(until__isnull=True).select_related("member", "network")
+    return {
+        "networks": list(base.filter(member=organization)),
+        "affiliates": list(base.filter(network=organization)),
+    }
+
+
+def affiliable_organizations(network: Organization) -> QuerySet[Organization]:
+    """Organizations a network could admit: every active organization but itself and its current
+    affiliates (organizations are public entities; only their own data is private)."""
+    current = Affiliation.objects.filter(network=network, until__isnull=True).values("member_id")
+    return (
+        Organization.objects.filter(is_active=True)
+        .exclude(pk=network.pk)
+        .exclude(pk__in=current)
+        .order_by("name")
+    )
+
+
+def get_affiliable_organization(network: Organization, pk: int) -> Organization:
+    try:
+        return Organization.objects.get(pk=pk, is_active=True)
+    except Organization.DoesNotExist:
+        raise Http404 from None
+
+
+def people_of(user, organization: Organization) -> QuerySet[RoleAssignment]:
+    """Everyone holding a role in the organization, for its admins."""
+    return (
+        tenancy.scoped(RoleAssignment, user, organization, roles=ADMIN_ROLES)
+        .select_related("user")
+        .order_by("-is_active", "user__username")
+    )
+
+
+def get_person(user, organization: Organization, assignment_id: int) -> RoleAssignment:
+    assignment = tenancy.get_scoped_or_404(
+        RoleAssignment, user, assignment_id, organization, roles=ADMIN_ROLES
+    )
+    return assignment
+
+
+def roles_of_user(user: User) -> QuerySet[RoleAssignment]:
+    """The user's own active roles (for ``/me`` and the switcher)."""
+    return (
+        RoleAssignment.objects.filter(user_id=user.pk, is_active=True, organization__is_active=True)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+
+
+def tokens_of(user) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at")
+
+
+def get_token(user, token_id: int) -> ApiToken:
+    try:
+        return tokens_of(user).get(pk=token_id)
+    except ApiToken.DoesNotExist:
+        raise Http404 from None

@@ -1,0 +1,120 @@
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+
+class TokenRequest(Schema):
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=1, max_length=4096)
+    name: str = Field("API token", min_length=1, max_length=100, description="To recognise the token later.")
+    expires_in_days: int | None = Field(
+        None, ge=1, le=3650, description="Leave out for a token that does not expire."
+    )
+
+
+class TokenCreated(Schema):
+    id: int
+    name: str
+    token: str = Field(description="Shown once: store it now. Send it as `Authorization: Bearer <token>`.")
+    expires_at: datetime | None
+
+
+class TokenCreate(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    expires_in_days: int | None = Field(None, ge=1, le=3650)
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class OrganizationRef(Schema):
+    id: int
+    slug: str
+    name: str
+
+
+class RoleOut(Schema):
+    organization: OrganizationRef
+    role: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    email: str
+    preferred_language: str
+    is_platform_admin: bool
+    roles: list[RoleOut]
+
+
+class OrganizationOut(Schema):
+    id: int
+    slug: str
+    name: str
+    kind: str
+    country: str
+    languages: list[str]
+    is_network: bool
+    is_member_based: bool
+
+    @staticmethod
+    def resolve_country(organization) -> str:
+        country = organization["country"] if isinstance(organization, dict) else organization.country
+        return getattr(country, "code", country) or ""
+
+
+class AffiliationOut(Schema):
+    id: int
+    member: OrganizationRef
+    network: OrganizationRef
+    since: date
+    until: date | None
+
+
+class OrganizationDetail(OrganizationOut):
+    networks: list[AffiliationOut]
+    affiliates: list[AffiliationOut]
+    my_role: str | None
+
+
+class AffiliationCreate(Schema):
+    member_id: int
+    since: date | None = None
+
+
+class PersonUser(Schema):
+    id: int
+    username: str
+    display_name: str
+
+
+class PersonOut(Schema):
+    id: int
+    user: PersonUser
+    role: str
+    is_active: bool
+    created_at: datetime
+
+
+class PersonCreate(Schema):
+    username: str = Field(min_length=1, max_length=150)
+    role: str
+    display_name: str = Field("", max_length=150)
+    email: str = Field("", max_length=254)
+
+
+class PersonCreated(PersonOut):
+    invitation_url: str | None = Field(description="For a new account: the link where she sets her password.")
+
+
+class PersonUpdate(Schema):
+    role: str | None = None
+    is_active: bool | None = None

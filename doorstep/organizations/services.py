@@ -1,0 +1,427 @@
+"""Every write about organizations, affiliations, users, roles and tokens.
+
+Each service takes the acting user as the keyword-only ``actor``, checks permission first, runs in
+one transaction, locks what it changes and writes its audit event in that same transaction.
+"""
+
+import hashlib
+import secrets
+from collections import deque
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.tokens import default_token_generator
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from doorstep.core import audit, tenancy, throttle
+from doorstep.core.errors import FieldError, PermissionDenied, Throttled, ValidationError
+from doorstep.core.roles import ADMIN_ROLES, Role
+
+from .models import Affiliation, ApiToken, Organization, RoleAssignment, User
+
+TOKEN_PREFIX = "dst_"  # noqa: S105 - a public prefix that marks Doorstep tokens, not a secret
+
+
+# Logging in ------------------------------------------------------------------------------------
+
+
+def log_in(*, username: str, password: str, address: str | None, request=None) -> User:
+    """The user with these credentials, with login throttling and auditing.
+
+    Raises ``Throttled`` while the username is locked for this address, else ``ValidationError``
+    (code ``invalid_login``) for a wrong username or password or an inactive account; the message
+    does not say which.
+    """
+    until = throttle.locked_until(username, address)
+    if until is not None:
+        seconds = max(1, int((until - timezone.now()).total_seconds()) + 1)
+        minutes = (seconds + 59) // 60
+        audit.record("auth.login_refused", metadata={"reason": "throttled"})
+        raise Throttled(
+            message=_("Too many failed logins. Try again in %(minutes)d minutes.") % {"minutes": minutes},
+            retry_after=seconds,
+        )
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        with transaction.atomic():
+            throttle.record_failure(username, address)
+            known = User.objects.filter(username__iexact=username).only("pk").first()
+            audit.record("auth.login_failed", actor=known, metadata={"known_user": known is not None})
+        raise ValidationError(
+            message=_("The username or password is not right."),
+            code="invalid_login",
+        )
+    with transaction.atomic():
+        throttle.clear_failures(username, address)
+        audit.record("auth.login", actor=user)
+    return user
+
+
+def record_logout(*, actor: User) -> None:
+    audit.record("auth.logout", actor=actor)
+
+
+def record_password_change(*, actor: User) -> None:
+    audit.record("auth.password_changed", actor=actor, obj=actor)
+
+
+# Organizations and affiliations -----------------------------------------------------------------
+
+
+def create_organization(
+    *, name: str, slug: str, kind: str, country: str = "", languages: list[str] | None = None, actor: User
+) -> Organization:
+    if not actor.is_superuser:
+        raise PermissionDenied()
+    errors = []
+    if kind not in Organization.Kind.values:
+        errors.append(FieldError("kind", _("Unknown kind of organization.")))
+    if Organization.objects.filter(slug=slug).exists():
+        errors.append(FieldError("slug", _("Another organization already uses this short name.")))
+    if errors:
+        raise ValidationError(message=_("The organization could not be created."), errors=errors)
+    with transaction.atomic():
+        organization = Organization.objects.create(
+            name=name, slug=slug, kind=kind, country=country, languages=languages or []
+        )
+        audit.record("organization.created", actor=actor, organization=organization, obj=organization)
+    return organization
+
+
+def update_organization(organization: Organization, *, changed: list[str], actor: User) -> Organization:
+    """Save an organization edited by a platform admin (already validated by its form)."""
+    if not actor.is_superuser:
+        raise PermissionDenied()
+    with transaction.atomic():
+        organization.save()
+        audit.record(
+            "organization.updated",
+            actor=actor,
+            organization=organization,
+            obj=organization,
+            metadata={"fields": sorted(changed)},
+        )
+    return organization
+
+
+def _lock_affiliation_graph() -> None:
+    """Serialize changes to the affiliation graph, so two concurrent additions cannot make a cycle."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE organizations_affiliation IN SHARE ROW EXCLUSIVE MODE")
+
+
+def _reaches(start: Organization, target: Organization) -> bool:
+    """Whether ``target`` is reachable from ``start`` going up current affiliations."""
+    edges: dict[int, list[int]] = {}
+    for member_id, network_id in Affiliation.objects.filter(until__isnull=True).values_list(
+        "member_id", "network_id"
+    ):
+        edges.setdefault(member_id, []).append(network_id)
+    seen, queue = {start.pk}, deque([start.pk])
+    while queue:
+        current = queue.popleft()
+        if current == target.pk:
+            return True
+        for nxt in edges.get(current, []):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return False
+
+
+def add_affiliation(
+    *, member: Organization, network: Organization, since: date | None = None, actor: User
+) -> Affiliation:
+    """Affiliate ``member`` to ``network``. Done by the network's admin or a platform admin."""
+    if not actor.is_superuser:
+        tenancy.require_role(actor, network, ADMIN_ROLES)
+    if not network.is_network:
+        raise ValidationError.for_field(
+            "network", _("Only a network can have affiliates."), code="not_a_network"
+        )
+    if member.pk == network.pk:
+        raise ValidationError.for_field(
+            "member", _("An organization cannot join itself."), code="self_affiliation"
+        )
+    with transaction.atomic():
+        _lock_affiliation_graph()
+        if Affiliation.objects.filter(member=member, network=network, until__isnull=True).exists():
+            raise ValidationError.for_field(
+                "member",
+                _("%(member)s is already affiliated to %(network)s.")
+                % {"member": member, "network": network},
+                code="already_affiliated",
+            )
+        if _reaches(network, member):
+            raise ValidationError.for_field(
+                "member",
+                _(
+                    "%(network)s is itself affiliated (directly or through other networks) to %(member)s; "
+                    "affiliations cannot form a cycle."
+                )
+                % {"member": member, "network": network},
+                code="affiliation_cycle",
+            )
+        affiliation = Affiliation.objects.create(
+            member=member, network=network, since=since or timezone.localdate()
+        )
+        audit.record(
+            "affiliation.added",
+            actor=actor,
+            organization=network,
+            obj=affiliation,
+            metadata={"member_id": member.pk, "network_id": network.pk},
+        )
+    return affiliation
+
+
+def end_affiliation(affiliation: Affiliation, *, until: date | None = None, actor: User) -> Affiliation:
+    if not actor.is_superuser:
+        tenancy.require_role(actor, affiliation.network, ADMIN_ROLES)
+    until = until or timezone.localdate()
+    if until < affiliation.since:
+        raise ValidationError.for_field("until", _("The end date is before the start date."))
+    with transaction.atomic():
+        affiliation = Affiliation.objects.select_for_update().get(pk=affiliation.pk)
+        if affiliation.until is not None:
+            return affiliation
+        affiliation.until = until
+        affiliation.save(update_fields=["until"])
+        audit.record("affiliation.ended", actor=actor, organization=affiliation.network_id, obj=affiliation)
+    return affiliation
+
+
+# People and roles ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AddedPerson:
+    assignment: RoleAssignment
+    created_user: bool
+    invitation_path: str | None
+
+
+def invitation_path(user: User) -> str:
+    """A one-time link (valid ``PASSWORD_RESET_TIMEOUT``) where the user sets her password."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse(
+        "password_reset_confirm", kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)}
+    )
+
+
+def _check_role(role: str) -> Role:
+    if role not in Role.values:
+        raise ValidationError.for_field("role", _("Unknown role."), code="unknown_role")
+    return Role(role)
+
+
+def add_person(
+    organization: Organization,
+    *,
+    username: str,
+    role: str,
+    display_name: str = "",
+    email: str = "",
+    actor: User,
+) -> AddedPerson:
+    """Give ``username`` a role in the organization, creating the account if it does not exist.
+
+    A new account has no password: the result carries an invitation link to set one. Done by the
+    organization's admins, or by a platform admin giving a new organization its first admin.
+    """
+    if not actor.is_superuser:
+        tenancy.require_role(actor, organization, ADMIN_ROLES)
+    role = _check_role(role)
+    username = username.strip()
+    if not username:
+        raise ValidationError.for_field("username", _("Give a username."), code="required")
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username__iexact=username).first()
+        created = user is None
+        if created:
+            user = User(username=username, display_name=display_name.strip(), email=email.strip())
+            user.set_unusable_password()
+            user.full_clean(exclude=["password"])
+            user.save()
+            audit.record("user.created", actor=actor, organization=organization, obj=user)
+        elif RoleAssignment.objects.filter(organization=organization, user=user).exists():
+            raise ValidationError.for_field(
+                "username",
+                _("This person already has a role here; change it in the list."),
+                code="already_member",
+            )
+        assignment = RoleAssignment.objects.create(organization=organization, user=user, role=role)
+        audit.record(
+            "role.assigned",
+            actor=actor,
+            organization=organization,
+            obj=assignment,
+            metadata={"user_id": user.pk, "role": role.value},
+        )
+    return AddedPerson(assignment, created, invitation_path(user) if created else None)
+
+
+def _ensure_an_admin_remains(assignment: RoleAssignment, *, new_role: Role | None, active: bool) -> None:
+    if assignment.role != Role.ORG_ADMIN or not assignment.is_active:
+        return
+    if active and new_role == Role.ORG_ADMIN:
+        return
+    others = (
+        RoleAssignment.objects.select_for_update()
+        .filter(
+            organization_id=assignment.organization_id,
+            role=Role.ORG_ADMIN,
+            is_active=True,
+            user__is_active=True,
+        )
+        .exclude(pk=assignment.pk)
+    )
+    if not others.exists():
+        raise ValidationError.for_field(
+            "role",
+            _("An organization needs at least one active admin. Make someone else admin first."),
+            code="last_admin",
+        )
+
+
+def change_role(assignment: RoleAssignment, *, role: str, actor: User) -> RoleAssignment:
+    tenancy.require_role(actor, assignment.organization_id, ADMIN_ROLES)
+    new_role = _check_role(role)
+    with transaction.atomic():
+        assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+        if assignment.role == new_role:
+            return assignment
+        _ensure_an_admin_remains(assignment, new_role=new_role, active=True)
+        old_role = assignment.role
+        assignment.role = new_role
+        assignment.save(update_fields=["role", "updated_at"])
+        audit.record(
+            "role.changed",
+            actor=actor,
+            organization=assignment.organization_id,
+            obj=assignment,
+            metadata={"user_id": assignment.user_id, "old_role": old_role, "new_role": new_role.value},
+        )
+    tenancy.forget_roles(actor)
+    return assignment
+
+
+def set_person_active(assignment: RoleAssignment, *, active: bool, actor: User) -> RoleAssignment:
+    """Deactivate (or reactivate) a person's role in the organization. Nothing is deleted."""
+    tenancy.require_role(actor, assignment.organization_id, ADMIN_ROLES)
+    with transaction.atomic():
+        assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+        if assignment.is_active == active:
+            return assignment
+        if not active:
+            _ensure_an_admin_remains(assignment, new_role=None, active=False)
+        assignment.is_active = active
+        assignment.save(update_fields=["is_active", "updated_at"])
+        audit.record(
+            "role.reactivated" if active else "role.deactivated",
+            actor=actor,
+            organization=assignment.organization_id,
+            obj=assignment,
+            metadata={"user_id": assignment.user_id},
+        )
+    tenancy.forget_roles(actor)
+    return assignment
+
+
+def update_profile(
+    user: User, *, display_name: str, email: str, preferred_language: str, actor: User
+) -> User:
+    """A user edits her own profile."""
+    if actor.pk != user.pk:
+        raise PermissionDenied()
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        changed = [
+            name
+            for name, value in (
+                ("display_name", display_name.strip()),
+                ("email", email.strip()),
+                ("preferred_language", preferred_language),
+            )
+            if getattr(user, name) != value
+        ]
+        if not changed:
+            return user
+        user.display_name, user.email, user.preferred_language = (
+            display_name.strip(),
+            email.strip(),
+            preferred_language,
+        )
+        user.full_clean(exclude=["password"])
+        user.save(update_fields=changed)
+        audit.record("user.updated", actor=actor, obj=user, metadata={"fields": changed})
+    return user
+
+
+# API tokens ---------------------------------------------------------------------------------------
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(
+    user: User, *, name: str, expires_at: datetime | None = None, actor: User
+) -> tuple[ApiToken, str]:
+    """A new personal token for ``user``; the raw token is returned once and never stored."""
+    if actor.pk != user.pk:
+        raise PermissionDenied()
+    name = name.strip()
+    if not name:
+        raise ValidationError.for_field(
+            "name", _("Give the token a name, to recognise it later."), code="required"
+        )
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError.for_field("expires_at", _("The expiry must be in the future."))
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name[:100], prefix=raw[:12], key_hash=_hash_token(raw), expires_at=expires_at
+        )
+        audit.record("token.issued", actor=actor, obj=token)
+    return token, raw
+
+
+def revoke_token(token: ApiToken, *, actor: User) -> ApiToken:
+    if actor.pk != token.user_id:
+        raise PermissionDenied()
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit.record("token.revoked", actor=actor, obj=token)
+    return token
+
+
+class TokenRejected(Exception):
+    """A bearer token that is unknown, revoked or expired (the message says which, without data)."""
+
+
+def user_for_token(raw: str) -> User:
+    try:
+        token = ApiToken.objects.select_related("user").get(key_hash=_hash_token(raw))
+    except ApiToken.DoesNotExist:
+        raise TokenRejected(_("This token is not valid.")) from None
+    now = timezone.now()
+    if token.revoked_at is not None:
+        raise TokenRejected(_("This token has been revoked."))
+    if token.expires_at is not None and token.expires_at <= now:
+        raise TokenRejected(_("This token has expired."))
+    if not token.user.is_active:
+        raise TokenRejected(_("This account is deactivated."))
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

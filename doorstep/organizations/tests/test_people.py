@@ -1,0 +1,169 @@
+from django.test import Client
+
+from doorstep.core.models import AuditEvent
+from doorstep.core.roles import Role
+from doorstep.organizations.models import RoleAssignment, User
+
+
+def _assignment(user, organization):
+    return RoleAssignment.objects.get(user=user, organization=organization)
+
+
+def test_admin_sees_the_people_of_her_organization_only(world, login):
+    page = login(world.admin_a).get("/orgs/union-a/people/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "olga" in html and "wanja" in html
+    assert "otieno" not in html
+
+
+def test_an_organizer_may_not_manage_people(world, login):
+    assert login(world.organizer_a).get("/orgs/union-a/people/").status_code == 403
+
+
+def test_another_organizations_admin_gets_404(world, login):
+    assert login(world.admin_b).get("/orgs/union-a/people/").status_code == 404
+
+
+def test_it_adds_a_new_person_with_an_invitation_link(world, login):
+    client = login(world.admin_a)
+    page = client.post(
+        "/orgs/union-a/people/",
+        {"username": "priya", "display_name": "Priya", "email": "", "role": "organizer"},
+    )
+    assert page.status_code == 200
+    priya = User.objects.get(username="priya")
+    assert not priya.has_usable_password()
+    assert _assignment(priya, world.org_a).role == Role.ORGANIZER
+    link = page.content.decode().split('<code class="token">')[1].split("</code>")[0]
+    assert link.startswith("http://testserver/accounts/reset/")
+    invited = Client()
+    form = invited.get(link, follow=True)
+    assert "Set your password" in form.content.decode()
+    done = invited.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "stitching in the evening", "new_password2": "stitching in the evening"},
+    )
+    assert done.status_code == 302
+    priya.refresh_from_db()
+    assert priya.check_password("stitching in the evening")
+    assert AuditEvent.objects.filter(action="user.created", object_id=str(priya.pk)).exists()
+    assert AuditEvent.objects.filter(action="role.assigned", organization_id=world.org_a.pk).exists()
+
+
+def test_it_gives_an_existing_user_a_role_without_a_new_account(world, login):
+    page = login(world.admin_a).post("/orgs/union-a/people/", {"username": "ravi", "role": "organizer"})
+    assert page.status_code == 302
+    assert _assignment(world.analyst, world.org_a).role == Role.ORGANIZER
+    assert User.objects.filter(username="ravi").count() == 1
+
+
+def test_it_refuses_a_person_who_already_has_a_role_here(world, login):
+    page = login(world.admin_a).post("/orgs/union-a/people/", {"username": "olga", "role": "org_admin"})
+    assert page.status_code == 422
+    assert "already has a role here" in page.content.decode()
+    assert _assignment(world.organizer_a, world.org_a).role == Role.ORGANIZER
+
+
+def test_it_changes_a_role_and_audits_old_and_new(world, login):
+    assignment = _assignment(world.organizer_a, world.org_a)
+    response = login(world.admin_a).post(
+        f"/orgs/union-a/people/{assignment.pk}/", {"action": "role", "role": "org_admin"}
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.role == Role.ORG_ADMIN
+    event = AuditEvent.objects.get(action="role.changed")
+    assert event.metadata == {
+        "user_id": world.organizer_a.pk,
+        "old_role": "organizer",
+        "new_role": "org_admin",
+    }
+    assert event.actor_id == world.admin_a.pk
+
+
+def test_it_deactivates_and_the_person_loses_access(world, login):
+    assignment = _assignment(world.organizer_a, world.org_a)
+    login(world.admin_a).post(f"/orgs/union-a/people/{assignment.pk}/", {"action": "deactivate"})
+    assignment.refresh_from_db()
+    assert not assignment.is_active
+    assert login(world.organizer_a).get("/orgs/union-a/").status_code == 404
+    assert AuditEvent.objects.filter(action="role.deactivated", object_id=str(assignment.pk)).exists()
+    login(world.admin_a).post(f"/orgs/union-a/people/{assignment.pk}/", {"action": "reactivate"})
+    assert login(world.organizer_a).get("/orgs/union-a/").status_code == 200
+
+
+def test_the_last_admin_cannot_step_down(world, login):
+    assignment = _assignment(world.admin_a, world.org_a)
+    page = login(world.admin_a).post(
+        f"/orgs/union-a/people/{assignment.pk}/", {"action": "role", "role": "organizer"}
+    )
+    assert page.status_code == 422
+    assert "at least one active admin" in page.content.decode()
+    page = login(world.admin_a).post(f"/orgs/union-a/people/{assignment.pk}/", {"action": "deactivate"})
+    assert "at least one active admin" in page.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.role == Role.ORG_ADMIN and assignment.is_active
+
+
+def test_an_unknown_role_is_refused(world, login):
+    assignment = _assignment(world.organizer_a, world.org_a)
+    page = login(world.admin_a).post(
+        f"/orgs/union-a/people/{assignment.pk}/", {"action": "role", "role": "boss"}
+    )
+    assert page.status_code == 422
+    assignment.refresh_from_db()
+    assert assignment.role == Role.ORGANIZER
+
+
+def test_api_lists_adds_and_changes_people(world, api):
+    client = api(world.admin_a)
+    listing = client.get(f"/api/v1/organizations/{world.org_a.pk}/people")
+    assert listing.status_code == 200
+    assert sorted(p["user"]["username"] for p in listing.json()["items"]) == ["alice", "olga", "wanja"]
+    created = client.post(
+        f"/api/v1/organizations/{world.org_a.pk}/people",
+        {"username": "zara", "role": "worker"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    assert created.json()["invitation_url"].startswith("http://testserver/accounts/reset/")
+    person_id = created.json()["id"]
+    changed = client.patch(
+        f"/api/v1/organizations/{world.org_a.pk}/people/{person_id}",
+        {"role": "organizer", "is_active": False},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200
+    assert changed.json()["role"] == "organizer" and changed.json()["is_active"] is False
+    assert RoleAssignment.objects.get(pk=person_id).role == Role.ORGANIZER
+
+
+def test_api_refuses_an_organizer_with_403_and_outsiders_with_404(world, api):
+    assert api(world.organizer_a).get(f"/api/v1/organizations/{world.org_a.pk}/people").status_code == 403
+    assert api(world.admin_b).get(f"/api/v1/organizations/{world.org_a.pk}/people").status_code == 404
+
+
+def test_api_reports_a_bad_role_by_field(world, api):
+    response = api(world.admin_a).post(
+        f"/api/v1/organizations/{world.org_a.pk}/people",
+        {"username": "zara", "role": "boss"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "role", "message": "Unknown role."}]
+    assert not User.objects.filter(username="zara").exists()
+
+
+def test_account_page_saves_the_profile_and_language(world, login):
+    client = login(world.organizer_a)
+    response = client.post(
+        "/account/", {"display_name": "Olga K", "email": "olga@example.org", "preferred_language": "fr"}
+    )
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "fr"
+    world.organizer_a.refresh_from_db()
+    assert (world.organizer_a.display_name, world.organizer_a.preferred_language) == ("Olga K", "fr")
+    event = AuditEvent.objects.get(action="user.updated")
+    assert event.metadata == {"fields": ["display_name", "email", "preferred_language"]}
+    assert "olga@example.org" not in str(event.metadata)

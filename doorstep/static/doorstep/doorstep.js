@@ -1,0 +1,8 @@
+// Progressive enhancement only: every page works without this file.
+document.documentElement.classList.add("js");
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (field.matches && field.matches("select[data-autosubmit]") && field.form) {
+    field.form.submit();
+  }
+});
