@@ -41,8 +41,8 @@ test: install keys lint
 # Re-extract the translatable strings into doorstep/locale/*/LC_MESSAGES/django.po (needs GNU gettext),
 # then compile them; commit both the .po and the .mo files.
 messages: install keys
-	cd doorstep && ../$(BIN)/python -m doorstep makemessages --all --no-location --no-obsolete --ignore "*/tests/*"
-	cd doorstep && ../$(BIN)/python -m doorstep compilemessages
+	cd doorstep && PYTHONPATH=.. ../$(BIN)/python -m doorstep makemessages --all --no-location --no-obsolete --ignore "*/tests/*"
+	cd doorstep && PYTHONPATH=.. ../$(BIN)/python -m doorstep compilemessages
 
 # Refresh the locked dependencies from pyproject.toml (needs pip-tools in the venv).
 lock: install

@@ -127,8 +127,11 @@ if _missing:
         else "set them in the environment; see README.md, 'Running in production'"
     )
     raise ImproperlyConfigured(f"Doorstep cannot start: missing {', '.join(_missing)}; {hint}.")
-if not DEBUG and len(SECRET_KEY or "") < 50:
-    raise ImproperlyConfigured("DOORSTEP_SECRET_KEY must be at least 50 characters in production.")
+if not DEBUG and (len(SECRET_KEY or "") < 50 or len(set(SECRET_KEY or "")) < 5):
+    raise ImproperlyConfigured(
+        "DOORSTEP_SECRET_KEY must be a random value of at least 50 characters in production "
+        "(for example: python3 -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 
 INSTALLED_APPS = [
     "doorstep.core",
@@ -278,7 +281,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DOORSTEP_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("DOORSTEP_HSTS_SECONDS", 365 * 24 * 3600)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DOORSTEP_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env_bool("DOORSTEP_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("DOORSTEP_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True

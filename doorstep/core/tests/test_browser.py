@@ -1,0 +1,121 @@
+"""The shell in a real headless Chromium at phone size: log in, switch organization, switch language.
+
+Serves a fresh copy of Doorstep (its own SQLite file, migrated and loaded with the demo data, as
+`make run` does) on 127.0.0.1 at a free port; the server is stopped after the test, and a `timeout`
+stops it by itself should the test run be killed.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOTS = ROOT / "var" / "screenshots"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package `chromium`)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    home = tmp_path_factory.mktemp("served")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOORSTEP_")}
+    env.update(
+        DATABASE_URL=f"sqlite:///{home / 'doorstep.sqlite3'}",
+        DOORSTEP_ENV_FILE=str(ROOT / "var" / "doorstep.env"),
+        DOORSTEP_DEBUG="1",
+    )
+    python = [sys.executable, "-m", "doorstep"]
+    for command in (["migrate", "--noinput"], ["load_demo"]):
+        subprocess.run(python + command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    port = _free_port()
+    server = subprocess.Popen(
+        ["timeout", "600", *python, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/accounts/login/", timeout=2)  # noqa: S310 - our own loopback server
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("the demo server did not start")
+            time.sleep(0.3)
+    yield base
+    server.terminate()
+    server.wait(timeout=20)
+
+
+def test_phone_sized_login_switch_organization_and_language(demo_server):
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 360, "height": 740})
+        page.goto(demo_server + "/")
+        page.get_by_role("link", name="Log in").click()
+        page.get_by_label("Username").fill("orgadmin-a")
+        page.get_by_label("Password").fill("doorstep-demo")
+        page.get_by_role("button", name="Log in").click()
+        assert page.locator("h1").inner_text() == "Demo Homeworkers Union"
+        nav = page.get_by_role("navigation", name="Main")
+        assert nav.get_by_role("link", name="People").is_visible()
+
+        # The switcher submits itself on change (the Switch button is hidden when JS runs).
+        assert not page.get_by_role("button", name="Switch").is_visible()
+        with page.expect_navigation():
+            page.get_by_label("Organization").select_option("demo-network")
+        assert page.locator("h1").inner_text() == "Demo Regional Network"
+        assert nav.get_by_role("link", name="People").count() == 0  # an analyst there
+
+        with page.expect_navigation():
+            page.locator("#language").select_option("ar")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        assert page.locator("html").get_attribute("lang") == "ar"
+        assert page.get_by_role("button", name="تسجيل الخروج").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
+        page.screenshot(path=str(SCREENSHOTS / "shell-360-ar.png"), full_page=True)
+
+        with page.expect_navigation():
+            page.locator("#language").select_option("hi")
+        assert page.locator("html").get_attribute("dir") == "ltr"
+        assert page.get_by_role("navigation").get_by_role("link", name="मुख्य पृष्ठ").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.screenshot(path=str(SCREENSHOTS / "shell-360-hi.png"), full_page=True)
+        browser.close()
+    assert (SCREENSHOTS / "shell-360-ar.png").stat().st_size > 5_000
