@@ -14,6 +14,16 @@ PASSWORD = "correct horse battery"  # noqa: S105 - test fixture
 
 
 @pytest.fixture(autouse=True)
+def _fresh_vault_caches():
+    """Organization ids are reused across tests (each rolls back), so cached keys must not be."""
+    from doorstep.core import vault
+
+    vault.forget_cached_keys()
+    yield
+    vault.forget_cached_keys()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(request, settings):
     """Argon2 is deliberately slow; tests that do not check hashing use a fast hasher."""
     if "real_hashers" not in request.keywords:
@@ -127,3 +137,17 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def register(world):
+    """``register(full_name=..., organization=..., **fields)`` registers a member through the service."""
+    from doorstep.members import services as member_services
+
+    def make(full_name: str = "Sunita Devi", organization=None, actor=None, **fields):
+        organization = organization or world.org_a
+        actor = actor or (world.admin_a if organization == world.org_a else world.admin_b)
+        data = {"full_name": full_name, "category": "homeworker", "sectors": ["embroidery"], **fields}
+        return member_services.create_member(organization, data=data, actor=actor)
+
+    return make

@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from doorstep.core.api import install_error_handlers
+from doorstep.members.api import router as members_router
 from doorstep.organizations.api import auth_router
 from doorstep.organizations.api import router as organizations_router
 from doorstep.organizations.auth import SessionAuth, TokenAuth
@@ -22,3 +23,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", auth_router)
 api.add_router("/", organizations_router)
+api.add_router("/", members_router)

@@ -92,8 +92,10 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def env_master_key(name: str) -> bytes | None:
     """A 32-byte key given as URL-safe or standard base64."""
     raw = env_str(name)
-    if raw is None:
-        return None
+    return None if raw is None else _decode_master_key(name, raw)
+
+
+def _decode_master_key(name: str, raw: str) -> bytes:
     try:
         key = base64.urlsafe_b64decode(raw.replace("+", "-").replace("/", "_") + "=" * (-len(raw) % 4))
     except (binascii.Error, ValueError):
@@ -109,6 +111,13 @@ DEBUG = env_bool("DOORSTEP_DEBUG", default=False)
 
 SECRET_KEY = env_str("DOORSTEP_SECRET_KEY")
 MASTER_KEY = env_master_key("DOORSTEP_MASTER_KEY")
+# During a master-key rotation: the keys being retired, still able to unwrap until
+# `python -m doorstep keys rotate` has re-wrapped everything under MASTER_KEY.
+PREVIOUS_MASTER_KEYS = [
+    key
+    for index, raw in enumerate(env_list("DOORSTEP_PREVIOUS_MASTER_KEYS", []))
+    if (key := _decode_master_key(f"DOORSTEP_PREVIOUS_MASTER_KEYS (item {index + 1})", raw))
+]
 ALLOWED_HOSTS = env_list("DOORSTEP_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 
 _missing = [
@@ -136,6 +145,7 @@ if not DEBUG and (len(SECRET_KEY or "") < 50 or len(set(SECRET_KEY or "")) < 5):
 INSTALLED_APPS = [
     "doorstep.core",
     "doorstep.organizations",
+    "doorstep.members",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -190,8 +200,12 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; synchronous=FULL makes an acknowledged commit
     # survive a power cut; IMMEDIATE transactions take the write lock up front, so two writers
     # queue on the busy timeout instead of failing half-way with "database is locked".
+    # secure_delete overwrites deleted rows, so an erased member's key leaves no bytes behind.
     _database["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+            "PRAGMA secure_delete=ON;"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }

@@ -14,4 +14,5 @@ urlpatterns = [
     path("admin/login/", LoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
     path("", include("doorstep.organizations.urls")),
+    path("", include("doorstep.members.urls")),
 ]

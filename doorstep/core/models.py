@@ -79,3 +79,41 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"failed login at {self.failed_at:%Y-%m-%d %H:%M}"
+
+
+class OrganizationKey(models.Model):
+    """An organization's key, wrapped (AES-GCM) by the master key ``master_key_id`` names.
+
+    Never stored unwrapped. ``version`` grows when an organization's key is replaced; data keys say
+    which version wraps them. See ``core.vault``.
+    """
+
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+    wrapped_key = models.BinaryField()
+    master_key_id = models.CharField(max_length=16)
+    created_at = models.DateTimeField(auto_now_add=True)
+    rewrapped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "version"], name="organizationkey_one_per_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"key v{self.version} of organization {self.organization_id}"
+
+
+class SubjectKey(OwnedModel):
+    """One person's data key (a member's, or a work giver's who is a person), wrapped by her
+    organization's key. Deleting this row is crypto-shredding: what it encrypted is unreadable."""
+
+    id = models.UUIDField(primary_key=True)
+    organization_key_version = models.PositiveIntegerField()
+    wrapped_key = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"data key {self.id}"

@@ -28,6 +28,17 @@ def decode_cursor(cursor: str) -> int:
         raise ValidationError.for_field("query.cursor", "This cursor is not one this API gave out.") from None
 
 
+def page_of(queryset: QuerySet, *, limit: int, cursor: str | None) -> tuple[list, str | None]:
+    """One page of ``queryset`` in id order after ``cursor``, and the cursor of the next page."""
+    queryset = queryset.order_by("pk")
+    if cursor:
+        queryset = queryset.filter(pk__gt=decode_cursor(cursor))
+    rows = list(queryset[: limit + 1])
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (encode_cursor(rows[-1].pk) if has_more else None)
+
+
 class CursorPagination(PaginationBase):
     class Input(Schema):
         limit: int = Field(settings.API_PAGE_DEFAULT, ge=1, le=settings.API_PAGE_MAX)
@@ -42,10 +53,5 @@ class CursorPagination(PaginationBase):
     items_attribute = "items"
 
     def paginate_queryset(self, queryset: QuerySet, pagination: Input, request, **params) -> dict:
-        queryset = queryset.order_by("pk")
-        if pagination.cursor:
-            queryset = queryset.filter(pk__gt=decode_cursor(pagination.cursor))
-        rows = list(queryset[: pagination.limit + 1])
-        has_more = len(rows) > pagination.limit
-        rows = rows[: pagination.limit]
-        return {"items": rows, "next": encode_cursor(rows[-1].pk) if has_more else None}
+        rows, next_cursor = page_of(queryset, limit=pagination.limit, cursor=pagination.cursor)
+        return {"items": rows, "next": next_cursor}

@@ -19,7 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from doorstep.core import audit, tenancy, throttle
+from doorstep.core import audit, tenancy, throttle, vault
 from doorstep.core.errors import FieldError, PermissionDenied, Throttled, ValidationError
 from doorstep.core.roles import ADMIN_ROLES, Role
 
@@ -90,6 +90,7 @@ def create_organization(
         organization = Organization.objects.create(
             name=name, slug=slug, kind=kind, country=country, languages=languages or []
         )
+        vault.ensure_organization_key(organization)
         audit.record("organization.created", actor=actor, organization=organization, obj=organization)
     return organization
 

@@ -70,7 +70,7 @@ def demo_server(tmp_path_factory):
 
 
 def test_phone_sized_login_switch_organization_and_language(demo_server):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
@@ -91,13 +91,15 @@ def test_phone_sized_login_switch_organization_and_language(demo_server):
         page.get_by_role("link", name="Log in").click()
         page.get_by_label("Username").fill("orgadmin-a")
         page.get_by_label("Password").fill("doorstep-demo")
-        page.get_by_role("button", name="Log in").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state("load")
         assert page.locator("h1").inner_text() == "Demo Homeworkers Union"
         nav = page.get_by_role("navigation", name="Main")
         assert nav.get_by_role("link", name="People").is_visible()
 
         # The switcher submits itself on change (the Switch button is hidden when JS runs).
-        assert not page.get_by_role("button", name="Switch").is_visible()
+        expect(page.get_by_role("button", name="Switch")).to_be_hidden()
         with page.expect_navigation():
             page.get_by_label("Organization").select_option("demo-network")
         assert page.locator("h1").inner_text() == "Demo Regional Network"

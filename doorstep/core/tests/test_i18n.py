@@ -18,6 +18,10 @@ TRANSLATED = [code for code, _name in settings.LANGUAGES if code != "en"]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
+def _key(value):
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 def _catalog(code):
     with open(LOCALE / code / "LC_MESSAGES" / "django.po", "rb") as handle:
         return read_po(handle)
@@ -29,18 +33,20 @@ def test_every_string_is_translated_and_keeps_its_placeholders(code):
     messages = [m for m in catalog if m.id]
     assert len(messages) > 100
     for message in messages:
-        assert message.string, f"{code}: untranslated {message.id!r}"
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        forms = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        assert all(forms), f"{code}: untranslated {message.id!r}"
         assert "fuzzy" not in message.flags, f"{code}: fuzzy {message.id!r}"
-        assert sorted(PLACEHOLDER.findall(message.id)) == sorted(PLACEHOLDER.findall(message.string)), (
-            message.id
-        )
+        expected = {p for text in ids for p in PLACEHOLDER.findall(text)}
+        for form in forms:
+            assert set(PLACEHOLDER.findall(form)) == expected, (message.id, form)
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
 def test_the_compiled_catalogue_matches_the_source(code):
     with open(LOCALE / code / "LC_MESSAGES" / "django.mo", "rb") as handle:
-        compiled = {m.id: m.string for m in read_mo(handle) if m.id}
-    source = {m.id: m.string for m in _catalog(code) if m.id}
+        compiled = {_key(m.id): _key(m.string) for m in read_mo(handle) if m.id}
+    source = {_key(m.id): _key(m.string) for m in _catalog(code) if m.id}
     assert compiled == source, "run `make messages` and commit the .mo files"
 
 
@@ -59,7 +65,7 @@ def test_the_catalogues_hold_every_string_in_the_code(tmp_path):
         timeout=120,
     )
     with open(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po", "rb") as handle:
-        extracted = {m.id for m in read_po(handle) if m.id}
-    committed = {m.id for m in _catalog("fr") if m.id}
+        extracted = {_key(m.id) for m in read_po(handle) if m.id}
+    committed = {_key(m.id) for m in _catalog("fr") if m.id}
     assert extracted - committed == set(), "new strings: run `make messages` and translate them"
     assert committed - extracted == set(), "strings no longer used: run `make messages`"

@@ -1,0 +1,167 @@
+"""API for the member registry. Personal data appears only with ``?include=pii``, for organizers and
+admins, and every such read (and every name or phone search) is audited."""
+
+from django.http import HttpResponse
+from ninja import Query, Router, Status
+
+from doorstep.core import audit, tenancy
+from doorstep.core.pagination import page_of
+from doorstep.core.roles import STAFF_ROLES
+from doorstep.core.schemas import ErrorOut
+from doorstep.organizations.models import Organization
+
+from . import queries, search, services
+from .schemas import (
+    ConsentIn,
+    ConsentOut,
+    DuesIn,
+    DuesOut,
+    MemberFilters,
+    MemberIn,
+    MemberOut,
+    MemberPage,
+    MemberPatch,
+)
+
+router = Router(tags=["members"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def member_out(member, pii: dict | None = None) -> dict:
+    return {
+        **{
+            name: getattr(member, name)
+            for name in (
+                "id",
+                "organization_id",
+                "number",
+                "category",
+                "sectors",
+                "skills",
+                "gender",
+                "birth_year",
+                "languages",
+                "literacy",
+                "phone_type",
+                "household_size",
+                "dependants",
+                "admin1",
+                "admin2",
+                "locality",
+                "joined_on",
+                "status",
+                "created_at",
+                "updated_at",
+            )
+        },
+        "country": member.country.code,
+        "group": member.group.name if member.group else "",
+        "pii": pii,
+    }
+
+
+def _staff_organization(user, organization_id: int) -> Organization:
+    tenancy.require_role(user, organization_id, STAFF_ROLES)
+    return Organization.objects.get(pk=organization_id)
+
+
+@router.get("/members", response={200: MemberPage, **ERRORS})
+def list_members(request, filters: Query[MemberFilters]):
+    """Members of your organizations, filtered; cursor-paginated, or ranked by name with ``q``."""
+    user = request.auth
+    organization = _staff_organization(user, filters.organization_id) if filters.organization_id else None
+    organizations = (
+        [organization]
+        if organization
+        else list(Organization.objects.filter(pk__in=tenancy.organization_ids(user, STAFF_ROLES)))
+    )
+    members = queries.filter_members(queries.members_of(user, organization), filters.dict())
+    next_cursor = None
+    if filters.q or filters.phone:
+        if filters.phone:
+            matched = members.none()
+            for org in organizations:
+                matched = matched | queries.by_identifier(
+                    members.filter(organization=org), org, phone=filters.phone
+                )
+            rows = list(matched.order_by("pk")[: filters.limit])
+        else:
+            ranked = [
+                pk for org in organizations for pk in search.search(org.pk, filters.q, limit=filters.limit)
+            ]
+            by_id = members.in_bulk(ranked)
+            rows = [by_id[pk] for pk in ranked if pk in by_id][: filters.limit]
+        for org in organizations:
+            audit.record(
+                "member.searched",
+                actor=user,
+                organization=org,
+                object_type="members.member",
+                metadata={
+                    "by": "phone" if filters.phone else "name",
+                    "member_ids": [m.pk for m in rows if m.organization_id == org.pk],
+                },
+            )
+    else:
+        rows, next_cursor = page_of(members, limit=filters.limit, cursor=filters.cursor)
+    pii = services.reveal_pii(rows, actor=user, reason="api list") if filters.include == "pii" else {}
+    return {"items": [member_out(m, pii.get(m.pk)) for m in rows], "next": next_cursor}
+
+
+@router.post("/members", response={201: MemberOut, **ERRORS})
+def create_member(request, payload: MemberIn):
+    organization = _staff_organization(request.auth, payload.organization_id)
+    data = payload.dict(exclude={"organization_id"})
+    member = services.create_member(organization, data=data, actor=request.auth)
+    return Status(201, member_out(member))
+
+
+@router.get("/members/{member_id}", response={200: MemberOut, **ERRORS})
+def get_member(request, member_id: int, include: str | None = None):
+    member = queries.get_member(request.auth, member_id)
+    pii = services.reveal_pii([member], actor=request.auth, reason="api detail") if include == "pii" else {}
+    return member_out(member, pii.get(member.pk))
+
+
+@router.patch("/members/{member_id}", response={200: MemberOut, **ERRORS})
+def update_member(request, member_id: int, payload: MemberPatch):
+    member = queries.get_member(request.auth, member_id)
+    data = payload.dict(exclude_unset=True)
+    status_on = data.pop("status_on", None)
+    member = services.update_member(member, data=data, actor=request.auth, status_on=status_on)
+    return member_out(member)
+
+
+@router.delete("/members/{member_id}", response={204: None, **ERRORS})
+def erase_member(request, member_id: int):
+    """Erase her everywhere (her right to erasure; organization admins only). Cannot be undone."""
+    services.erase_member(queries.get_member(request.auth, member_id), actor=request.auth)
+    return Status(204, None)
+
+
+@router.get("/members/{member_id}/export", response={200: None, **ERRORS})
+def export_member(request, member_id: int):
+    """Everything held about her, as a zip of JSON and CSV files (audited)."""
+    member = queries.get_member(request.auth, member_id)
+    response = HttpResponse(
+        services.export_member(member, actor=request.auth), content_type="application/zip"
+    )
+    response["Content-Disposition"] = f'attachment; filename="member-{member.number}.zip"'
+    return response
+
+
+@router.get("/members/{member_id}/consents", response={200: list[ConsentOut], **ERRORS})
+def list_consents(request, member_id: int):
+    return list(queries.get_member(request.auth, member_id).consents.all())
+
+
+@router.post("/members/{member_id}/consents", response={201: ConsentOut, **ERRORS})
+def record_consent(request, member_id: int, payload: ConsentIn):
+    member = queries.get_member(request.auth, member_id)
+    return Status(201, services.record_consent(member, **payload.dict(), actor=request.auth))
+
+
+@router.post("/members/{member_id}/dues", response={201: DuesOut, **ERRORS})
+def record_dues(request, member_id: int, payload: DuesIn):
+    member = queries.get_member(request.auth, member_id)
+    return Status(201, services.record_dues(member, **payload.dict(), actor=request.auth))

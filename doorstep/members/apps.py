@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MembersConfig(AppConfig):
+    name = "doorstep.members"
+    label = "members"
+    verbose_name = _("Members")
+
+    def ready(self) -> None:
+        from doorstep.core import rights
+        from doorstep.core.navigation import NavItem, register
+        from doorstep.core.roles import STAFF_ROLES
+
+        from . import services
+
+        register(
+            NavItem("members", _("Members"), "members", roles=STAFF_ROLES, in_organization=True, order=20)
+        )
+        rights.register("members", export=services.export_sections, erase=services.erase_rows)

@@ -1,0 +1,107 @@
+"""Reads of members, always through the acting user (``core.tenancy``)."""
+
+from datetime import date
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from doorstep.core import tenancy
+from doorstep.core.roles import STAFF_ROLES
+
+from .models import ConsentEvent, Member, MemberGroup, MemberIdentifier
+from .services import normalize_id_number, normalize_phone
+
+FILTERS = ("category", "sector", "admin1", "admin2", "group", "status")
+
+
+def members_of(user, organization=None) -> QuerySet[Member]:
+    """Members of the organizations where the user is staff (of ``organization`` only, if given)."""
+    return (
+        tenancy.scoped(Member, user, organization, roles=STAFF_ROLES)
+        .filter(merged_into__isnull=True)
+        .select_related("subject_key", "group")
+    )
+
+
+def get_member(user, member_id, organization=None, *, for_update: bool = False) -> Member:
+    member = tenancy.get_scoped_or_404(
+        Member, user, member_id, organization, roles=STAFF_ROLES, for_update=for_update
+    )
+    return member
+
+
+def filter_members(queryset: QuerySet[Member], filters: dict) -> QuerySet[Member]:
+    """Apply the list filters (values as given in a query string; blank ones are ignored)."""
+    if filters.get("category"):
+        queryset = queryset.filter(category=filters["category"])
+    if filters.get("sector"):
+        # Sectors are a JSON list; matching its quoted code in the text works alike on SQLite and PostgreSQL.
+        queryset = queryset.filter(sectors__icontains=f'"{filters["sector"]}"')
+    for name in ("admin1", "admin2"):
+        if filters.get(name):
+            queryset = queryset.filter(**{f"{name}__iexact": filters[name]})
+    if filters.get("group"):
+        queryset = queryset.filter(group_id=filters["group"])
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    return queryset
+
+
+def by_identifier(
+    queryset: QuerySet[Member], organization, *, phone: str = "", id_number: str = "", id_kind: str = ""
+):
+    """Exact lookup by phone or ID number through the blind index (no plaintext is searched)."""
+    from doorstep.core import vault
+
+    digests = []
+    if phone:
+        normalized = normalize_phone(phone, organization.country.code)
+        if normalized:
+            digests.append(vault.blind_index(organization.pk, "phone", normalized))
+    if id_number:
+        digests.append(
+            vault.blind_index(
+                organization.pk, "id", f"{id_kind or 'national_id'}:{normalize_id_number(id_number)}"
+            )
+        )
+    if not digests:
+        return queryset.none()
+    ids = MemberIdentifier.objects.filter(organization_id=organization.pk, digest__in=digests).values(
+        "member_id"
+    )
+    return queryset.filter(pk__in=ids)
+
+
+def groups_of(user, organization) -> QuerySet[MemberGroup]:
+    return tenancy.scoped(MemberGroup, user, organization, roles=STAFF_ROLES).order_by("name")
+
+
+def areas_of(user, organization) -> dict[str, list[str]]:
+    """The first and second administrative areas in use, for the list's filters."""
+    members = tenancy.scoped(Member, user, organization, roles=STAFF_ROLES)
+    return {
+        "admin1": sorted(set(members.exclude(admin1="").values_list("admin1", flat=True))),
+        "admin2": sorted(set(members.exclude(admin2="").values_list("admin2", flat=True))),
+    }
+
+
+def consenting_members(organization_ids, purpose: str, on: date) -> QuerySet[Member]:
+    """Members whose consent covers ``purpose`` on ``on``: her latest consent event for that purpose
+    effective on or before that date says "given". One query; the aggregate layer builds on it."""
+    latest = (
+        ConsentEvent.objects.filter(member=OuterRef("pk"), purpose=purpose, effective_on__lte=on)
+        .order_by("-effective_on", "-recorded_at", "-pk")
+        .values("given")[:1]
+    )
+    return (
+        Member.objects.filter(organization_id__in=list(organization_ids), merged_into__isnull=True)
+        .annotate(consent_given=Subquery(latest))
+        .filter(consent_given=True)
+    )
+
+
+def consent_status(member: Member, on: date) -> dict[str, bool]:
+    """{purpose: given?} on a date, from her consent history."""
+    status: dict[str, bool] = {}
+    for event in member.consents.filter(effective_on__lte=on).order_by("effective_on", "recorded_at", "pk"):
+        status[event.purpose] = event.given
+    return status

@@ -1,0 +1,167 @@
+from datetime import date, datetime
+
+from django.conf import settings
+from ninja import Field, Schema
+
+
+class IdNumber(Schema):
+    kind: str = Field("national_id", max_length=30, description="e.g. national_id, eshram, nhif")
+    number: str = Field(max_length=60)
+
+
+class Gps(Schema):
+    lat: float
+    lon: float
+
+
+class MemberIn(Schema):
+    """A new member. ``full_name``, ``other_names``, ``phones``, ``id_numbers``, ``address``, ``gps``
+    and ``notes`` are personal data: encrypted at rest, returned only with ``?include=pii``."""
+
+    organization_id: int
+    full_name: str = Field(max_length=200)
+    other_names: str = ""
+    phones: list[str] = []
+    id_numbers: list[IdNumber] = []
+    address: str = ""
+    gps: Gps | None = None
+    notes: str = ""
+    category: str
+    sectors: list[str] = []
+    skills: list[str] = []
+    gender: str = ""
+    birth_year: int | None = None
+    languages: list[str] = []
+    literacy: str = ""
+    phone_type: str = ""
+    household_size: int | None = None
+    dependants: int | None = None
+    country: str = ""
+    admin1: str = ""
+    admin2: str = ""
+    locality: str = ""
+    group: str = ""
+    joined_on: date | None = None
+    status: str = "active"
+
+
+class MemberPatch(Schema):
+    """Only the fields sent are changed."""
+
+    full_name: str | None = Field(None, max_length=200)
+    other_names: str | None = None
+    phones: list[str] | None = None
+    id_numbers: list[IdNumber] | None = None
+    address: str | None = None
+    gps: Gps | None = None
+    notes: str | None = None
+    category: str | None = None
+    sectors: list[str] | None = None
+    skills: list[str] | None = None
+    gender: str | None = None
+    birth_year: int | None = None
+    languages: list[str] | None = None
+    literacy: str | None = None
+    phone_type: str | None = None
+    household_size: int | None = None
+    dependants: int | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    locality: str | None = None
+    group: str | None = None
+    joined_on: date | None = None
+    status: str | None = None
+    status_on: date | None = Field(None, description="When a status change took effect (default: today).")
+
+
+class PiiOut(Schema):
+    full_name: str
+    other_names: str = ""
+    phones: list[str] = []
+    id_numbers: list[IdNumber] = []
+    address: str = ""
+    gps: Gps | None = None
+    notes: str = ""
+
+
+class MemberOut(Schema):
+    id: int
+    organization_id: int
+    number: int
+    category: str
+    sectors: list[str]
+    skills: list[str]
+    gender: str
+    birth_year: int | None
+    languages: list[str]
+    literacy: str
+    phone_type: str
+    household_size: int | None
+    dependants: int | None
+    country: str
+    admin1: str
+    admin2: str
+    locality: str
+    group: str
+    joined_on: date
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    pii: PiiOut | None = Field(
+        None, description="Only with ?include=pii, for organizers and admins; audited."
+    )
+
+
+class MemberPage(Schema):
+    items: list[MemberOut]
+    next: str | None
+
+
+class MemberFilters(Schema):
+    organization_id: int | None = None
+    category: str | None = None
+    sector: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    group: int | None = None
+    status: str | None = None
+    q: str | None = Field(None, description="Name search: the best matches, at most `limit`, no next page.")
+    phone: str | None = Field(None, description="Exact phone number (any common format).")
+    include: str | None = Field(None, pattern="^pii$")
+    limit: int = Field(settings.API_PAGE_DEFAULT, ge=1, le=settings.API_PAGE_MAX)
+    cursor: str | None = None
+
+
+class ConsentIn(Schema):
+    purpose: str
+    given: bool
+    effective_on: date
+    method: str
+
+
+class ConsentOut(Schema):
+    id: int
+    purpose: str
+    given: bool
+    effective_on: date
+    method: str
+    recorded_at: datetime
+
+
+class DuesIn(Schema):
+    period: str = Field(max_length=20)
+    amount: str = Field(description='A decimal string, e.g. "50.00".')
+    currency: str
+    paid_on: date
+
+
+class DuesOut(Schema):
+    id: int
+    period: str
+    amount: str
+    currency: str
+    paid_on: date
+
+    @staticmethod
+    def resolve_amount(payment) -> str:
+        return format(payment.amount, "f")

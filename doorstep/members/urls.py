@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("orgs/<slug:org_slug>/members/", views.member_list, name="members"),
+    path("orgs/<slug:org_slug>/members/new/", views.member_new, name="member_new"),
+    path("orgs/<slug:org_slug>/members/<int:member_id>/", views.member_detail, name="member"),
+    path("orgs/<slug:org_slug>/members/<int:member_id>/edit/", views.member_edit, name="member_edit"),
+    path(
+        "orgs/<slug:org_slug>/members/<int:member_id>/consent/", views.member_consent, name="member_consent"
+    ),
+    path("orgs/<slug:org_slug>/members/<int:member_id>/dues/", views.member_dues, name="member_dues"),
+    path("orgs/<slug:org_slug>/members/<int:member_id>/card/", views.member_card, name="member_card"),
+    path("orgs/<slug:org_slug>/members/<int:member_id>/export/", views.member_export, name="member_export"),
+    path("orgs/<slug:org_slug>/members/<int:member_id>/erase/", views.member_erase, name="member_erase"),
+]

@@ -1,0 +1,227 @@
+"""Pages of the member registry: the list with filters and search, her profile, the forms, her
+card, her export and her erasure. Every page that shows personal data audits the read."""
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from doorstep.core import tenancy
+from doorstep.core.errors import DomainError
+from doorstep.core.forms import add_domain_error
+from doorstep.core.pagination import page_of
+from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES
+from doorstep.organizations.queries import get_organization_with_role
+
+from . import queries, search, services
+from .forms import ConsentForm, DuesForm, MemberFilterForm, MemberForm
+from .models import Purpose
+
+PAGE_SIZE = 50
+
+
+def _organization(request, org_slug: str, roles=STAFF_ROLES):
+    return get_organization_with_role(request.user, org_slug, roles)
+
+
+@login_required
+def member_list(request, org_slug: str):
+    organization = _organization(request, org_slug)
+    form = MemberFilterForm(
+        request.GET or None,
+        areas=queries.areas_of(request.user, organization),
+        groups=queries.groups_of(request.user, organization),
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    members = queries.filter_members(queries.members_of(request.user, organization), filters)
+    next_cursor = None
+    if filters.get("phone"):
+        rows = list(queries.by_identifier(members, organization, phone=filters["phone"])[:PAGE_SIZE])
+    elif filters.get("q"):
+        ranked = search.search(organization.pk, filters["q"], limit=PAGE_SIZE)
+        by_id = members.in_bulk(ranked)
+        rows = [by_id[pk] for pk in ranked if pk in by_id]
+    else:
+        rows, next_cursor = page_of(members, limit=PAGE_SIZE, cursor=request.GET.get("cursor"))
+    names = services.reveal_pii(rows, actor=request.user, reason="member list")
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    if next_cursor:
+        query["cursor"] = next_cursor
+    return render(
+        request,
+        "members/list.html",
+        {
+            "organization": organization,
+            "form": form,
+            "next_query": query.urlencode() if next_cursor else "",
+            "rows": [(member, names[member.pk]) for member in rows],
+            "total": members.count(),
+            "searching": bool(filters.get("q") or filters.get("phone")),
+        },
+    )
+
+
+@login_required
+def member_new(request, org_slug: str):
+    organization = _organization(request, org_slug)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.create_member(organization, data=form.to_member_data(), actor=request.user)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Member #%(number)d is registered.") % {"number": member.number})
+            return redirect("member", org_slug=organization.slug, member_id=member.pk)
+    return render(
+        request,
+        "members/form.html",
+        {"organization": organization, "form": form, "member": None},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def member_edit(request, org_slug: str, member_id: int):
+    organization = _organization(request, org_slug)
+    member = queries.get_member(request.user, member_id, organization)
+    if request.method == "POST":
+        form = MemberForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_member(member, data=form.to_member_data(), actor=request.user)
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, _("Her details are saved."))
+                return redirect("member", org_slug=organization.slug, member_id=member.pk)
+    else:
+        pii = services.reveal_pii([member], actor=request.user, reason="edit")[member.pk]
+        form = MemberForm(initial=MemberForm.initial_from(member, pii))
+    return render(
+        request,
+        "members/form.html",
+        {"organization": organization, "form": form, "member": member},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def member_detail(request, org_slug: str, member_id: int):
+    organization = _organization(request, org_slug)
+    member = queries.get_member(request.user, member_id, organization)
+    pii = services.reveal_pii([member], actor=request.user, reason="profile")[member.pk]
+    today = timezone.localdate()
+    consent_now = queries.consent_status(member, today)
+    last_dues = member.dues.first()
+    return render(
+        request,
+        "members/detail.html",
+        {
+            "organization": organization,
+            "member": member,
+            "pii": pii,
+            "consents": [(purpose, consent_now.get(purpose.value)) for purpose in Purpose],
+            "consent_history": member.consents.select_related("recorded_by").order_by(
+                "-effective_on", "-recorded_at"
+            ),
+            "dues": member.dues.all(),
+            "status_history": member.status_history.order_by("-changed_on", "-recorded_at"),
+            "consent_form": ConsentForm(),
+            "dues_form": DuesForm(
+                initial={"currency": last_dues.currency if last_dues else "", "period": str(today.year)}
+            ),
+            "is_admin": tenancy.role_in(request.user, organization) in ADMIN_ROLES,
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_consent(request, org_slug: str, member_id: int):
+    organization = _organization(request, org_slug)
+    member = queries.get_member(request.user, member_id, organization)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_consent(member, **form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            messages.error(request, " ".join(e.message for e in error.errors) or error.message)
+        else:
+            messages.success(request, _("The consent is recorded."))
+    else:
+        messages.error(request, _("The consent could not be recorded: check every field."))
+    return redirect(
+        reverse("member", kwargs={"org_slug": organization.slug, "member_id": member.pk}) + "#consent"
+    )
+
+
+@login_required
+@require_POST
+def member_dues(request, org_slug: str, member_id: int):
+    organization = _organization(request, org_slug)
+    member = queries.get_member(request.user, member_id, organization)
+    form = DuesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_dues(member, **form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            messages.error(request, " ".join(e.message for e in error.errors) or error.message)
+        else:
+            messages.success(request, _("The dues payment is recorded."))
+    else:
+        messages.error(request, _("The dues payment could not be recorded: check every field."))
+    return redirect(
+        reverse("member", kwargs={"org_slug": organization.slug, "member_id": member.pk}) + "#dues"
+    )
+
+
+@login_required
+def member_card(request, org_slug: str, member_id: int):
+    """A printable membership card; the QR code holds only the organization and her member number."""
+    organization = _organization(request, org_slug)
+    member = queries.get_member(request.user, member_id, organization)
+    pii = services.reveal_pii([member], actor=request.user, reason="card")[member.pk]
+    qr = segno.make(f"DOORSTEP:{organization.slug}:{member.number}", error="m")
+    return render(
+        request,
+        "members/card.html",
+        {
+            "organization": organization,
+            "member": member,
+            "pii": pii,
+            "qr_svg": qr.svg_inline(scale=4, dark="#000"),
+        },
+    )
+
+
+@login_required
+def member_export(request, org_slug: str, member_id: int):
+    organization = _organization(request, org_slug)
+    member = queries.get_member(request.user, member_id, organization)
+    response = HttpResponse(
+        services.export_member(member, actor=request.user), content_type="application/zip"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{organization.slug}-member-{member.number}.zip"'
+    return response
+
+
+@login_required
+def member_erase(request, org_slug: str, member_id: int):
+    """Her right to erasure, for the organization's admins, after a confirmation."""
+    organization = _organization(request, org_slug, ADMIN_ROLES)
+    member = queries.get_member(request.user, member_id, organization)
+    if request.method == "POST":
+        if request.POST.get("confirm") == str(member.number):
+            number = member.number
+            services.erase_member(member, actor=request.user)
+            messages.success(request, _("Member #%(number)d has been erased.") % {"number": number})
+            return redirect("members", org_slug=organization.slug)
+        messages.error(request, _("Type her member number to confirm."))
+    return render(request, "members/erase.html", {"organization": organization, "member": member})
