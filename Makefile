@@ -27,8 +27,11 @@ migrate: keys
 demo: migrate
 	$(BIN)/python -m doorstep load_demo
 
+# The web server and one background worker (imports, exports); Ctrl-C stops both.
 serve:
 	@echo "Doorstep is at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python -m doorstep db_worker --interval 1 & \
 	$(BIN)/python -m doorstep runserver $(HOST):$(PORT)
 
 lint: install

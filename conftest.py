@@ -151,3 +151,14 @@ def register(world):
         return member_services.create_member(organization, data=data, actor=actor)
 
     return make
+
+
+@pytest.fixture
+def run_jobs(settings, django_capture_on_commit_callbacks):
+    """Background jobs run as soon as the transaction that queued them commits."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+    def within():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return within

@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from doorstep.core.api import install_error_handlers
+from doorstep.core.import_api import router as imports_router
 from doorstep.members.api import router as members_router
 from doorstep.organizations.api import auth_router
 from doorstep.organizations.api import router as organizations_router
@@ -24,3 +25,4 @@ install_error_handlers(api)
 api.add_router("/", auth_router)
 api.add_router("/", organizations_router)
 api.add_router("/", members_router)
+api.add_router("/", imports_router)

@@ -155,7 +155,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background jobs (imports, exports) are stored in the database and run by `python -m doorstep db_worker`;
+# no broker is needed. `make run` starts one worker beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,6 +1,7 @@
 """Core tables: the abstract owned model every organization's data inherits, the audit log and
 the record of failed logins."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -117,3 +118,57 @@ class SubjectKey(OwnedModel):
 
     def __str__(self) -> str:
         return f"data key {self.id}"
+
+
+class Import(OwnedModel):
+    """One spreadsheet brought into Doorstep (members, work orders…), from upload to done.
+
+    The uploaded file holds personal data, so it is kept only sealed under a key of its own
+    (``file_key``), which is destroyed when the import ends or is cancelled. ``errors`` name a row,
+    a column and a reason, never a value. ``next_row`` is where an interrupted import resumes:
+    each batch commits its rows and this pointer together.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Waiting for the columns to be matched")
+        VALIDATING = "validating", _("Checking every row")
+        VALIDATED = "validated", _("Checked: waiting for your choice")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled: nothing imported")
+        FAILED = "failed", _("Stopped by an error")
+
+    target = models.CharField(max_length=40)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    filename = models.CharField(max_length=200)
+    file_key = models.OneToOneField(
+        SubjectKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_blob = models.BinaryField(null=True, blank=True)
+    file_kind = models.CharField(max_length=10)
+    encoding = models.CharField(max_length=20, blank=True)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    error_rows = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    next_row = models.PositiveIntegerField(default=0)
+    imported_rows = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.target})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.VALIDATING, self.Status.IMPORTING)

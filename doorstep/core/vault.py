@@ -180,6 +180,37 @@ def seal(subject: SubjectKey, data: dict, *, purpose: str) -> bytes:
     return _encrypt(_data_key(subject), plaintext, f"{subject.id}|{purpose}".encode())
 
 
+def seal_bytes(subject: SubjectKey, data: bytes, *, purpose: str) -> bytes:
+    """Encrypt raw bytes (an uploaded file) under the data key, bound to ``purpose``."""
+    return _encrypt(_data_key(subject), data, f"{subject.id}|{purpose}".encode())
+
+
+def open_sealed_bytes(subject: SubjectKey | None, blob: bytes, *, purpose: str) -> bytes:
+    if subject is None:
+        raise VaultError("this key has been destroyed")
+    return _decrypt(_data_key(subject), blob, f"{subject.id}|{purpose}".encode())
+
+
+def new_subject_keys(organization, count: int) -> list[SubjectKey]:
+    """``count`` fresh data keys in one insert (for imports)."""
+    organization_id = getattr(organization, "pk", organization)
+    version, org_key = _current_org_key(organization_id)
+    keys = []
+    for _ in range(count):
+        subject_id = uuid.uuid4()
+        keys.append(
+            SubjectKey(
+                id=subject_id,
+                organization_id=organization_id,
+                organization_key_version=version,
+                wrapped_key=_encrypt(
+                    org_key, AESGCM.generate_key(bit_length=256), _subject_aad(subject_id, organization_id)
+                ),
+            )
+        )
+    return SubjectKey.objects.bulk_create(keys)
+
+
 def open_sealed(subject: SubjectKey | None, blob: bytes, *, purpose: str) -> dict:
     if subject is None:
         raise VaultError("this person's key has been destroyed")

@@ -2,7 +2,7 @@
 admins, and every such read (and every name or phone search) is audited."""
 
 from django.http import HttpResponse
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from doorstep.core import audit, tenancy
 from doorstep.core.pagination import page_of
@@ -165,3 +165,39 @@ def record_consent(request, member_id: int, payload: ConsentIn):
 def record_dues(request, member_id: int, payload: DuesIn):
     member = queries.get_member(request.auth, member_id)
     return Status(201, services.record_dues(member, **payload.dict(), actor=request.auth))
+
+
+class DuplicateOut(Schema):
+    id: int
+    first_id: int
+    second_id: int
+    score: int
+    status: str
+
+
+class MergeIn(Schema):
+    keep: int = Field(description="The id of the record to keep (one of the pair).")
+    choices: dict[str, str] = Field(
+        {}, description='Field by field, whose value to keep: {"full_name": "second"}.'
+    )
+
+
+@router.get("/member-duplicates", response={200: list[DuplicateOut], **ERRORS})
+def list_duplicates(request, organization_id: int):
+    """Pairs of members that may be the same woman (similar name, same place), still to review."""
+    _staff_organization(request.auth, organization_id)
+    return list(queries.open_duplicates(request.auth, organization_id)[:500])
+
+
+@router.post("/member-duplicates/{candidate_id}/merge", response={200: MemberOut, **ERRORS})
+def merge_duplicate(request, candidate_id: int, payload: MergeIn):
+    candidate = queries.get_duplicate(request.auth, candidate_id)
+    survivor = services.merge_members(
+        candidate, keep=payload.keep, choices=payload.choices, actor=request.auth
+    )
+    return member_out(survivor)
+
+
+@router.post("/member-duplicates/{candidate_id}/dismiss", response={200: DuplicateOut, **ERRORS})
+def dismiss_duplicate(request, candidate_id: int):
+    return services.dismiss_candidate(queries.get_duplicate(request.auth, candidate_id), actor=request.auth)

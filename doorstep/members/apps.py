@@ -8,13 +8,25 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self) -> None:
-        from doorstep.core import rights
+        from doorstep.core import imports, rights
         from doorstep.core.navigation import NavItem, register
-        from doorstep.core.roles import STAFF_ROLES
+        from doorstep.core.roles import STAFF_ROLES, Role
 
         from . import services
+        from .imports import member_import
 
         register(
             NavItem("members", _("Members"), "members", roles=STAFF_ROLES, in_organization=True, order=20)
         )
+        register(
+            NavItem(
+                "my_profile",
+                _("My profile"),
+                "my_profile",
+                roles=frozenset({Role.WORKER}),
+                in_organization=True,
+                order=15,
+            )
+        )
         rights.register("members", export=services.export_sections, erase=services.erase_rows)
+        imports.register_target(member_import)

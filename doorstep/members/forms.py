@@ -141,3 +141,45 @@ class DuesForm(forms.Form):
     paid_on = forms.DateField(
         label=_("Paid on"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class WorkerLoginForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Your phone number"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    pin = forms.CharField(
+        label=_("PIN"),
+        max_length=8,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "current-password"}),
+    )
+
+
+class GiveLoginForm(forms.Form):
+    pin = forms.CharField(
+        label=_("PIN she chose (4 to 8 digits)"),
+        min_length=4,
+        max_length=8,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
+    )
+
+
+class OwnProfileForm(forms.Form):
+    """What she may correct herself."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    other_names = forms.CharField(label=_("Other names she is known by"), max_length=200, required=False)
+    phones = forms.CharField(
+        label=_("Phone numbers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line."),
+    )
+    address = forms.CharField(
+        label=_("How to find her home"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    locality = forms.CharField(label=_("Village, town or neighbourhood"), max_length=120, required=False)
+    phone_type = forms.ChoiceField(label=_("Phone"), choices=_blank(PhoneType.choices), required=False)
+    household_size = forms.IntegerField(label=_("People in her household"), required=False)
+    dependants = forms.IntegerField(label=_("Dependants"), required=False)

@@ -3,11 +3,12 @@
 from datetime import date
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
 
 from doorstep.core import tenancy
 from doorstep.core.roles import STAFF_ROLES
 
-from .models import ConsentEvent, Member, MemberGroup, MemberIdentifier
+from .models import ConsentEvent, DuplicateCandidate, Member, MemberGroup, MemberIdentifier
 from .services import normalize_id_number, normalize_phone
 
 FILTERS = ("category", "sector", "admin1", "admin2", "group", "status")
@@ -105,3 +106,30 @@ def consent_status(member: Member, on: date) -> dict[str, bool]:
     for event in member.consents.filter(effective_on__lte=on).order_by("effective_on", "recorded_at", "pk"):
         status[event.purpose] = event.given
     return status
+
+
+def open_duplicates(user, organization) -> QuerySet[DuplicateCandidate]:
+    return (
+        tenancy.scoped(DuplicateCandidate, user, organization, roles=STAFF_ROLES)
+        .filter(status=DuplicateCandidate.Status.OPEN)
+        .select_related("first__subject_key", "second__subject_key")
+    )
+
+
+def get_duplicate(user, candidate_id, organization=None) -> DuplicateCandidate:
+    candidate = tenancy.get_scoped_or_404(
+        DuplicateCandidate, user, candidate_id, organization, roles=STAFF_ROLES
+    )
+    return DuplicateCandidate.objects.select_related("first__subject_key", "second__subject_key").get(
+        pk=candidate.pk
+    )
+
+
+def own_member(user, organization) -> Member:
+    """The member record linked to this user's login in the organization."""
+    try:
+        return Member.objects.select_related("subject_key").get(
+            organization=organization, user_id=user.pk, merged_into__isnull=True
+        )
+    except Member.DoesNotExist:
+        raise Http404 from None

@@ -107,6 +107,12 @@ def refresh(organization_id: int) -> _Index:
         state = members.aggregate(latest=Max("updated_at"), count=Count("pk"))
         if state["latest"] == index.latest and state["count"] == index.count:
             return index
+        if index.latest is not None and (state["latest"] is None or state["latest"] < index.latest):
+            # Time went backwards: what the index read was rolled back. Read everything again.
+            index.names.clear()
+            index.words.clear()
+            index.vocabulary.clear()
+            index.latest = None
         changed = members if index.latest is None else members.filter(updated_at__gte=index.latest)
         _load(index, changed)
         if state["count"] < len(index.names):

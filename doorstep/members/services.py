@@ -18,13 +18,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import phonenumbers
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from doorstep.core import audit, rights, tenancy, vault
-from doorstep.core.errors import FieldError, ValidationError
+from doorstep.core.errors import FieldError, PermissionDenied, ValidationError
 from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES
 from doorstep.core.sectors import Sector
 from doorstep.organizations.models import Organization
@@ -34,6 +34,7 @@ from .models import (
     ConsentEvent,
     ConsentMethod,
     DuesPayment,
+    DuplicateCandidate,
     Gender,
     Literacy,
     Member,
@@ -374,12 +375,267 @@ def create_member(organization: Organization, *, data: Mapping[str, Any], actor)
             recorded_by=actor,
         )
         audit.record("member.created", actor=actor, organization=organization, obj=member)
+        flag_possible_duplicates(organization.pk, [member.pk])
     return member
+
+
+def create_members_bulk(
+    organization: Organization, cleans: list[CleanMember], *, actor, source: str
+) -> list[int]:
+    """Register many checked members at once (an import batch), inside the caller's transaction."""
+    tenancy.require_role(actor, organization, STAFF_ROLES)
+    first_number = _next_number(organization.pk)
+    keys = vault.new_subject_keys(organization, len(cleans))
+    groups: dict[str, MemberGroup | None] = {}
+    members = []
+    for offset, (clean, key) in enumerate(zip(cleans, keys, strict=True)):
+        name = clean.group_name or ""
+        if name not in groups:
+            groups[name] = _group(organization.pk, name)
+        fields = {"joined_on": timezone.localdate(), "status": Status.ACTIVE, **clean.fields}
+        pii = {name: clean.pii.get(name) for name in PII_FIELDS}
+        members.append(
+            Member(
+                organization=organization,
+                number=first_number + offset,
+                subject_key=key,
+                pii=vault.seal(key, pii, purpose=PII_PURPOSE),
+                group=groups[name],
+                **fields,
+            )
+        )
+    Member.objects.bulk_create(members)
+    if any(m.pk is None for m in members):  # a database that cannot return ids from a bulk insert
+        by_number = dict(
+            Member.objects.filter(organization=organization, number__gte=first_number).values_list(
+                "number", "pk"
+            )
+        )
+        for member in members:
+            member.pk = by_number[member.number]
+    MemberIdentifier.objects.bulk_create(
+        MemberIdentifier(organization=organization, member_id=member.pk, kind=kind, digest=digest)
+        for member, clean in zip(members, cleans, strict=True)
+        for kind, digest in _digests(organization.pk, clean.pii)
+    )
+    StatusChange.objects.bulk_create(
+        StatusChange(
+            organization=organization,
+            member_id=m.pk,
+            status=m.status,
+            changed_on=m.joined_on,
+            recorded_by=actor,
+        )
+        for m in members
+    )
+    ids = [m.pk for m in members]
+    audit.record(
+        "member.imported",
+        actor=actor,
+        organization=organization,
+        object_type="members.member",
+        metadata={"source": source, "member_ids": ids},
+    )
+    return ids
+
+
+# Possible duplicates and merging ------------------------------------------------------------------
+
+DUPLICATE_SCORE = 85  # rapidfuzz token_sort_ratio of two normalized names in the same locality
+
+
+def flag_possible_duplicates(organization_id: int, member_ids: list[int]) -> int:
+    """Record pairs with a similar name in the same locality (or district, where no locality is given)."""
+    from rapidfuzz import fuzz, process
+
+    from . import search
+
+    if not member_ids:
+        return 0
+    index = search.refresh(organization_id)
+    members = Member.objects.filter(organization_id=organization_id, merged_into__isnull=True)
+    places: dict[tuple[str, str], list[int]] = {}
+    for pk, locality, admin2 in members.values_list("pk", "locality", "admin2"):
+        places.setdefault((locality.casefold(), "" if locality else admin2.casefold()), []).append(pk)
+    place_of = {pk: place for place, pks in places.items() for pk in pks}
+    existing = set(
+        DuplicateCandidate.objects.filter(organization_id=organization_id).values_list(
+            "first_id", "second_id"
+        )
+    )
+    new = []
+    for member_id in member_ids:
+        place = place_of.get(member_id)
+        if place is None or place == ("", "") or member_id not in index.names:
+            continue
+        neighbours = {pk: index.names[pk] for pk in places[place] if pk != member_id and pk in index.names}
+        for _name, score, other in process.extract(
+            index.names[member_id],
+            neighbours,
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=DUPLICATE_SCORE,
+            limit=10,
+        ):
+            pair = (min(member_id, other), max(member_id, other))
+            if pair not in existing:
+                existing.add(pair)
+                new.append(
+                    DuplicateCandidate(
+                        organization_id=organization_id,
+                        first_id=pair[0],
+                        second_id=pair[1],
+                        score=round(score),
+                    )
+                )
+    DuplicateCandidate.objects.bulk_create(new)
+    return len(new)
+
+
+MERGE_FIELDS = (
+    "full_name",
+    "other_names",
+    "address",
+    "gps",
+    "notes",
+    "category",
+    "gender",
+    "birth_year",
+    "literacy",
+    "phone_type",
+    "household_size",
+    "dependants",
+    "admin1",
+    "admin2",
+    "locality",
+    "status",
+)
+
+
+def merge_members(candidate: DuplicateCandidate, *, keep: int, choices: Mapping[str, str], actor) -> Member:
+    """Merge a pair into the record ``keep`` (one of the two ids). ``choices`` says, field by field,
+    whose value to keep ("first" or "second"); phones and ID numbers of both are kept, and so are
+    both histories of consent, dues and status. The other record stays, linked by ``merged_into``."""
+    tenancy.require_role(actor, candidate.organization_id, STAFF_ROLES)
+    with transaction.atomic():
+        candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
+        if candidate.status != DuplicateCandidate.Status.OPEN:
+            raise ValidationError.for_field(
+                "status", _("This pair has already been reviewed."), code="reviewed"
+            )
+        if keep not in (candidate.first_id, candidate.second_id):
+            raise ValidationError.for_field("keep", _("Keep one of the two records."))
+        pair = {
+            m.pk: m
+            for m in Member.objects.select_for_update()
+            .select_related("subject_key")
+            .filter(pk__in=[candidate.first_id, candidate.second_id])
+        }
+        records = {"first": pair[candidate.first_id], "second": pair[candidate.second_id]}
+        bad = [name for name, side in choices.items() if name not in MERGE_FIELDS or side not in records]
+        if bad:
+            raise ValidationError(
+                message=_("Choose, for each field, the first or the second record."),
+                errors=[FieldError(name, _("Unknown field or side.")) for name in bad],
+            )
+        survivor = pair[keep]
+        other = records["second"] if survivor is records["first"] else records["first"]
+        pii = {
+            side: vault.open_sealed(m.subject_key, m.pii, purpose=PII_PURPOSE) for side, m in records.items()
+        }
+        merged_pii = dict(vault.open_sealed(survivor.subject_key, survivor.pii, purpose=PII_PURPOSE))
+        merged_pii["phones"] = list(
+            dict.fromkeys(pii["first"].get("phones", []) + pii["second"].get("phones", []))
+        )
+        ids = pii["first"].get("id_numbers", []) + pii["second"].get("id_numbers", [])
+        merged_pii["id_numbers"] = [dict(t) for t in dict.fromkeys(tuple(sorted(i.items())) for i in ids)]
+        for name, side in choices.items():
+            if name in PII_FIELDS:
+                merged_pii[name] = pii[side].get(name)
+            else:
+                setattr(survivor, name, getattr(records[side], name))
+        survivor.pii = vault.seal(survivor.subject_key, merged_pii, purpose=PII_PURPOSE)
+        survivor.save()
+        for model in (ConsentEvent, DuesPayment, StatusChange):
+            model.objects.filter(member=other).update(member=survivor)
+        MemberIdentifier.objects.filter(member=other).delete()
+        MemberIdentifier.objects.filter(member=survivor).delete()
+        MemberIdentifier.objects.bulk_create(
+            MemberIdentifier(organization_id=survivor.organization_id, member=survivor, kind=k, digest=d)
+            for k, d in _digests(survivor.organization_id, merged_pii)
+        )
+        other.merged_into = survivor
+        other.save(update_fields=["merged_into", "updated_at"])
+        Member.objects.filter(merged_into=other).update(merged_into=survivor)
+        candidate.status, candidate.decided_by, candidate.decided_at = (
+            DuplicateCandidate.Status.MERGED,
+            actor,
+            timezone.now(),
+        )
+        candidate.save(update_fields=["status", "decided_by", "decided_at"])
+        DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN).filter(
+            models.Q(first=other) | models.Q(second=other)
+        ).update(status=DuplicateCandidate.Status.DISMISSED)
+        audit.record(
+            "member.merged",
+            actor=actor,
+            organization=survivor.organization_id,
+            obj=survivor,
+            metadata={"merged_id": other.pk, "fields": sorted(f"{n}:{s}" for n, s in choices.items())},
+        )
+    return survivor
+
+
+def dismiss_candidate(candidate: DuplicateCandidate, *, actor) -> DuplicateCandidate:
+    tenancy.require_role(actor, candidate.organization_id, STAFF_ROLES)
+    with transaction.atomic():
+        candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
+        if candidate.status == DuplicateCandidate.Status.OPEN:
+            candidate.status, candidate.decided_by, candidate.decided_at = (
+                DuplicateCandidate.Status.DISMISSED,
+                actor,
+                timezone.now(),
+            )
+            candidate.save(update_fields=["status", "decided_by", "decided_at"])
+            audit.record(
+                "member.duplicate_dismissed",
+                actor=actor,
+                organization=candidate.organization_id,
+                obj=candidate,
+            )
+    return candidate
 
 
 def update_member(member: Member, *, data: Mapping[str, Any], actor, status_on: date | None = None) -> Member:
     """Change some of her details (only the keys given). A status change joins her status history."""
     tenancy.require_role(actor, member.organization_id, STAFF_ROLES)
+    return _update(member, data=data, actor=actor, status_on=status_on)
+
+
+# What a member with a login may correct herself.
+SELF_EDITABLE = (
+    "full_name",
+    "other_names",
+    "phones",
+    "address",
+    "languages",
+    "literacy",
+    "phone_type",
+    "household_size",
+    "dependants",
+    "locality",
+)
+
+
+def update_own_profile(member: Member, *, data: Mapping[str, Any], actor) -> Member:
+    """A member corrects her own details (only ``SELF_EDITABLE`` ones)."""
+    if getattr(actor, "pk", None) is None or member.user_id != actor.pk:
+        raise PermissionDenied()
+    return _update(
+        member, data={k: v for k, v in data.items() if k in SELF_EDITABLE}, actor=actor, status_on=None
+    )
+
+
+def _update(member: Member, *, data: Mapping[str, Any], actor, status_on: date | None) -> Member:
     organization = Organization.objects.get(pk=member.organization_id)
     clean = clean_member(organization, {"country": member.country.code, **data}, partial=True)
     with transaction.atomic():
@@ -504,6 +760,90 @@ def record_consent(
     return event
 
 
+# Her own login (phone number and PIN) ---------------------------------------------------------------
+
+
+def give_login(member: Member, *, pin: str, actor) -> Member:
+    """Let her log in as a ``worker`` with her phone number and a PIN she chose (4 to 8 digits).
+
+    The account's username is made from the record's id: no name or phone number is stored in clear.
+    Giving a login again sets a new PIN.
+    """
+    from doorstep.core.roles import Role
+    from doorstep.organizations.models import RoleAssignment, User
+
+    tenancy.require_role(actor, member.organization_id, STAFF_ROLES)
+    if not re.fullmatch(r"\d{4,8}", pin or ""):
+        raise ValidationError.for_field("pin", _("The PIN is 4 to 8 digits."), code="bad_pin")
+    with transaction.atomic():
+        member = (
+            Member.objects.select_for_update(of=("self",))
+            .select_related("subject_key", "user")
+            .get(pk=member.pk)
+        )
+        pii = vault.open_sealed(member.subject_key, member.pii, purpose=PII_PURPOSE)
+        if not pii.get("phones"):
+            raise ValidationError.for_field(
+                "pin", _("Add her phone number first: she logs in with it."), code="no_phone"
+            )
+        user = member.user or User(username=f"member-{member.pk}")
+        user.set_password(pin)
+        user.is_active = True
+        user.save()
+        if member.user_id is None:
+            member.user = user
+            member.save(update_fields=["user", "updated_at"])
+        RoleAssignment.objects.update_or_create(
+            organization_id=member.organization_id,
+            user=user,
+            defaults={"role": Role.WORKER, "is_active": True},
+        )
+        audit.record(
+            "member.login_given",
+            actor=actor,
+            organization=member.organization_id,
+            obj=member,
+            metadata={"user_id": user.pk},
+        )
+    return member
+
+
+def worker_log_in(organization: Organization, *, phone: str, pin: str, address: str | None):
+    """The member's user for this phone number and PIN, throttled like every login."""
+    from doorstep.organizations import services as accounts
+
+    normalized = normalize_phone(phone, organization.country.code)
+    digest = vault.blind_index(organization.pk, "phone", normalized) if normalized else "invalid"
+    match = (
+        MemberIdentifier.objects.filter(
+            organization=organization,
+            kind=MemberIdentifier.Kind.PHONE,
+            digest=digest,
+            member__user__isnull=False,
+            member__merged_into__isnull=True,
+        )
+        .select_related("member__user")
+        .first()
+    )
+    # Unknown phones are throttled under their digest, so guessing numbers is slowed down too.
+    username = match.member.user.username if match else f"phone-{digest[:32]}"
+    return accounts.log_in(username=username, password=pin, address=address)
+
+
+def reveal_own_pii(member: Member, *, actor) -> dict:
+    """Her own personal data, for herself (audited like any read)."""
+    if member.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied()
+    audit.record(
+        "member.pii_read",
+        actor=actor,
+        organization=member.organization_id,
+        object_type="members.member",
+        metadata={"member_ids": [member.pk], "reason": "her own profile"},
+    )
+    return vault.open_sealed(member.subject_key, member.pii, purpose=PII_PURPOSE)
+
+
 # Reading her personal data (always audited) ---------------------------------------------------------
 
 
@@ -576,7 +916,6 @@ def export_sections(member: Member) -> dict[str, list[dict]]:
 def erase_rows(member: Member) -> None:
     """Remove the members app's rows about her (registered with core.rights)."""
     MemberGroup.objects.filter(leader=member).update(leader=None)
-    Member.objects.filter(merged_into=member).update(merged_into=None)
     for model in (MemberIdentifier, ConsentEvent, DuesPayment, StatusChange):
         model.objects.filter(member=member).delete()
 
@@ -608,6 +947,16 @@ def export_member(member: Member, *, actor) -> bytes:
     return buffer.getvalue()
 
 
+def _erase_one(member: Member) -> None:
+    for merged in Member.objects.filter(merged_into=member).select_related("subject_key"):
+        _erase_one(merged)
+    key = member.subject_key
+    for handler in rights.handlers():
+        handler.erase(member)
+    member.delete()
+    vault.shred(key)
+
+
 def erase_member(member: Member, *, actor) -> None:
     """Her right to erasure: every app's rows about her, then her record, then her key.
 
@@ -617,6 +966,8 @@ def erase_member(member: Member, *, actor) -> None:
     with transaction.atomic():
         member = Member.objects.select_for_update().select_related("subject_key").get(pk=member.pk)
         member_id, organization_id, key = member.pk, member.organization_id, member.subject_key
+        for merged in Member.objects.filter(merged_into=member).select_related("subject_key"):
+            _erase_one(merged)  # records merged into hers are her too
         for handler in rights.handlers():
             handler.erase(member)
         linked_user = member.user

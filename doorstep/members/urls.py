@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("orgs/<slug:org_slug>/members/", views.member_list, name="members"),
     path("orgs/<slug:org_slug>/members/new/", views.member_new, name="member_new"),
+    path("orgs/<slug:org_slug>/members/duplicates/", views.duplicates, name="duplicates"),
+    path("orgs/<slug:org_slug>/members/duplicates/<int:candidate_id>/", views.duplicate, name="duplicate"),
     path("orgs/<slug:org_slug>/members/<int:member_id>/", views.member_detail, name="member"),
     path("orgs/<slug:org_slug>/members/<int:member_id>/edit/", views.member_edit, name="member_edit"),
     path(
@@ -14,4 +16,11 @@ urlpatterns = [
     path("orgs/<slug:org_slug>/members/<int:member_id>/card/", views.member_card, name="member_card"),
     path("orgs/<slug:org_slug>/members/<int:member_id>/export/", views.member_export, name="member_export"),
     path("orgs/<slug:org_slug>/members/<int:member_id>/erase/", views.member_erase, name="member_erase"),
+    path(
+        "orgs/<slug:org_slug>/members/<int:member_id>/login/",
+        views.member_give_login,
+        name="member_give_login",
+    ),
+    path("orgs/<slug:org_slug>/login/", views.worker_login, name="worker_login"),
+    path("orgs/<slug:org_slug>/me/", views.my_profile, name="my_profile"),
 ]

@@ -3,23 +3,34 @@ card, her export and her erasure. Every page that shows personal data audits the
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from doorstep.core import tenancy
-from doorstep.core.errors import DomainError
+from doorstep.core import tenancy, throttle
+from doorstep.core.errors import DomainError, Throttled
 from doorstep.core.forms import add_domain_error
+from doorstep.core.middleware import SESSION_KEY
 from doorstep.core.pagination import page_of
-from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES
+from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES, Role
+from doorstep.organizations.models import Organization
 from doorstep.organizations.queries import get_organization_with_role
 
 from . import queries, search, services
-from .forms import ConsentForm, DuesForm, MemberFilterForm, MemberForm
+from .forms import (
+    ConsentForm,
+    DuesForm,
+    GiveLoginForm,
+    MemberFilterForm,
+    MemberForm,
+    OwnProfileForm,
+    WorkerLoginForm,
+)
 from .models import Purpose
 
 PAGE_SIZE = 50
@@ -138,6 +149,7 @@ def member_detail(request, org_slug: str, member_id: int):
                 initial={"currency": last_dues.currency if last_dues else "", "period": str(today.year)}
             ),
             "is_admin": tenancy.role_in(request.user, organization) in ADMIN_ROLES,
+            "login_form": GiveLoginForm(),
         },
     )
 
@@ -225,3 +237,153 @@ def member_erase(request, org_slug: str, member_id: int):
             return redirect("members", org_slug=organization.slug)
         messages.error(request, _("Type her member number to confirm."))
     return render(request, "members/erase.html", {"organization": organization, "member": member})
+
+
+def _display(member, pii: dict, name: str) -> str:
+    """A field's value as shown side by side on the merge page."""
+    if name in services.PII_FIELDS:
+        value = pii.get(name)
+        if name == "gps" and value:
+            value = f"{value['lat']}, {value['lon']}"
+        return value or ""
+    display = getattr(member, f"get_{name}_display", None)
+    value = display() if display else getattr(member, name)
+    return "" if value is None else str(value)
+
+
+@login_required
+def duplicates(request, org_slug: str):
+    """Pairs that may be the same woman, to merge or to mark as different people."""
+    organization = _organization(request, org_slug)
+    candidates = list(queries.open_duplicates(request.user, organization)[:100])
+    members = [m for c in candidates for m in (c.first, c.second)]
+    names = services.reveal_pii(members, actor=request.user, reason="duplicate review")
+    return render(
+        request,
+        "members/duplicates.html",
+        {
+            "organization": organization,
+            "pairs": [(c, names[c.first_id], names[c.second_id]) for c in candidates],
+        },
+    )
+
+
+@login_required
+def duplicate(request, org_slug: str, candidate_id: int):
+    organization = _organization(request, org_slug)
+    candidate = queries.get_duplicate(request.user, candidate_id, organization)
+    first, second = candidate.first, candidate.second
+    pii = services.reveal_pii([first, second], actor=request.user, reason="duplicate review")
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "dismiss":
+                services.dismiss_candidate(candidate, actor=request.user)
+                messages.success(request, _("Marked as two different people."))
+                return redirect("duplicates", org_slug=organization.slug)
+            keep = int(request.POST.get("keep", first.pk))
+            choices = {
+                name: request.POST[f"field-{name}"]
+                for name in services.MERGE_FIELDS
+                if request.POST.get(f"field-{name}") in ("first", "second")
+            }
+            survivor = services.merge_members(candidate, keep=keep, choices=choices, actor=request.user)
+        except (DomainError, ValueError) as error:
+            messages.error(request, getattr(error, "message", _("Choose which record to keep.")))
+        else:
+            messages.success(request, _("Merged into member #%(number)d.") % {"number": survivor.number})
+            return redirect("member", org_slug=organization.slug, member_id=survivor.pk)
+    rows = []
+    for name in services.MERGE_FIELDS:
+        a, b = _display(first, pii[first.pk], name), _display(second, pii[second.pk], name)
+        rows.append((name, a, b, a == b))
+    return render(
+        request,
+        "members/duplicate.html",
+        {
+            "organization": organization,
+            "candidate": candidate,
+            "first": first,
+            "second": second,
+            "first_pii": pii[first.pk],
+            "second_pii": pii[second.pk],
+            "rows": rows,
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_give_login(request, org_slug: str, member_id: int):
+    organization = _organization(request, org_slug)
+    member = queries.get_member(request.user, member_id, organization)
+    form = GiveLoginForm(request.POST)
+    if form.is_valid():
+        try:
+            services.give_login(member, pin=form.cleaned_data["pin"], actor=request.user)
+        except DomainError as error:
+            messages.error(request, " ".join(e.message for e in error.errors) or error.message)
+        else:
+            messages.success(
+                request,
+                _("She can now log in at %(url)s with her phone number and PIN.")
+                % {"url": request.build_absolute_uri(reverse("worker_login", args=[organization.slug]))},
+            )
+    else:
+        messages.error(request, _("The PIN is 4 to 8 digits."))
+    return redirect(
+        reverse("member", kwargs={"org_slug": organization.slug, "member_id": member.pk}) + "#login"
+    )
+
+
+def worker_login(request, org_slug: str):
+    """Where a member logs in with her phone number and PIN (a link or QR code her organization shares)."""
+    organization = get_object_or_404(Organization, slug=org_slug, is_active=True)
+    form = WorkerLoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.worker_log_in(
+                organization,
+                phone=form.cleaned_data["phone"],
+                pin=form.cleaned_data["pin"],
+                address=throttle.client_address(request),
+            )
+        except Throttled as refused:
+            form.add_error(None, refused.message)
+            status = 429
+        except DomainError:
+            form.add_error(None, _("This phone number and PIN do not match."))
+        else:
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session[SESSION_KEY] = organization.pk
+            return redirect("my_profile", org_slug=organization.slug)
+    return render(
+        request, "members/worker_login.html", {"organization": organization, "form": form}, status=status
+    )
+
+
+@login_required
+def my_profile(request, org_slug: str):
+    """A member sees and corrects her own profile, and nothing of anyone else."""
+    organization = get_organization_with_role(request.user, org_slug, {Role.WORKER})
+    member = queries.own_member(request.user, organization)
+    if request.method == "POST":
+        form = OwnProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_own_profile(member, data=form.cleaned_data, actor=request.user)
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, _("Your details are saved."))
+                return redirect("my_profile", org_slug=organization.slug)
+        pii = None
+    else:
+        pii = services.reveal_own_pii(member, actor=request.user)
+        form = OwnProfileForm(initial={**MemberForm.initial_from(member, pii)})
+    return render(
+        request,
+        "members/my_profile.html",
+        {"organization": organization, "member": member, "form": form},
+        status=422 if form.errors else 200,
+    )

@@ -1,0 +1,557 @@
+"""Spreadsheet imports: the one machinery every import in Doorstep uses (members now, work orders
+next). An app registers an ``ImportTarget`` (its columns, how to check one row, how to write a batch);
+this module does the rest:
+
+1. **Read** whatever a spreadsheet program writes: XLSX, XLS and ODS (python-calamine), or CSV in
+   UTF-8 with or without BOM, UTF-16 (with BOM, or detected by its zero bytes), or Windows-1252 /
+   Latin-1; the delimiter (comma, semicolon, tab) is sniffed. An empty file, a file that is not a
+   spreadsheet, and a first row that names no known column are refused with a message saying so.
+2. **Match columns**: each column header is compared with each field's names in several languages
+   (normalized: case, accents, punctuation), and the person confirms or changes the suggestion.
+3. **Check every row** (a background job, with progress): the target's own validator, plus a
+   ``RowError(row, column, message)`` for each problem, downloadable as CSV. Row numbers are those
+   the person sees in her spreadsheet program (the header is row 1).
+4. **She chooses**: import the valid rows, or nothing.
+5. **Import** (a background job) in batches, each batch one transaction that also moves the resume
+   pointer, so an interrupted import resumes where it stopped and no row is written twice.
+
+The uploaded file holds personal data: it is sealed under a key of its own and the key is destroyed
+when the import ends, so the file cannot be read afterwards even from a backup of the database.
+"""
+
+import codecs
+import csv
+import io
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from python_calamine import CalamineError, CalamineWorkbook
+
+from . import audit, tenancy, vault
+from .errors import ValidationError
+from .models import Import
+from .roles import STAFF_ROLES
+
+FILE_PURPOSE = "import.file"
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_STORED_ERRORS = 20_000
+PROGRESS_EVERY = 500
+
+
+class FileProblem(ValidationError):
+    """The file as a whole cannot be read (empty, not a spreadsheet, no header row…)."""
+
+
+# Targets -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A field an import can fill, with the header names it is recognised by (any language)."""
+
+    key: str
+    label: Any  # a lazy translation
+    synonyms: tuple[str, ...] = ()
+    required: bool = False
+
+
+class ImportTarget(Protocol):
+    name: str
+    label: Any
+    columns: list[Column]
+    batch_size: int
+
+    def new_state(self, organization) -> Any: ...
+
+    def check_row(self, organization, values: dict[str, str], row: int, state: Any) -> Any:
+        """The row's clean value, or raise ``ValidationError`` whose field names are column keys."""
+
+    def write_batch(self, organization, rows: list[tuple[int, Any]], *, actor, job: Import) -> list[int]:
+        """Write checked rows (inside the caller's transaction); return the new records' ids."""
+
+    def after_import(self, organization, ids: list[int], *, actor) -> None: ...
+
+
+_TARGETS: dict[str, ImportTarget] = {}
+
+
+def register_target(target: ImportTarget) -> None:
+    _TARGETS[target.name] = target
+
+
+def target(name: str) -> ImportTarget:
+    return _TARGETS[name]
+
+
+# Reading files -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    kind: str  # csv, xlsx, xls, ods
+    encoding: str
+    headers: list[str]
+    rows: Callable[[], Iterator[list[str]]]  # data rows (row 2 onwards), re-readable
+
+
+def _sniff_kind(data: bytes) -> str:
+    if data[:4] == b"PK\x03\x04":
+        return "xlsx"  # also ODS; calamine tells them apart
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "xls"
+    return "csv"
+
+
+def _decode(data: bytes, encoding: str | None) -> tuple[str, str]:
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError):
+            raise FileProblem.for_field(
+                "file",
+                _("The file cannot be read as %(encoding)s.") % {"encoding": encoding},
+                code="bad_encoding",
+            ) from None
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "utf-16"
+    head = data[:4000]
+    if head and head.count(b"\x00") > len(head) // 4:  # UTF-16 without a BOM: every other byte is zero
+        even_zeros = head[0::2].count(0)
+        return data.decode("utf-16-be" if even_zeros > head[1::2].count(0) else "utf-16-le"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _looks_like_text(text: str) -> bool:
+    sample = text[:20000]
+    if not sample:
+        return False
+    control = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t")
+    return "\x00" not in sample and control <= len(sample) // 100
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10] if not hasattr(value, "hour") or not value.hour else value.isoformat()
+    return str(value).strip()
+
+
+def read_table(data: bytes, *, encoding: str | None = None) -> Table:
+    """The header and a re-readable row iterator of a spreadsheet file, or ``FileProblem``."""
+    if not data or not data.strip():
+        raise FileProblem.for_field("file", _("The file is empty."), code="empty_file")
+    kind = _sniff_kind(data)
+    if kind in ("xlsx", "xls"):
+        try:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            sheet = workbook.get_sheet_by_index(0)
+            rows = [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+        except (CalamineError, ValueError, OSError):
+            raise FileProblem.for_field(
+                "file",
+                _("This file looks like a spreadsheet but cannot be opened; save it again as XLSX or CSV."),
+                code="unreadable",
+            ) from None
+        while rows and not any(rows[-1]):
+            rows.pop()
+        if not rows:
+            raise FileProblem.for_field("file", _("The file is empty."), code="empty_file")
+        return Table(kind, "", [h.strip() for h in rows[0]], lambda: iter(rows[1:]))
+    text, used = _decode(data, encoding)
+    if not _looks_like_text(text):
+        raise FileProblem.for_field(
+            "file", _("This is not a spreadsheet: upload a CSV, XLSX or XLS file."), code="not_a_spreadsheet"
+        )
+    sample = text[:65536]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    headers = next(reader, [])
+    if not any(h.strip() for h in headers):
+        raise FileProblem.for_field("file", _("The file is empty."), code="empty_file")
+
+    def rows() -> Iterator[list[str]]:
+        data_rows = csv.reader(io.StringIO(text), dialect)
+        next(data_rows, None)
+        for row in data_rows:
+            yield [cell.strip() for cell in row]
+
+    return Table("csv", used, [h.strip().lstrip("\ufeff") for h in headers], rows)
+
+
+# Matching columns ---------------------------------------------------------------------------------
+
+
+def _normal(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in plain).split())
+
+
+def suggest_mapping(headers: list[str], columns: list[Column]) -> dict[str, str]:
+    """{column index (as text): field key} for the headers that name a known field."""
+    names: dict[str, str] = {}
+    for column in columns:
+        for synonym in (column.key, str(column.label), *column.synonyms):
+            names.setdefault(_normal(synonym), column.key)
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for index, header in enumerate(headers):
+        key = names.get(_normal(header))
+        if key and key not in used:
+            mapping[str(index)] = key
+            used.add(key)
+    return mapping
+
+
+def check_mapping(mapping: dict[str, str], headers: list[str], columns: list[Column]) -> dict[str, str]:
+    known = {c.key for c in columns}
+    clean = {str(i): k for i, k in mapping.items() if k}
+    errors = []
+    for index, key in clean.items():
+        if key not in known or not index.isdigit() or int(index) >= len(headers):
+            errors.append((f"mapping.{index}", _("Unknown column or field.")))
+    chosen = list(clean.values())
+    for key in {k for k in chosen if chosen.count(k) > 1}:
+        errors.append((f"mapping.{key}", _("Two columns are matched to the same field.")))
+    for column in columns:
+        if column.required and column.key not in chosen:
+            errors.append(
+                (
+                    f"mapping.{column.key}",
+                    _("Choose the column that holds: %(field)s.") % {"field": column.label},
+                )
+            )
+    if errors:
+        from .errors import FieldError
+
+        raise ValidationError(
+            message=_("The columns are not matched yet."),
+            code="bad_mapping",
+            errors=[FieldError(f, m) for f, m in errors],
+        )
+    return clean
+
+
+# The import's life ---------------------------------------------------------------------------------
+
+
+@dataclass
+class RowErrors:
+    errors: list[dict] = field(default_factory=list)
+    rows: set[int] = field(default_factory=set)
+    count: int = 0
+
+    def add(self, row: int, column: str, field_key: str, message: str) -> None:
+        self.count += 1
+        self.rows.add(row)
+        if len(self.errors) < MAX_STORED_ERRORS:
+            self.errors.append({"row": row, "column": column, "field": field_key, "message": message})
+
+
+def start(
+    organization, *, target_name: str, filename: str, data: bytes, actor, encoding: str | None = None
+) -> Import:
+    """Read an uploaded file and keep it sealed, ready for its columns to be matched."""
+    tenancy.require_role(actor, organization, STAFF_ROLES)
+    import_target = target(target_name)
+    if len(data) > MAX_FILE_BYTES:
+        raise FileProblem.for_field(
+            "file", _("The file is larger than 50 MB; split it into parts."), code="too_large"
+        )
+    table = read_table(data, encoding=encoding)
+    mapping = suggest_mapping(table.headers, import_target.columns)
+    if not mapping:
+        raise FileProblem.for_field(
+            "file",
+            _(
+                "No column name was recognised. "
+                "The first row must hold the column names, for example: %(names)s."
+            )
+            % {"names": ", ".join(str(c.label) for c in import_target.columns[:4])},
+            code="no_header",
+        )
+    with transaction.atomic():
+        key = vault.new_subject_key(organization)
+        job = Import.objects.create(
+            organization=organization,
+            target=target_name,
+            created_by=actor,
+            filename=filename[:200],
+            file_key=key,
+            file_blob=vault.seal_bytes(key, data, purpose=FILE_PURPOSE),
+            file_kind=table.kind,
+            encoding=table.encoding,
+            headers=table.headers,
+            mapping=mapping,
+            total_rows=sum(1 for row in table.rows() if any(row)),
+        )
+        audit.record(
+            "import.uploaded",
+            actor=actor,
+            organization=organization,
+            obj=job,
+            metadata={"target": target_name, "rows": job.total_rows},
+        )
+    return job
+
+
+def _table(job: Import) -> Table:
+    data = vault.open_sealed_bytes(job.file_key, job.file_blob, purpose=FILE_PURPOSE)
+    return read_table(data, encoding=job.encoding if job.file_kind == "csv" else None)
+
+
+def preview(job: Import, *, actor, rows: int = 5) -> list[list[str]]:
+    """The first rows as they will be read (personal data: audited)."""
+    tenancy.require_role(actor, job.organization_id, STAFF_ROLES)
+    first = []
+    for row in _table(job).rows():
+        if any(row):
+            first.append(row)
+        if len(first) == rows:
+            break
+    audit.record("import.previewed", actor=actor, organization=job.organization_id, obj=job)
+    return first
+
+
+def _values(row: list[str], mapping: dict[str, str]) -> dict[str, str]:
+    return {key: (row[int(index)] if int(index) < len(row) else "") for index, key in mapping.items()}
+
+
+def _rows(job: Import) -> Iterator[tuple[int, list[str]]]:
+    for number, row in enumerate(_table(job).rows(), start=2):
+        if any(row):
+            yield number, row
+
+
+def choose_mapping(job: Import, mapping: dict[str, str], *, actor) -> Import:
+    """Confirm the columns and queue the check of every row."""
+    from . import tasks
+
+    tenancy.require_role(actor, job.organization_id, STAFF_ROLES)
+    if job.status not in (Import.Status.UPLOADED, Import.Status.VALIDATED):
+        raise ValidationError.for_field("status", _("This import is past that step."), code="wrong_step")
+    clean = check_mapping(mapping, job.headers, target(job.target).columns)
+    with transaction.atomic():
+        job = Import.objects.select_for_update().get(pk=job.pk)
+        job.mapping, job.status, job.processed_rows = clean, Import.Status.VALIDATING, 0
+        job.save(update_fields=["mapping", "status", "processed_rows", "updated_at"])
+        audit.record(
+            "import.mapped",
+            actor=actor,
+            organization=job.organization_id,
+            obj=job,
+            metadata={"fields": sorted(clean.values())},
+        )
+        transaction.on_commit(lambda: tasks.validate_import.enqueue(job.pk))
+    return job
+
+
+def _progress(job: Import, processed: int) -> None:
+    Import.objects.filter(pk=job.pk).update(processed_rows=processed, updated_at=timezone.now())
+
+
+def validate(job_id: int) -> Import:
+    """Check every row (the background job behind ``choose_mapping``)."""
+    job = Import.objects.select_related("file_key").get(pk=job_id)
+    if job.status != Import.Status.VALIDATING:
+        return job
+    import_target = target(job.target)
+    organization = job.organization_id and _organization(job)
+    state = import_target.new_state(organization)
+    headers_by_key = {key: job.headers[int(index)] for index, key in job.mapping.items()}
+    errors = RowErrors()
+    processed = valid = 0
+    try:
+        for number, row in _rows(job):
+            try:
+                import_target.check_row(organization, _values(row, job.mapping), number, state)
+                valid += 1
+            except ValidationError as problem:
+                for item in problem.errors or []:
+                    errors.add(number, headers_by_key.get(item.field, item.field), item.field, item.message)
+                if not problem.errors:
+                    errors.add(number, "", "", problem.message)
+            processed += 1
+            if processed % PROGRESS_EVERY == 0:
+                _progress(job, processed)
+    except FileProblem as problem:
+        return _fail(job, problem.message)
+    Import.objects.filter(pk=job.pk).update(
+        status=Import.Status.VALIDATED,
+        processed_rows=processed,
+        total_rows=processed,
+        valid_rows=valid,
+        errors=errors.errors,
+        error_count=errors.count,
+        error_rows=sorted(errors.rows),
+        updated_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    audit.record(
+        "import.checked",
+        organization=job.organization_id,
+        obj=job,
+        metadata={"rows": processed, "valid": valid, "errors": errors.count},
+    )
+    return job
+
+
+def _organization(job: Import):
+    from django.apps import apps
+
+    return apps.get_model("organizations", "Organization").objects.get(pk=job.organization_id)
+
+
+def _fail(job: Import, message: str) -> Import:
+    Import.objects.filter(pk=job.pk).update(
+        status=Import.Status.FAILED, message=message, updated_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job
+
+
+def commit(job: Import, *, actor) -> Import:
+    """She chose to import the valid rows: queue the import."""
+    from . import tasks
+
+    tenancy.require_role(actor, job.organization_id, STAFF_ROLES)
+    with transaction.atomic():
+        job = Import.objects.select_for_update().get(pk=job.pk)
+        if job.status not in (Import.Status.VALIDATED, Import.Status.FAILED) or job.file_key_id is None:
+            raise ValidationError.for_field("status", _("This import is past that step."), code="wrong_step")
+        if job.valid_rows == 0:
+            raise ValidationError.for_field(
+                "status", _("No row is valid: fix the file and upload it again."), code="nothing_valid"
+            )
+        job.status = Import.Status.IMPORTING
+        job.save(update_fields=["status", "updated_at"])
+        audit.record("import.started", actor=actor, organization=job.organization_id, obj=job)
+        transaction.on_commit(lambda: tasks.run_import.enqueue(job.pk, actor.pk))
+    return job
+
+
+def run(job_id: int, actor_id: int) -> Import:
+    """Write the valid rows in batches (the background job behind ``commit``); resumable."""
+    from django.contrib.auth import get_user_model
+
+    job = Import.objects.select_related("file_key").get(pk=job_id)
+    if job.status != Import.Status.IMPORTING:
+        return job
+    actor = get_user_model().objects.get(pk=actor_id)
+    import_target = target(job.target)
+    organization = _organization(job)
+    state = import_target.new_state(organization)
+    skip = set(job.error_rows)
+    late = RowErrors()  # rows that became invalid since the check (e.g. the same phone registered meanwhile)
+    created: list[int] = []
+    batch: list[tuple[int, Any]] = []
+
+    def flush(last_row: int) -> None:
+        with transaction.atomic():
+            locked = Import.objects.select_for_update().get(pk=job.pk)
+            ids = import_target.write_batch(organization, batch, actor=actor, job=locked)
+            created.extend(ids)
+            locked.next_row = last_row + 1
+            locked.imported_rows += len(batch)
+            locked.processed_rows = locked.imported_rows
+            locked.save(update_fields=["next_row", "imported_rows", "processed_rows", "updated_at"])
+        batch.clear()
+
+    last = 0
+    try:
+        for number, row in _rows(job):
+            if number < job.next_row or number in skip:
+                continue
+            try:
+                clean = import_target.check_row(organization, _values(row, job.mapping), number, state)
+            except ValidationError as problem:
+                for item in problem.errors:
+                    late.add(number, item.field, item.field, item.message)
+                continue
+            batch.append((number, clean))
+            last = number
+            if len(batch) >= import_target.batch_size:
+                flush(last)
+        if batch:
+            flush(last)
+    except (ValidationError, vault.VaultError) as problem:
+        return _fail(job, str(problem))
+    if late.count:
+        job.refresh_from_db()
+        Import.objects.filter(pk=job.pk).update(
+            errors=job.errors + late.errors,
+            error_count=job.error_count + late.count,
+            error_rows=sorted(set(job.error_rows) | late.rows),
+        )
+    import_target.after_import(organization, created, actor=actor)
+    finish(job, status=Import.Status.DONE, actor=actor)
+    job.refresh_from_db()
+    return job
+
+
+def finish(job: Import, *, status: str, actor) -> None:
+    """End an import: destroy the sealed file's key, so the upload can never be read again."""
+    with transaction.atomic():
+        locked = Import.objects.select_for_update().get(pk=job.pk)
+        key = locked.file_key
+        locked.status, locked.file_key, locked.file_blob = status, None, None
+        locked.finished_at = timezone.now()
+        locked.save(update_fields=["status", "file_key", "file_blob", "finished_at", "updated_at"])
+        if key is not None:
+            vault.shred(key)
+        audit.record(
+            f"import.{status}",
+            actor=actor,
+            organization=locked.organization_id,
+            obj=locked,
+            metadata={"imported": locked.imported_rows},
+        )
+
+
+def cancel(job: Import, *, actor) -> Import:
+    """She chose to import nothing (or to stop before the import started)."""
+    tenancy.require_role(actor, job.organization_id, STAFF_ROLES)
+    if job.status in (Import.Status.IMPORTING, Import.Status.DONE):
+        raise ValidationError.for_field("status", _("This import has already started."), code="wrong_step")
+    finish(job, status=Import.Status.CANCELLED, actor=actor)
+    job.refresh_from_db()
+    return job
+
+
+def resume(job: Import, *, actor) -> Import:
+    """Queue a stopped import again; it goes on from the last committed batch."""
+    from . import tasks
+
+    tenancy.require_role(actor, job.organization_id, STAFF_ROLES)
+    if job.file_key_id is None or job.status not in (Import.Status.FAILED, Import.Status.IMPORTING):
+        raise ValidationError.for_field("status", _("This import cannot be resumed."), code="wrong_step")
+    Import.objects.filter(pk=job.pk).update(status=Import.Status.IMPORTING, message="")
+    transaction.on_commit(lambda: tasks.run_import.enqueue(job.pk, actor.pk))
+    job.refresh_from_db()
+    return job
+
+
+def error_report(job: Import) -> str:
+    """The row errors as CSV: row, column, field, message (no values)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["row", "column", "field", "message"])
+    for error in job.errors:
+        writer.writerow([error["row"], error["column"], error["field"], error["message"]])
+    return out.getvalue()
