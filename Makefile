@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install keys migrate demo serve messages lock clean
+.PHONY: run test lint install keys migrate demo serve messages lock clean bench
 
 run: install keys migrate demo serve
 
@@ -55,3 +55,12 @@ lock: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Benchmarks on a database of their own (SCALE=small by default, SCALE=full for the targets' sizes).
+SCALE ?= small
+BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench/bench.sqlite3
+bench: install keys
+	mkdir -p var/bench
+	rm -f var/bench/bench.sqlite3*
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m doorstep migrate --noinput >/dev/null
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m doorstep bench --scale $(SCALE)

@@ -74,7 +74,8 @@ class ImportTarget(Protocol):
     def write_batch(self, organization, rows: list[tuple[int, Any]], *, actor, job: Import) -> list[int]:
         """Write checked rows (inside the caller's transaction); return the new records' ids."""
 
-    def after_import(self, organization, ids: list[int], *, actor) -> None: ...
+    def after_import(self, organization, job: Import, *, actor) -> None:
+        """Work on the whole import once its rows are written (e.g. flag possible duplicates)."""
 
 
 _TARGETS: dict[str, ImportTarget] = {}
@@ -459,14 +460,12 @@ def run(job_id: int, actor_id: int) -> Import:
     state = import_target.new_state(organization)
     skip = set(job.error_rows)
     late = RowErrors()  # rows that became invalid since the check (e.g. the same phone registered meanwhile)
-    created: list[int] = []
     batch: list[tuple[int, Any]] = []
 
     def flush(last_row: int) -> None:
         with transaction.atomic():
             locked = Import.objects.select_for_update().get(pk=job.pk)
-            ids = import_target.write_batch(organization, batch, actor=actor, job=locked)
-            created.extend(ids)
+            import_target.write_batch(organization, batch, actor=actor, job=locked)
             locked.next_row = last_row + 1
             locked.imported_rows += len(batch)
             locked.processed_rows = locked.imported_rows
@@ -492,6 +491,7 @@ def run(job_id: int, actor_id: int) -> Import:
             flush(last)
     except (ValidationError, vault.VaultError) as problem:
         return _fail(job, str(problem))
+    import_target.after_import(organization, job, actor=actor)
     if late.count:
         job.refresh_from_db()
         Import.objects.filter(pk=job.pk).update(
@@ -499,7 +499,6 @@ def run(job_id: int, actor_id: int) -> Import:
             error_count=job.error_count + late.count,
             error_rows=sorted(set(job.error_rows) | late.rows),
         )
-    import_target.after_import(organization, created, actor=actor)
     finish(job, status=Import.Status.DONE, actor=actor)
     job.refresh_from_db()
     return job

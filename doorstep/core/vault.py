@@ -191,24 +191,41 @@ def open_sealed_bytes(subject: SubjectKey | None, blob: bytes, *, purpose: str) 
     return _decrypt(_data_key(subject), blob, f"{subject.id}|{purpose}".encode())
 
 
-def new_subject_keys(organization, count: int) -> list[SubjectKey]:
-    """``count`` fresh data keys in one insert (for imports)."""
+@dataclass(frozen=True)
+class NewKey:
+    """A data key just made for a bulk insert: its id, and the raw key to seal with (kept in memory only)."""
+
+    id: uuid.UUID
+    key: bytes
+
+    def seal(self, data: dict, *, purpose: str) -> bytes:
+        plaintext = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+        return _encrypt(self.key, plaintext, f"{self.id}|{purpose}".encode())
+
+
+def new_subject_keys(organization, count: int) -> list[NewKey]:
+    """``count`` fresh data keys, stored wrapped in one insert (for imports)."""
+    from .bulk import insert_rows
+
     organization_id = getattr(organization, "pk", organization)
     version, org_key = _current_org_key(organization_id)
-    keys = []
-    for _ in range(count):
-        subject_id = uuid.uuid4()
-        keys.append(
-            SubjectKey(
-                id=subject_id,
-                organization_id=organization_id,
-                organization_key_version=version,
-                wrapped_key=_encrypt(
-                    org_key, AESGCM.generate_key(bit_length=256), _subject_aad(subject_id, organization_id)
-                ),
+    keys = [NewKey(uuid.uuid4(), AESGCM.generate_key(bit_length=256)) for _ in range(count)]
+    now = timezone.now()
+    insert_rows(
+        SubjectKey,
+        ["id", "organization", "organization_key_version", "wrapped_key", "created_at"],
+        (
+            (
+                k.id,
+                organization_id,
+                version,
+                _encrypt(org_key, k.key, _subject_aad(k.id, organization_id)),
+                now,
             )
-        )
-    return SubjectKey.objects.bulk_create(keys)
+            for k in keys
+        ),
+    )
+    return keys
 
 
 def open_sealed(subject: SubjectKey | None, blob: bytes, *, purpose: str) -> dict:

@@ -121,3 +121,42 @@ def test_phone_sized_login_switch_organization_and_language(demo_server):
         page.screenshot(path=str(SCREENSHOTS / "shell-360-hi.png"), full_page=True)
         browser.close()
     assert (SCREENSHOTS / "shell-360-ar.png").stat().st_size > 5_000
+
+
+def test_an_organizer_on_a_phone_finds_a_member_and_opens_her_profile(demo_server):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 360, "height": 740})
+        page.goto(demo_server + "/accounts/login/")
+        page.get_by_label("Username").fill("organizer-b")
+        page.get_by_label("Password").fill("doorstep-demo")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Log in").click()
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Members").click()
+        expect(page.locator("h1")).to_contain_text("Members")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.get_by_text("Search and filter").click()
+        page.get_by_label("Name").fill("wanjiru")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Show").click()
+        first = page.locator("ul.rows li a").first
+        expect(first).to_contain_text("Wanjiru")
+        with page.expect_navigation():
+            first.click()
+        expect(page.locator("h1")).to_contain_text("Wanjiru")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.screenshot(path=str(SCREENSHOTS / "member-360.png"), full_page=False)
+        browser.close()

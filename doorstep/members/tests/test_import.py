@@ -273,6 +273,7 @@ def test_an_interrupted_import_resumes_without_writing_a_row_twice(world, login,
             raise imports.ValidationError(message="the disk was full")
         return original(*args, **kwargs)
 
+    monkeypatch.setattr(target, "batch_size", 1000)
     monkeypatch.setattr(target, "write_batch", crash_on_third_batch)
     with run_jobs():
         client.post(f"/orgs/union-a/imports/{job_id}/commit/")

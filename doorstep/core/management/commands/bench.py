@@ -1,0 +1,310 @@
+"""`python -m doorstep bench`: Doorstep's benchmark suite (run by `make bench`).
+
+Each workload runs on data it makes itself, several times, and is reported with its median time,
+the median time of the plain alternative measured in the same run on the same data (where there
+is one), their ratio, the target and pass/fail. Results are also written to
+`var/bench/results.json`. Run it on a database of its own (`make bench` uses a fresh SQLite file
+under var/bench/, or BENCH_DATABASE_URL).
+
+Scales: `small` (the default: fast enough to run often) and `full` (the targets' own sizes).
+"""
+
+import csv
+import io
+import json
+import platform
+import random
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.test.utils import override_settings
+
+SCALES = {"small": {"members": 10_000, "runs": 3}, "full": {"members": 100_000, "runs": 3}}
+GIVEN = [
+    "Sunita",
+    "Meena",
+    "Rekha",
+    "Shabana",
+    "Fatima",
+    "Lakshmi",
+    "Geeta",
+    "Anita",
+    "Sushila",
+    "Nazia",
+    "Kamla",
+    "Pooja",
+    "Rubina",
+    "Savitri",
+    "Asha",
+    "Noor",
+    "Parveen",
+    "Radha",
+    "Kiran",
+    "Seema",
+    "Wanjiru",
+    "Achieng",
+    "Atieno",
+    "Njeri",
+    "Akinyi",
+    "Mumbua",
+    "Chebet",
+    "Wambui",
+    "Nyambura",
+    "Auma",
+]
+FAMILY = [
+    "Devi",
+    "Kumari",
+    "Begum",
+    "Khatoon",
+    "Yadav",
+    "Ansari",
+    "Verma",
+    "Jatav",
+    "Qureshi",
+    "Saini",
+    "Otieno",
+    "Kamau",
+    "Mwangi",
+    "Ochieng",
+    "Wafula",
+    "Mutua",
+    "Njoroge",
+    "Kiprono",
+    "Omondi",
+    "Wekesa",
+]
+
+
+@dataclass
+class Result:
+    workload: str
+    size: int
+    median_s: float
+    runs: list[float]
+    baseline_median_s: float | None
+    ratio: float | None
+    target: str
+    passed: bool
+    note: str = ""
+
+
+def _median(times: list[float]) -> float:
+    return statistics.median(times)
+
+
+def _members_csv(rows: int, seed: int) -> bytes:
+    rng = random.Random(seed)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "Full name",
+            "Phone",
+            "Category",
+            "Sector",
+            "Village",
+            "District",
+            "State",
+            "Year of birth",
+            "Household size",
+            "Date joined",
+        ]
+    )
+    for i in range(rows):
+        writer.writerow(
+            [
+                f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
+                f"+91{rng.choice('6789')}{seed % 10}{i:08d}",
+                rng.choice(["homeworker", "self_employed", "both"]),
+                rng.choice(["embroidery", "garments", "beadwork"]),
+                f"Village {rng.randrange(400)}",
+                f"District {rng.randrange(40)}",
+                "Uttar Pradesh",
+                rng.randint(1960, 2005),
+                rng.randint(1, 9),
+                f"20{rng.randint(10, 25)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+            ]
+        )
+    return out.getvalue().encode()
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+        parser.add_argument("--only", default="", help="Comma-separated workload names.")
+        parser.add_argument(
+            "--output", default=str(Path(settings.BASE_DIR) / "var" / "bench" / "results.json")
+        )
+
+    def handle(self, *args, scale: str, only: str, output: str, **options):
+        from doorstep.organizations import services as orgs
+        from doorstep.organizations.models import User
+
+        size = SCALES[scale]
+        self.stdout.write(
+            f"Doorstep benchmarks, scale {scale}, database {connection.vendor}, "
+            f"{platform.machine()} with {__import__('os').cpu_count()} cores\n"
+        )
+        admin = User.objects.filter(username="bench-admin").first() or User.objects.create_superuser(
+            "bench-admin", password=None
+        )
+        workloads: dict[str, Callable[[], Result]] = {
+            "member_import": lambda: self.member_import(admin, orgs, size),
+            "member_name_search": lambda: self.member_name_search(admin, orgs, size),
+        }
+        wanted = [w for w in only.split(",") if w] or list(workloads)
+        results = []
+        with override_settings(
+            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+        ):
+            for name in wanted:
+                self.stdout.write(f"running {name}…")
+                results.append(workloads[name]())
+        self._report(results, scale, Path(output))
+        if not all(r.passed for r in results):
+            self.stderr.write("Some targets were missed.")
+
+    # Workloads ------------------------------------------------------------------------------------
+
+    def _organization(self, admin, orgs, slug: str):
+        from doorstep.organizations.models import Organization
+
+        organization = Organization.objects.filter(slug=slug).first()
+        if organization is None:
+            organization = orgs.create_organization(
+                name=slug, slug=slug, kind="union", country="IN", actor=admin
+            )
+            orgs.add_person(organization, username=f"{slug}-admin", role="org_admin", actor=admin)
+        return organization
+
+    def member_import(self, admin, orgs, size) -> Result:
+        """Upload, check every row and import N members from a CSV (target: 100,000 in under 60 s)."""
+        from doorstep.core import imports
+        from doorstep.organizations.models import User
+
+        rows, times = size["members"], []
+        for run in range(size["runs"]):
+            organization = self._organization(admin, orgs, f"bench-import-{rows}-{run}-{time.time_ns()}")
+            actor = User.objects.get(username=f"{organization.slug}-admin")
+            data = _members_csv(rows, seed=run)
+            started = time.perf_counter()
+            job = imports.start(
+                organization, target_name="members", filename="bench.csv", data=data, actor=actor
+            )
+            with transaction.atomic():
+                imports.choose_mapping(job, job.mapping, actor=actor)
+            job.refresh_from_db()
+            with transaction.atomic():
+                imports.commit(job, actor=actor)
+            times.append(time.perf_counter() - started)
+            job.refresh_from_db()
+            assert job.imported_rows == rows, (job.status, job.message, job.error_count)
+        median = _median(times)
+        per_100k = median * 100_000 / rows
+        return Result(
+            "member_import",
+            rows,
+            median,
+            times,
+            None,
+            None,
+            "100,000 rows ≤ 60 s",
+            per_100k <= 60,
+            note=f"{per_100k:.1f} s per 100,000 rows",
+        )
+
+    def member_name_search(self, admin, orgs, size) -> Result:
+        """Find "sunita" among N members (target: 100,000 in under 300 ms); baseline: open every
+        member's sealed data and scan, as one would without the in-memory index."""
+        from doorstep.core import vault
+        from doorstep.core.imports import start
+        from doorstep.core.models import Import
+        from doorstep.members import search
+        from doorstep.members.models import Member
+        from doorstep.members.services import PII_PURPOSE
+        from doorstep.organizations.models import User
+
+        rows = size["members"]
+        slug = f"bench-search-{rows}"
+        organization = self._organization(admin, orgs, slug)
+        if Member.objects.filter(organization=organization).count() < rows:
+            from doorstep.core import imports
+
+            actor = User.objects.get(username=f"{slug}-admin")
+            job = start(
+                organization,
+                target_name="members",
+                filename="bench.csv",
+                data=_members_csv(rows, 7),
+                actor=actor,
+            )
+            with transaction.atomic():
+                imports.choose_mapping(job, job.mapping, actor=actor)
+            with transaction.atomic():
+                imports.commit(Import.objects.get(pk=job.pk), actor=actor)
+        search.forget(organization.pk)
+        started = time.perf_counter()
+        search.refresh(organization.pk)
+        build = time.perf_counter() - started
+        times = []
+        for _ in range(20):
+            started = time.perf_counter()
+            found = search.search(organization.pk, "sunita")
+            times.append(time.perf_counter() - started)
+        baseline = []
+        for _ in range(max(1, size["runs"] - 1)):
+            started = time.perf_counter()
+            naive = []
+            for member in (
+                Member.objects.filter(organization=organization)
+                .select_related("subject_key")
+                .iterator(chunk_size=2000)
+            ):
+                name = vault.open_sealed(member.subject_key, member.pii, purpose=PII_PURPOSE)["full_name"]
+                if "sunita" in name.casefold():
+                    naive.append(member.pk)
+            baseline.append(time.perf_counter() - started)
+        median, base = _median(times), _median(baseline)
+        assert found and set(found) <= set(naive), "the index and the plain scan disagree"
+        return Result(
+            "member_name_search",
+            rows,
+            median,
+            times,
+            base,
+            base / median if median else None,
+            "100,000 members ≤ 300 ms",
+            median * 100_000 / rows <= 0.3 if rows < 100_000 else median <= 0.3,
+            note=f"index built once in {build:.1f} s; {len(found)} matches",
+        )
+
+    # Report ---------------------------------------------------------------------------------------
+
+    def _report(self, results: list[Result], scale: str, output: Path) -> None:
+        columns = f"{'workload':<22} {'size':>8} {'median':>10} {'baseline':>10} {'ratio':>8}  {'target':<26}"
+        header = columns + " result"
+        self.stdout.write("\n" + header + "\n" + "-" * len(header))
+        for r in results:
+            baseline = f"{r.baseline_median_s:.3f}s" if r.baseline_median_s is not None else "—"
+            ratio = f"{r.ratio:.0f}x" if r.ratio else "—"
+            self.stdout.write(
+                f"{r.workload:<22} {r.size:>8} {r.median_s:>9.3f}s {baseline:>10} {ratio:>8}  {r.target:<26} "
+                f"{'PASS' if r.passed else 'FAIL'}  ({r.note})"
+            )
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(
+            json.dumps(
+                {"scale": scale, "database": connection.vendor, "results": [asdict(r) for r in results]},
+                indent=2,
+            )
+        )
+        self.stdout.write(f"\nwritten to {output}")
