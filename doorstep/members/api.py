@@ -11,6 +11,7 @@ from doorstep.core.schemas import ErrorOut
 from doorstep.organizations.models import Organization
 
 from . import queries, search, services
+from .models import MEMBER_ATTRIBUTES
 from .schemas import (
     ConsentIn,
     ConsentOut,
@@ -29,31 +30,12 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Error
 
 def member_out(member, pii: dict | None = None) -> dict:
     return {
-        **{
-            name: getattr(member, name)
-            for name in (
-                "id",
-                "organization_id",
-                "number",
-                "category",
-                "sectors",
-                "skills",
-                "gender",
-                "birth_year",
-                "languages",
-                "literacy",
-                "phone_type",
-                "household_size",
-                "dependants",
-                "admin1",
-                "admin2",
-                "locality",
-                "joined_on",
-                "status",
-                "created_at",
-                "updated_at",
-            )
-        },
+        "id": member.pk,
+        "organization_id": member.organization_id,
+        "number": member.number,
+        **{name: getattr(member, name) for name in MEMBER_ATTRIBUTES},
+        "created_at": member.created_at,
+        "updated_at": member.updated_at,
         "country": member.country.code,
         "group": member.group.name if member.group else "",
         "pii": pii,

@@ -120,6 +120,32 @@ class Member(OwnedModel):
     def __str__(self) -> str:
         return f"#{self.number}"
 
+    @property
+    def sector_labels(self) -> list[str]:
+        from doorstep.core.sectors import Sector
+
+        return [str(Sector(code).label) if code in Sector.values else code for code in self.sectors]
+
+
+# Her attributes that are not personal data, as exchanged (API, export, import).
+MEMBER_ATTRIBUTES = (
+    "category",
+    "sectors",
+    "skills",
+    "gender",
+    "birth_year",
+    "languages",
+    "literacy",
+    "phone_type",
+    "household_size",
+    "dependants",
+    "admin1",
+    "admin2",
+    "locality",
+    "joined_on",
+    "status",
+)
+
 
 class MemberIdentifier(OwnedModel):
     """A blind index of one of her phone numbers or ID numbers, for exact lookup and duplicates."""

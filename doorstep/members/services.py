@@ -32,6 +32,7 @@ from doorstep.core.sectors import Sector
 from doorstep.organizations.models import Organization
 
 from .models import (
+    MEMBER_ATTRIBUTES,
     Category,
     ConsentEvent,
     ConsentMethod,
@@ -986,23 +987,9 @@ def export_sections(member: Member) -> dict[str, list[dict]]:
     pii = vault.open_sealed(member.subject_key, member.pii, purpose=PII_PURPOSE)
     profile = {
         "number": member.number,
-        "category": member.category,
-        "sectors": member.sectors,
-        "skills": member.skills,
-        "gender": member.gender,
-        "birth_year": member.birth_year,
-        "languages": member.languages,
-        "literacy": member.literacy,
-        "phone_type": member.phone_type,
-        "household_size": member.household_size,
-        "dependants": member.dependants,
+        **{name: getattr(member, name) for name in MEMBER_ATTRIBUTES},
         "country": member.country.code,
-        "admin1": member.admin1,
-        "admin2": member.admin2,
-        "locality": member.locality,
         "group": member.group.name if member.group else "",
-        "joined_on": member.joined_on,
-        "status": member.status,
         **pii,
     }
     sections = {

@@ -154,43 +154,54 @@ def member_detail(request, org_slug: str, member_id: int):
     )
 
 
-@login_required
-@require_POST
-def member_consent(request, org_slug: str, member_id: int):
+def _profile_form(
+    request, org_slug: str, member_id: int, form_class, record, done: str, failed: str, anchor: str
+):
+    """A small form posted from her profile (consent, dues): record it, say how it went, go back."""
     organization = _organization(request, org_slug)
     member = queries.get_member(request.user, member_id, organization)
-    form = ConsentForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.record_consent(member, **form.cleaned_data, actor=request.user)
+            record(member, **form.cleaned_data, actor=request.user)
         except DomainError as error:
             messages.error(request, " ".join(e.message for e in error.errors) or error.message)
         else:
-            messages.success(request, _("The consent is recorded."))
+            messages.success(request, done)
     else:
-        messages.error(request, _("The consent could not be recorded: check every field."))
+        messages.error(request, failed)
     return redirect(
-        reverse("member", kwargs={"org_slug": organization.slug, "member_id": member.pk}) + "#consent"
+        reverse("member", kwargs={"org_slug": organization.slug, "member_id": member.pk}) + anchor
+    )
+
+
+@login_required
+@require_POST
+def member_consent(request, org_slug: str, member_id: int):
+    return _profile_form(
+        request,
+        org_slug,
+        member_id,
+        ConsentForm,
+        services.record_consent,
+        _("The consent is recorded."),
+        _("The consent could not be recorded: check every field."),
+        "#consent",
     )
 
 
 @login_required
 @require_POST
 def member_dues(request, org_slug: str, member_id: int):
-    organization = _organization(request, org_slug)
-    member = queries.get_member(request.user, member_id, organization)
-    form = DuesForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_dues(member, **form.cleaned_data, actor=request.user)
-        except DomainError as error:
-            messages.error(request, " ".join(e.message for e in error.errors) or error.message)
-        else:
-            messages.success(request, _("The dues payment is recorded."))
-    else:
-        messages.error(request, _("The dues payment could not be recorded: check every field."))
-    return redirect(
-        reverse("member", kwargs={"org_slug": organization.slug, "member_id": member.pk}) + "#dues"
+    return _profile_form(
+        request,
+        org_slug,
+        member_id,
+        DuesForm,
+        services.record_dues,
+        _("The dues payment is recorded."),
+        _("The dues payment could not be recorded: check every field."),
+        "#dues",
     )
 
 

@@ -26,6 +26,22 @@ pytestmark = [
 ]
 
 
+def _launch(playwright):
+    """Debian's Chromium, headless, with no call home (this machine has no network beyond loopback)."""
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    )
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -74,18 +90,7 @@ def test_phone_sized_login_switch_organization_and_language(demo_server):
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
+        browser = _launch(playwright)
         page = browser.new_page(viewport={"width": 360, "height": 740})
         page.goto(demo_server + "/")
         page.get_by_role("link", name="Log in").click()
@@ -127,18 +132,7 @@ def test_an_organizer_on_a_phone_finds_a_member_and_opens_her_profile(demo_serve
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
+        browser = _launch(playwright)
         page = browser.new_page(viewport={"width": 360, "height": 740})
         page.goto(demo_server + "/accounts/login/")
         page.get_by_label("Username").fill("organizer-b")

@@ -25,61 +25,11 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
+from doorstep.members.demo import INDIA, KENYA
+
 SCALES = {"small": {"members": 10_000, "runs": 3}, "full": {"members": 100_000, "runs": 3}}
-GIVEN = [
-    "Sunita",
-    "Meena",
-    "Rekha",
-    "Shabana",
-    "Fatima",
-    "Lakshmi",
-    "Geeta",
-    "Anita",
-    "Sushila",
-    "Nazia",
-    "Kamla",
-    "Pooja",
-    "Rubina",
-    "Savitri",
-    "Asha",
-    "Noor",
-    "Parveen",
-    "Radha",
-    "Kiran",
-    "Seema",
-    "Wanjiru",
-    "Achieng",
-    "Atieno",
-    "Njeri",
-    "Akinyi",
-    "Mumbua",
-    "Chebet",
-    "Wambui",
-    "Nyambura",
-    "Auma",
-]
-FAMILY = [
-    "Devi",
-    "Kumari",
-    "Begum",
-    "Khatoon",
-    "Yadav",
-    "Ansari",
-    "Verma",
-    "Jatav",
-    "Qureshi",
-    "Saini",
-    "Otieno",
-    "Kamau",
-    "Mwangi",
-    "Ochieng",
-    "Wafula",
-    "Mutua",
-    "Njoroge",
-    "Kiprono",
-    "Omondi",
-    "Wekesa",
-]
+GIVEN = INDIA["given"] + KENYA["given"]
+FAMILY = INDIA["family"] + KENYA["family"]
 
 
 @dataclass
