@@ -52,8 +52,8 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Seque
     quote = connection.ops.quote_name
     # Table and column names come from the model, quoted; every value is a parameter.
     names = ", ".join(quote(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608
+    parameters = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({parameters})"  # noqa: S608
     prepared = [tuple(p(value) for p, value in zip(prepare, row, strict=True)) for row in rows]
     if prepared:
         with connection.cursor() as cursor:

@@ -496,24 +496,7 @@ def create_members_bulk(
 
 
 # The member columns an import fills (besides those create_members_bulk sets itself), and their defaults.
-MEMBER_COLUMNS = [
-    "category",
-    "sectors",
-    "skills",
-    "gender",
-    "birth_year",
-    "languages",
-    "literacy",
-    "phone_type",
-    "household_size",
-    "dependants",
-    "country",
-    "admin1",
-    "admin2",
-    "locality",
-    "joined_on",
-    "status",
-]
+MEMBER_COLUMNS = [*MEMBER_ATTRIBUTES, "country"]
 MEMBER_DEFAULTS = {
     "sectors": [],
     "skills": [],
