@@ -26,4 +26,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("doorstep.organizations.urls")),
     path("", include("doorstep.members.urls")),
+    path("", include("doorstep.work.urls")),
 ]
