@@ -373,7 +373,7 @@ def validate(job_id: int) -> Import:
     if job.status != Import.Status.VALIDATING:
         return job
     import_target = target(job.target)
-    organization = job.organization_id and _organization(job)
+    organization = _organization(job)
     state = import_target.new_state(organization)
     headers_by_key = {key: job.headers[int(index)] for index, key in job.mapping.items()}
     errors = RowErrors()

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from doorstep.core import audit, tenancy
+from doorstep.core.errors import ValidationError
 from doorstep.core.pagination import page_of
 from doorstep.core.roles import STAFF_ROLES
 from doorstep.core.schemas import ErrorOut
@@ -22,6 +23,7 @@ from .schemas import (
     MemberOut,
     MemberPage,
     MemberPatch,
+    MemberSearchIn,
 )
 
 router = Router(tags=["members"])
@@ -47,47 +49,60 @@ def _staff_organization(user, organization_id: int) -> Organization:
     return Organization.objects.get(pk=organization_id)
 
 
+def _organizations(user, organization_id: int | None) -> tuple[Organization | None, list[Organization]]:
+    """The one organization asked for (she must be staff there), or all where she is staff."""
+    if organization_id:
+        organization = _staff_organization(user, organization_id)
+        return organization, [organization]
+    return None, list(Organization.objects.filter(pk__in=tenancy.organization_ids(user, STAFF_ROLES)))
+
+
+def _page(user, rows, include: str | None, next_cursor: str | None, reason: str) -> dict:
+    pii = services.reveal_pii(rows, actor=user, reason=reason) if include == "pii" else {}
+    return {"items": [member_out(m, pii.get(m.pk)) for m in rows], "next": next_cursor}
+
+
 @router.get("/members", response={200: MemberPage, **ERRORS})
 def list_members(request, filters: Query[MemberFilters]):
-    """Members of your organizations, filtered; cursor-paginated, or ranked by name with ``q``."""
+    """Members of your organizations, filtered and cursor-paginated (search by name or phone is
+    ``POST /member-search``, so that no personal data travels in an address)."""
+    organization, _all = _organizations(request.auth, filters.organization_id)
+    members = queries.filter_members(queries.members_of(request.auth, organization), filters.dict())
+    rows, next_cursor = page_of(members, limit=filters.limit, cursor=filters.cursor)
+    return _page(request.auth, rows, filters.include, next_cursor, "api list")
+
+
+@router.post("/member-search", response={200: MemberPage, **ERRORS})
+def search_members(request, payload: MemberSearchIn):
+    """The best matches for a name (typos allowed) or the members with a phone number; audited."""
     user = request.auth
-    organization = _staff_organization(user, filters.organization_id) if filters.organization_id else None
-    organizations = (
-        [organization]
-        if organization
-        else list(Organization.objects.filter(pk__in=tenancy.organization_ids(user, STAFF_ROLES)))
-    )
-    members = queries.filter_members(queries.members_of(user, organization), filters.dict())
-    next_cursor = None
-    if filters.q or filters.phone:
-        if filters.phone:
-            matched = members.none()
-            for org in organizations:
-                matched = matched | queries.by_identifier(
-                    members.filter(organization=org), org, phone=filters.phone
-                )
-            rows = list(matched.order_by("pk")[: filters.limit])
-        else:
-            ranked = [
-                pk for org in organizations for pk in search.search(org.pk, filters.q, limit=filters.limit)
-            ]
-            by_id = members.in_bulk(ranked)
-            rows = [by_id[pk] for pk in ranked if pk in by_id][: filters.limit]
+    if not payload.q and not payload.phone:
+        raise ValidationError.for_field("q", "Give a name (q) or a phone number (phone).", code="required")
+    organization, organizations = _organizations(user, payload.organization_id)
+    members = queries.members_of(user, organization)
+    if payload.phone:
+        matched = members.none()
         for org in organizations:
-            audit.record(
-                "member.searched",
-                actor=user,
-                organization=org,
-                object_type="members.member",
-                metadata={
-                    "by": "phone" if filters.phone else "name",
-                    "member_ids": [m.pk for m in rows if m.organization_id == org.pk],
-                },
+            matched = matched | queries.by_identifier(
+                members.filter(organization=org), org, phone=payload.phone
             )
+        rows = list(matched.order_by("pk")[: payload.limit])
     else:
-        rows, next_cursor = page_of(members, limit=filters.limit, cursor=filters.cursor)
-    pii = services.reveal_pii(rows, actor=user, reason="api list") if filters.include == "pii" else {}
-    return {"items": [member_out(m, pii.get(m.pk)) for m in rows], "next": next_cursor}
+        ranked = [pk for org in organizations for pk in search.search(org.pk, payload.q, limit=payload.limit)]
+        by_id = members.in_bulk(ranked)
+        rows = [by_id[pk] for pk in ranked if pk in by_id][: payload.limit]
+    for org in organizations:
+        audit.record(
+            "member.searched",
+            actor=user,
+            organization=org,
+            object_type="members.member",
+            metadata={
+                "by": "phone" if payload.phone else "name",
+                "member_ids": [m.pk for m in rows if m.organization_id == org.pk],
+            },
+        )
+    return _page(user, rows, payload.include, None, "api search")
 
 
 @router.post("/members", response={201: MemberOut, **ERRORS})

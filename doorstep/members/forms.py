@@ -106,9 +106,18 @@ class MemberForm(forms.Form):
         }
 
 
+class MemberSearchForm(forms.Form):
+    """Name and phone search: posted, never in the address, because they are personal data."""
+
+    q = forms.CharField(label=_("Name"), required=False, max_length=200)
+    phone = forms.CharField(
+        label=_("Phone"), required=False, max_length=30, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+
+
 class MemberFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False)
-    phone = forms.CharField(label=_("Phone"), required=False)
+    """Filters on non-identifying attributes (kept in the address, so a filtered list can be shared)."""
+
     category = forms.ChoiceField(label=_("Category"), choices=_blank(Category.choices), required=False)
     sector = forms.ChoiceField(label=_("Sector"), choices=_blank(Sector.choices), required=False)
     admin1 = forms.ChoiceField(label=_("State or province"), required=False)

@@ -125,11 +125,19 @@ class MemberFilters(Schema):
     admin2: str | None = None
     group: int | None = None
     status: str | None = None
-    q: str | None = Field(None, description="Name search: the best matches, at most `limit`, no next page.")
-    phone: str | None = Field(None, description="Exact phone number (any common format).")
     include: str | None = Field(None, pattern="^pii$")
     limit: int = Field(settings.API_PAGE_DEFAULT, ge=1, le=settings.API_PAGE_MAX)
     cursor: str | None = None
+
+
+class MemberSearchIn(Schema):
+    """Name or phone search, sent in the body: personal data never goes in an address."""
+
+    organization_id: int | None = None
+    q: str | None = Field(None, max_length=200, description="Name: the best matches, at most `limit`.")
+    phone: str | None = Field(None, max_length=30, description="Exact phone number (any common format).")
+    include: str | None = Field(None, pattern="^pii$")
+    limit: int = Field(settings.API_PAGE_DEFAULT, ge=1, le=settings.API_PAGE_MAX)
 
 
 class ConsentIn(Schema):

@@ -28,6 +28,7 @@ from .forms import (
     GiveLoginForm,
     MemberFilterForm,
     MemberForm,
+    MemberSearchForm,
     OwnProfileForm,
     WorkerLoginForm,
 )
@@ -49,12 +50,14 @@ def member_list(request, org_slug: str):
         groups=queries.groups_of(request.user, organization),
     )
     filters = form.cleaned_data if form.is_valid() else {}
+    search_form = MemberSearchForm(request.POST or None)
+    terms = search_form.cleaned_data if request.method == "POST" and search_form.is_valid() else {}
     members = queries.filter_members(queries.members_of(request.user, organization), filters)
     next_cursor = None
-    if filters.get("phone"):
-        rows = list(queries.by_identifier(members, organization, phone=filters["phone"])[:PAGE_SIZE])
-    elif filters.get("q"):
-        ranked = search.search(organization.pk, filters["q"], limit=PAGE_SIZE)
+    if terms.get("phone"):
+        rows = list(queries.by_identifier(members, organization, phone=terms["phone"])[:PAGE_SIZE])
+    elif terms.get("q"):
+        ranked = search.search(organization.pk, terms["q"], limit=PAGE_SIZE)
         by_id = members.in_bulk(ranked)
         rows = [by_id[pk] for pk in ranked if pk in by_id]
     else:
@@ -70,10 +73,11 @@ def member_list(request, org_slug: str):
         {
             "organization": organization,
             "form": form,
+            "search_form": search_form,
             "next_query": query.urlencode() if next_cursor else "",
             "rows": [(member, names[member.pk]) for member in rows],
             "total": members.count(),
-            "searching": bool(filters.get("q") or filters.get("phone")),
+            "searching": bool(terms.get("q") or terms.get("phone")),
         },
     )
 

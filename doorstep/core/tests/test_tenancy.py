@@ -136,7 +136,7 @@ CASES = {
     "api/v1/tokens/<token_id>": lambda w: [("delete", f"/api/v1/tokens/{_token_a(w)}", None)],
     "orgs/<slug:org_slug>/members/": lambda w: [
         ("get", "/orgs/union-a/members/", None),
-        ("get", "/orgs/union-a/members/?q=sunita", None),
+        ("post", "/orgs/union-a/members/", {"q": "sunita"}),
     ],
     "orgs/<slug:org_slug>/members/new/": lambda w: [
         ("get", "/orgs/union-a/members/new/", None),

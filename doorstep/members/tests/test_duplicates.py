@@ -58,7 +58,7 @@ def test_the_review_page_merges_field_by_field(world, login, register):
     # the merged record no longer shows in the list, and her numbers still find the survivor
     listing = client.get("/orgs/union-a/members/").content.decode()
     assert "Sunita Devee" not in listing
-    found = client.get("/orgs/union-a/members/", {"phone": "+919899999999"}).content.decode()
+    found = client.post("/orgs/union-a/members/", {"phone": "+919899999999"}).content.decode()
     assert f"#{survivor.number} Sunita Devi" in found
 
 

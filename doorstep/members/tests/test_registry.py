@@ -128,10 +128,11 @@ def test_name_and_phone_search_on_the_page(world, login, register):
     register("Sunita Devi", phones=["+919812345678"])
     register("Meena Kumari")
     client = login(world.organizer_a)
-    html = client.get("/orgs/union-a/members/", {"q": "sunita"}).content.decode()
+    html = client.post("/orgs/union-a/members/", {"q": "sunita"}).content.decode()
     assert "Sunita Devi" in html and "Meena" not in html and "1 match" in html
-    html = client.get("/orgs/union-a/members/", {"phone": "98123 45678"}).content.decode()
+    html = client.post("/orgs/union-a/members/", {"phone": "98123 45678"}).content.decode()
     assert "Sunita Devi" in html and "Meena" not in html
+    assert 'method="post" class="form" role="search"' in html  # never in the address
 
 
 def test_editing_changes_her_details_and_keeps_the_status_history(world, login, register):
