@@ -8,6 +8,7 @@ from doorstep.members.api import router as members_router
 from doorstep.organizations.api import auth_router
 from doorstep.organizations.api import router as organizations_router
 from doorstep.organizations.auth import SessionAuth, TokenAuth
+from doorstep.supplychains.api import router as parties_router
 from doorstep.work.api import router as work_router
 
 api = NinjaAPI(
@@ -27,4 +28,5 @@ api.add_router("/", auth_router)
 api.add_router("/", organizations_router)
 api.add_router("/", members_router)
 api.add_router("/", imports_router)
+api.add_router("/", parties_router)
 api.add_router("/", work_router)

@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "doorstep.core",
     "doorstep.organizations",
     "doorstep.members",
+    "doorstep.supplychains",
     "doorstep.work",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -26,5 +26,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("doorstep.organizations.urls")),
     path("", include("doorstep.members.urls")),
+    path("", include("doorstep.supplychains.urls")),
     path("", include("doorstep.work.urls")),
 ]

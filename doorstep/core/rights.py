@@ -5,6 +5,8 @@ member and does not register is caught by ``members/tests/test_rights.py``.
 ``export(member) -> dict[str, list[dict]]``: section name -> rows (JSON-able values).
 ``erase(member) -> None``: delete the app's rows about her; runs inside the erasure's transaction,
 before the member row and her key are destroyed.
+``merge(other, survivor) -> None`` (optional): two records of one woman are merged; move the app's
+rows from ``other`` to ``survivor`` (inside the merge's transaction).
 """
 
 from collections.abc import Callable
@@ -16,13 +18,14 @@ class RightsHandler:
     app: str
     export: Callable
     erase: Callable
+    merge: Callable | None = None
 
 
 _HANDLERS: dict[str, RightsHandler] = {}
 
 
-def register(app: str, *, export: Callable, erase: Callable) -> None:
-    _HANDLERS[app] = RightsHandler(app, export, erase)
+def register(app: str, *, export: Callable, erase: Callable, merge: Callable | None = None) -> None:
+    _HANDLERS[app] = RightsHandler(app, export, erase, merge)
 
 
 def handlers() -> list[RightsHandler]:

@@ -4,12 +4,11 @@ admins, and every such read (and every name or phone search) is audited."""
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from doorstep.core import audit, tenancy
+from doorstep.core import audit
 from doorstep.core.errors import ValidationError
 from doorstep.core.pagination import page_of
-from doorstep.core.roles import STAFF_ROLES
 from doorstep.core.schemas import ErrorOut
-from doorstep.organizations.models import Organization
+from doorstep.organizations.queries import organization_for_staff, organizations_for_staff
 
 from . import queries, search, services
 from .models import MEMBER_ATTRIBUTES
@@ -44,19 +43,6 @@ def member_out(member, pii: dict | None = None) -> dict:
     }
 
 
-def _staff_organization(user, organization_id: int) -> Organization:
-    tenancy.require_role(user, organization_id, STAFF_ROLES)
-    return Organization.objects.get(pk=organization_id)
-
-
-def _organizations(user, organization_id: int | None) -> tuple[Organization | None, list[Organization]]:
-    """The one organization asked for (she must be staff there), or all where she is staff."""
-    if organization_id:
-        organization = _staff_organization(user, organization_id)
-        return organization, [organization]
-    return None, list(Organization.objects.filter(pk__in=tenancy.organization_ids(user, STAFF_ROLES)))
-
-
 def _page(user, rows, include: str | None, next_cursor: str | None, reason: str) -> dict:
     pii = services.reveal_pii(rows, actor=user, reason=reason) if include == "pii" else {}
     return {"items": [member_out(m, pii.get(m.pk)) for m in rows], "next": next_cursor}
@@ -66,7 +52,7 @@ def _page(user, rows, include: str | None, next_cursor: str | None, reason: str)
 def list_members(request, filters: Query[MemberFilters]):
     """Members of your organizations, filtered and cursor-paginated (search by name or phone is
     ``POST /member-search``, so that no personal data travels in an address)."""
-    organization, _all = _organizations(request.auth, filters.organization_id)
+    organization, _all = organizations_for_staff(request.auth, filters.organization_id)
     members = queries.filter_members(queries.members_of(request.auth, organization), filters.dict())
     rows, next_cursor = page_of(members, limit=filters.limit, cursor=filters.cursor)
     return _page(request.auth, rows, filters.include, next_cursor, "api list")
@@ -78,7 +64,7 @@ def search_members(request, payload: MemberSearchIn):
     user = request.auth
     if not payload.q and not payload.phone:
         raise ValidationError.for_field("q", "Give a name (q) or a phone number (phone).", code="required")
-    organization, organizations = _organizations(user, payload.organization_id)
+    organization, organizations = organizations_for_staff(user, payload.organization_id)
     members = queries.members_of(user, organization)
     if payload.phone:
         matched = members.none()
@@ -107,7 +93,7 @@ def search_members(request, payload: MemberSearchIn):
 
 @router.post("/members", response={201: MemberOut, **ERRORS})
 def create_member(request, payload: MemberIn):
-    organization = _staff_organization(request.auth, payload.organization_id)
+    organization = organization_for_staff(request.auth, payload.organization_id)
     data = payload.dict(exclude={"organization_id"})
     member = services.create_member(organization, data=data, actor=request.auth)
     return Status(201, member_out(member))
@@ -182,7 +168,7 @@ class MergeIn(Schema):
 @router.get("/member-duplicates", response={200: list[DuplicateOut], **ERRORS})
 def list_duplicates(request, organization_id: int):
     """Pairs of members that may be the same woman (similar name, same place), still to review."""
-    _staff_organization(request.auth, organization_id)
+    organization_for_staff(request.auth, organization_id)
     return list(queries.open_duplicates(request.auth, organization_id)[:500])
 
 

@@ -644,6 +644,9 @@ def merge_members(candidate: DuplicateCandidate, *, keep: int, choices: Mapping[
         survivor.save()
         for model in (ConsentEvent, DuesPayment, StatusChange):
             model.objects.filter(member=other).update(member=survivor)
+        for handler in rights.handlers():
+            if handler.merge is not None:
+                handler.merge(other, survivor)
         MemberIdentifier.objects.filter(member=other).delete()
         MemberIdentifier.objects.filter(member=survivor).delete()
         MemberIdentifier.objects.bulk_create(

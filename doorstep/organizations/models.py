@@ -47,6 +47,11 @@ class Organization(models.Model):
     country = CountryField(_("country"), blank=True, help_text=_("Blank for international organizations."))
     languages = models.JSONField(_("languages"), default=list, blank=True, help_text=_("Language codes."))
     is_active = models.BooleanField(_("active"), default=True)
+    late_payment_days = models.PositiveSmallIntegerField(
+        _("payment is late after (days)"),
+        default=30,
+        help_text=_("A work order not paid in full this many days after delivery is flagged as paid late."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -49,6 +49,26 @@ def get_organization_with_role(user, slug: str, roles) -> Organization:
     return organization
 
 
+def organization_for_staff(user, organization_id: int, roles=None) -> Organization:
+    """An organization by id where the user is staff (API bodies and query strings name it by id)."""
+    from doorstep.core.roles import STAFF_ROLES
+
+    tenancy.require_role(user, organization_id, roles or STAFF_ROLES)
+    return Organization.objects.get(pk=organization_id)
+
+
+def organizations_for_staff(
+    user, organization_id: int | None
+) -> tuple[Organization | None, list[Organization]]:
+    """The one organization asked for (she must be staff there), or all where she is staff."""
+    from doorstep.core.roles import STAFF_ROLES
+
+    if organization_id:
+        organization = organization_for_staff(user, organization_id)
+        return organization, [organization]
+    return None, list(Organization.objects.filter(pk__in=tenancy.organization_ids(user, STAFF_ROLES)))
+
+
 def current_affiliations(organization: Organization) -> dict[str, list[Affiliation]]:
     base = Affiliation.objects.filter(until__isnull=True).select_related("member", "network")
     return {

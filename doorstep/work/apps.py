@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,6 +9,37 @@ class WorkConfig(AppConfig):
     verbose_name = _("Work and earnings")
 
     def ready(self) -> None:
+        from doorstep.core import imports, rights
         from doorstep.core.navigation import NavItem, register
+        from doorstep.core.roles import STAFF_ROLES, Role
 
+        from . import services
+        from .imports import work_order_import
+
+        register(
+            NavItem(
+                "work", _("Work and pay"), "work_dashboard", roles=STAFF_ROLES, in_organization=True, order=25
+            )
+        )
+        register(
+            NavItem(
+                "my_passbook",
+                _("My passbook"),
+                "my_passbook",
+                roles=frozenset({Role.WORKER}),
+                in_organization=True,
+                order=16,
+            )
+        )
         register(NavItem("fair_rate", _("Fair piece rate"), "fair_rate", order=60))
+        rights.register(
+            "work", export=services.export_sections, erase=services.erase_rows, merge=services.move_orders
+        )
+        imports.register_target(work_order_import)
+        post_migrate.connect(_sync_reference, sender=self, dispatch_uid="work.sync_reference")
+
+
+def _sync_reference(sender, **kwargs) -> None:
+    from .benchmarks import sync_reference
+
+    sync_reference()

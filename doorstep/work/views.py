@@ -1,10 +1,64 @@
+"""Pages of work and earnings: the dashboard, orders and their entries, quick entry for a batch,
+benchmarks, fair rates (calculator, saved rates, rate cards) and the passbook."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from doorstep.core.errors import DomainError
+from doorstep.core.errors import DomainError, ValidationError
+from doorstep.core.forms import add_domain_error
+from doorstep.core.pagination import page_of
+from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES, Role
+from doorstep.core.tenancy import role_in
+from doorstep.members import queries as member_queries
+from doorstep.members import services as member_services
+from doorstep.organizations.queries import get_organization_with_role
+from doorstep.supplychains import queries as party_queries
 
-from . import rates
-from .forms import FairRateForm
+from . import benchmarks, queries, rates, services, stats
+from .forms import (
+    ENTRY_FORMS,
+    BenchmarkForm,
+    FairRateForm,
+    OrderFilterForm,
+    OrderForm,
+    QuickEntryForm,
+    SaveRateForm,
+    SettingsForm,
+)
+from .models import Flag
+
+PAGE_SIZE = 50
+
+
+def _organization(request, org_slug: str, roles=STAFF_ROLES):
+    return get_organization_with_role(request.user, org_slug, roles)
+
+
+def _parties(request, organization):
+    return list(party_queries.parties_of(request.user, organization).filter(is_active=True))
+
+
+def _calculate(form) -> rates.FairRate:
+    data = form.cleaned_data
+    if data["method"] == "rated_output":
+        return rates.rated_output(
+            hourly_wage=data["hourly_wage"],
+            currency=data["currency"],
+            uplift=data["uplift"],
+            samples=form.sample_rows(),
+        )
+    return rates.standard_minutes(
+        sam=data["sam"],
+        hourly_wage=data["hourly_wage"],
+        currency=data["currency"],
+        efficiency=data["efficiency"],
+        cost_per_piece=data["cost_per_piece"],
+    )
 
 
 @login_required
@@ -13,26 +67,471 @@ def fair_rate(request):
     form = FairRateForm(request.POST or None)
     result, problems = None, []
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            if data["method"] == "rated_output":
-                result = rates.rated_output(
-                    hourly_wage=data["hourly_wage"],
-                    currency=data["currency"],
-                    uplift=data["uplift"],
-                    samples=form.sample_rows(),
-                )
-            else:
-                result = rates.standard_minutes(
-                    sam=data["sam"],
-                    hourly_wage=data["hourly_wage"],
-                    currency=data["currency"],
-                    efficiency=data["efficiency"],
-                    cost_per_piece=data["cost_per_piece"],
-                )
+            result = _calculate(form)
         except DomainError as error:
             problems = [(e.field, e.message) for e in error.errors]
     status = 422 if problems or form.errors else 200
     return render(
-        request, "work/fair_rate.html", {"form": form, "result": result, "problems": problems}, status=status
+        request,
+        "work/fair_rate.html",
+        {"form": form, "result": result, "problems": problems, "staff_roles": STAFF_ROLES},
+        status=status,
     )
+
+
+# The dashboard ------------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request, org_slug: str):
+    organization = _organization(request, org_slug)
+    orders = queries.orders_of(request.user, organization)
+    used = stats.currencies(orders)
+    currency = (
+        request.GET.get("currency") if request.GET.get("currency") in used else (used[0] if used else "")
+    )
+    board = stats.dashboard(orders, currency) if currency else None
+    charts = {}
+    if board:
+        months = board["by"]["month"][-12:]
+        charts["orders"] = _bars([(c.label, c.orders, str(c.orders)) for c in months])
+        charts["below"] = _bars(
+            [
+                (
+                    c.label,
+                    c.below_minimum_share or 0,
+                    f"{c.below_minimum_share}%" if c.below_minimum_share is not None else "—",
+                )
+                for c in months
+            ],
+            maximum=100,
+        )
+    return render(
+        request,
+        "work/dashboard.html",
+        {
+            "organization": organization,
+            "board": board,
+            "currencies": used,
+            "currency": currency,
+            "charts": charts,
+            "flags": [
+                (code, label, board["flags"].get(code, 0) if board else 0) for code, label in Flag.choices
+            ],
+            "is_admin": role_in(request.user, organization) in ADMIN_ROLES,
+            "settings_form": SettingsForm(initial={"late_payment_days": organization.late_payment_days}),
+        },
+    )
+
+
+def _bars(rows: list[tuple[str, object, str]], maximum=None) -> list[dict]:
+    """Rows for a server-drawn bar chart: each bar's width as a share of the largest (or of ``maximum``)."""
+    top = maximum or max((float(value) for _label, value, _text in rows), default=0) or 1
+    return [
+        {"label": label, "text": text, "width": round(max(float(value), 0) * 100 / float(top), 1)}
+        for label, value, text in rows
+    ]
+
+
+@login_required
+@require_POST
+def work_settings(request, org_slug: str):
+    organization = _organization(request, org_slug, ADMIN_ROLES)
+    form = SettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_late_payment_days(
+                organization, form.cleaned_data["late_payment_days"], actor=request.user
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Saved. The flags of every order are being worked out again."))
+    else:
+        messages.error(request, _("Give a number of days from 1 to 365."))
+    return redirect("work_dashboard", org_slug=organization.slug)
+
+
+# Orders ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def order_list(request, org_slug: str):
+    organization = _organization(request, org_slug)
+    parties = list(party_queries.parties_of(request.user, organization))
+    form = OrderFilterForm(request.GET or None, parties=parties)
+    filters = form.cleaned_data if form.is_valid() else {}
+    orders = queries.filter_orders(queries.orders_of(request.user, organization), filters)
+    rows, next_cursor = page_of(orders.order_by("-pk"), limit=PAGE_SIZE, cursor=request.GET.get("cursor"))
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    if next_cursor:
+        query["cursor"] = next_cursor
+    return render(
+        request,
+        "work/order_list.html",
+        {
+            "organization": organization,
+            "form": form,
+            "orders": rows,
+            "total": orders.count(),
+            "next_query": query.urlencode() if next_cursor else "",
+        },
+    )
+
+
+def _member_by_number(request, organization, number):
+    member = member_queries.members_of(request.user, organization).filter(number=number).first()
+    if member is None:
+        raise ValidationError.for_field("member_number", _("There is no member with this number."))
+    return member
+
+
+@login_required
+def order_new(request, org_slug: str):
+    organization = _organization(request, org_slug)
+    parties = _parties(request, organization)
+    initial = {
+        "given_on": timezone.localdate(),
+        "currency": services.organization_currency(organization),
+        "member_number": request.GET.get("member", ""),
+        "party": request.GET.get("party", ""),
+    }
+    form = OrderForm(request.POST or None, parties=parties, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = _member_by_number(request, organization, form.cleaned_data["member_number"])
+            order = services.create_order(organization, data=form.to_order_data(member), actor=request.user)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The order is recorded. Add deliveries and payments as they happen."))
+            return redirect("work_order", org_slug=organization.slug, order_id=order.pk)
+    return render(
+        request,
+        "work/order_form.html",
+        {"organization": organization, "form": form, "order": None, "has_parties": bool(parties)},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def order_edit(request, org_slug: str, order_id: int):
+    organization = _organization(request, org_slug)
+    order = queries.get_order(request.user, order_id, organization)
+    parties = list(party_queries.parties_of(request.user, organization))
+    form = OrderForm(request.POST or None, parties=parties, initial=OrderForm.initial_from(order))
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = _member_by_number(request, organization, form.cleaned_data["member_number"])
+            services.update_order(order, data=form.to_order_data(member), actor=request.user)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The order is saved."))
+            return redirect("work_order", org_slug=organization.slug, order_id=order.pk)
+    return render(
+        request,
+        "work/order_form.html",
+        {"organization": organization, "form": form, "order": order, "has_parties": True},
+        status=422 if form.errors else 200,
+    )
+
+
+def _entry_form(kind: str, data=None, parties=()):
+    form_class = ENTRY_FORMS[kind]
+    prefix = kind
+    if kind == "payments":
+        return form_class(data, parties=parties, prefix=prefix)
+    return form_class(data, prefix=prefix)
+
+
+@login_required
+def order_detail(request, org_slug: str, order_id: int):
+    organization = _organization(request, org_slug)
+    return _render_order(request, organization, queries.get_order(request.user, order_id, organization))
+
+
+def _render_order(request, organization, order, failed: tuple | None = None):
+    """The order's page; ``failed`` is (kind, bound form) when an entry form came back with errors."""
+    parties = _parties(request, organization)
+    forms = {kind: _entry_form(kind, parties=parties) for kind in ENTRY_FORMS}
+    if failed:
+        forms[failed[0]] = failed[1]
+    pii = member_services.reveal_pii([order.member], actor=request.user, reason="work order")
+    return render(
+        request,
+        "work/order_detail.html",
+        {
+            "organization": organization,
+            "order": order,
+            "member_name": pii[order.member_id]["full_name"],
+            "match": services.benchmark_match(order),
+            "forms": forms,
+            "open_form": failed[0] if failed else "",
+            "late_after": organization.late_payment_days,
+        },
+        status=422 if failed else 200,
+    )
+
+
+@login_required
+@require_POST
+def entry_add(request, org_slug: str, order_id: int, kind: str):
+    if kind not in ENTRY_FORMS:
+        raise Http404
+    organization = _organization(request, org_slug)
+    order = queries.get_order(request.user, order_id, organization)
+    form = _entry_form(kind, request.POST, parties=_parties(request, organization))
+    if form.is_valid():
+        try:
+            services.add_entry(order, kind, data=form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Added; the figures are worked out again."))
+            return redirect("work_order", org_slug=organization.slug, order_id=order.pk)
+    return _render_order(request, organization, order, failed=(kind, form))
+
+
+@login_required
+@require_POST
+def entry_remove(request, org_slug: str, order_id: int, kind: str, entry_id: int):
+    if kind not in ENTRY_FORMS:
+        raise Http404
+    organization = _organization(request, org_slug)
+    order = queries.get_order(request.user, order_id, organization)
+    services.remove_entry(order, kind, entry_id, actor=request.user)
+    messages.success(request, _("Removed; the figures are worked out again."))
+    return redirect("work_order", org_slug=organization.slug, order_id=order.pk)
+
+
+@login_required
+@require_POST
+def order_delete(request, org_slug: str, order_id: int):
+    organization = _organization(request, org_slug)
+    order = queries.get_order(request.user, order_id, organization)
+    services.delete_order(order, actor=request.user)
+    messages.success(request, _("The order is deleted."))
+    return redirect("work_orders", org_slug=organization.slug)
+
+
+# Quick entry ----------------------------------------------------------------------------------------
+
+
+@login_required
+def quick_entry(request, org_slug: str):
+    """One batch (one product, one work giver) for many members on one phone screen: the members of
+    a local group, each with a box for her quantity."""
+    organization = _organization(request, org_slug)
+    parties = _parties(request, organization)
+    groups = list(member_queries.groups_of(request.user, organization))
+    group_id = request.GET.get("group") or ""
+    members = member_queries.members_of(request.user, organization).filter(status="active")
+    if group_id.isdigit():
+        members = members.filter(group_id=int(group_id))
+    members = list(members.order_by("number")[:200])
+    names = member_services.reveal_pii(members, actor=request.user, reason="quick entry") if members else {}
+    initial = {"given_on": timezone.localdate(), "currency": services.organization_currency(organization)}
+    form = QuickEntryForm(request.POST or None, parties=parties, initial=initial)
+    problems: dict[int, str] = {}
+    if request.method == "POST" and form.is_valid():
+        quantities = {m.pk: request.POST.get(f"q_{m.pk}", "") for m in members}
+        try:
+            orders = services.create_batch(
+                organization, common=form.cleaned_data, quantities=quantities, actor=request.user
+            )
+        except DomainError as error:
+            for e in error.errors:
+                parts = e.field.split(".")
+                if parts[0] == "members" and len(parts) == 3:
+                    problems[int(parts[1])] = e.message
+                elif e.field in form.fields:
+                    form.add_error(e.field, e.message)
+                else:
+                    form.add_error(None, e.message)
+        else:
+            messages.success(
+                request,
+                _("%(count)d orders are recorded.") % {"count": len(orders)},
+            )
+            return redirect(f"{request.path}?group={group_id}")
+    rows = [
+        {
+            "member": m,
+            "name": names[m.pk]["full_name"],
+            "value": request.POST.get(f"q_{m.pk}", ""),
+            "error": problems.get(m.pk, ""),
+        }
+        for m in members
+    ]
+    return render(
+        request,
+        "work/quick_entry.html",
+        {
+            "organization": organization,
+            "form": form,
+            "rows": rows,
+            "groups": groups,
+            "group_id": group_id,
+            "has_parties": bool(parties),
+        },
+        status=422 if (form.errors or problems) else 200,
+    )
+
+
+# Benchmarks -----------------------------------------------------------------------------------------
+
+
+@login_required
+def benchmark_list(request, org_slug: str):
+    organization = _organization(request, org_slug)
+    initial = {
+        "country": organization.country.code or "",
+        "currency": services.organization_currency(organization),
+    }
+    form = BenchmarkForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_benchmark(organization, data=form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request, _("The benchmark is added; orders are measured against it from now on.")
+            )
+            return redirect("benchmarks", org_slug=organization.slug)
+    rows = [(b, *benchmarks.hourly(b)) for b in queries.benchmarks_for(request.user, organization)]
+    return render(
+        request,
+        "work/benchmarks.html",
+        {"organization": organization, "rows": rows, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def benchmark_delete(request, org_slug: str, benchmark_id: int):
+    organization = _organization(request, org_slug)
+    services.delete_benchmark(
+        queries.own_benchmark(request.user, benchmark_id, organization), actor=request.user
+    )
+    messages.success(request, _("The benchmark is removed."))
+    return redirect("benchmarks", org_slug=organization.slug)
+
+
+# Saved fair rates -----------------------------------------------------------------------------------
+
+
+def _rate_rows(request, organization, saved_rates) -> list[dict]:
+    rows = []
+    for saved in saved_rates:
+        paid = [
+            o.piece_rate
+            for o in queries.paid_rates(request.user, organization, saved.product, saved.party_id)
+            .filter(currency=saved.currency)
+            .only("piece_rate")
+        ]
+        rows.append({"saved": saved, "paid": stats.compare_with_paid(saved.fair_rate, paid)})
+    return rows
+
+
+@login_required
+def saved_rates(request, org_slug: str):
+    """Fair rates worked out for the organization's products, each beside the rates actually paid;
+    and the calculator, to work out and keep a new one."""
+    organization = _organization(request, org_slug)
+    parties = _parties(request, organization)
+    form = SaveRateForm(
+        request.POST or None,
+        parties=parties,
+        initial={"currency": services.organization_currency(organization)},
+    )
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = _calculate(form)
+            saved = services.save_rate(
+                organization,
+                result=result,
+                product=form.cleaned_data["product"],
+                party=form.cleaned_data["party"],
+                sector=form.cleaned_data["sector"],
+                unit=form.cleaned_data["unit"],
+                actor=request.user,
+            )
+        except DomainError as error:
+            problems = [(e.field, e.message) for e in error.errors]
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The fair rate is saved."))
+            return redirect("rate_card", org_slug=organization.slug, rate_id=saved.pk)
+    rows = _rate_rows(request, organization, queries.saved_rates_of(request.user, organization))
+    return render(
+        request,
+        "work/saved_rates.html",
+        {"organization": organization, "form": form, "rows": rows, "problems": problems},
+        status=422 if form.errors or problems else 200,
+    )
+
+
+@login_required
+def rate_card(request, org_slug: str, rate_id: int):
+    """A printable rate card to take to a negotiation: the fair rate, how it was worked out, and
+    how the rates paid compare."""
+    organization = _organization(request, org_slug)
+    saved = queries.get_saved_rate(request.user, rate_id, organization)
+    (row,) = _rate_rows(request, organization, [saved])
+    return render(
+        request, "work/rate_card.html", {"organization": organization, **row, "today": timezone.localdate()}
+    )
+
+
+@login_required
+@require_POST
+def rate_delete(request, org_slug: str, rate_id: int):
+    organization = _organization(request, org_slug)
+    services.delete_rate(queries.get_saved_rate(request.user, rate_id, organization), actor=request.user)
+    messages.success(request, _("The saved rate is removed."))
+    return redirect("saved_rates", org_slug=organization.slug)
+
+
+# The passbook ---------------------------------------------------------------------------------------
+
+
+def _passbook(request, organization, member, name: str, *, own: bool):
+    layout = "narrow" if request.GET.get("layout") == "narrow" else "a4"
+    book = stats.passbook(list(queries.member_orders(member)), timezone.localdate())
+    return render(
+        request,
+        "work/passbook.html",
+        {
+            "organization": organization,
+            "member": member,
+            "name": name,
+            "book": book,
+            "own": own,
+            "layout": layout,
+            "late_after": organization.late_payment_days,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def member_passbook(request, org_slug: str, member_id: int):
+    organization = _organization(request, org_slug)
+    member = member_queries.get_member(request.user, member_id, organization)
+    name = member_services.reveal_pii([member], actor=request.user, reason="passbook")[member.pk]["full_name"]
+    return _passbook(request, organization, member, name, own=False)
+
+
+@login_required
+def my_passbook(request, org_slug: str):
+    """A member's own passbook: her orders, what she delivered, what she was paid and what is owed."""
+    organization = _organization(request, org_slug, {Role.WORKER})
+    member = member_queries.own_member(request.user, organization)
+    name = member_services.reveal_own_pii(member, actor=request.user)["full_name"]
+    return _passbook(request, organization, member, name, own=True)

@@ -99,6 +99,94 @@ def _token_a(world):
     return token.pk
 
 
+def _party_a(world):
+    from doorstep.supplychains import services as party_services
+    from doorstep.supplychains.models import Party
+
+    existing = Party.objects.filter(organization=world.org_a).first()
+    if existing:
+        return existing.pk
+    data = {"name": "Rafiq Contractor", "kind": "intermediary", "is_person": True, "phones": ["98123"]}
+    return party_services.create_party(world.org_a, data=data, actor=world.admin_a).pk
+
+
+def _order_a(world):
+    from doorstep.work import services as work_services
+    from doorstep.work.models import WorkOrder
+
+    existing = WorkOrder.objects.filter(organization=world.org_a).first()
+    if existing:
+        return existing.pk
+    data = {
+        "member": _member_a(world),
+        "party": _party_a(world),
+        "given_on": "2026-01-05",
+        "product": "Zari border",
+        "sector": "embroidery",
+        "quantity_ordered": "10",
+        "piece_rate": "5",
+        "currency": "INR",
+        "deliveries": [{"delivered_on": "2026-01-10", "quantity": "10"}],
+        "payments": [{"paid_on": "2026-01-20", "amount": "20"}],
+    }
+    return work_services.create_order(world.org_a, data=data, actor=world.admin_a).pk
+
+
+def _payment_a(world):
+    from doorstep.work.models import Payment
+
+    return Payment.objects.get(order_id=_order_a(world)).pk
+
+
+def _benchmark_a(world):
+    from doorstep.work import services as work_services
+
+    data = {
+        "kind": "living_wage",
+        "country": "IN",
+        "amount": "600",
+        "currency": "INR",
+        "period": "day",
+        "hours_per_day": "8",
+        "effective_from": "2026-01-01",
+        "source": "union estimate",
+    }
+    return work_services.create_benchmark(world.org_a, data=data, actor=world.admin_a).pk
+
+
+def _rate_a(world):
+    from doorstep.work import rates
+    from doorstep.work import services as work_services
+
+    result = rates.standard_minutes(sam="6", hourly_wage="80", currency="INR", efficiency="0.8")
+    return work_services.save_rate(world.org_a, result=result, product="Zari border", actor=world.admin_a).pk
+
+
+def _order_pages(path, post=None):
+    def case(w):
+        order = _order_a(w)
+        requests = [("get", f"/orgs/coop-b/work/orders/{order}/{path}", None)]
+        if post is not None:
+            requests.append(("post", f"/orgs/coop-b/work/orders/{order}/{path}", post))
+        return requests
+
+    return case
+
+
+ORDER_FORM = {
+    "member_number": "1",
+    "party": "1",
+    "given_on": "2026-01-05",
+    "product": "Mole",
+    "sector": "embroidery",
+    "quantity_ordered": "1",
+    "unit": "piece",
+    "piece_rate": "1",
+    "currency": "INR",
+    "status": "given",
+}
+
+
 # route -> function(world) giving [(method, url, json body or form data)], all aimed at union A,
 # sent by the admin of cooperative B.
 CASES = {
@@ -227,6 +315,102 @@ CASES = {
             f"/api/v1/members/{_member_a(w)}/dues",
             {"period": "2026", "amount": "1", "currency": "INR", "paid_on": "2026-01-01"},
         ),
+    ],
+    "orgs/<slug:org_slug>/parties/": lambda w: [
+        ("get", "/orgs/union-a/parties/", None),
+    ],
+    "orgs/<slug:org_slug>/parties/new/": lambda w: [
+        ("get", "/orgs/union-a/parties/new/", None),
+        ("post", "/orgs/union-a/parties/new/", {"name": "Mole", "kind": "brand"}),
+    ],
+    "orgs/<slug:org_slug>/parties/<int:party_id>/": lambda w: [
+        ("get", f"/orgs/union-a/parties/{_party_a(w)}/", None),
+        ("get", f"/orgs/coop-b/parties/{_party_a(w)}/", None),
+    ],
+    "orgs/<slug:org_slug>/parties/<int:party_id>/edit/": lambda w: [
+        ("get", f"/orgs/coop-b/parties/{_party_a(w)}/edit/", None),
+        ("post", f"/orgs/coop-b/parties/{_party_a(w)}/edit/", {"name": "Mole", "kind": "brand"}),
+    ],
+    "api/v1/parties/<party_id>": lambda w: [
+        ("get", f"/api/v1/parties/{_party_a(w)}?include=contact", None),
+        ("patch", f"/api/v1/parties/{_party_a(w)}", {"name": "Mole"}),
+    ],
+    "orgs/<slug:org_slug>/work/": lambda w: [("get", "/orgs/union-a/work/", None)],
+    "orgs/<slug:org_slug>/work/settings/": lambda w: [
+        ("post", "/orgs/union-a/work/settings/", {"late_payment_days": "5"})
+    ],
+    "orgs/<slug:org_slug>/work/orders/": lambda w: [("get", "/orgs/union-a/work/orders/", None)],
+    "orgs/<slug:org_slug>/work/orders/new/": lambda w: [
+        ("get", "/orgs/union-a/work/orders/new/", None),
+        ("post", "/orgs/union-a/work/orders/new/", ORDER_FORM),
+    ],
+    "orgs/<slug:org_slug>/work/orders/<int:order_id>/": lambda w: [
+        ("get", f"/orgs/union-a/work/orders/{_order_a(w)}/", None),
+        ("get", f"/orgs/coop-b/work/orders/{_order_a(w)}/", None),
+    ],
+    "orgs/<slug:org_slug>/work/orders/<int:order_id>/edit/": _order_pages("edit/", ORDER_FORM),
+    "orgs/<slug:org_slug>/work/orders/<int:order_id>/delete/": lambda w: [
+        ("post", f"/orgs/coop-b/work/orders/{_order_a(w)}/delete/", {}),
+    ],
+    "orgs/<slug:org_slug>/work/orders/<int:order_id>/<slug:kind>/add/": lambda w: [
+        (
+            "post",
+            f"/orgs/coop-b/work/orders/{_order_a(w)}/payments/add/",
+            {"payments-paid_on": "2026-01-21", "payments-amount": "5", "payments-method": "cash"},
+        ),
+    ],
+    "orgs/<slug:org_slug>/work/orders/<int:order_id>/<slug:kind>/<int:entry_id>/remove/": lambda w: [
+        ("post", f"/orgs/coop-b/work/orders/{_order_a(w)}/payments/{_payment_a(w)}/remove/", {}),
+    ],
+    "orgs/<slug:org_slug>/work/quick/": lambda w: [
+        ("get", "/orgs/union-a/work/quick/", None),
+        ("post", "/orgs/union-a/work/quick/", {**ORDER_FORM, f"q_{_member_a(w)}": "5"}),
+    ],
+    "orgs/<slug:org_slug>/work/benchmarks/": lambda w: [
+        ("get", "/orgs/union-a/work/benchmarks/", None),
+        ("post", "/orgs/union-a/work/benchmarks/", {"kind": "living_wage", "country": "IN", "amount": "1"}),
+    ],
+    "orgs/<slug:org_slug>/work/benchmarks/<int:benchmark_id>/delete/": lambda w: [
+        ("post", f"/orgs/coop-b/work/benchmarks/{_benchmark_a(w)}/delete/", {}),
+    ],
+    "orgs/<slug:org_slug>/work/rates/": lambda w: [
+        ("get", "/orgs/union-a/work/rates/", None),
+        ("post", "/orgs/union-a/work/rates/", {"product": "Mole", "method": "standard_minutes"}),
+    ],
+    "orgs/<slug:org_slug>/work/rates/<int:rate_id>/": lambda w: [
+        ("get", f"/orgs/coop-b/work/rates/{_rate_a(w)}/", None),
+    ],
+    "orgs/<slug:org_slug>/work/rates/<int:rate_id>/delete/": lambda w: [
+        ("post", f"/orgs/coop-b/work/rates/{_rate_a(w)}/delete/", {}),
+    ],
+    "orgs/<slug:org_slug>/members/<int:member_id>/passbook/": _member_pages("passbook/"),
+    "orgs/<slug:org_slug>/me/passbook/": lambda w: [("get", "/orgs/union-a/me/passbook/", None)],
+    "api/v1/work-orders/<order_id>": lambda w: [
+        ("get", f"/api/v1/work-orders/{_order_a(w)}", None),
+        ("patch", f"/api/v1/work-orders/{_order_a(w)}", {"piece_rate": "9"}),
+        ("delete", f"/api/v1/work-orders/{_order_a(w)}", None),
+    ],
+    **{
+        f"api/v1/work-orders/<order_id>/{kind}": (
+            lambda w, kind=kind, body=body: [("post", f"/api/v1/work-orders/{_order_a(w)}/{kind}", body)]
+        )
+        for kind, body in {
+            "deliveries": {"delivered_on": "2026-01-11", "quantity": "1"},
+            "payments": {"paid_on": "2026-01-21", "amount": "1"},
+            "deductions": {"deducted_on": "2026-01-21", "amount": "1"},
+            "costs": {"kind": "transport", "amount": "1"},
+            "helpers": {"relationship": "daughter", "hours": "1"},
+        }.items()
+    },
+    "api/v1/work-orders/<order_id>/<kind>/<entry_id>": lambda w: [
+        ("delete", f"/api/v1/work-orders/{_order_a(w)}/payments/{_payment_a(w)}", None),
+    ],
+    "api/v1/members/<member_id>/passbook": lambda w: [
+        ("get", f"/api/v1/members/{_member_a(w)}/passbook", None),
+    ],
+    "api/v1/benchmarks/<benchmark_id>": lambda w: [
+        ("delete", f"/api/v1/benchmarks/{_benchmark_a(w)}?organization_id={w.org_b.pk}", None),
+        ("delete", f"/api/v1/benchmarks/{_benchmark_a(w)}?organization_id={w.org_a.pk}", None),
     ],
 }
 

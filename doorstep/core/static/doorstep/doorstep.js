@@ -6,3 +6,8 @@ document.addEventListener("change", function (event) {
     field.form.submit();
   }
 });
+document.addEventListener("click", function (event) {
+  if (event.target.matches && event.target.matches("[data-print]")) {
+    window.print();
+  }
+});

@@ -1,0 +1,53 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
+
+from .models import PartyKind
+
+
+class PartyForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=PartyKind.choices)
+    is_person = forms.BooleanField(
+        label=_("This is a person, not a firm"),
+        required=False,
+        help_text=_(
+            "A person's contact details are personal data: they are encrypted and every read is recorded."
+        ),
+    )
+    country = LazyTypedChoiceField(label=_("Country"), choices=[("", "—"), *countries], required=False)
+    locality = forms.CharField(label=_("Town or area"), max_length=120, required=False)
+    identifiers = forms.CharField(
+        label=_("Known identifiers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One a line, e.g. os_id: IN2019123ABC or tax_id: 07AAACB1234F1Z5."),
+    )
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
+    phones = forms.CharField(
+        label=_("Phone numbers"), required=False, help_text=_("Separate them with commas.")
+    )
+    email = forms.CharField(label=_("E-mail"), required=False)
+    address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    is_active = forms.BooleanField(label=_("Still in use"), required=False, initial=True)
+
+    @staticmethod
+    def initial_from(party, contact: dict) -> dict:
+        return {
+            "name": party.name,
+            "kind": party.kind,
+            "is_person": party.is_person,
+            "country": party.country.code or "",
+            "locality": party.locality,
+            "identifiers": "\n".join(f"{i['scheme']}: {i['value']}" for i in party.identifiers),
+            **{k: v for k, v in contact.items() if k != "phones"},
+            "phones": ", ".join(contact.get("phones", [])),
+            "is_active": party.is_active,
+        }
+
+
+class PartyFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any")), *PartyKind.choices], required=False)

@@ -1,0 +1,68 @@
+from datetime import datetime
+
+from ninja import Field, Schema
+
+
+class Identifier(Schema):
+    scheme: str = Field(description="os_id, lei, company_number, tax_id or other")
+    value: str = Field(max_length=100)
+
+
+class ContactIn(Schema):
+    contact_name: str = ""
+    phones: list[str] = []
+    email: str = ""
+    address: str = ""
+    notes: str = ""
+
+
+class PartyIn(Schema):
+    """A work giver. The contact fields are encrypted at rest and returned only with ``?include=contact``."""
+
+    organization_id: int
+    name: str = Field(max_length=200)
+    kind: str = Field(description="intermediary, contractor, supplier, brand or buyer")
+    is_person: bool = False
+    country: str = ""
+    locality: str = ""
+    identifiers: list[Identifier] = []
+    contact_name: str = ""
+    phones: list[str] = []
+    email: str = ""
+    address: str = ""
+    notes: str = ""
+
+
+class PartyPatch(Schema):
+    name: str | None = Field(None, max_length=200)
+    kind: str | None = None
+    is_person: bool | None = None
+    country: str | None = None
+    locality: str | None = None
+    identifiers: list[Identifier] | None = None
+    contact_name: str | None = None
+    phones: list[str] | None = None
+    email: str | None = None
+    address: str | None = None
+    notes: str | None = None
+    is_active: bool | None = None
+
+
+class PartyOut(Schema):
+    id: int
+    organization_id: int
+    name: str
+    kind: str
+    is_person: bool
+    country: str
+    locality: str
+    identifiers: list[Identifier]
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+    contact: ContactIn | None = None
+
+
+class PartyPage(Schema):
+    items: list[PartyOut]
+    next: str | None

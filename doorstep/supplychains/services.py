@@ -1,0 +1,182 @@
+"""Every write about parties (work givers). ``clean_party()`` is the one validator: pages, API and
+imports pass raw values through it. Reading a party's sealed contact details is audited."""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from doorstep.core import audit, tenancy, vault
+from doorstep.core.errors import FieldError, ValidationError
+from doorstep.core.roles import STAFF_ROLES
+from doorstep.organizations.models import Organization
+
+from .models import CONTACT_FIELDS, Party, PartyKind
+
+CONTACT_PURPOSE = "party.contact"
+IDENTIFIER_SCHEMES = ("os_id", "lei", "company_number", "tax_id", "other")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class CleanParty:
+    fields: dict[str, Any] = field(default_factory=dict)
+    contact: dict[str, Any] = field(default_factory=dict)
+
+
+def _identifiers(value, errors: list[FieldError]) -> list[dict]:
+    """[{"scheme", "value"}], from a list of dicts or lines of "scheme: value"."""
+    items = []
+    if isinstance(value, str):
+        value = [line for line in value.splitlines() if line.strip()]
+    for position, item in enumerate(value or [], start=1):
+        if isinstance(item, Mapping):
+            scheme, number = str(item.get("scheme") or "").strip(), str(item.get("value") or "").strip()
+        else:
+            scheme, _sep, number = str(item).partition(":")
+            scheme, number = scheme.strip(), number.strip()
+        scheme = scheme.lower().replace(" ", "_")
+        if scheme not in IDENTIFIER_SCHEMES or not number:
+            errors.append(
+                FieldError(
+                    "identifiers",
+                    _("Identifier %(position)d: write it as scheme: value, the scheme one of %(schemes)s.")
+                    % {"position": position, "schemes": ", ".join(IDENTIFIER_SCHEMES)},
+                )
+            )
+            continue
+        items.append({"scheme": scheme, "value": number[:100]})
+    return items
+
+
+def clean_party(raw: Mapping[str, Any], *, partial: bool = False) -> CleanParty:
+    errors: list[FieldError] = []
+    clean = CleanParty()
+
+    def wanted(name: str) -> bool:
+        return not partial or name in raw
+
+    if wanted("name"):
+        name = " ".join(str(raw.get("name") or "").split())
+        if not name:
+            errors.append(FieldError("name", _("Give the name of the person or firm.")))
+        elif len(name) > 200:
+            errors.append(FieldError("name", _("Keep the name under 200 characters.")))
+        clean.fields["name"] = name
+    if wanted("kind"):
+        kind = str(raw.get("kind") or "").strip().lower()
+        if kind not in PartyKind.values:
+            errors.append(
+                FieldError(
+                    "kind", _("Choose one of: %(choices)s.") % {"choices": ", ".join(PartyKind.values)}
+                )
+            )
+        clean.fields["kind"] = kind
+    if wanted("is_person"):
+        clean.fields["is_person"] = str(raw.get("is_person")).lower() in ("true", "1", "yes", "on")
+    if wanted("country"):
+        country = str(raw.get("country") or "").strip().upper()
+        if country and country not in dict(countries):
+            errors.append(FieldError("country", _("Give a country as its two-letter code, e.g. IN or KE.")))
+        clean.fields["country"] = country
+    if wanted("locality"):
+        clean.fields["locality"] = " ".join(str(raw.get("locality") or "").split())[:120]
+    if wanted("identifiers"):
+        clean.fields["identifiers"] = _identifiers(raw.get("identifiers"), errors)
+    for name in CONTACT_FIELDS:
+        if not wanted(name):
+            continue
+        value = raw.get(name)
+        if name == "phones":
+            if isinstance(value, str):
+                value = [p for p in re.split(r"[,;\n]+", value)]
+            clean.contact[name] = [" ".join(str(p).split())[:40] for p in value or [] if str(p).strip()][:5]
+        elif name == "email":
+            email = str(value or "").strip()
+            if email and not _EMAIL.match(email):
+                errors.append(FieldError("email", _("Give an e-mail address like name@example.org.")))
+            clean.contact[name] = email
+        else:
+            clean.contact[name] = str(value or "").strip()[:2000]
+    if errors:
+        raise ValidationError(message=_("Some of the work giver's details are not valid."), errors=errors)
+    return clean
+
+
+def _unique_error() -> ValidationError:
+    return ValidationError.for_field(
+        "name",
+        _("There is already a work giver with this name, kind and place."),
+        code="duplicate",
+    )
+
+
+def create_party(organization: Organization, *, data: Mapping[str, Any], actor) -> Party:
+    tenancy.require_role(actor, organization, STAFF_ROLES)
+    clean = clean_party(data)
+    contact = {name: clean.contact.get(name, [] if name == "phones" else "") for name in CONTACT_FIELDS}
+    try:
+        with transaction.atomic():
+            key = vault.new_subject_key(organization)
+            party = Party.objects.create(
+                organization=organization,
+                subject_key=key,
+                contact=vault.seal(key, contact, purpose=CONTACT_PURPOSE),
+                **clean.fields,
+            )
+            audit.record("party.created", actor=actor, organization=organization, obj=party)
+    except IntegrityError:
+        raise _unique_error() from None
+    return party
+
+
+def update_party(party: Party, *, data: Mapping[str, Any], actor) -> Party:
+    tenancy.require_role(actor, party.organization_id, STAFF_ROLES)
+    clean = clean_party(data, partial=True)
+    try:
+        with transaction.atomic():
+            for name, value in clean.fields.items():
+                setattr(party, name, value)
+            if clean.contact:
+                contact = vault.open_sealed(party.subject_key, bytes(party.contact), purpose=CONTACT_PURPOSE)
+                contact.update(clean.contact)
+                party.contact = vault.seal(party.subject_key, contact, purpose=CONTACT_PURPOSE)
+            if "is_active" in data:
+                party.is_active = str(data["is_active"]).lower() in ("true", "1", "yes", "on")
+            party.save()
+            audit.record(
+                "party.updated",
+                actor=actor,
+                organization=party.organization_id,
+                obj=party,
+                metadata={"fields": sorted([*clean.fields, *clean.contact])},
+            )
+    except IntegrityError:
+        raise _unique_error() from None
+    return party
+
+
+def reveal_contact(parties, *, actor, reason: str) -> dict[int, dict]:
+    """The parties' decrypted contact details; one audit event per organization."""
+    parties = list(parties)
+    for organization_id in {p.organization_id for p in parties}:
+        tenancy.require_role(actor, organization_id, STAFF_ROLES)
+    revealed = {
+        p.pk: vault.open_sealed(p.subject_key, bytes(p.contact), purpose=CONTACT_PURPOSE) for p in parties
+    }
+    for organization_id in sorted({p.organization_id for p in parties}):
+        audit.record(
+            "party.contact_read",
+            actor=actor,
+            organization=organization_id,
+            object_type="supplychains.party",
+            metadata={
+                "party_ids": [p.pk for p in parties if p.organization_id == organization_id],
+                "reason": reason,
+            },
+        )
+    return revealed

@@ -1,0 +1,95 @@
+"""Reads of work orders, benchmarks and saved rates, always through the acting user."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from doorstep.core import tenancy
+from doorstep.core.roles import STAFF_ROLES
+
+from .models import Flag, SavedRate, WageBenchmark, WorkOrder
+
+ORDER_FILTERS = ("member", "party", "status", "sector", "flag", "given_from", "given_to")
+
+
+def orders_of(user, organization=None) -> QuerySet[WorkOrder]:
+    return tenancy.scoped(WorkOrder, user, organization, roles=STAFF_ROLES).select_related(
+        "party", "member", "benchmark"
+    )
+
+
+def get_order(user, order_id, organization=None) -> WorkOrder:
+    tenancy.get_scoped_or_404(WorkOrder, user, order_id, organization, roles=STAFF_ROLES)
+    return (
+        WorkOrder.objects.select_related("party", "member__subject_key", "benchmark")
+        .prefetch_related("deliveries", "payments__paid_by", "deductions", "costs", "helpers")
+        .get(pk=order_id)
+    )
+
+
+def filter_orders(queryset: QuerySet[WorkOrder], filters: dict) -> QuerySet[WorkOrder]:
+    """Apply list filters (blank ones are ignored); dates as ``date`` or ISO text."""
+    if filters.get("member"):
+        queryset = queryset.filter(member_id=filters["member"])
+    if filters.get("party"):
+        queryset = queryset.filter(party_id=filters["party"])
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("sector"):
+        queryset = queryset.filter(sector=filters["sector"])
+    if filters.get("flag") in Flag.values:
+        queryset = queryset.filter(**{f"flag_{filters['flag']}": True})
+    if filters.get("given_from"):
+        queryset = queryset.filter(given_on__gte=filters["given_from"])
+    if filters.get("given_to"):
+        queryset = queryset.filter(given_on__lte=filters["given_to"])
+    return queryset
+
+
+def member_orders(member) -> QuerySet[WorkOrder]:
+    """One member's orders, oldest first, with their entries (for her passbook). The caller has
+    already obtained ``member`` through the tenancy door (staff) or as her own record (worker)."""
+    return (
+        WorkOrder.objects.filter(organization_id=member.organization_id, member_id=member.pk)
+        .select_related("party")
+        .prefetch_related("deliveries", "payments", "deductions")
+        .order_by("given_on", "pk")
+    )
+
+
+def benchmarks_for(user, organization) -> QuerySet[WageBenchmark]:
+    """The shipped reference benchmarks and the organization's own (she must be staff there)."""
+    tenancy.require_role(user, organization, STAFF_ROLES)
+    return WageBenchmark.objects.filter(
+        Q(organization__isnull=True) | Q(organization_id=organization.pk)
+    ).order_by("country", "region", "sector", "skill", "-effective_from")
+
+
+def get_benchmark(user, benchmark_id, organization) -> WageBenchmark:
+    try:
+        return benchmarks_for(user, organization).get(pk=benchmark_id)
+    except (WageBenchmark.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def own_benchmark(user, benchmark_id, organization) -> WageBenchmark:
+    """One of the organization's own benchmarks (reference rows cannot be changed)."""
+    benchmark = get_benchmark(user, benchmark_id, organization)
+    if benchmark.organization_id != organization.pk:
+        raise Http404
+    return benchmark
+
+
+def saved_rates_of(user, organization) -> QuerySet[SavedRate]:
+    return tenancy.scoped(SavedRate, user, organization, roles=STAFF_ROLES).select_related("party")
+
+
+def get_saved_rate(user, rate_id, organization) -> SavedRate:
+    return tenancy.get_scoped_or_404(SavedRate, user, rate_id, organization, roles=STAFF_ROLES)
+
+
+def paid_rates(user, organization, product: str, party_id: int | None) -> QuerySet[WorkOrder]:
+    """Orders for the same product (any case) and, when given, the same work giver."""
+    orders = tenancy.scoped(WorkOrder, user, organization, roles=STAFF_ROLES).filter(product__iexact=product)
+    if party_id:
+        orders = orders.filter(party_id=party_id)
+    return orders

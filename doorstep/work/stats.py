@@ -1,0 +1,197 @@
+"""The organization's work dashboard and the comparison of fair rates with rates paid.
+
+Figures are computed over the orders of one currency (the organization's most used, or the one
+asked for): a median of rupees and shillings together would mean nothing. Inside the organization
+no cell is suppressed; anything shown outside it goes through disclosure control (supply-chain issue).
+"""
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, QuerySet
+
+from .models import WorkOrder
+
+DIMENSIONS = ("party", "sector", "month")
+
+
+def _median(values: list) -> Decimal | None:
+    values = [v for v in values if v is not None]
+    return Decimal(statistics.median(values)) if values else None
+
+
+@dataclass
+class Cell:
+    key: str
+    label: str
+    orders: int = 0
+    net_hourly: list = field(default_factory=list)
+    ratios: list = field(default_factory=list)
+    delays: list = field(default_factory=list)
+    owed: Decimal = Decimal(0)
+
+    @property
+    def median_net_hourly(self) -> Decimal | None:
+        return _median(self.net_hourly)
+
+    @property
+    def below_minimum_share(self) -> Decimal | None:
+        """The share of orders below the minimum wage, among those with a ratio (0 to 100)."""
+        if not self.ratios:
+            return None
+        below = sum(1 for r in self.ratios if r < 1)
+        return (Decimal(100) * below / len(self.ratios)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def median_delay(self) -> Decimal | None:
+        return _median(self.delays)
+
+    def as_dict(self) -> dict:
+        def text(value):
+            return None if value is None else format(value, "f")
+
+        return {
+            "key": self.key,
+            "label": self.label,
+            "orders": self.orders,
+            "median_net_hourly": text(self.median_net_hourly),
+            "below_minimum_percent": text(self.below_minimum_share),
+            "orders_with_benchmark": len(self.ratios),
+            "median_payment_delay_days": text(self.median_delay),
+            "owed": text(self.owed),
+        }
+
+
+def currencies(orders: QuerySet[WorkOrder]) -> list[str]:
+    """Currencies used by the orders, most used first."""
+    rows = orders.values("currency").annotate(n=Count("pk")).order_by("-n", "currency")
+    return [row["currency"] for row in rows]
+
+
+def dashboard(orders: QuerySet[WorkOrder], currency: str) -> dict:
+    """Totals and breakdowns by party, sector and month for the orders in ``currency``."""
+    from doorstep.core.sectors import Sector
+
+    sector_labels = dict(Sector.choices)
+    total = Cell("all", "")
+    cells: dict[str, dict[str, Cell]] = {d: {} for d in DIMENSIONS}
+    flags = Counter()
+    rows = orders.filter(currency=currency).values_list(
+        "party_id",
+        "party__name",
+        "sector",
+        "given_on",
+        "net_hourly",
+        "mw_ratio",
+        "payment_delay_days",
+        "shortfall",
+        "status",
+        "flag_below_minimum",
+        "flag_late",
+        "flag_unpaid",
+        "flag_rejected_without_reason",
+        "flag_cancelled_after_materials",
+    )
+    for (
+        party_id,
+        party,
+        sector,
+        given_on,
+        hourly,
+        ratio,
+        delay,
+        shortfall,
+        status,
+        *flag_values,
+    ) in rows.iterator(chunk_size=5000):
+        keys = {
+            "party": (str(party_id), party),
+            "sector": (sector, str(sector_labels.get(sector, sector))),
+            "month": (given_on.strftime("%Y-%m"), given_on.strftime("%Y-%m")),
+        }
+        for cell in [total] + [cells[d].setdefault(k, Cell(k, label)) for d, (k, label) in keys.items()]:
+            cell.orders += 1
+            cell.net_hourly.append(hourly)
+            if ratio is not None:
+                cell.ratios.append(ratio)
+            if delay is not None:
+                cell.delays.append(delay)
+            if shortfall > 0 and status != "cancelled":
+                cell.owed += shortfall
+        for name, value in zip(
+            ("below_minimum", "late", "unpaid", "rejected_without_reason", "cancelled_after_materials"),
+            flag_values,
+            strict=True,
+        ):
+            flags[name] += int(value)
+    by = {
+        "party": sorted(cells["party"].values(), key=lambda c: (-c.orders, c.label)),
+        "sector": sorted(cells["sector"].values(), key=lambda c: (-c.orders, c.label)),
+        "month": sorted(cells["month"].values(), key=lambda c: c.key),
+    }
+    return {"currency": currency, "total": total, "by": by, "flags": dict(flags)}
+
+
+def compare_with_paid(fair_rate: Decimal, rates: list[Decimal]) -> dict:
+    """How the rates paid compare with a fair rate: their median, the share of the fair rate it
+    falls short by, and the rise it needs (both in %, to one decimal)."""
+    if not rates:
+        return {"orders": 0, "median_paid": None, "below_fair_percent": None, "raise_needed_percent": None}
+    median = Decimal(statistics.median(rates))
+    one = Decimal("0.1")
+    below = ((fair_rate - median) / fair_rate * 100).quantize(one, rounding=ROUND_HALF_UP)
+    rise = ((fair_rate - median) / median * 100).quantize(one, rounding=ROUND_HALF_UP) if median else None
+    return {
+        "orders": len(rates),
+        "median_paid": format(median.normalize(), "f"),
+        "below_fair_percent": format(below, "f"),
+        "raise_needed_percent": None if rise is None else format(rise, "f"),
+    }
+
+
+@dataclass
+class PartyTotals:
+    party: str
+    currency: str
+    orders: int = 0
+    expected: Decimal = Decimal(0)
+    paid: Decimal = Decimal(0)
+    owed: Decimal = Decimal(0)
+
+
+def passbook(orders: list[WorkOrder], today) -> dict:
+    """Her ledger: each order with its deliveries, payments and deductions in date order, what is
+    still owed and how long she has waited; totals per work giver (and currency)."""
+    entries, totals = [], {}
+    for order in orders:
+        lines = [("given", order.given_on, order.quantity_ordered, None, "")]
+        lines += [
+            ("delivered", d.delivered_on, d.quantity, None, d.rejection_reason if d.rejected else "")
+            for d in order.deliveries.all()
+        ]
+        lines += [
+            ("rejected", d.delivered_on, d.rejected, None, d.rejection_reason)
+            for d in order.deliveries.all()
+            if d.rejected
+        ]
+        lines += [("paid", p.paid_on, None, p.amount, p.get_method_display()) for p in order.payments.all()]
+        lines += [("deducted", d.deducted_on, None, d.amount, d.reason) for d in order.deductions.all()]
+        lines.sort(
+            key=lambda line: (line[1], ["given", "delivered", "rejected", "paid", "deducted"].index(line[0]))
+        )
+        if order.fully_paid_on is not None:
+            waited, waiting = order.payment_delay_days, False
+        elif order.delivered_on is not None and order.status != "cancelled" and order.expected_pay > 0:
+            waited, waiting = (today - order.delivered_on).days, True
+        else:
+            waited, waiting = None, False
+        entries.append({"order": order, "lines": lines, "waited": waited, "waiting": waiting})
+        key = (order.party.name, order.currency)
+        total = totals.setdefault(key, PartyTotals(order.party.name, order.currency))
+        total.orders += 1
+        total.expected += order.expected_pay
+        total.paid += order.gross_paid
+        total.owed += order.owed
+    return {"entries": entries, "totals": sorted(totals.values(), key=lambda t: (t.currency, t.party))}
