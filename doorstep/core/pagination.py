@@ -28,11 +28,15 @@ def decode_cursor(cursor: str) -> int:
         raise ValidationError.for_field("query.cursor", "This cursor is not one this API gave out.") from None
 
 
-def page_of(queryset: QuerySet, *, limit: int, cursor: str | None) -> tuple[list, str | None]:
-    """One page of ``queryset`` in id order after ``cursor``, and the cursor of the next page."""
-    queryset = queryset.order_by("pk")
+def page_of(
+    queryset: QuerySet, *, limit: int, cursor: str | None, newest_first: bool = False
+) -> tuple[list, str | None]:
+    """One page of ``queryset`` in id order (newest first if asked) after ``cursor``, and the cursor
+    of the next page."""
+    queryset = queryset.order_by("-pk" if newest_first else "pk")
     if cursor:
-        queryset = queryset.filter(pk__gt=decode_cursor(cursor))
+        position = decode_cursor(cursor)
+        queryset = queryset.filter(pk__lt=position) if newest_first else queryset.filter(pk__gt=position)
     rows = list(queryset[: limit + 1])
     has_more = len(rows) > limit
     rows = rows[:limit]

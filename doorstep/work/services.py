@@ -907,19 +907,19 @@ def _jsonable(value):
 
 
 def export_sections(member: Member) -> dict[str, list[dict]]:
-    """Her work orders and their entries (registered with core.rights)."""
-    orders = []
-    for order in WorkOrder.objects.filter(member=member).select_related("party").order_by("given_on", "pk"):
-        row = {name: _jsonable(getattr(order, name)) for name in ORDER_FIELDS}
+    """Her work orders and, in sections of their own, their entries (registered with core.rights)."""
+    sections: dict[str, list[dict]] = {"work_orders": [], **{kind: [] for kind in ENTRY_KINDS}}
+    orders = WorkOrder.objects.filter(member=member).select_related("party").order_by("given_on", "pk")
+    for order in orders:
+        row = {"order": order.pk, **{name: _jsonable(getattr(order, name)) for name in ORDER_FIELDS}}
         row["party"] = order.party.name
-        for name in derivation.DERIVED_FIELDS:
-            row[name] = _jsonable(getattr(order, name))
+        row.update({name: _jsonable(getattr(order, name)) for name in derivation.DERIVED_FIELDS})
+        sections["work_orders"].append(row)
         for kind in ENTRY_KINDS:
-            row[kind] = [
-                {k: _jsonable(v) for k, v in _entry_raw(kind, e).items()} for e in getattr(order, kind).all()
-            ]
-        orders.append(row)
-    return {"work_orders": orders}
+            for entry in getattr(order, kind).all():
+                values = {k: _jsonable(v) for k, v in _entry_raw(kind, entry).items()}
+                sections[kind].append({"order": order.pk, **values})
+    return sections
 
 
 def erase_rows(member: Member) -> None:

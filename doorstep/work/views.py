@@ -163,7 +163,7 @@ def order_list(request, org_slug: str):
     form = OrderFilterForm(request.GET or None, parties=parties)
     filters = form.cleaned_data if form.is_valid() else {}
     orders = queries.filter_orders(queries.orders_of(request.user, organization), filters)
-    rows, next_cursor = page_of(orders.order_by("-pk"), limit=PAGE_SIZE, cursor=request.GET.get("cursor"))
+    rows, next_cursor = page_of(orders, limit=PAGE_SIZE, cursor=request.GET.get("cursor"), newest_first=True)
     query = request.GET.copy()
     query.pop("cursor", None)
     if next_cursor:

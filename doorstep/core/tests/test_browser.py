@@ -154,3 +154,51 @@ def test_an_organizer_on_a_phone_finds_a_member_and_opens_her_profile(demo_serve
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         page.screenshot(path=str(SCREENSHOTS / "member-360.png"), full_page=False)
         browser.close()
+
+
+def test_an_organizer_records_a_batch_on_a_phone_and_prints_a_passbook(demo_server):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = _launch(playwright)
+        page = browser.new_page(viewport={"width": 360, "height": 740})
+        page.goto(demo_server + "/accounts/login/")
+        page.get_by_label("Username").fill("organizer-b")
+        page.get_by_label("Password").fill("doorstep-demo")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Log in").click()
+        with page.expect_navigation():
+            page.get_by_role("navigation", name="Main").get_by_role("link", name="Work and pay").click()
+        page.wait_for_load_state("load")
+        expect(page.locator("h1")).to_contain_text("Work and pay")
+        expect(page.locator(".figures")).to_contain_text("still owed")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.screenshot(path=str(SCREENSHOTS / "work-dashboard-360.png"), full_page=True)
+        with page.expect_navigation():
+            page.get_by_role("link", name="Quick entry for a group").first.click()
+        page.get_by_label("Work giver", exact=False).first.select_option(
+            label="Mama Njeri (Intermediary or agent)"
+        )
+        page.get_by_label("Product or task").fill("Beaded key ring")
+        page.locator("#id_sector").select_option("beadwork")
+        page.get_by_label("Rate per unit").fill("15")
+        boxes = page.locator(".qty input")
+        boxes.nth(0).fill("30")
+        boxes.nth(1).fill("20")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        with page.expect_navigation():
+            page.get_by_role("button", name="Record the batch").click()
+        expect(page.locator(".message")).to_contain_text("2 orders are recorded.")
+        page.goto(demo_server + "/orgs/demo-cooperative/work/orders/?")
+        expect(page.locator("table")).to_contain_text("Beaded key ring")
+        with page.expect_navigation():
+            page.locator("table a").first.click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Her passbook").click()
+        expect(page.locator("h1")).to_contain_text("Passbook")
+        page.evaluate("window.print = () => { window.__printed = true; }")
+        page.get_by_role("button", name="Print").click()  # shown only where JavaScript runs
+        assert page.evaluate("window.__printed === true")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.screenshot(path=str(SCREENSHOTS / "passbook-360.png"), full_page=True)
+        browser.close()

@@ -143,3 +143,32 @@ def test_status_before_delivery_is_as_entered():
         ).status
         == "given"
     )
+
+
+def test_the_daily_refresh_flags_orders_that_became_late(world, delhi_member, party):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from doorstep.work import services
+    from doorstep.work.models import WorkOrder
+
+    from .conftest import ORDER
+
+    delivered = timezone.localdate() - timedelta(days=29)
+    data = {
+        **ORDER,
+        "given_on": delivered - timedelta(days=5),
+        "deliveries": [{"delivered_on": delivered, "quantity": "10"}],
+        "payments": [],
+        "deductions": [],
+    }
+    order = services.create_order(
+        world.org_a, data={**data, "member": delhi_member.pk, "party": party().pk}, actor=world.admin_a
+    )
+    assert not order.flag_late
+    services.recompute(waiting_only=True, today=timezone.localdate() + timedelta(days=2))
+    assert WorkOrder.objects.get(pk=order.pk).flag_late
+    call_command("refresh_work")  # today: 29 days, not late yet
+    assert not WorkOrder.objects.get(pk=order.pk).flag_late
