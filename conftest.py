@@ -162,3 +162,27 @@ def run_jobs(settings, django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return within
+
+
+@pytest.fixture
+def _close_connection_after():
+    """Set up before ``transactional_db`` so that it is torn down after its flush."""
+    yield
+    from django.db import connection
+
+    connection.close()  # a fresh session for the next test (see ``committed_db``)
+
+
+@pytest.fixture
+def committed_db(_close_connection_after, transactional_db):
+    """A database whose writes really commit (for tests of concurrent writers on PostgreSQL).
+
+    The audit log refuses TRUNCATE, so the flush that ends such a test runs with ordinary triggers
+    off for that one session (``session_replication_role = replica``), which is then closed.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")

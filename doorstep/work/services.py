@@ -426,13 +426,19 @@ def create_order(organization: Organization, *, data: Mapping[str, Any], actor) 
     return order
 
 
+def _locked(order: WorkOrder) -> WorkOrder:
+    """The order, locked until the transaction ends: two changes to one order (two organizers, a
+    phone retrying) are checked and recomputed one after the other, never against a stale order."""
+    return WorkOrder.objects.select_for_update().get(pk=order.pk)
+
+
 def update_order(order: WorkOrder, *, data: Mapping[str, Any], actor) -> WorkOrder:
     """Change an order's fields (those given); a list of entries given replaces the current list."""
     tenancy.require_role(actor, order.organization_id, STAFF_ROLES)
     organization = Organization.objects.get(pk=order.organization_id)
-    candidate = {**order_as_raw(order), **data}
-    clean = clean_order(organization, candidate)
     with transaction.atomic():
+        candidate = {**order_as_raw(_locked(order)), **data}
+        clean = clean_order(organization, candidate)
         WorkOrder.objects.filter(pk=order.pk).update(
             member=clean.member, party=clean.party, updated_at=timezone.now(), **clean.fields
         )
@@ -458,18 +464,18 @@ def add_entry(order: WorkOrder, kind: str, *, data: Mapping[str, Any], actor):
     if kind not in ENTRY_KINDS:
         raise ValidationError.for_field("kind", _("Unknown kind of entry."))
     organization = Organization.objects.get(pk=order.organization_id)
-    candidate = order_as_raw(order)
-    candidate[kind] = [*candidate[kind], dict(data)]
-    try:
-        clean = clean_order(organization, candidate)
-    except ValidationError as problem:
-        # Name the fields of the new entry without its list position, as the form that sent it does.
-        prefix = f"{kind}.{len(candidate[kind]) - 1}."
-        raise ValidationError(
-            message=problem.message,
-            errors=[FieldError(e.field.removeprefix(prefix), e.message) for e in problem.errors],
-        ) from None
     with transaction.atomic():
+        candidate = order_as_raw(_locked(order))
+        candidate[kind] = [*candidate[kind], dict(data)]
+        try:
+            clean = clean_order(organization, candidate)
+        except ValidationError as problem:
+            # Name the new entry's fields without its list position, as the form that sent it does.
+            prefix = f"{kind}.{len(candidate[kind]) - 1}."
+            raise ValidationError(
+                message=problem.message,
+                errors=[FieldError(e.field.removeprefix(prefix), e.message) for e in problem.errors],
+            ) from None
         (entry,) = _insert_entries(order, kind, clean.entries[kind][-1:])
         WorkOrder.objects.filter(pk=order.pk).update(updated_at=timezone.now())
         recompute(order_ids=[order.pk])
@@ -489,6 +495,7 @@ def remove_entry(order: WorkOrder, kind: str, entry_id: int, *, actor) -> None:
     if kind not in ENTRY_KINDS:
         raise ValidationError.for_field("kind", _("Unknown kind of entry."))
     with transaction.atomic():
+        _locked(order)
         deleted, _detail = ENTRY_MODELS[kind].objects.filter(order=order, pk=entry_id).delete()
         if not deleted:
             from django.http import Http404

@@ -1,11 +1,12 @@
 """Pages of work and earnings: the dashboard, orders and their entries, quick entry for a batch,
 benchmarks, fair rates (calculator, saved rates, rate cards) and the passbook."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -502,22 +503,33 @@ def rate_delete(request, org_slug: str, rate_id: int):
 
 
 def _passbook(request, organization, member, name: str, *, own: bool):
+    """Her passbook, in her language: the one asked for (``?lang=``), else for an organizer the
+    first of her languages Doorstep speaks, else the page's own."""
+    supported = dict(settings.LANGUAGES)
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    hers = [code for code in member.languages if code in supported]
+    asked = request.GET.get("lang", "")
+    language = asked if asked in supported else (current if own or not hers else hers[0])
     layout = "narrow" if request.GET.get("layout") == "narrow" else "a4"
     book = stats.passbook(list(queries.member_orders(member)), timezone.localdate())
-    return render(
-        request,
-        "work/passbook.html",
-        {
-            "organization": organization,
-            "member": member,
-            "name": name,
-            "book": book,
-            "own": own,
-            "layout": layout,
-            "late_after": organization.late_payment_days,
-            "today": timezone.localdate(),
-        },
-    )
+    offered = list(dict.fromkeys([*hers, current, language]))
+    with translation.override(language):
+        return render(
+            request,
+            "work/passbook.html",
+            {
+                "organization": organization,
+                "member": member,
+                "name": name,
+                "book": book,
+                "own": own,
+                "layout": layout,
+                "language": translation.get_language_info(language),
+                "languages": [(code, translation.get_language_info(code)["name_local"]) for code in offered],
+                "late_after": organization.late_payment_days,
+                "today": timezone.localdate(),
+            },
+        )
 
 
 @login_required

@@ -195,6 +195,10 @@ def test_an_organizer_records_a_batch_on_a_phone_and_prints_a_passbook(demo_serv
             page.locator("table a").first.click()
         with page.expect_navigation():
             page.get_by_role("link", name="Her passbook").click()
+        # In her language (Swahili for the cooperative's demo members) unless the organizer switches.
+        expect(page.locator("h1")).to_contain_text("Daftari la malipo")
+        with page.expect_navigation():
+            page.get_by_role("link", name="English").click()
         expect(page.locator("h1")).to_contain_text("Passbook")
         page.evaluate("window.print = () => { window.__printed = true; }")
         page.get_by_role("button", name="Print").click()  # shown only where JavaScript runs

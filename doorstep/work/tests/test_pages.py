@@ -288,3 +288,15 @@ def test_dashboard_figures_and_the_late_threshold(world, login, api, delhi_membe
     with run_jobs():
         login(world.admin_a).post("/orgs/union-a/work/settings/", {"late_payment_days": "5"})
     assert WorkOrder.objects.filter(flag_late=True).count() == 2  # 10 days is now late
+
+
+def test_the_passbook_is_in_her_language(world, login, register, party):
+    member = register(admin1="Delhi", languages=["hi", "ur"])
+    _order(world, member, party())
+    client = login(world.organizer_a)
+    page = client.get(f"/orgs/union-a/members/{member.pk}/passbook/").content.decode()
+    assert 'lang="hi"' in page and "पासबुक" in page and "काम देने वाले के अनुसार बकाया" in page
+    english = client.get(f"/orgs/union-a/members/{member.pk}/passbook/?lang=en").content.decode()
+    assert "What is owed, by work giver" in english and 'href="?layout=a4&amp;lang=hi"' in english
+    arabic = client.get(f"/orgs/union-a/members/{member.pk}/passbook/?lang=ar").content.decode()
+    assert 'dir="rtl"' in arabic
