@@ -20,16 +20,23 @@ _AS_IS = {
     "SmallIntegerField",
     "BooleanField",
     "BinaryField",
+    # Callers pass Decimal (never float); both drivers take it as it is (Django registers the SQLite
+    # adapter). Running each value through DecimalField.get_db_prep_save costs a context
+    # quantize per value: a third of recomputing a million work orders.
+    "DecimalField",
+    "AutoField",
+    "BigAutoField",
 }
 # Field types whose values repeat across a batch (a date, the batch's timestamp): prepared once each.
 _REPEATING = {"DateField", "DateTimeField"}
 
 
-def _preparer(field: Field, connection) -> Callable:
+def _preparer(field: Field, connection) -> Callable | None:
+    """How to prepare the field's values for the driver; None when they go as they are."""
     target = field.target_field if field.is_relation else field
     kind = target.get_internal_type()
     if kind in _AS_IS:
-        return lambda value: value
+        return None
     if kind not in _REPEATING:
         return lambda value: field.get_db_prep_save(value, connection)
     memo: dict = {}
@@ -54,11 +61,27 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Seque
     names = ", ".join(quote(f.column) for f in fields)
     parameters = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({parameters})"  # noqa: S608
-    prepared = [tuple(p(value) for p, value in zip(prepare, row, strict=True)) for row in rows]
+    prepared = _prepared(prepare, rows)
     if prepared:
         with connection.cursor() as cursor:
             cursor.executemany(sql, prepared)
     return len(prepared)
+
+
+def _prepared(prepare: list[Callable | None], rows: Iterable[Sequence]) -> list[tuple]:
+    """The rows with each value prepared by its column's preparer (only where one is needed)."""
+    needed = [(index, p) for index, p in enumerate(prepare) if p is not None]
+    if not needed:
+        return [tuple(row) for row in rows]
+    prepared = []
+    for row in rows:
+        values = list(row)
+        if len(values) != len(prepare):
+            raise ValueError(f"a row has {len(values)} values for {len(prepare)} columns")
+        for index, p in needed:
+            values[index] = p(values[index])
+        prepared.append(tuple(values))
+    return prepared
 
 
 def update_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence]) -> int:
@@ -72,7 +95,7 @@ def update_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Seque
     meta = model._meta
     fields = [meta.pk] + [meta.get_field(name) for name in columns]
     prepare = [_preparer(field, connection) for field in fields]
-    prepared = [tuple(p(value) for p, value in zip(prepare, row, strict=True)) for row in rows]
+    prepared = _prepared(prepare, rows)
     if not prepared:
         return 0
     quote = connection.ops.quote_name

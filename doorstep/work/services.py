@@ -627,16 +627,18 @@ def recompute(
     if order_ids is not None:
         chunks = (order_ids[i : i + CHUNK] for i in range(0, len(order_ids), CHUNK))
         for chunk in chunks:
-            count += _recompute_chunk(queryset.filter(pk__in=chunk), None, books, today)
+            with transaction.atomic():
+                count += _recompute_chunk(queryset.filter(pk__in=chunk), None, books, today)
         return count
     last = 0
     while True:
         ids = list(queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK])
         if not ids:
             return count
-        count += _recompute_chunk(
-            queryset.filter(pk__gte=ids[0], pk__lte=ids[-1]), (ids[0], ids[-1]), books, today
-        )
+        with transaction.atomic():  # one chunk at a time: a long recompute holds no long transaction
+            count += _recompute_chunk(
+                queryset.filter(pk__gte=ids[0], pk__lte=ids[-1]), (ids[0], ids[-1]), books, today
+            )
         last = ids[-1]
 
 

@@ -426,9 +426,13 @@ class Command(BaseCommand):
             self._work_orders(organization, User.objects.get(username=f"{slug}-admin"), rows)
         times = []
         for _ in range(size["runs"]):
+            if connection.vendor == "postgresql":
+                # As autovacuum keeps a working database: each run leaves a million dead row versions.
+                with connection.cursor() as cursor:
+                    for table in ("work_workorder", "work_delivery", "work_payment", "work_cost"):
+                        cursor.execute(f"VACUUM ANALYZE {table}")
             started = time.perf_counter()
-            with transaction.atomic():
-                count = work_services.recompute(organization_id=organization.pk)
+            count = work_services.recompute(organization_id=organization.pk)  # commits chunk by chunk
             times.append(time.perf_counter() - started)
             assert count == rows, count
         flagged = WorkOrder.objects.filter(organization=organization, flag_below_minimum=True).count()
