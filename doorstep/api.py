@@ -9,6 +9,7 @@ from doorstep.organizations.api import auth_router
 from doorstep.organizations.api import router as organizations_router
 from doorstep.organizations.auth import SessionAuth, TokenAuth
 from doorstep.supplychains.api import router as parties_router
+from doorstep.surveys.api import router as surveys_router
 from doorstep.work.api import router as work_router
 
 api = NinjaAPI(
@@ -30,3 +31,4 @@ api.add_router("/", members_router)
 api.add_router("/", imports_router)
 api.add_router("/", parties_router)
 api.add_router("/", work_router)
+api.add_router("/", surveys_router)

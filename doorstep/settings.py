@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "doorstep.members",
     "doorstep.supplychains",
     "doorstep.work",
+    "doorstep.surveys",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

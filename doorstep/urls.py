@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("doorstep.members.urls")),
     path("", include("doorstep.supplychains.urls")),
     path("", include("doorstep.work.urls")),
+    path("", include("doorstep.surveys.urls")),
 ]

@@ -25,7 +25,13 @@ EXEMPT = {
     "accounts/reset/<uidb64>/<token>/": "a signed one-time invitation link, valid for one user only",
     "orgs/<slug:org_slug>/login/": "the public page where members log in with phone and PIN",
 }
-EXEMPT_PREFIXES = ("admin/",)  # the platform admin's site: superusers only, not organization-scoped
+EXEMPT_PREFIXES = (
+    "admin/",  # the platform admin's site: superusers only, not organization-scoped
+    # OpenRosa endpoints never use the session or an API token: each request brings an app user's
+    # token (bound to one organization) or Basic credentials. surveys/tests/test_openrosa.py proves
+    # another organization's admin (Basic) gets 404 and another organization's token 401.
+    "openrosa/",
+)
 
 
 def _routes(resolver=None, prefix=""):
@@ -171,6 +177,46 @@ def _order_pages(path, post=None):
         return requests
 
     return case
+
+
+def _survey_a(world):
+    from doorstep.surveys import services as survey_services
+    from doorstep.surveys.models import Form
+    from doorstep.surveys.tests.conftest import MAPPING_MD, submission_xml
+
+    form = Form.objects.filter(organization=world.org_a).first()
+    if form is None:
+        form = survey_services.upload_form(
+            world.org_a, filename="mapping.md", data=MAPPING_MD.encode(), actor=world.admin_a
+        ).form
+        survey_services.set_state(form, "open", actor=world.admin_a)
+        survey_services.receive(
+            world.org_a,
+            xml=submission_xml(),
+            files={"label.jpg": (b"\xff\xd8", "image/jpeg")},
+            user=world.admin_a,
+        )
+    return form.pk
+
+
+def _submission_a(world):
+    from doorstep.surveys.models import Submission
+
+    _survey_a(world)
+    return Submission.objects.get(organization=world.org_a).pk
+
+
+def _attachment_a(world):
+    from doorstep.surveys.models import Attachment
+
+    _survey_a(world)
+    return Attachment.objects.get(organization=world.org_a).pk
+
+
+def _app_user_a(world):
+    from doorstep.surveys import services as survey_services
+
+    return survey_services.create_app_user(world.org_a, name="phone", actor=world.admin_a)[0].pk
 
 
 ORDER_FORM = {
@@ -411,6 +457,33 @@ CASES = {
     "api/v1/benchmarks/<benchmark_id>": lambda w: [
         ("delete", f"/api/v1/benchmarks/{_benchmark_a(w)}?organization_id={w.org_b.pk}", None),
         ("delete", f"/api/v1/benchmarks/{_benchmark_a(w)}?organization_id={w.org_a.pk}", None),
+    ],
+    "orgs/<slug:org_slug>/surveys/": lambda w: [
+        ("get", "/orgs/union-a/surveys/", None),
+    ],
+    "orgs/<slug:org_slug>/surveys/app-users/": lambda w: [
+        ("post", "/orgs/union-a/surveys/app-users/", {"name": "mole"}),
+    ],
+    "orgs/<slug:org_slug>/surveys/app-users/<int:app_user_id>/revoke/": lambda w: [
+        ("post", f"/orgs/coop-b/surveys/app-users/{_app_user_a(w)}/revoke/", {}),
+    ],
+    "orgs/<slug:org_slug>/surveys/forms/<int:form_id>/": lambda w: [
+        ("get", f"/orgs/union-a/surveys/forms/{_survey_a(w)}/", None),
+        ("get", f"/orgs/coop-b/surveys/forms/{_survey_a(w)}/", None),
+        ("post", f"/orgs/coop-b/surveys/forms/{_survey_a(w)}/", {"action": "state", "state": "closed"}),
+    ],
+    "orgs/<slug:org_slug>/surveys/forms/<int:form_id>/submissions/": lambda w: [
+        ("get", f"/orgs/coop-b/surveys/forms/{_survey_a(w)}/submissions/", None),
+    ],
+    "orgs/<slug:org_slug>/surveys/submissions/<int:submission_id>/": lambda w: [
+        ("get", f"/orgs/coop-b/surveys/submissions/{_submission_a(w)}/", None),
+    ],
+    "orgs/<slug:org_slug>/surveys/attachments/<int:attachment_id>/": lambda w: [
+        ("get", f"/orgs/coop-b/surveys/attachments/{_attachment_a(w)}/", None),
+    ],
+    "api/v1/forms/<form_id>": lambda w: [("get", f"/api/v1/forms/{_survey_a(w)}", None)],
+    "api/v1/forms/<form_id>/submissions": lambda w: [
+        ("get", f"/api/v1/forms/{_survey_a(w)}/submissions", None),
     ],
 }
 

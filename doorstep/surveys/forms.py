@@ -1,0 +1,38 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import FormState
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("XLSForm"),
+        allow_empty_file=True,
+        help_text=_("A .xlsx, .xls, .csv or .md file. A form with the same form ID becomes a new version."),
+    )
+
+
+class MediaForm(forms.Form):
+    file = forms.FileField(
+        label=_("Media file"), help_text=_("An image, sound, video, CSV or GeoJSON file the form uses.")
+    )
+
+
+class StateForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), choices=FormState.choices)
+
+
+class MemberFieldForm(forms.Form):
+    member_field = forms.ChoiceField(
+        label=_("Question holding the member number"),
+        required=False,
+        help_text=_("Each submission is then linked to the member with that number."),
+    )
+
+    def __init__(self, *args, paths=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member_field"].choices = [("", "—"), *[(p, p) for p in paths]]
+
+
+class AppUserForm(forms.Form):
+    name = forms.CharField(label=_("Name of the phone or enumerator"), max_length=120)

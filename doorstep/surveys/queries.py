@@ -1,0 +1,69 @@
+"""Reads of surveys. Staff reads go through the acting user (``core.tenancy``); the OpenRosa
+endpoints, which authenticate each request by token or password instead of a session, read
+through ``for_device`` functions given the organization the caller was admitted to."""
+
+from django.db.models import Count, QuerySet
+
+from doorstep.core import tenancy
+from doorstep.core.roles import STAFF_ROLES
+
+from .models import AppUser, Attachment, Form, FormState, FormVersion, MediaFile, Submission
+
+
+def forms_of(user, organization) -> QuerySet[Form]:
+    return (
+        tenancy.scoped(Form, user, organization, roles=STAFF_ROLES)
+        .annotate(submission_count=Count("submissions"))
+        .order_by("title", "pk")
+    )
+
+
+def get_form(user, form_id, organization=None) -> Form:
+    return tenancy.get_scoped_or_404(Form, user, form_id, organization, roles=STAFF_ROLES)
+
+
+def get_version(user, version_id, organization=None) -> FormVersion:
+    return tenancy.get_scoped_or_404(FormVersion, user, version_id, organization, roles=STAFF_ROLES)
+
+
+def app_users_of(user, organization) -> QuerySet[AppUser]:
+    return tenancy.scoped(AppUser, user, organization, roles=STAFF_ROLES).order_by("revoked_at", "name", "pk")
+
+
+def get_app_user(user, app_user_id, organization=None) -> AppUser:
+    return tenancy.get_scoped_or_404(AppUser, user, app_user_id, organization, roles=STAFF_ROLES)
+
+
+def submissions_of(user, form: Form) -> QuerySet[Submission]:
+    return (
+        tenancy.scoped(Submission, user, form.organization_id, roles=STAFF_ROLES)
+        .filter(form=form, current=True)
+        .select_related("subject_key", "version", "app_user", "submitted_by", "member")
+    )
+
+
+def get_submission(user, submission_id, organization=None) -> Submission:
+    tenancy.get_scoped_or_404(Submission, user, submission_id, organization, roles=STAFF_ROLES)
+    return Submission.objects.select_related(
+        "subject_key", "form", "version", "app_user", "submitted_by"
+    ).get(pk=submission_id)
+
+
+def get_attachment(user, attachment_id, organization=None) -> Attachment:
+    tenancy.get_scoped_or_404(Attachment, user, attachment_id, organization, roles=STAFF_ROLES)
+    return Attachment.objects.select_related("submission__subject_key").get(pk=attachment_id)
+
+
+# For devices (the caller's organization is already established) ------------------------------------
+
+
+def open_forms_for_device(organization) -> QuerySet[Form]:
+    return Form.objects.filter(organization=organization, state=FormState.OPEN).order_by("title", "pk")
+
+
+def form_for_device(organization, form_pk) -> Form | None:
+    return Form.objects.filter(organization=organization, pk=form_pk).first()
+
+
+def media_for_device(version: FormVersion, media_pk) -> MediaFile | None:
+    return MediaFile.objects.filter(version=version, pk=media_pk).first()

@@ -1,0 +1,460 @@
+"""Every write about surveys: forms and their versions (XLSForm → XForm with pyxform), media files,
+form states, app users, and submissions received over OpenRosa.
+
+pyxform's errors reach the person as they are (they name the sheet and the row where pyxform knows
+them), one per line; a form pyxform rejects stores nothing.
+"""
+
+import hashlib
+import mimetypes
+import re
+import secrets
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doorstep.core import audit, tenancy, vault
+from doorstep.core.errors import FieldError, ValidationError
+from doorstep.core.roles import STAFF_ROLES
+from doorstep.organizations.models import Organization
+
+from . import xforms
+from .models import AppUser, Attachment, Form, FormState, FormVersion, MediaFile, Submission
+
+FORM_EXTENSIONS = (".xlsx", ".xls", ".xlsm", ".csv", ".md")
+MAX_FORM_BYTES = 10 * 1024 * 1024
+MAX_MEDIA_BYTES = 20 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MEDIA_TYPES = {
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/svg+xml",
+    "audio/mpeg",
+    "audio/ogg",
+    "audio/wav",
+    "video/mp4",
+    "text/csv",
+    "application/geo+json",
+    "application/json",
+    "application/xml",
+    "text/xml",
+}
+ATTACHMENT_TYPES = MEDIA_TYPES | {
+    "image/webp",
+    "audio/amr",
+    "audio/aac",
+    "audio/mp4",
+    "video/3gpp",
+    "application/pdf",
+}
+XML_PURPOSE = "submission.xml"
+DATA_PURPOSE = "submission.data"
+ATTACHMENT_PURPOSE = "submission.attachment"
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+# Forms ----------------------------------------------------------------------------------------------
+
+
+def _pyxform_messages(error: Exception) -> list[str]:
+    text = str(error).strip() or error.__class__.__name__
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def convert(filename: str, data: bytes) -> xforms.Converted:
+    """Run pyxform on an uploaded XLSForm; ``ValidationError`` (code ``xlsform``) with pyxform's
+    messages when it refuses it."""
+    name = _SAFE_NAME.sub("_", Path(filename or "form.xlsx").name) or "form.xlsx"
+    if not name.lower().endswith(FORM_EXTENSIONS):
+        raise ValidationError.for_field(
+            "file",
+            _("Upload an XLSForm: a .xlsx, .xls, .csv or .md file."),
+            code="not_xlsform",
+        )
+    if not data:
+        raise ValidationError.for_field("file", _("The file is empty."), code="not_xlsform")
+    if len(data) > MAX_FORM_BYTES:
+        raise ValidationError.for_field("file", _("An XLSForm can be at most 10 MB."), code="too_large")
+    from pyxform import xls2xform
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            result = xls2xform.convert(xlsform=str(path))
+        except Exception as error:
+            raise ValidationError(
+                message=_("pyxform could not turn this file into a form."),
+                code="xlsform",
+                errors=[FieldError("file", message) for message in _pyxform_messages(error)],
+            ) from None
+    return xforms.Converted.from_pyxform(result)
+
+
+def upload_form(organization: Organization, *, filename: str, data: bytes, actor) -> FormVersion:
+    """A new form, or a new version of the form with the same form id. A version string that this
+    form already has is refused (phones would not know the form changed)."""
+    tenancy.require_role(actor, organization, STAFF_ROLES)
+    converted = convert(filename, data)
+    with transaction.atomic():
+        form, created = Form.objects.select_for_update().get_or_create(
+            organization=organization,
+            xml_form_id=converted.form_id,
+            defaults={"title": converted.title, "created_by": actor},
+        )
+        if not created and form.versions.filter(version=converted.version).exists():
+            raise ValidationError.for_field(
+                "file",
+                _(
+                    "This form already has version “%(version)s”. Change the version in the settings "
+                    "sheet and upload it again."
+                )
+                % {"version": converted.version or _("(none)")},
+                code="same_version",
+            )
+        form.title = converted.title
+        form.save(update_fields=["title", "updated_at"])
+        version = FormVersion.objects.create(
+            organization=organization,
+            form=form,
+            version=converted.version,
+            source_name=Path(filename).name[:200],
+            source=data,
+            xml=converted.xml,
+            md5=hashlib.md5(converted.xml.encode(), usedforsecurity=False).hexdigest(),
+            structure=converted.structure,
+            warnings=converted.warnings,
+            created_by=actor,
+        )
+        audit.record(
+            "form.uploaded",
+            actor=actor,
+            organization=organization,
+            obj=version,
+            metadata={"form_id": form.pk, "version": converted.version},
+        )
+    return version
+
+
+def set_state(form: Form, state: str, *, actor) -> Form:
+    tenancy.require_role(actor, form.organization_id, STAFF_ROLES)
+    if state not in FormState.values:
+        raise ValidationError.for_field("state", _("Choose draft, open or closed."))
+    with transaction.atomic():
+        Form.objects.filter(pk=form.pk).update(state=state, updated_at=timezone.now())
+        form.state = state
+        audit.record(
+            "form.state_changed",
+            actor=actor,
+            organization=form.organization_id,
+            obj=form,
+            metadata={"state": state},
+        )
+    return form
+
+
+def set_member_field(form: Form, path: str, *, actor) -> Form:
+    """The question whose answer is a member number, to link each submission to the member."""
+    tenancy.require_role(actor, form.organization_id, STAFF_ROLES)
+    path = (path or "").strip()
+    if path and path not in xforms.field_paths(form.latest.structure):
+        raise ValidationError.for_field("member_field", _("The form has no question at this path."))
+    with transaction.atomic():
+        Form.objects.filter(pk=form.pk).update(member_field=path, updated_at=timezone.now())
+        form.member_field = path
+        audit.record("form.member_field_set", actor=actor, organization=form.organization_id, obj=form)
+    return form
+
+
+def attach_media(version: FormVersion, *, name: str, data: bytes, actor) -> MediaFile:
+    """A media file the form version refers to (an image, a CSV for select_one_from_file)."""
+    tenancy.require_role(actor, version.organization_id, STAFF_ROLES)
+    safe = _SAFE_NAME.sub("_", Path(name or "").name)
+    content_type = mimetypes.guess_type(safe)[0] or ""
+    errors = []
+    if not safe:
+        errors.append(FieldError("file", _("The file needs a name.")))
+    if content_type not in MEDIA_TYPES:
+        errors.append(
+            FieldError(
+                "file",
+                _("This kind of file cannot go with a form (images, sound, video, CSV, GeoJSON, XML)."),
+            )
+        )
+    if len(data) > MAX_MEDIA_BYTES:
+        errors.append(FieldError("file", _("A media file can be at most 20 MB.")))
+    if errors:
+        raise ValidationError(message=_("The file is not attached."), errors=errors)
+    with transaction.atomic():
+        media, _created = MediaFile.objects.update_or_create(
+            organization_id=version.organization_id,
+            version=version,
+            name=safe,
+            defaults={
+                "content_type": content_type,
+                "data": data,
+                "size": len(data),
+                "md5": hashlib.md5(data, usedforsecurity=False).hexdigest(),
+            },
+        )
+        audit.record("form.media_attached", actor=actor, organization=version.organization_id, obj=media)
+    return media
+
+
+# App users ------------------------------------------------------------------------------------------
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(f"doorstep app user\x00{raw}".encode()).hexdigest()
+
+
+def create_app_user(organization: Organization, *, name: str, actor) -> tuple[AppUser, str]:
+    """A device or enumerator's token; the raw token is shown once (in its QR code)."""
+    tenancy.require_role(actor, organization, STAFF_ROLES)
+    name = " ".join(str(name or "").split())[:120]
+    if not name:
+        raise ValidationError.for_field("name", _("Name the device or the enumerator."))
+    raw = "dsa_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        app_user = AppUser.objects.create(
+            organization=organization, name=name, token_digest=token_digest(raw), created_by=actor
+        )
+        audit.record("app_user.created", actor=actor, organization=organization, obj=app_user)
+    return app_user, raw
+
+
+def revoke_app_user(app_user: AppUser, *, actor) -> AppUser:
+    tenancy.require_role(actor, app_user.organization_id, STAFF_ROLES)
+    with transaction.atomic():
+        AppUser.objects.filter(pk=app_user.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        app_user.refresh_from_db()
+        audit.record("app_user.revoked", actor=actor, organization=app_user.organization_id, obj=app_user)
+    return app_user
+
+
+def app_user_for_token(organization: Organization, raw: str) -> AppUser | None:
+    """The live app user of this organization holding this token, or None."""
+    app_user = AppUser.objects.filter(
+        organization=organization, token_digest=token_digest(raw or ""), revoked_at__isnull=True
+    ).first()
+    if app_user is not None:
+        AppUser.objects.filter(pk=app_user.pk).update(last_used_at=timezone.now())
+    return app_user
+
+
+# Submissions ----------------------------------------------------------------------------------------
+
+
+class UnknownForm(Exception):
+    """The submission answers a form this organization does not have (OpenRosa: 404)."""
+
+
+class ClosedForm(Exception):
+    """The form is a draft or closed (OpenRosa: 403)."""
+
+
+@dataclass
+class Received:
+    submission: Submission
+    created: bool  # False: the same instance was already here (a retry)
+
+
+def _attachment_rows(files: Mapping[str, tuple[bytes, str]]) -> list[tuple[str, bytes, str]]:
+    rows = []
+    for name, (data, content_type) in files.items():
+        safe = _SAFE_NAME.sub("_", Path(name).name)
+        kind = (content_type or mimetypes.guess_type(safe)[0] or "").split(";")[0].strip().lower()
+        if kind not in ATTACHMENT_TYPES:
+            raise ValidationError.for_field(
+                "attachments",
+                _("Attachment %(name)s is of a kind Doorstep does not keep.") % {"name": safe},
+                code="attachment_type",
+            )
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise ValidationError.for_field(
+                "attachments", _("An attachment can be at most 20 MB."), code="too_large"
+            )
+        rows.append((safe, data, kind))
+    return rows
+
+
+def receive(
+    organization: Organization,
+    *,
+    xml: bytes,
+    files: Mapping[str, tuple[bytes, str]],
+    app_user: AppUser | None = None,
+    user=None,
+    source: str = "openrosa",
+) -> Received:
+    """Store one submission (OpenRosa POST, or an import): parse it, seal it, keep its attachments.
+
+    The same ``instanceID`` again adds only the attachments not yet received (ODK Collect splits
+    large ones over several requests) and never a second record; two copies racing are settled by
+    the database's unique constraint.
+    """
+    parsed = xforms.parse_submission(xml)
+    form = Form.objects.filter(organization=organization, xml_form_id=parsed.form_id).first()
+    if form is None:
+        raise UnknownForm(parsed.form_id)
+    if form.state != FormState.OPEN:
+        raise ClosedForm(form.state)
+    version = form.versions.filter(version=parsed.version).first() or form.latest
+    attachments = _attachment_rows(files)
+    data = xforms.to_record(parsed.root, version.structure)
+    member = _member_for(form, data)
+    try:
+        with transaction.atomic():
+            key = vault.new_subject_key(organization)
+            root = parsed.instance_id
+            if parsed.deprecated_id:
+                earlier = Submission.objects.filter(
+                    organization=organization, instance_id=parsed.deprecated_id
+                ).first()
+                if earlier is not None:
+                    root = earlier.root_instance_id
+                    Submission.objects.filter(organization=organization, root_instance_id=root).update(
+                        current=False
+                    )
+            submission = Submission.objects.create(
+                organization=organization,
+                form=form,
+                version=version,
+                instance_id=parsed.instance_id,
+                root_instance_id=root,
+                deprecated_id=parsed.deprecated_id,
+                subject_key=key,
+                sealed_xml=vault.seal_bytes(key, xml, purpose=XML_PURPOSE),
+                sealed_data=vault.seal(key, data, purpose=DATA_PURPOSE),
+                member=member,
+                app_user=app_user,
+                submitted_by=user,
+                source=source,
+                attachments_expected=xforms.attachment_names(data, version.structure),
+            )
+            _store_attachments(submission, key, attachments)
+            audit.record(
+                "submission.received",
+                actor=user,
+                organization=organization,
+                obj=submission,
+                metadata={"form_id": form.pk, "app_user_id": app_user.pk if app_user else None},
+            )
+        return Received(submission, True)
+    except IntegrityError:
+        pass
+    # A retry (or the loser of a race): keep any attachment that was not there yet.
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update()
+            .select_related("subject_key")
+            .get(organization=organization, instance_id=parsed.instance_id)
+        )
+        have = set(submission.attachments.values_list("name", flat=True))
+        _store_attachments(submission, submission.subject_key, [a for a in attachments if a[0] not in have])
+    return Received(submission, False)
+
+
+def _store_attachments(submission: Submission, key, attachments: list[tuple[str, bytes, str]]) -> None:
+    for name, data, content_type in attachments:
+        Attachment.objects.create(
+            organization_id=submission.organization_id,
+            submission=submission,
+            name=name,
+            content_type=content_type,
+            size=len(data),
+            sealed=vault.seal_bytes(key, data, purpose=ATTACHMENT_PURPOSE),
+        )
+
+
+def _member_for(form: Form, data: dict):
+    from doorstep.members.models import Member
+
+    if not form.member_field:
+        return None
+    value = data.get(form.member_field)
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return Member.objects.filter(
+        organization_id=form.organization_id, number=number, merged_into__isnull=True
+    ).first()
+
+
+def reveal(submissions, *, actor, reason: str) -> dict[int, dict]:
+    """The parsed records of submissions the actor may see; one audit event per organization."""
+    submissions = list(submissions)
+    for organization_id in {s.organization_id for s in submissions}:
+        tenancy.require_role(actor, organization_id, STAFF_ROLES)
+    records = {
+        s.pk: vault.open_sealed(s.subject_key, bytes(s.sealed_data), purpose=DATA_PURPOSE)
+        for s in submissions
+    }
+    for organization_id in sorted({s.organization_id for s in submissions}):
+        audit.record(
+            "submission.read",
+            actor=actor,
+            organization=organization_id,
+            object_type="surveys.submission",
+            metadata={
+                "submission_ids": [s.pk for s in submissions if s.organization_id == organization_id],
+                "reason": reason,
+            },
+        )
+    return records
+
+
+def open_attachment(attachment: Attachment, *, actor) -> bytes:
+    tenancy.require_role(actor, attachment.organization_id, STAFF_ROLES)
+    submission = attachment.submission
+    data = vault.open_sealed_bytes(
+        submission.subject_key, bytes(attachment.sealed), purpose=ATTACHMENT_PURPOSE
+    )
+    audit.record(
+        "submission.attachment_read", actor=actor, organization=attachment.organization_id, obj=attachment
+    )
+    return data
+
+
+# Her rights -----------------------------------------------------------------------------------------
+
+
+def export_sections(member) -> dict[str, list[dict]]:
+    """The submissions linked to her (registered with core.rights): when, which form, her answers."""
+    rows = []
+    submissions = Submission.objects.filter(member=member).select_related("subject_key", "form", "version")
+    for submission in submissions.order_by("received_at", "pk"):
+        data = vault.open_sealed(submission.subject_key, bytes(submission.sealed_data), purpose=DATA_PURPOSE)
+        rows.append(
+            {
+                "form": submission.form.xml_form_id,
+                "version": submission.version.version,
+                "instance_id": submission.instance_id,
+                "received_at": submission.received_at.isoformat(),
+                "answers": data,
+            }
+        )
+    return {"submissions": rows}
+
+
+def erase_rows(member) -> None:
+    """Her submissions go, every version of them, and their keys with them (crypto-shredding)."""
+    roots = set(Submission.objects.filter(member=member).values_list("root_instance_id", flat=True))
+    doomed = Submission.objects.filter(organization_id=member.organization_id, root_instance_id__in=roots)
+    keys = list(doomed.values_list("subject_key_id", flat=True))
+    Attachment.objects.filter(submission__in=doomed).delete()
+    doomed.delete()
+    from doorstep.core.models import SubjectKey
+
+    SubjectKey.objects.filter(pk__in=keys).delete()
+
+
+def move_submissions(source, target) -> None:
+    Submission.objects.filter(member=source).update(member=target)

@@ -1,0 +1,228 @@
+"""The OpenRosa cycle exactly as ODK Collect drives it over HTTP: list forms, download the form and
+its manifest, HEAD the submission URL, then POST multipart; with an app user's token and with Basic
+credentials. Idempotent on instanceID; edits; bad input answered with the right status, never 500."""
+
+import base64
+import re
+import threading
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+
+from conftest import PASSWORD
+from doorstep.core.models import AuditEvent
+from doorstep.surveys import services
+from doorstep.surveys.models import Attachment, Submission
+
+from .conftest import submission_xml
+
+
+@pytest.fixture
+def device(world, mapping_form):
+    services.set_state(mapping_form, "open", actor=world.admin_a)
+    app_user, raw = services.create_app_user(world.org_a, name="Meena's phone", actor=world.admin_a)
+    return app_user, f"/openrosa/union-a/key/{raw}/"
+
+
+def _post(client, base, xml, **attachments):
+    files = {"xml_submission_file": SimpleUploadedFile("submission.xml", xml, content_type="text/xml")}
+    for name, data in attachments.items():
+        files[name] = SimpleUploadedFile(name.replace("_", "."), data, content_type="image/jpeg")
+    return client.post(base + "submission", files)
+
+
+def test_the_collect_cycle_with_a_token(world, device, mapping_form):
+    app_user, base = device
+    client = Client()
+    listing = client.get(base + "formList")
+    assert listing.status_code == 200 and listing["X-OpenRosa-Version"] == "1.0" and listing["Date"]
+    body = listing.content.decode()
+    assert "<formID>homeworker_mapping</formID>" in body and "<version>2026-11-1</version>" in body
+    assert re.search(r"<hash>md5:[0-9a-f]{32}</hash>", body) and "<manifestUrl>" not in body
+    download = re.search(r"<downloadUrl>http://testserver(.+?)</downloadUrl>", body).group(1)
+    xform = client.get(download)
+    assert xform.status_code == 200 and b"homeworker_mapping" in xform.content
+    head = client.head(base + "submission")
+    assert head.status_code == 204 and head["X-OpenRosa-Accept-Content-Length"] == str(100 * 1024 * 1024)
+    sent = _post(client, base, submission_xml(), label_jpg=b"\xff\xd8 a photo")
+    assert sent.status_code == 201 and "submit_success" in sent.content.decode()
+    stored = Submission.objects.get()
+    assert stored.app_user == app_user and stored.attachments_expected == ["label.jpg"]
+    assert b"Sunita" not in bytes(stored.sealed_data) and b"Sunita" not in bytes(stored.sealed_xml)
+    record = services.reveal([stored], actor=world.admin_a, reason="test")[stored.pk]
+    assert record["name"] == "Sunita Devi" and record["work/sector"] == "embroidery"
+    assert record["giver"] == [
+        {"giver_name": "Agent 0", "months": "3"},
+        {"giver_name": "Agent 1", "months": "4"},
+    ]
+    assert record["meta/instanceID"] == "uuid:0b3f6a3e-5a7e-4b7e-9a54-6c8c3f1d2a01"
+    # The phone retries: still one submission; a second request carrying another file adds it.
+    assert _post(client, base, submission_xml(), label_jpg=b"\xff\xd8 a photo").status_code == 201
+    assert _post(client, base, submission_xml(), other_jpg=b"\xff\xd8 more").status_code == 201
+    assert Submission.objects.count() == 1 and Attachment.objects.count() == 2
+    # A token belongs to one organization: on another's address it opens nothing.
+    other = base.replace("/openrosa/union-a/", "/openrosa/coop-b/")
+    assert client.get(other + "formList").status_code == 401
+    # Revoked: 401 at once.
+    services.revoke_app_user(app_user, actor=world.admin_a)
+    assert client.get(base + "formList").status_code == 401
+    assert _post(client, base, submission_xml("uuid:other")).status_code == 401
+
+
+def test_media_appear_in_the_manifest(world, device, mapping_form):
+    _app_user, base = device
+    services.attach_media(mapping_form.latest, name="sectors.csv", data=b"name,label\n", actor=world.admin_a)
+    body = Client().get(base + "formList").content.decode()
+    manifest_url = re.search(r"<manifestUrl>http://testserver(.+?)</manifestUrl>", body).group(1)
+    manifest = Client().get(manifest_url).content.decode()
+    assert "<filename>sectors.csv</filename>" in manifest and "<hash>md5:" in manifest
+    media_url = re.search(r"<downloadUrl>http://testserver(.+?)</downloadUrl>", manifest).group(1)
+    assert Client().get(media_url).content == b"name,label\n"
+
+
+def test_an_edit_is_a_new_version_of_the_record(world, device):
+    _app_user, base = device
+    client = Client()
+    _post(client, base, submission_xml("uuid:first"))
+    edited = _post(client, base, submission_xml("uuid:second", deprecated="uuid:first", giver_count=1))
+    assert edited.status_code == 201
+    first, second = Submission.objects.order_by("pk")
+    assert (first.current, second.current, second.root_instance_id) == (False, True, "uuid:first")
+
+
+def test_basic_credentials(world, mapping_form):
+    services.set_state(mapping_form, "open", actor=world.admin_a)
+
+    def basic(username, password):
+        raw = base64.b64encode(f"{username}:{password}".encode()).decode()
+        return Client(headers={"Authorization": f"Basic {raw}"})
+
+    assert basic("olga", PASSWORD).get("/openrosa/union-a/formList", secure=True).status_code == 200
+    plain = basic("olga", PASSWORD).get("/openrosa/union-a/formList")  # production settings, plain HTTP
+    assert plain.status_code == 403 and "only over HTTPS" in plain.content.decode()
+    files = {
+        "xml_submission_file": SimpleUploadedFile("submission.xml", submission_xml(), content_type="text/xml")
+    }
+    sent = basic("olga", PASSWORD).post("/openrosa/union-a/submission", files, secure=True)
+    assert sent.status_code == 201 and Submission.objects.get().submitted_by == world.organizer_a
+    wrong = basic("olga", "nope").get("/openrosa/union-a/formList", secure=True)
+    assert wrong.status_code == 401 and wrong["WWW-Authenticate"] == 'Basic realm="Doorstep"'
+    anonymous = Client().get("/openrosa/union-a/formList", secure=True)
+    assert anonymous.status_code == 401 and "WWW-Authenticate" in anonymous
+    # Another organization's admin, and a worker (not staff): the organization is not theirs to know.
+    assert basic("bob", PASSWORD).get("/openrosa/union-a/formList", secure=True).status_code == 404
+    assert basic("wanja", PASSWORD).get("/openrosa/union-a/formList", secure=True).status_code == 404
+
+
+BOMB = b"""<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>
+<mapping id="homeworker_mapping"><name>&lol2;</name>
+<meta><instanceID>uuid:bomb</instanceID></meta></mapping>"""
+EXTERNAL = b"""<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>
+<mapping id="homeworker_mapping"><name>&e;</name><meta><instanceID>uuid:ext</instanceID></meta></mapping>"""
+
+
+@pytest.mark.parametrize(
+    ("xml", "status", "words"),
+    [
+        (b"<mapping id='homeworker_mapping'><name>unclosed</mapping>", 400, "not well-formed"),
+        (b"<mapping id='homeworker_mapping'><name>x</name></mapping>", 400, "no meta/instanceID"),
+        (b"<mapping><meta><instanceID>uuid:x</instanceID></meta></mapping>", 400, "does not say which form"),
+        (BOMB, 400, "refuses"),
+        (EXTERNAL, 400, "refuses"),
+        (
+            b"<other id='no_such_form'><meta><instanceID>uuid:y</instanceID></meta></other>",
+            404,
+            "no form with that form ID",
+        ),
+    ],
+)
+def test_bad_submissions(world, device, xml, status, words):
+    _app_user, base = device
+    response = _post(Client(), base, xml)
+    assert response.status_code == status and words in response.content.decode()
+    assert response["X-OpenRosa-Version"] == "1.0"
+    assert not Submission.objects.exists()
+
+
+def test_closed_forms_wrong_tokens_and_oversized_files(world, device, mapping_form, monkeypatch):
+    _app_user, base = device
+    assert _post(Client(), "/openrosa/union-a/key/dsa_wrong/", submission_xml()).status_code == 401
+    assert Client().post(base + "submission").status_code == 400  # no xml_submission_file
+    monkeypatch.setattr(services, "MAX_ATTACHMENT_BYTES", 10)
+    too_big = _post(Client(), base, submission_xml(), label_jpg=b"\xff\xd8" + b"x" * 20)
+    assert too_big.status_code == 413
+    services.set_state(mapping_form, "closed", actor=world.admin_a)
+    closed = _post(Client(), base, submission_xml())
+    assert closed.status_code == 403 and "not accepting" in closed.content.decode()
+    assert "homeworker_mapping" not in Client().get(base + "formList").content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_linked_to_the_member_and_shown_to_staff(world, device, mapping_form, register, login, api):
+    member = register("Sunita Devi")
+    services.set_member_field(mapping_form, "member_no", actor=world.admin_a)
+    _app_user, base = device
+    _post(Client(), base, submission_xml(), label_jpg=b"\xff\xd8 a photo")
+    stored = Submission.objects.get()
+    assert stored.member == member
+    client = login(world.organizer_a)
+    listing = client.get(f"/orgs/union-a/surveys/forms/{mapping_form.pk}/submissions/").content.decode()
+    assert "Sunita Devi" in listing
+    detail = client.get(f"/orgs/union-a/surveys/submissions/{stored.pk}/").content.decode()
+    assert "Piece rate" in detail and "Agent 1" in detail
+    attachment = Attachment.objects.get()
+    assert client.get(f"/orgs/union-a/surveys/attachments/{attachment.pk}/").content == b"\xff\xd8 a photo"
+    body = api(world.organizer_a).get(f"/api/v1/forms/{mapping_form.pk}/submissions").json()
+    assert body["items"][0]["data"]["work/rate"] == "2.5" and body["items"][0]["attachments"] == ["label.jpg"]
+    assert AuditEvent.objects.filter(action="submission.read").count() == 3
+
+
+@pytest.mark.postgres
+def test_the_same_instance_racing_from_several_threads_makes_one_record(committed_db, world, mapping_form):
+    services.set_state(mapping_form, "open", actor=world.admin_a)
+    _app_user, raw = services.create_app_user(world.org_a, name="racer", actor=world.admin_a)
+    barrier = threading.Barrier(4)
+    statuses = []
+
+    def send():
+        try:
+            barrier.wait()
+            statuses.append(_post(Client(), f"/openrosa/union-a/key/{raw}/", submission_xml()).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [201, 201, 201, 201]
+    assert Submission.objects.count() == 1
+
+
+def test_her_submissions_follow_her_rights(world, device, mapping_form, register, login):
+    import io
+    import json
+    import zipfile
+
+    from doorstep.core.models import SubjectKey
+    from doorstep.members import services as member_services
+
+    member = register("Sunita Devi")
+    services.set_member_field(mapping_form, "member_no", actor=world.admin_a)
+    _app_user, base = device
+    _post(Client(), base, submission_xml("uuid:a"), label_jpg=b"\xff\xd8 a photo")
+    _post(Client(), base, submission_xml("uuid:b", deprecated="uuid:a"))
+    archive = zipfile.ZipFile(
+        io.BytesIO(login(world.organizer_a).get(f"/orgs/union-a/members/{member.pk}/export/").content)
+    )
+    answers = json.loads(archive.read("member.json"))["surveys.submissions"]
+    assert [a["instance_id"] for a in answers] == ["uuid:a", "uuid:b"] and answers[0]["answers"][
+        "name"
+    ] == "Sunita Devi"
+    keys = list(Submission.objects.values_list("subject_key_id", flat=True))
+    member_services.erase_member(member, actor=world.admin_a)
+    assert not Submission.objects.exists() and not Attachment.objects.exists()
+    assert not SubjectKey.objects.filter(pk__in=keys).exists()

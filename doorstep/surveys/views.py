@@ -1,0 +1,253 @@
+"""Pages of surveys: the forms (upload, versions, media, state), the phones that collect (app users
+and their QR codes), and the submissions. Showing a submission's answers audits the read."""
+
+import base64
+import json
+import zlib
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from doorstep.core.errors import DomainError
+from doorstep.core.forms import add_domain_error
+from doorstep.core.pagination import page_of
+from doorstep.core.roles import STAFF_ROLES
+from doorstep.organizations.queries import get_organization_with_role
+
+from . import queries, services, xforms
+from .forms import AppUserForm, MediaForm, MemberFieldForm, StateForm, UploadForm
+
+PAGE_SIZE = 50
+COLUMNS_SHOWN = 6
+
+
+def _organization(request, org_slug: str):
+    return get_organization_with_role(request.user, org_slug, STAFF_ROLES)
+
+
+def collect_settings_qr(server_url: str, project: str) -> str:
+    """ODK Collect's project settings as a QR code (JSON, zlib-compressed, base64), as an SVG."""
+    payload = {
+        "general": {
+            "server_url": server_url,
+            "form_update_mode": "match_exactly",
+            "autosend": "wifi_and_cellular",
+        },
+        "admin": {},
+        "project": {"name": project[:50]},
+    }
+    text = base64.b64encode(zlib.compress(json.dumps(payload).encode())).decode()
+    return segno.make(text, error="l").svg_inline(scale=3, dark="#000")
+
+
+@login_required
+def form_list(request, org_slug: str):
+    organization = _organization(request, org_slug)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            version = services.upload_form(
+                organization, filename=upload.name, data=upload.read(), actor=request.user
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” version “%(version)s” is ready. Open it to let phones fill it in.")
+                % {"title": version.form.title, "version": version.version or "—"},
+            )
+            return redirect("survey_form", org_slug=organization.slug, form_id=version.form_id)
+    return render(
+        request,
+        "surveys/list.html",
+        {
+            "organization": organization,
+            "forms": queries.forms_of(request.user, organization),
+            "upload": form,
+            "app_users": queries.app_users_of(request.user, organization),
+            "app_user_form": AppUserForm(),
+            "basic_url": request.build_absolute_uri(
+                reverse("openrosa_root", kwargs={"org_slug": organization.slug})
+            ),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def app_user_new(request, org_slug: str):
+    """Enrol a phone: a new token, shown once as the QR code ODK Collect scans."""
+    organization = _organization(request, org_slug)
+    form = AppUserForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Name the device or the enumerator."))
+        return redirect("surveys", org_slug=organization.slug)
+    try:
+        app_user, raw = services.create_app_user(
+            organization, name=form.cleaned_data["name"], actor=request.user
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("surveys", org_slug=organization.slug)
+    server_url = request.build_absolute_uri(
+        reverse("openrosa_key_root", kwargs={"org_slug": organization.slug, "token": raw})
+    )
+    response = render(
+        request,
+        "surveys/app_user.html",
+        {
+            "organization": organization,
+            "app_user": app_user,
+            "server_url": server_url,
+            "qr_svg": collect_settings_qr(server_url, organization.name),
+        },
+    )
+    response["Cache-Control"] = "no-store"  # the token is in this page
+    return response
+
+
+@login_required
+@require_POST
+def app_user_revoke(request, org_slug: str, app_user_id: int):
+    organization = _organization(request, org_slug)
+    app_user = queries.get_app_user(request.user, app_user_id, organization)
+    services.revoke_app_user(app_user, actor=request.user)
+    messages.success(request, _("%(name)s can no longer list forms or submit.") % {"name": app_user.name})
+    return redirect("surveys", org_slug=organization.slug)
+
+
+@login_required
+def form_detail(request, org_slug: str, form_id: int):
+    organization = _organization(request, org_slug)
+    form = queries.get_form(request.user, form_id, organization)
+    latest = form.latest
+    paths = xforms.field_paths(latest.structure) if latest else []
+    media_form, state_form = MediaForm(), StateForm(initial={"state": form.state})
+    member_form = MemberFieldForm(initial={"member_field": form.member_field}, paths=paths)
+    failed = False
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "state":
+                state_form = StateForm(request.POST)
+                if state_form.is_valid():
+                    services.set_state(form, state_form.cleaned_data["state"], actor=request.user)
+                    messages.success(
+                        request, _("The form is now: %(state)s") % {"state": form.get_state_display()}
+                    )
+                    return redirect("survey_form", org_slug=organization.slug, form_id=form.pk)
+            elif action == "media":
+                media_form = MediaForm(request.POST, request.FILES)
+                if media_form.is_valid():
+                    upload = media_form.cleaned_data["file"]
+                    services.attach_media(latest, name=upload.name, data=upload.read(), actor=request.user)
+                    messages.success(request, _("%(name)s is attached.") % {"name": upload.name})
+                    return redirect("survey_form", org_slug=organization.slug, form_id=form.pk)
+            elif action == "member_field":
+                member_form = MemberFieldForm(request.POST, paths=paths)
+                if member_form.is_valid():
+                    services.set_member_field(
+                        form, member_form.cleaned_data["member_field"], actor=request.user
+                    )
+                    messages.success(request, _("Saved."))
+                    return redirect("survey_form", org_slug=organization.slug, form_id=form.pk)
+        except DomainError as error:
+            add_domain_error({"state": state_form, "media": media_form}.get(action, member_form), error)
+        failed = True
+    return render(
+        request,
+        "surveys/form.html",
+        {
+            "organization": organization,
+            "form": form,
+            "versions": form.versions.all(),
+            "latest": latest,
+            "media": latest.media.all() if latest else [],
+            "media_form": media_form,
+            "state_form": state_form,
+            "member_form": member_form,
+            "submission_count": queries.submissions_of(request.user, form).count(),
+        },
+        status=422 if failed else 200,
+    )
+
+
+@login_required
+def submission_list(request, org_slug: str, form_id: int):
+    organization = _organization(request, org_slug)
+    form = queries.get_form(request.user, form_id, organization)
+    submissions = queries.submissions_of(request.user, form)
+    rows, next_cursor = page_of(
+        submissions, limit=PAGE_SIZE, cursor=request.GET.get("cursor"), newest_first=True
+    )
+    records = services.reveal(rows, actor=request.user, reason="submission list") if rows else {}
+    columns = xforms.field_paths(form.latest.structure)[:COLUMNS_SHOWN] if form.latest else []
+    return render(
+        request,
+        "surveys/submissions.html",
+        {
+            "organization": organization,
+            "form": form,
+            "columns": columns,
+            "rows": [(s, [records[s.pk].get(c, "") for c in columns]) for s in rows],
+            "total": submissions.count(),
+            "next_cursor": next_cursor,
+        },
+    )
+
+
+def _labelled(record: dict, structure: dict, language: str) -> list[tuple[str, str, object]]:
+    """(path, label in the page's language where the form has it, value) in form order."""
+    rows = []
+    for question in xforms.questions(structure):
+        label = question["label"]
+        if isinstance(label, dict):
+            label = next((v for k, v in label.items() if k.lower().startswith(language)), None) or next(
+                iter(label.values()), ""
+            )
+        path = question["path"]
+        if path in record:
+            rows.append((path, label or path, record[path]))
+    shown = {path for path, _label, _value in rows}
+    rows += [(path, path, value) for path, value in record.items() if path not in shown]
+    return rows
+
+
+@login_required
+def submission_detail(request, org_slug: str, submission_id: int):
+    from django.utils import translation
+
+    organization = _organization(request, org_slug)
+    submission = queries.get_submission(request.user, submission_id, organization)
+    record = services.reveal([submission], actor=request.user, reason="submission detail")[submission.pk]
+    return render(
+        request,
+        "surveys/submission.html",
+        {
+            "organization": organization,
+            "submission": submission,
+            "rows": _labelled(record, submission.version.structure, translation.get_language() or "en"),
+            "attachments": submission.attachments.all(),
+        },
+    )
+
+
+@login_required
+def attachment(request, org_slug: str, attachment_id: int):
+    organization = _organization(request, org_slug)
+    item = queries.get_attachment(request.user, attachment_id, organization)
+    response = HttpResponse(
+        services.open_attachment(item, actor=request.user), content_type=item.content_type
+    )
+    response["Content-Disposition"] = f'attachment; filename="{item.name}"'
+    response["Cache-Control"] = "no-store"
+    return response

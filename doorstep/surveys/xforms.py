@@ -1,0 +1,182 @@
+"""XForms: what pyxform makes of an XLSForm, and how a submission's XML becomes a record.
+
+Submissions are parsed with ``defusedxml`` (no entity expansion, no external entities: an XML bomb
+is refused, not expanded). A record flattens groups into ``/``-separated paths
+(``household/size``) and keeps each repeat as a list of records relative to it.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from defusedxml import ElementTree as SafeTree
+from defusedxml.common import DefusedXmlException
+from django.utils.translation import gettext as _
+
+from doorstep.core.errors import ValidationError
+
+CONTAINERS = {"group", "repeat", "survey"}
+MEDIA_TYPES = {"image", "photo", "audio", "video", "file", "background-audio", "background-geopoint"}
+
+
+@dataclass(frozen=True)
+class Converted:
+    form_id: str
+    version: str
+    title: str
+    xml: str
+    structure: dict
+    warnings: list[str]
+
+    @classmethod
+    def from_pyxform(cls, result) -> "Converted":
+        survey = result._survey
+        return cls(
+            form_id=str(survey.id_string)[:255],
+            version=str(survey.version or "")[:100],
+            title=str(survey.title or survey.id_string)[:255],
+            xml=result.xform,
+            structure=survey.to_json_dict(),
+            warnings=[w for w in result.warnings or [] if w],
+        )
+
+
+def _walk(node: dict, prefix: str = ""):
+    """(path, node) for every question and container below ``node`` (choices are not walked)."""
+    for child in node.get("children", []) or []:
+        if "type" not in child:
+            continue  # a choice of a select question
+        path = f"{prefix}{child['name']}"
+        yield path, child
+        if child["type"] in CONTAINERS:
+            yield from _walk(child, f"{path}/")
+
+
+def field_paths(structure: dict) -> list[str]:
+    return [path for path, node in _walk(structure) if node["type"] not in CONTAINERS]
+
+
+def repeat_paths(structure: dict) -> set[str]:
+    return {path for path, node in _walk(structure) if node["type"] == "repeat"}
+
+
+def media_paths(structure: dict) -> set[str]:
+    return {path for path, node in _walk(structure) if node["type"] in MEDIA_TYPES}
+
+
+def questions(structure: dict) -> list[dict]:
+    """The questions in form order: path, type, label (per language where the form has several)."""
+    return [
+        {
+            "path": path,
+            "type": node["type"],
+            "label": node.get("label", ""),
+            "choices": node.get("children") or [],
+        }
+        for path, node in _walk(structure)
+        if node["type"] not in CONTAINERS
+    ]
+
+
+@dataclass
+class Parsed:
+    root: Any
+    form_id: str
+    version: str
+    instance_id: str
+    deprecated_id: str
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _bad(message: str) -> ValidationError:
+    return ValidationError.for_field("xml_submission_file", message, code="bad_submission")
+
+
+def parse_submission(xml: bytes) -> Parsed:
+    if not xml:
+        raise _bad(_("The submission has no xml_submission_file."))
+    try:
+        root = SafeTree.fromstring(xml, forbid_dtd=True)
+    except DefusedXmlException:
+        raise _bad(_("The submission's XML declares entities or a DTD; Doorstep refuses those.")) from None
+    except SafeTree.ParseError as error:
+        raise _bad(
+            _("The submission's XML is not well-formed (%(where)s).") % {"where": str(error)}
+        ) from None
+    form_id = root.get("id") or ""
+    if not form_id:
+        raise _bad(_("The submission does not say which form it answers (no id on its root element)."))
+    meta = {}
+    for element in root:
+        if _local(element.tag) == "meta":
+            meta = {_local(child.tag): (child.text or "").strip() for child in element}
+    instance_id = meta.get("instanceID", "")
+    if not instance_id:
+        raise _bad(_("The submission has no meta/instanceID."))
+    if len(instance_id) > 120:
+        raise _bad(_("The submission's instanceID is too long."))
+    return Parsed(
+        root=root,
+        form_id=form_id,
+        version=root.get("version") or "",
+        instance_id=instance_id,
+        deprecated_id=meta.get("deprecatedID", "")[:120],
+    )
+
+
+def to_record(root, structure: dict) -> dict:
+    """The submission as a flat record: ``{"group/question": "answer", "repeat": [{...}, ...]}``."""
+    repeats = repeat_paths(structure)
+
+    def fill(element, prefix: str, record: dict) -> None:
+        for child in element:
+            name = _local(child.tag)
+            path = f"{prefix}{name}"
+            if path in repeats:
+                item: dict = {}
+                _fill_relative(child, path, item)
+                record.setdefault(path, []).append(item)
+            elif len(child):
+                fill(child, f"{path}/", record)
+            else:
+                record[path] = (child.text or "").strip()
+
+    def _fill_relative(element, repeat_path: str, item: dict) -> None:
+        for child in element:
+            name = _local(child.tag)
+            full = f"{repeat_path}/{name}"
+            if full in repeats:
+                inner: dict = {}
+                _fill_relative(child, full, inner)
+                item.setdefault(name, []).append(inner)
+            elif len(child):
+                _fill_group(child, full, f"{name}/", item)
+            else:
+                item[name] = (child.text or "").strip()
+
+    def _fill_group(element, full: str, relative: str, item: dict) -> None:
+        for child in element:
+            name = _local(child.tag)
+            child_full, child_relative = f"{full}/{name}", f"{relative}{name}"
+            if child_full in repeats:
+                inner: dict = {}
+                _fill_relative(child, child_full, inner)
+                item.setdefault(child_relative, []).append(inner)
+            elif len(child):
+                _fill_group(child, child_full, f"{child_relative}/", item)
+            else:
+                item[child_relative] = (child.text or "").strip()
+
+    record: dict = {}
+    fill(root, "", record)
+    return record
+
+
+def attachment_names(record: dict, structure: dict) -> list[str]:
+    """File names the record refers to in its image, audio, video and file questions."""
+    media = media_paths(structure)
+    return sorted(
+        {value for path, value in record.items() if path in media and isinstance(value, str) and value}
+    )
