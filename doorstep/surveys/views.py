@@ -205,6 +205,29 @@ def submission_list(request, org_slug: str, form_id: int):
     )
 
 
+@login_required
+def form_summary(request, org_slug: str, form_id: int):
+    """Each question at a glance: answer counts and shares, number ranges and histograms."""
+    from django.utils import translation
+
+    from . import summary
+
+    organization = _organization(request, org_slug)
+    form = queries.get_form(request.user, form_id, organization)
+    submissions = list(queries.submissions_of(request.user, form))
+    records = services.reveal(submissions, actor=request.user, reason="summary") if submissions else {}
+    items = (
+        summary.summarize(form.latest.structure, list(records.values()), translation.get_language() or "en")
+        if form.latest
+        else []
+    )
+    return render(
+        request,
+        "surveys/summary.html",
+        {"organization": organization, "form": form, "items": items, "total": len(submissions)},
+    )
+
+
 def _labelled(record: dict, structure: dict, language: str) -> list[tuple[str, str, object]]:
     """(path, label in the page's language where the form has it, value) in form order."""
     rows = []

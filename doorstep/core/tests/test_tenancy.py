@@ -475,6 +475,9 @@ CASES = {
     "orgs/<slug:org_slug>/surveys/forms/<int:form_id>/submissions/": lambda w: [
         ("get", f"/orgs/coop-b/surveys/forms/{_survey_a(w)}/submissions/", None),
     ],
+    "orgs/<slug:org_slug>/surveys/forms/<int:form_id>/summary/": lambda w: [
+        ("get", f"/orgs/coop-b/surveys/forms/{_survey_a(w)}/summary/", None),
+    ],
     "orgs/<slug:org_slug>/surveys/submissions/<int:submission_id>/": lambda w: [
         ("get", f"/orgs/coop-b/surveys/submissions/{_submission_a(w)}/", None),
     ],

@@ -226,3 +226,25 @@ def test_her_submissions_follow_her_rights(world, device, mapping_form, register
     member_services.erase_member(member, actor=world.admin_a)
     assert not Submission.objects.exists() and not Attachment.objects.exists()
     assert not SubjectKey.objects.filter(pk__in=keys).exists()
+
+
+def test_summary_counts_by_hand(world, device, mapping_form, login):
+    _app_user, base = device
+    for i in range(3):
+        xml = submission_xml(f"uuid:s{i}", giver_count=i + 1)
+        if i == 2:
+            xml = xml.replace(
+                b"<sector>embroidery</sector><rate>2.5</rate>", b"<sector>beadwork</sector><rate>4.5</rate>"
+            )
+        _post(Client(), base, xml)
+    page = (
+        login(world.organizer_a)
+        .get(f"/orgs/union-a/surveys/forms/{mapping_form.pk}/summary/")
+        .content.decode()
+    )
+    # sector: embroidery 2 of 3 (66.7 %), beadwork 1 (33.3 %); rate median of 2.5, 2.5, 4.5 = 2.5
+    assert "2 (66.7%)" in page and "1 (33.3%)" in page
+    assert "Median 2.5; from 2.5 to 4.5." in page
+    # months inside the repeat: 1 + 2 + 3 = 6 answers across the three submissions
+    assert "6 answers of 3" in page
+    assert AuditEvent.objects.filter(action="submission.read", metadata__reason="summary").exists()

@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
@@ -56,12 +54,3 @@ def entry_line(kind: str, entry, currency: str) -> str:
             "hours": floatformat(entry.hours, "-2"),
         }
     return format_html("{}", text)
-
-
-@register.filter
-def plain(value) -> str:
-    """A quantity or rate as typed: 12.5 rather than 12.5000, 40 rather than 40.000."""
-    if value is None or value == "":
-        return ""
-    text = format(Decimal(value).normalize(), "f")
-    return text
