@@ -116,3 +116,28 @@ def list_submissions(request, form_id: int, page: Query[PageIn]):
         ],
         "next": next_cursor,
     }
+
+
+@router.get("/forms/{form_id}/export", response={200: None, **ERRORS})
+def export_submissions(request, form_id: int, format: str = "csv", labels: bool = False, split: bool = False):
+    """The submissions as CSV (a zip with one CSV per repeat when the form has repeats) or XLSX,
+    streamed; ``labels`` for labels instead of values, ``split`` for one column per choice."""
+    from django.http import FileResponse, StreamingHttpResponse
+    from django.utils import translation
+
+    form = queries.get_form(request.auth, form_id)
+    content, streamed, filename, kind = services.export(
+        form,
+        fmt=format,
+        use_labels=labels,
+        split=split,
+        language=translation.get_language() or "en",
+        actor=request.auth,
+    )
+    response = (
+        StreamingHttpResponse(content, content_type=kind)
+        if streamed
+        else FileResponse(content, content_type=kind)
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

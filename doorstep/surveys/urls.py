@@ -19,6 +19,7 @@ urlpatterns = [
     path(f"{ORG}/forms/<int:form_id>/", views.form_detail, name="survey_form"),
     path(f"{ORG}/forms/<int:form_id>/submissions/", views.submission_list, name="survey_submissions"),
     path(f"{ORG}/forms/<int:form_id>/summary/", views.form_summary, name="survey_summary"),
+    path(f"{ORG}/forms/<int:form_id>/export/", views.form_export, name="survey_export"),
     path(f"{ORG}/submissions/<int:submission_id>/", views.submission_detail, name="survey_submission"),
     path(f"{ORG}/attachments/<int:attachment_id>/", views.attachment, name="survey_attachment"),
     path("openrosa/<slug:org_slug>/", include(openrosa_patterns), {"token": None}),

@@ -228,6 +228,31 @@ def form_summary(request, org_slug: str, form_id: int):
     )
 
 
+@login_required
+def form_export(request, org_slug: str, form_id: int):
+    """Download the submissions: ``?format=csv|xlsx&labels=1&split=1``."""
+    from django.http import FileResponse, StreamingHttpResponse
+    from django.utils import translation
+
+    organization = _organization(request, org_slug)
+    form = queries.get_form(request.user, form_id, organization)
+    content, streamed, filename, kind = services.export(
+        form,
+        fmt=request.GET.get("format", "csv"),
+        use_labels=request.GET.get("labels") == "1",
+        split=request.GET.get("split") == "1",
+        language=translation.get_language() or "en",
+        actor=request.user,
+    )
+    if streamed:
+        response = StreamingHttpResponse(content, content_type=kind)
+    else:
+        response = FileResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _labelled(record: dict, structure: dict, language: str) -> list[tuple[str, str, object]]:
     """(path, label in the page's language where the form has it, value) in form order."""
     rows = []

@@ -478,6 +478,9 @@ CASES = {
     "orgs/<slug:org_slug>/surveys/forms/<int:form_id>/summary/": lambda w: [
         ("get", f"/orgs/coop-b/surveys/forms/{_survey_a(w)}/summary/", None),
     ],
+    "orgs/<slug:org_slug>/surveys/forms/<int:form_id>/export/": lambda w: [
+        ("get", f"/orgs/coop-b/surveys/forms/{_survey_a(w)}/export/?format=xlsx", None),
+    ],
     "orgs/<slug:org_slug>/surveys/submissions/<int:submission_id>/": lambda w: [
         ("get", f"/orgs/coop-b/surveys/submissions/{_submission_a(w)}/", None),
     ],
@@ -485,6 +488,7 @@ CASES = {
         ("get", f"/orgs/coop-b/surveys/attachments/{_attachment_a(w)}/", None),
     ],
     "api/v1/forms/<form_id>": lambda w: [("get", f"/api/v1/forms/{_survey_a(w)}", None)],
+    "api/v1/forms/<form_id>/export": lambda w: [("get", f"/api/v1/forms/{_survey_a(w)}/export", None)],
     "api/v1/forms/<form_id>/submissions": lambda w: [
         ("get", f"/api/v1/forms/{_survey_a(w)}/submissions", None),
     ],

@@ -1,0 +1,223 @@
+"""Exports of a form's submissions: CSV (one file, or a zip with one CSV per repeat) and XLSX (one
+sheet per repeat), as values or labels, ``select_multiple`` as one column or one column per choice.
+
+Memory stays flat however many submissions there are: rows are read in chunks of values (not model
+instances), decrypted one by one and written straight to the response (a form without repeats as
+CSV) or to temporary files on disk (zips and workbooks: openpyxl's write-only mode), never held.
+Repeat rows carry ``_parent_instance_id`` and ``_index``/``_parent_index`` to join them back.
+"""
+
+import csv
+import io
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from doorstep.core import vault
+
+from . import xforms
+from .services import DATA_PURPOSE
+
+META = ["_instance_id", "_received_at", "_version", "_member_number"]
+
+
+@dataclass
+class Table:
+    name: str  # "" for the main table, else the repeat's path
+    columns: list[str] = field(default_factory=list)  # question paths (relative inside a repeat)
+    headers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    tables: dict[str, Table]
+    labels: dict[str, str]  # path -> question label
+    choices: dict[str, dict[str, str]]  # path -> {choice name: label}
+    multiple: set[str]
+    use_labels: bool
+    split: bool
+
+
+def _label(label, language: str) -> str:
+    if isinstance(label, dict):
+        return next((v for k, v in label.items() if k.lower().startswith(language)), None) or next(
+            iter(label.values()), ""
+        )
+    return label or ""
+
+
+def plan(structure: dict, *, use_labels: bool = False, split: bool = False, language: str = "en") -> Plan:
+    repeats = sorted(xforms.repeat_paths(structure), key=len)
+    tables = {"": Table("")}
+    for path in repeats:
+        tables[path] = Table(path)
+    labels, choices, multiple = {}, {}, set()
+    for question in xforms.questions(structure):
+        path = question["path"]
+        owner = max((r for r in repeats if path.startswith(f"{r}/")), key=len, default="")
+        relative = path[len(owner) + 1 :] if owner else path
+        labels[path] = _label(question["label"], language) or path
+        kind = question["type"]
+        if kind.startswith("select"):
+            choices[path] = {
+                c["name"]: _label(c.get("label", ""), language) or c["name"] for c in question["choices"]
+            }
+            if "all that apply" in kind or kind.startswith("select_multiple"):
+                multiple.add(path)
+        table = tables[owner]
+        if split and path in multiple:
+            for name in choices[path]:
+                table.columns.append(f"{relative}/{name}")
+                question_header = labels[path] if use_labels else relative
+                table.headers.append(f"{question_header}/{choices[path][name] if use_labels else name}")
+        else:
+            table.columns.append(relative)
+            table.headers.append(labels[path] if use_labels else relative)
+    tables[""].headers += META
+    for path, table in tables.items():
+        if path:
+            table.headers += ["_parent_instance_id", "_index", "_parent_index"]
+    return Plan(tables, labels, choices, multiple, use_labels, split)
+
+
+def _cell(plan: Plan, full: str, value) -> str:
+    if value in (None, ""):
+        return ""
+    if plan.use_labels and full in plan.choices:
+        names = str(value).split() if full in plan.multiple else [str(value)]
+        return " ".join(plan.choices[full].get(n, n) for n in names)
+    return str(value)
+
+
+def _row(plan: Plan, table: Table, record: dict, prefix: str) -> list[str]:
+    values = []
+    for column in table.columns:
+        full = f"{prefix}{column}" if prefix else column
+        if plan.split:
+            question, _sep, choice = full.rpartition("/")
+            if question in plan.multiple:
+                relative = column.rpartition("/")[0]
+                values.append("1" if choice in str(record.get(relative, "")).split() else "0")
+                continue
+        values.append(_cell(plan, full, record.get(column, "")))
+    return values
+
+
+def rows(plan: Plan, records: Iterator[tuple[dict, list[str]]]) -> Iterator[tuple[str, list[str]]]:
+    """(table name, row) for every record and every repeat item in it; ``records`` yields
+    (record, metadata values)."""
+    counters = {name: 0 for name in plan.tables}
+
+    def walk(record: dict, repeat: str, instance: str, parent_index: int):
+        for key, value in record.items():
+            if isinstance(value, list):
+                path = f"{repeat}/{key}" if repeat else key
+                if path not in plan.tables:
+                    continue
+                for item in value:
+                    counters[path] += 1
+                    index = counters[path]
+                    yield (
+                        path,
+                        [
+                            *_row(plan, plan.tables[path], item, path + "/"),
+                            instance,
+                            str(index),
+                            str(parent_index),
+                        ],
+                    )
+                    yield from walk(item, path, instance, index)
+
+    for record, meta in records:
+        counters[""] += 1
+        yield "", [*_row(plan, plan.tables[""], record, ""), *meta]
+        yield from walk(record, "", meta[0], counters[""])
+
+
+def records(submissions) -> Iterator[tuple[dict, list[str]]]:
+    """Decrypt submissions read as values, chunk by chunk."""
+    fields = (
+        "subject_key_id",
+        "organization_id",
+        "subject_key__organization_key_version",
+        "subject_key__wrapped_key",
+        "sealed_data",
+        "instance_id",
+        "received_at",
+        "version__version",
+        "member__number",
+    )
+    for (
+        key_id,
+        org_id,
+        key_version,
+        wrapped,
+        sealed,
+        instance,
+        received,
+        version,
+        number,
+    ) in submissions.values_list(*fields).iterator(chunk_size=2000):
+        record = vault.open_sealed_with(key_id, org_id, key_version, wrapped, sealed, purpose=DATA_PURPOSE)
+        yield record, [instance, received.isoformat(), version, "" if number is None else str(number)]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_stream(plan: Plan, submissions) -> Iterator[str]:
+    """A form without repeats as one CSV, streamed row by row."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(plan.tables[""].headers)
+    for _table, row in rows(plan, records(submissions)):
+        yield writer.writerow(row)
+
+
+def _sheet_name(path: str, used: set[str]) -> str:
+    base = (path.rsplit("/", 1)[-1] or "submissions")[:28]
+    name, n = base, 1
+    while name in used:
+        n += 1
+        name = f"{base[:25]}_{n}"
+    used.add(name)
+    return name
+
+
+def to_files(plan: Plan, submissions, fmt: str, form_id: str):
+    """Write a zip of CSVs or an XLSX to a temporary file (on disk); return it, rewound."""
+    output = tempfile.TemporaryFile()
+    names: set[str] = set()
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheets = {}
+        for path, table in plan.tables.items():
+            sheets[path] = workbook.create_sheet(_sheet_name(path or form_id, names))
+            sheets[path].append(table.headers)
+        for path, row in rows(plan, records(submissions)):
+            sheets[path].append(row)
+        workbook.save(output)
+    else:
+        parts = {}
+        writers = {}
+        for path, table in plan.tables.items():
+            parts[path] = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="")
+            writers[path] = csv.writer(parts[path])
+            parts[path].write("\ufeff")
+            writers[path].writerow(table.headers)
+        for path, row in rows(plan, records(submissions)):
+            writers[path].writerow(row)
+        with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path, part in parts.items():
+                part.seek(0)
+                name = f"{form_id}.csv" if not path else f"{form_id}-{_sheet_name(path, names)}.csv"
+                with archive.open(name, "w") as target, io.TextIOWrapper(target, encoding="utf-8") as text:
+                    while chunk := part.read(1 << 20):
+                        text.write(chunk)
+                part.close()
+    output.seek(0)
+    return output
