@@ -36,3 +36,17 @@ class MemberFieldForm(forms.Form):
 
 class AppUserForm(forms.Form):
     name = forms.CharField(label=_("Name of the phone or enumerator"), max_length=120)
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class SubmissionFilterForm(forms.Form):
+    received_from = forms.DateField(label=_("Received from"), required=False, widget=_DateInput())
+    received_to = forms.DateField(label=_("Received until"), required=False, widget=_DateInput())
+    app_user = forms.ChoiceField(label=_("Phone"), required=False)
+
+    def __init__(self, *args, app_users=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["app_user"].choices = [("", _("Any")), *[(a.pk, a.name) for a in app_users]]

@@ -42,6 +42,21 @@ def submissions_of(user, form: Form) -> QuerySet[Submission]:
     )
 
 
+def filter_submissions(queryset: QuerySet[Submission], filters: dict) -> QuerySet[Submission]:
+    """Filters that need no decryption: when it was received, by which phone or person, for which member."""
+    if filters.get("received_from"):
+        queryset = queryset.filter(received_at__date__gte=filters["received_from"])
+    if filters.get("received_to"):
+        queryset = queryset.filter(received_at__date__lte=filters["received_to"])
+    if filters.get("app_user"):
+        queryset = queryset.filter(app_user_id=filters["app_user"])
+    if filters.get("submitted_by"):
+        queryset = queryset.filter(submitted_by_id=filters["submitted_by"])
+    if filters.get("member"):
+        queryset = queryset.filter(member_id=filters["member"])
+    return queryset
+
+
 def get_submission(user, submission_id, organization=None) -> Submission:
     tenancy.get_scoped_or_404(Submission, user, submission_id, organization, roles=STAFF_ROLES)
     return Submission.objects.select_related(

@@ -21,7 +21,7 @@ from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.queries import get_organization_with_role
 
 from . import queries, services, xforms
-from .forms import AppUserForm, MediaForm, MemberFieldForm, StateForm, UploadForm
+from .forms import AppUserForm, MediaForm, MemberFieldForm, StateForm, SubmissionFilterForm, UploadForm
 
 PAGE_SIZE = 50
 COLUMNS_SHOWN = 6
@@ -185,10 +185,18 @@ def form_detail(request, org_slug: str, form_id: int):
 def submission_list(request, org_slug: str, form_id: int):
     organization = _organization(request, org_slug)
     form = queries.get_form(request.user, form_id, organization)
-    submissions = queries.submissions_of(request.user, form)
+    filter_form = SubmissionFilterForm(
+        request.GET or None, app_users=queries.app_users_of(request.user, organization)
+    )
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    submissions = queries.filter_submissions(queries.submissions_of(request.user, form), filters)
     rows, next_cursor = page_of(
         submissions, limit=PAGE_SIZE, cursor=request.GET.get("cursor"), newest_first=True
     )
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    if next_cursor:
+        query["cursor"] = next_cursor
     records = services.reveal(rows, actor=request.user, reason="submission list") if rows else {}
     columns = xforms.field_paths(form.latest.structure)[:COLUMNS_SHOWN] if form.latest else []
     return render(
@@ -200,7 +208,8 @@ def submission_list(request, org_slug: str, form_id: int):
             "columns": columns,
             "rows": [(s, [records[s.pk].get(c, "") for c in columns]) for s in rows],
             "total": submissions.count(),
-            "next_cursor": next_cursor,
+            "filter_form": filter_form,
+            "next_query": query.urlencode() if next_cursor else "",
         },
     )
 

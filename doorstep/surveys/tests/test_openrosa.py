@@ -248,3 +248,17 @@ def test_summary_counts_by_hand(world, device, mapping_form, login):
     # months inside the repeat: 1 + 2 + 3 = 6 answers across the three submissions
     assert "6 answers of 3" in page
     assert AuditEvent.objects.filter(action="submission.read", metadata__reason="summary").exists()
+
+
+def test_submissions_filtered_by_phone_and_date(world, device, login):
+    app_user, base = device
+    _post(Client(), base, submission_xml("uuid:p1"))
+    services.receive(world.org_a, xml=submission_xml("uuid:p2"), files={}, user=world.admin_a)
+    form_id = Submission.objects.first().form_id
+    client = login(world.organizer_a)
+    page = client.get(
+        f"/orgs/union-a/surveys/forms/{form_id}/submissions/", {"app_user": app_user.pk}
+    ).content.decode()
+    assert "1 submission" in page
+    later = client.get(f"/orgs/union-a/surveys/forms/{form_id}/submissions/", {"received_from": "2999-01-01"})
+    assert "0 submissions" in later.content.decode()
