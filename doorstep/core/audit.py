@@ -132,3 +132,19 @@ def ensure_chain_head(**_kwargs) -> None:
     database). With events in the log a missing head is tampering, and is left for ``verify``."""
     if not AuditChainHead.objects.filter(pk=1).exists() and not AuditEvent.objects.exists():
         AuditChainHead.objects.create(pk=1, sequence=0, hash=GENESIS_HASH)
+
+
+def record_reads(action: str, *, actor, rows, object_type: str, ids_key: str, reason: str) -> None:
+    """One event per organization for a batch of personal records just read (ids, never values)."""
+    rows = list(rows)
+    for organization_id in sorted({row.organization_id for row in rows}):
+        record(
+            action,
+            actor=actor,
+            organization=organization_id,
+            object_type=object_type,
+            metadata={
+                ids_key: [row.pk for row in rows if row.organization_id == organization_id],
+                "reason": reason,
+            },
+        )

@@ -59,3 +59,13 @@ class CursorPagination(PaginationBase):
     def paginate_queryset(self, queryset: QuerySet, pagination: Input, request, **params) -> dict:
         rows, next_cursor = page_of(queryset, limit=pagination.limit, cursor=pagination.cursor)
         return {"items": rows, "next": next_cursor}
+
+
+def next_page_query(request, next_cursor: str | None) -> str:
+    """The query string of a page's "next page" link: its filters kept, the cursor replaced; '' on
+    the last page."""
+    if not next_cursor:
+        return ""
+    query = request.GET.copy()
+    query["cursor"] = next_cursor
+    return query.urlencode()

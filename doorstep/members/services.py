@@ -945,17 +945,14 @@ def reveal_pii(members, *, actor, reason: str) -> dict[int, dict]:
     for organization_id in {m.organization_id for m in members}:
         tenancy.require_role(actor, organization_id, STAFF_ROLES)
     revealed = {m.pk: vault.open_sealed(m.subject_key, m.pii, purpose=PII_PURPOSE) for m in members}
-    for organization_id in sorted({m.organization_id for m in members}):
-        audit.record(
-            "member.pii_read",
-            actor=actor,
-            organization=organization_id,
-            object_type="members.member",
-            metadata={
-                "member_ids": [m.pk for m in members if m.organization_id == organization_id],
-                "reason": reason,
-            },
-        )
+    audit.record_reads(
+        "member.pii_read",
+        actor=actor,
+        rows=members,
+        object_type="members.member",
+        ids_key="member_ids",
+        reason=reason,
+    )
     return revealed
 
 

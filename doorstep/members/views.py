@@ -16,7 +16,7 @@ from doorstep.core import tenancy, throttle
 from doorstep.core.errors import DomainError, Throttled
 from doorstep.core.forms import add_domain_error
 from doorstep.core.middleware import SESSION_KEY
-from doorstep.core.pagination import page_of
+from doorstep.core.pagination import next_page_query, page_of
 from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES, Role
 from doorstep.organizations.models import Organization
 from doorstep.organizations.queries import get_organization_with_role
@@ -63,10 +63,6 @@ def member_list(request, org_slug: str):
     else:
         rows, next_cursor = page_of(members, limit=PAGE_SIZE, cursor=request.GET.get("cursor"))
     names = services.reveal_pii(rows, actor=request.user, reason="member list")
-    query = request.GET.copy()
-    query.pop("cursor", None)
-    if next_cursor:
-        query["cursor"] = next_cursor
     return render(
         request,
         "members/list.html",
@@ -74,7 +70,7 @@ def member_list(request, org_slug: str):
             "organization": organization,
             "form": form,
             "search_form": search_form,
-            "next_query": query.urlencode() if next_cursor else "",
+            "next_query": next_page_query(request, next_cursor),
             "rows": [(member, names[member.pk]) for member in rows],
             "total": members.count(),
             "searching": bool(terms.get("q") or terms.get("phone")),

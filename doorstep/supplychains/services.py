@@ -168,15 +168,12 @@ def reveal_contact(parties, *, actor, reason: str) -> dict[int, dict]:
     revealed = {
         p.pk: vault.open_sealed(p.subject_key, bytes(p.contact), purpose=CONTACT_PURPOSE) for p in parties
     }
-    for organization_id in sorted({p.organization_id for p in parties}):
-        audit.record(
-            "party.contact_read",
-            actor=actor,
-            organization=organization_id,
-            object_type="supplychains.party",
-            metadata={
-                "party_ids": [p.pk for p in parties if p.organization_id == organization_id],
-                "reason": reason,
-            },
-        )
+    audit.record_reads(
+        "party.contact_read",
+        actor=actor,
+        rows=parties,
+        object_type="supplychains.party",
+        ids_key="party_ids",
+        reason=reason,
+    )
     return revealed

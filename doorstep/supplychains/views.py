@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from doorstep.core.errors import DomainError
 from doorstep.core.forms import add_domain_error
-from doorstep.core.pagination import page_of
+from doorstep.core.pagination import next_page_query, page_of
 from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.queries import get_organization_with_role
 
@@ -31,10 +31,6 @@ def party_list(request, org_slug: str):
         waiting=Count("work_orders", filter=Q(work_orders__flag_late=True)),
     )
     rows, next_cursor = page_of(parties, limit=100, cursor=request.GET.get("cursor"))
-    query = request.GET.copy()
-    query.pop("cursor", None)
-    if next_cursor:
-        query["cursor"] = next_cursor
     return render(
         request,
         "supplychains/list.html",
@@ -42,7 +38,7 @@ def party_list(request, org_slug: str):
             "organization": organization,
             "form": form,
             "rows": rows,
-            "next_query": query.urlencode() if next_cursor else "",
+            "next_query": next_page_query(request, next_cursor),
         },
     )
 

@@ -397,17 +397,14 @@ def reveal(submissions, *, actor, reason: str) -> dict[int, dict]:
         s.pk: vault.open_sealed(s.subject_key, bytes(s.sealed_data), purpose=DATA_PURPOSE)
         for s in submissions
     }
-    for organization_id in sorted({s.organization_id for s in submissions}):
-        audit.record(
-            "submission.read",
-            actor=actor,
-            organization=organization_id,
-            object_type="surveys.submission",
-            metadata={
-                "submission_ids": [s.pk for s in submissions if s.organization_id == organization_id],
-                "reason": reason,
-            },
-        )
+    audit.record_reads(
+        "submission.read",
+        actor=actor,
+        rows=submissions,
+        object_type="surveys.submission",
+        ids_key="submission_ids",
+        reason=reason,
+    )
     return records
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from doorstep.core.errors import DomainError
 from doorstep.core.forms import add_domain_error
-from doorstep.core.pagination import page_of
+from doorstep.core.pagination import next_page_query, page_of
 from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.queries import get_organization_with_role
 
@@ -193,10 +193,6 @@ def submission_list(request, org_slug: str, form_id: int):
     rows, next_cursor = page_of(
         submissions, limit=PAGE_SIZE, cursor=request.GET.get("cursor"), newest_first=True
     )
-    query = request.GET.copy()
-    query.pop("cursor", None)
-    if next_cursor:
-        query["cursor"] = next_cursor
     records = services.reveal(rows, actor=request.user, reason="submission list") if rows else {}
     columns = xforms.field_paths(form.latest.structure)[:COLUMNS_SHOWN] if form.latest else []
     return render(
@@ -209,7 +205,7 @@ def submission_list(request, org_slug: str, form_id: int):
             "rows": [(s, [records[s.pk].get(c, "") for c in columns]) for s in rows],
             "total": submissions.count(),
             "filter_form": filter_form,
-            "next_query": query.urlencode() if next_cursor else "",
+            "next_query": next_page_query(request, next_cursor),
         },
     )
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from doorstep.core.errors import DomainError, ValidationError
 from doorstep.core.forms import add_domain_error
-from doorstep.core.pagination import page_of
+from doorstep.core.pagination import next_page_query, page_of
 from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES, Role
 from doorstep.core.tenancy import role_in
 from doorstep.members import queries as member_queries
@@ -165,10 +165,6 @@ def order_list(request, org_slug: str):
     filters = form.cleaned_data if form.is_valid() else {}
     orders = queries.filter_orders(queries.orders_of(request.user, organization), filters)
     rows, next_cursor = page_of(orders, limit=PAGE_SIZE, cursor=request.GET.get("cursor"), newest_first=True)
-    query = request.GET.copy()
-    query.pop("cursor", None)
-    if next_cursor:
-        query["cursor"] = next_cursor
     return render(
         request,
         "work/order_list.html",
@@ -177,7 +173,7 @@ def order_list(request, org_slug: str):
             "form": form,
             "orders": rows,
             "total": orders.count(),
-            "next_query": query.urlencode() if next_cursor else "",
+            "next_query": next_page_query(request, next_cursor),
         },
     )
 

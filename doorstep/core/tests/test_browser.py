@@ -128,17 +128,21 @@ def test_phone_sized_login_switch_organization_and_language(demo_server):
     assert (SCREENSHOTS / "shell-360-ar.png").stat().st_size > 5_000
 
 
+def _log_in(page, demo_server: str, username: str) -> None:
+    page.goto(demo_server + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("doorstep-demo")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+
+
 def test_an_organizer_on_a_phone_finds_a_member_and_opens_her_profile(demo_server):
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
         browser = _launch(playwright)
         page = browser.new_page(viewport={"width": 360, "height": 740})
-        page.goto(demo_server + "/accounts/login/")
-        page.get_by_label("Username").fill("organizer-b")
-        page.get_by_label("Password").fill("doorstep-demo")
-        with page.expect_navigation():
-            page.get_by_role("button", name="Log in").click()
+        _log_in(page, demo_server, "organizer-b")
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Members").click()
         expect(page.locator("h1")).to_contain_text("Members")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
@@ -162,11 +166,7 @@ def test_an_organizer_records_a_batch_on_a_phone_and_prints_a_passbook(demo_serv
     with sync_playwright() as playwright:
         browser = _launch(playwright)
         page = browser.new_page(viewport={"width": 360, "height": 740})
-        page.goto(demo_server + "/accounts/login/")
-        page.get_by_label("Username").fill("organizer-b")
-        page.get_by_label("Password").fill("doorstep-demo")
-        with page.expect_navigation():
-            page.get_by_role("button", name="Log in").click()
+        _log_in(page, demo_server, "organizer-b")
         with page.expect_navigation():
             page.get_by_role("navigation", name="Main").get_by_role("link", name="Work and pay").click()
         page.wait_for_load_state("load")
