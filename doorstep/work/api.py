@@ -315,20 +315,7 @@ def delete_benchmark(request, benchmark_id: int, organization_id: int):
 
 
 def _calculate(payload: FairRateIn) -> rates.FairRate:
-    if payload.method == "rated_output":
-        return rates.rated_output(
-            hourly_wage=_text(payload.hourly_wage),
-            currency=payload.currency,
-            uplift=_text(payload.uplift),
-            samples=[{"pieces": _text(s.pieces), "minutes": _text(s.minutes)} for s in payload.samples],
-        )
-    return rates.standard_minutes(
-        sam=_text(payload.sam),
-        hourly_wage=_text(payload.hourly_wage),
-        currency=payload.currency,
-        efficiency=_text(payload.efficiency),
-        cost_per_piece=_text(payload.cost_per_piece),
-    )
+    return rates.calculate(payload.dict())
 
 
 @router.post("/fair-rate", response={200: FairRateOut, 401: ErrorOut, 422: ErrorOut})
@@ -340,13 +327,7 @@ def fair_rate(request, payload: FairRateIn):
 
 
 def saved_out(user, saved) -> dict:
-    organization = saved.organization_id
-    paid = [
-        o.piece_rate
-        for o in queries.paid_rates(user, organization, saved.product, saved.party_id)
-        .filter(currency=saved.currency)
-        .only("piece_rate")
-    ]
+    paid = queries.rates_paid_for(user, saved)
     return {
         "id": saved.pk,
         "organization_id": saved.organization_id,

@@ -87,9 +87,12 @@ def get_saved_rate(user, rate_id, organization) -> SavedRate:
     return tenancy.get_scoped_or_404(SavedRate, user, rate_id, organization, roles=STAFF_ROLES)
 
 
-def paid_rates(user, organization, product: str, party_id: int | None) -> QuerySet[WorkOrder]:
-    """Orders for the same product (any case) and, when given, the same work giver."""
-    orders = tenancy.scoped(WorkOrder, user, organization, roles=STAFF_ROLES).filter(product__iexact=product)
-    if party_id:
-        orders = orders.filter(party_id=party_id)
-    return orders
+def rates_paid_for(user, saved: SavedRate) -> list:
+    """The piece rates of the orders for a saved fair rate's product (any case), in its currency and,
+    when it names one, from its work giver."""
+    orders = tenancy.scoped(WorkOrder, user, saved.organization_id, roles=STAFF_ROLES).filter(
+        product__iexact=saved.product, currency=saved.currency
+    )
+    if saved.party_id:
+        orders = orders.filter(party_id=saved.party_id)
+    return list(orders.values_list("piece_rate", flat=True))

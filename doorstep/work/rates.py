@@ -159,3 +159,22 @@ def standard_minutes(*, sam, hourly_wage, currency, efficiency, cost_per_piece=0
             "cost_per_piece": _fmt(cost),
         },
     )
+
+
+def calculate(inputs) -> FairRate:
+    """Either method from one mapping of inputs (a page's cleaned form with its samples as a list of
+    {"pieces", "minutes"}, or an API body): ``method`` chooses."""
+    if inputs.get("method") == "rated_output":
+        return rated_output(
+            hourly_wage=inputs.get("hourly_wage"),
+            currency=inputs.get("currency"),
+            uplift=inputs.get("uplift"),
+            samples=inputs.get("samples") or [],
+        )
+    return standard_minutes(
+        sam=inputs.get("sam"),
+        hourly_wage=inputs.get("hourly_wage"),
+        currency=inputs.get("currency"),
+        efficiency=inputs.get("efficiency"),
+        cost_per_piece=inputs.get("cost_per_piece"),
+    )

@@ -45,21 +45,7 @@ def _parties(request, organization):
 
 
 def _calculate(form) -> rates.FairRate:
-    data = form.cleaned_data
-    if data["method"] == "rated_output":
-        return rates.rated_output(
-            hourly_wage=data["hourly_wage"],
-            currency=data["currency"],
-            uplift=data["uplift"],
-            samples=form.sample_rows(),
-        )
-    return rates.standard_minutes(
-        sam=data["sam"],
-        hourly_wage=data["hourly_wage"],
-        currency=data["currency"],
-        efficiency=data["efficiency"],
-        cost_per_piece=data["cost_per_piece"],
-    )
+    return rates.calculate({**form.cleaned_data, "samples": form.sample_rows()})
 
 
 @login_required
@@ -422,17 +408,14 @@ def benchmark_delete(request, org_slug: str, benchmark_id: int):
 # Saved fair rates -----------------------------------------------------------------------------------
 
 
-def _rate_rows(request, organization, saved_rates) -> list[dict]:
-    rows = []
-    for saved in saved_rates:
-        paid = [
-            o.piece_rate
-            for o in queries.paid_rates(request.user, organization, saved.product, saved.party_id)
-            .filter(currency=saved.currency)
-            .only("piece_rate")
-        ]
-        rows.append({"saved": saved, "paid": stats.compare_with_paid(saved.fair_rate, paid)})
-    return rows
+def _rate_rows(request, saved_rates) -> list[dict]:
+    return [
+        {
+            "saved": saved,
+            "paid": stats.compare_with_paid(saved.fair_rate, queries.rates_paid_for(request.user, saved)),
+        }
+        for saved in saved_rates
+    ]
 
 
 @login_required
@@ -465,7 +448,7 @@ def saved_rates(request, org_slug: str):
         else:
             messages.success(request, _("The fair rate is saved."))
             return redirect("rate_card", org_slug=organization.slug, rate_id=saved.pk)
-    rows = _rate_rows(request, organization, queries.saved_rates_of(request.user, organization))
+    rows = _rate_rows(request, queries.saved_rates_of(request.user, organization))
     return render(
         request,
         "work/saved_rates.html",
@@ -480,7 +463,7 @@ def rate_card(request, org_slug: str, rate_id: int):
     how the rates paid compare."""
     organization = _organization(request, org_slug)
     saved = queries.get_saved_rate(request.user, rate_id, organization)
-    (row,) = _rate_rows(request, organization, [saved])
+    (row,) = _rate_rows(request, [saved])
     return render(
         request, "work/rate_card.html", {"organization": organization, **row, "today": timezone.localdate()}
     )
