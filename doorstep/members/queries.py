@@ -117,11 +117,13 @@ def open_duplicates(user, organization) -> QuerySet[DuplicateCandidate]:
 
 
 def get_duplicate(user, candidate_id, organization=None) -> DuplicateCandidate:
-    candidate = tenancy.get_scoped_or_404(
-        DuplicateCandidate, user, candidate_id, organization, roles=STAFF_ROLES
-    )
-    return DuplicateCandidate.objects.select_related("first__subject_key", "second__subject_key").get(
-        pk=candidate.pk
+    return tenancy.get_scoped_or_404(
+        DuplicateCandidate,
+        user,
+        candidate_id,
+        organization,
+        roles=STAFF_ROLES,
+        select_related=("first__subject_key", "second__subject_key"),
     )
 
 

@@ -58,15 +58,25 @@ def filter_submissions(queryset: QuerySet[Submission], filters: dict) -> QuerySe
 
 
 def get_submission(user, submission_id, organization=None) -> Submission:
-    tenancy.get_scoped_or_404(Submission, user, submission_id, organization, roles=STAFF_ROLES)
-    return Submission.objects.select_related(
-        "subject_key", "form", "version", "app_user", "submitted_by"
-    ).get(pk=submission_id)
+    return tenancy.get_scoped_or_404(
+        Submission,
+        user,
+        submission_id,
+        organization,
+        roles=STAFF_ROLES,
+        select_related=("subject_key", "form", "version", "app_user", "submitted_by"),
+    )
 
 
 def get_attachment(user, attachment_id, organization=None) -> Attachment:
-    tenancy.get_scoped_or_404(Attachment, user, attachment_id, organization, roles=STAFF_ROLES)
-    return Attachment.objects.select_related("submission__subject_key").get(pk=attachment_id)
+    return tenancy.get_scoped_or_404(
+        Attachment,
+        user,
+        attachment_id,
+        organization,
+        roles=STAFF_ROLES,
+        select_related=("submission__subject_key",),
+    )
 
 
 # For devices (the caller's organization is already established) ------------------------------------

@@ -18,11 +18,14 @@ def orders_of(user, organization=None) -> QuerySet[WorkOrder]:
 
 
 def get_order(user, order_id, organization=None) -> WorkOrder:
-    tenancy.get_scoped_or_404(WorkOrder, user, order_id, organization, roles=STAFF_ROLES)
-    return (
-        WorkOrder.objects.select_related("party", "member__subject_key", "benchmark")
-        .prefetch_related("deliveries", "payments__paid_by", "deductions", "costs", "helpers")
-        .get(pk=order_id)
+    return tenancy.get_scoped_or_404(
+        WorkOrder,
+        user,
+        order_id,
+        organization,
+        roles=STAFF_ROLES,
+        select_related=("party", "member__subject_key", "benchmark"),
+        prefetch_related=("deliveries", "payments__paid_by", "deductions", "costs", "helpers"),
     )
 
 
