@@ -25,9 +25,13 @@ class ImportOut(Schema):
     encoding: str
     headers: list[str]
     mapping: dict[str, str] = Field(description="{column index: field key}; suggested until you confirm it.")
+    options: dict = Field(
+        description="What the import reads the file as (survey exports: form, version, layout)."
+    )
     total_rows: int
     processed_rows: int
     valid_rows: int
+    skipped_rows: int = Field(description="Rows already in Doorstep (e.g. a submission imported before).")
     error_count: int
     imported_rows: int
     message: str
@@ -36,6 +40,7 @@ class ImportOut(Schema):
 
 
 class RowErrorOut(Schema):
+    sheet: str = ""
     row: int
     column: str
     field: str
@@ -58,6 +63,20 @@ def upload(
 ):
     """Upload a CSV, XLSX or XLS file; the answer suggests which column holds which field."""
     tenancy.require_role(request.auth, organization_id, STAFF_ROLES)
+    if _known(target) and imports.reads_itself(imports.target(target)):
+        return Status(
+            422,
+            {
+                "detail": "Upload survey exports to /api/v1/forms/{form_id}/imports.",
+                "code": "wrong_target",
+                "errors": [
+                    {
+                        "field": "target",
+                        "message": "Upload survey exports to /api/v1/forms/{form_id}/imports.",
+                    }
+                ],
+            },
+        )
     if not _known(target):
         return Status(
             422,

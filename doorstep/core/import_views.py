@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -45,6 +46,8 @@ def upload(request, org_slug: str, target_name: str):
         target = imports.target(target_name)
     except KeyError:
         raise Http404 from None
+    if imports.reads_itself(target):
+        raise Http404  # such a target has its own upload page (surveys: the form's import page)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
@@ -84,7 +87,18 @@ def upload(request, org_slug: str, target_name: str):
 def detail(request, org_slug: str, import_id: int):
     organization, job = _job(request, org_slug, import_id)
     target = imports.target(job.target)
-    context = {"organization": organization, "job": job, "target": target}
+    back = getattr(target, "back_url", None)
+    links = getattr(target, "done_links", None)
+    context = {
+        "organization": organization,
+        "job": job,
+        "target": target,
+        "back_url": back(organization, job)
+        if back
+        else reverse("import_upload", args=[organization.slug, job.target]),
+        "done_links": links(organization, job) if links and job.status == Import.Status.DONE else [],
+        "sheets": any(error.get("sheet") for error in job.errors[:100]),
+    }
     if job.status == Import.Status.UPLOADED or (
         request.method == "POST" and job.status == Import.Status.VALIDATED
     ):

@@ -11,6 +11,9 @@ this module does the rest:
 3. **Check every row** (a background job, with progress): the target's own validator, plus a
    ``RowError(row, column, message)`` for each problem, downloadable as CSV. Row numbers are those
    the person sees in her spreadsheet program (the header is row 1).
+   A row that is already in Doorstep (the same submission imported before) is neither valid nor a
+   problem: the target raises ``Skip`` and the row is counted as skipped, so importing the same file
+   twice adds nothing.
 4. **She chooses**: import the valid rows, or nothing.
 5. **Import** (a background job) in batches, each batch one transaction that also moves the resume
    pointer, so an interrupted import resumes where it stopped and no row is written twice.
@@ -47,6 +50,10 @@ class FileProblem(ValidationError):
     """The file as a whole cannot be read (empty, not a spreadsheet, no header row…)."""
 
 
+class Skip(Exception):
+    """Raised by a target's ``check_row``: the row needs nothing (it is already in Doorstep)."""
+
+
 # Targets -------------------------------------------------------------------------------------------
 
 
@@ -61,12 +68,17 @@ class Column:
 
 
 class ImportTarget(Protocol):
+    """What an import brings in. Most targets read the first sheet and let the person match its
+    columns to ``columns``. A target that knows its files' layout (survey exports, whose columns are
+    the form's questions) also defines ``read(data, *, encoding, options) -> Table`` returning a
+    table with ``records``; its columns are then matched by the target, without a matching step."""
+
     name: str
     label: Any
     columns: list[Column]
     batch_size: int
 
-    def new_state(self, organization) -> Any: ...
+    def new_state(self, organization, options: dict) -> Any: ...
 
     def check_row(self, organization, values: dict[str, str], row: int, state: Any) -> Any:
         """The row's clean value, or raise ``ValidationError`` whose field names are column keys."""
@@ -94,10 +106,15 @@ def target(name: str) -> ImportTarget:
 
 @dataclass
 class Table:
-    kind: str  # csv, xlsx, xls, ods
+    kind: str  # csv, xlsx, xls, ods, zip
     encoding: str
     headers: list[str]
     rows: Callable[[], Iterator[list[str]]]  # data rows (row 2 onwards), re-readable
+    # A target that reads the file itself: (row number, values) for each record, re-readable…
+    records: Callable[[], Iterator[tuple[int, Any]]] | None = None
+    # …and problems outside any record: {"sheet", "row", "column", "message"} (e.g. an orphan row).
+    problems: Callable[[], list[dict]] | None = None
+    options: dict = field(default_factory=dict)  # what the reader learnt (layout, ignored columns)
 
 
 def _sniff_kind(data: bytes) -> str:
@@ -171,6 +188,35 @@ def read_table(data: bytes, *, encoding: str | None = None) -> Table:
         if not rows:
             raise FileProblem.for_field("file", _("The file is empty."), code="empty_file")
         return Table(kind, "", [h.strip() for h in rows[0]], lambda: iter(rows[1:]))
+    return read_csv(data, encoding=encoding)
+
+
+def read_sheets(data: bytes) -> list[tuple[str, list[list[str]]]]:
+    """Every sheet of an XLSX, XLS or ODS workbook: (name, rows as text), trailing empty rows cut."""
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = []
+        for name in workbook.sheet_names:
+            rows = [
+                [_cell(v) for v in row]
+                for row in workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            ]
+            while rows and not any(rows[-1]):
+                rows.pop()
+            sheets.append((name, rows))
+    except (CalamineError, ValueError, OSError):
+        raise FileProblem.for_field(
+            "file",
+            _("This file looks like a spreadsheet but cannot be opened; save it again as XLSX or CSV."),
+            code="unreadable",
+        ) from None
+    return sheets
+
+
+def read_csv(data: bytes, *, encoding: str | None = None) -> Table:
+    """A CSV file in any of the encodings and delimiters spreadsheet programs write."""
+    if not data or not data.strip():
+        raise FileProblem.for_field("file", _("The file is empty."), code="empty_file")
     text, used = _decode(data, encoding)
     if not _looks_like_text(text):
         raise FileProblem.for_field(
@@ -258,26 +304,63 @@ class RowErrors:
     rows: set[int] = field(default_factory=set)
     count: int = 0
 
-    def add(self, row: int, column: str, field_key: str, message: str) -> None:
+    def add(self, row: int, column: str, field_key: str, message: str, *, sheet: str = "") -> None:
+        """A problem in a record's row (that record is not imported)."""
         self.count += 1
         self.rows.add(row)
+        self._keep({"row": row, "column": column, "field": field_key, "message": message}, sheet)
+
+    def add_outside(self, problem: dict) -> None:
+        """A problem in a row that is no record of its own (a repeat row without its parent)."""
+        self.count += 1
+        self._keep(
+            {"row": problem["row"], "column": problem["column"], "field": "", "message": problem["message"]},
+            problem.get("sheet", ""),
+        )
+
+    def _keep(self, error: dict, sheet: str) -> None:
+        if sheet:
+            error["sheet"] = sheet
         if len(self.errors) < MAX_STORED_ERRORS:
-            self.errors.append({"row": row, "column": column, "field": field_key, "message": message})
+            self.errors.append(error)
+
+
+def reads_itself(import_target: ImportTarget) -> bool:
+    """True for a target that reads its files and matches their columns itself (no matching step)."""
+    return callable(getattr(import_target, "read", None))
+
+
+def _read(import_target: ImportTarget, data: bytes, *, encoding: str | None, options: dict) -> Table:
+    if reads_itself(import_target):
+        return import_target.read(data, encoding=encoding, options=options)
+    return read_table(data, encoding=encoding)
 
 
 def start(
-    organization, *, target_name: str, filename: str, data: bytes, actor, encoding: str | None = None
+    organization,
+    *,
+    target_name: str,
+    filename: str,
+    data: bytes,
+    actor,
+    encoding: str | None = None,
+    options: dict | None = None,
 ) -> Import:
-    """Read an uploaded file and keep it sealed, ready for its columns to be matched."""
+    """Read an uploaded file and keep it sealed, ready for its columns to be matched (or, for a
+    target that matches them itself, already queued for the check of every row)."""
+    from . import tasks
+
     tenancy.require_role(actor, organization, STAFF_ROLES)
     import_target = target(target_name)
+    options = dict(options or {})
     if len(data) > MAX_FILE_BYTES:
         raise FileProblem.for_field(
             "file", _("The file is larger than 50 MB; split it into parts."), code="too_large"
         )
-    table = read_table(data, encoding=encoding)
-    mapping = suggest_mapping(table.headers, import_target.columns)
-    if not mapping:
+    table = _read(import_target, data, encoding=encoding, options=options)
+    automatic = table.records is not None
+    mapping = {} if automatic else suggest_mapping(table.headers, import_target.columns)
+    if not automatic and not mapping:
         raise FileProblem.for_field(
             "file",
             _(
@@ -287,6 +370,7 @@ def start(
             % {"names": ", ".join(str(c.label) for c in import_target.columns[:4])},
             code="no_header",
         )
+    total = sum(1 for _record in table.records()) if automatic else sum(1 for row in table.rows() if any(row))
     with transaction.atomic():
         key = vault.new_subject_key(organization)
         job = Import.objects.create(
@@ -300,7 +384,9 @@ def start(
             encoding=table.encoding,
             headers=table.headers,
             mapping=mapping,
-            total_rows=sum(1 for row in table.rows() if any(row)),
+            options={**options, **table.options},
+            total_rows=total,
+            status=Import.Status.VALIDATING if automatic else Import.Status.UPLOADED,
         )
         audit.record(
             "import.uploaded",
@@ -309,12 +395,15 @@ def start(
             obj=job,
             metadata={"target": target_name, "rows": job.total_rows},
         )
+        if automatic:
+            transaction.on_commit(lambda: tasks.validate_import.enqueue(job.pk))
     return job
 
 
 def _table(job: Import) -> Table:
     data = vault.open_sealed_bytes(job.file_key, job.file_blob, purpose=FILE_PURPOSE)
-    return read_table(data, encoding=job.encoding if job.file_kind == "csv" else None)
+    encoding = job.encoding if job.file_kind == "csv" else None
+    return _read(target(job.target), data, encoding=encoding, options=job.options)
 
 
 def preview(job: Import, *, actor, rows: int = 5) -> list[list[str]]:
@@ -334,10 +423,14 @@ def _values(row: list[str], mapping: dict[str, str]) -> dict[str, str]:
     return {key: (row[int(index)] if int(index) < len(row) else "") for index, key in mapping.items()}
 
 
-def _rows(job: Import) -> Iterator[tuple[int, list[str]]]:
-    for number, row in enumerate(_table(job).rows(), start=2):
+def _records(job: Import, table: Table) -> Iterator[tuple[int, Any]]:
+    """(row number, values) of every record: the target's own, or the matched columns of each row."""
+    if table.records is not None:
+        yield from table.records()
+        return
+    for number, row in enumerate(table.rows(), start=2):
         if any(row):
-            yield number, row
+            yield number, _values(row, job.mapping)
 
 
 def choose_mapping(job: Import, mapping: dict[str, str], *, actor) -> Import:
@@ -374,15 +467,18 @@ def validate(job_id: int) -> Import:
         return job
     import_target = target(job.target)
     organization = _organization(job)
-    state = import_target.new_state(organization)
+    state = import_target.new_state(organization, job.options)
     headers_by_key = {key: job.headers[int(index)] for index, key in job.mapping.items()}
     errors = RowErrors()
-    processed = valid = 0
+    processed = valid = skipped = 0
     try:
-        for number, row in _rows(job):
+        table = _table(job)
+        for number, values in _records(job, table):
             try:
-                import_target.check_row(organization, _values(row, job.mapping), number, state)
+                import_target.check_row(organization, values, number, state)
                 valid += 1
+            except Skip:
+                skipped += 1
             except ValidationError as problem:
                 for item in problem.errors or []:
                     errors.add(number, headers_by_key.get(item.field, item.field), item.field, item.message)
@@ -391,6 +487,8 @@ def validate(job_id: int) -> Import:
             processed += 1
             if processed % PROGRESS_EVERY == 0:
                 _progress(job, processed)
+        for outside in table.problems() if table.problems else []:
+            errors.add_outside(outside)
     except FileProblem as problem:
         return _fail(job, problem.message)
     Import.objects.filter(pk=job.pk).update(
@@ -398,6 +496,7 @@ def validate(job_id: int) -> Import:
         processed_rows=processed,
         total_rows=processed,
         valid_rows=valid,
+        skipped_rows=skipped,
         errors=errors.errors,
         error_count=errors.count,
         error_rows=sorted(errors.rows),
@@ -408,7 +507,7 @@ def validate(job_id: int) -> Import:
         "import.checked",
         organization=job.organization_id,
         obj=job,
-        metadata={"rows": processed, "valid": valid, "errors": errors.count},
+        metadata={"rows": processed, "valid": valid, "skipped": skipped, "errors": errors.count},
     )
     return job
 
@@ -436,6 +535,12 @@ def commit(job: Import, *, actor) -> Import:
         job = Import.objects.select_for_update().get(pk=job.pk)
         if job.status not in (Import.Status.VALIDATED, Import.Status.FAILED) or job.file_key_id is None:
             raise ValidationError.for_field("status", _("This import is past that step."), code="wrong_step")
+        if job.valid_rows == 0 and job.skipped_rows and not job.error_count:
+            raise ValidationError.for_field(
+                "status",
+                _("Everything in this file is already in Doorstep: nothing to import."),
+                code="nothing_new",
+            )
         if job.valid_rows == 0:
             raise ValidationError.for_field(
                 "status", _("No row is valid: fix the file and upload it again."), code="nothing_valid"
@@ -457,7 +562,7 @@ def run(job_id: int, actor_id: int) -> Import:
     actor = get_user_model().objects.get(pk=actor_id)
     import_target = target(job.target)
     organization = _organization(job)
-    state = import_target.new_state(organization)
+    state = import_target.new_state(organization, job.options)
     skip = set(job.error_rows)
     late = RowErrors()  # rows that became invalid since the check (e.g. the same phone registered meanwhile)
     batch: list[tuple[int, Any]] = []
@@ -474,11 +579,13 @@ def run(job_id: int, actor_id: int) -> Import:
 
     last = 0
     try:
-        for number, row in _rows(job):
+        for number, values in _records(job, _table(job)):
             if number < job.next_row or number in skip:
                 continue
             try:
-                clean = import_target.check_row(organization, _values(row, job.mapping), number, state)
+                clean = import_target.check_row(organization, values, number, state)
+            except Skip:
+                continue
             except ValidationError as problem:
                 for item in problem.errors:
                     late.add(number, item.field, item.field, item.message)
@@ -550,7 +657,11 @@ def error_report(job: Import) -> str:
     """The row errors as CSV: row, column, field, message (no values)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["row", "column", "field", "message"])
+    sheets = any(error.get("sheet") for error in job.errors)
+    writer.writerow(
+        ["sheet", "row", "column", "field", "message"] if sheets else ["row", "column", "field", "message"]
+    )
     for error in job.errors:
-        writer.writerow([error["row"], error["column"], error["field"], error["message"]])
+        row = [error["row"], error["column"], error["field"], error["message"]]
+        writer.writerow([error.get("sheet", ""), *row] if sheets else row)
     return out.getvalue()

@@ -152,10 +152,13 @@ class Import(OwnedModel):
     encoding = models.CharField(max_length=20, blank=True)
     headers = models.JSONField(default=list)
     mapping = models.JSONField(default=dict, blank=True)
+    # What the target needs to read the file (e.g. which form) and what it learnt reading it.
+    options = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADED)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     valid_rows = models.PositiveIntegerField(default=0)
+    skipped_rows = models.PositiveIntegerField(default=0)  # already in Doorstep: nothing to do
     error_rows = models.JSONField(default=list, blank=True)
     errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)

@@ -200,7 +200,10 @@ class NewKey:
 
     def seal(self, data: dict, *, purpose: str) -> bytes:
         plaintext = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-        return _encrypt(self.key, plaintext, f"{self.id}|{purpose}".encode())
+        return self.seal_bytes(plaintext, purpose=purpose)
+
+    def seal_bytes(self, data: bytes, *, purpose: str) -> bytes:
+        return _encrypt(self.key, data, f"{self.id}|{purpose}".encode())
 
 
 def new_subject_keys(organization, count: int) -> list[NewKey]:

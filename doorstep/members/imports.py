@@ -288,7 +288,7 @@ class MemberImport:
     columns = COLUMNS
     batch_size = 5000  # each batch is one transaction: one fsync per 5,000 members
 
-    def new_state(self, organization) -> dict:
+    def new_state(self, organization, options: dict) -> dict:
         """Digests already in the organization (member number by digest), and those seen in the file."""
         existing = dict(
             MemberIdentifier.objects.filter(
@@ -334,6 +334,14 @@ class MemberImport:
         for digest in digests:
             state["seen"].setdefault(digest, row)
         return clean
+
+    def done_links(self, organization, job) -> list[tuple[str, str]]:
+        from django.urls import reverse
+
+        return [
+            (reverse("members", args=[organization.slug]), _("See the members")),
+            (reverse("duplicates", args=[organization.slug]), _("Review possible duplicates")),
+        ]
 
     def after_import(self, organization, job, *, actor) -> None:
         """Flag possible duplicates once, for every member this import wrote (also across a resume)."""

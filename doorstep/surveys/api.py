@@ -7,6 +7,7 @@ from django.conf import settings
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from doorstep.core.import_api import ImportOut
 from doorstep.core.pagination import page_of
 from doorstep.core.schemas import ErrorOut
 from doorstep.organizations.queries import organization_for_staff
@@ -88,6 +89,33 @@ def upload_form(request, organization_id: Form[int], file: File[UploadedFile]):
 @router.get("/forms/{form_id}", response={200: FormOut, **ERRORS})
 def get_form(request, form_id: int):
     return form_out(queries.get_form(request.auth, form_id))
+
+
+@router.post("/forms/{form_id}/imports", response={201: ImportOut, **ERRORS})
+def import_submissions(
+    request,
+    form_id: int,
+    file: File[UploadedFile],
+    version_id: Form[int | None] = None,
+    encoding: Form[str] = "",
+):
+    """Upload a KoboToolbox (XLSX/CSV) or ODK Central (CSV zip) export of this form, matched to
+    ``version_id`` (default: the newest version). Every row is then checked in the background;
+    follow it at ``/imports/{id}`` and finish with ``/imports/{id}/commit`` or ``/cancel``.
+    Submissions already in Doorstep are counted in ``skipped_rows`` and never imported twice."""
+    from . import imports as survey_imports
+
+    form = queries.get_form(request.auth, form_id)
+    version = queries.get_version(request.auth, version_id, form.organization_id) if version_id else None
+    job = survey_imports.start(
+        form,
+        version=version,
+        filename=file.name or "export",
+        data=file.read(),
+        actor=request.auth,
+        encoding=encoding or None,
+    )
+    return Status(201, job)
 
 
 @router.get("/forms/{form_id}/submissions", response={200: SubmissionPage, **ERRORS})

@@ -8,10 +8,11 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self) -> None:
-        from doorstep.core import rights
+        from doorstep.core import imports, rights
         from doorstep.core.navigation import NavItem, register
         from doorstep.core.roles import STAFF_ROLES
 
+        from . import imports as survey_imports
         from . import services
 
         rights.register(
@@ -21,6 +22,7 @@ class SurveysConfig(AppConfig):
             merge=services.move_submissions,
         )
 
+        imports.register_target(survey_imports.submission_import)
         register(
             NavItem("surveys", _("Surveys"), "surveys", roles=STAFF_ROLES, in_organization=True, order=35)
         )

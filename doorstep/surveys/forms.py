@@ -50,3 +50,21 @@ class SubmissionFilterForm(forms.Form):
     def __init__(self, *args, app_users=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["app_user"].choices = [("", _("Any")), *[(a.pk, a.name) for a in app_users]]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Export from KoboToolbox or ODK Central"),
+        allow_empty_file=True,
+        help_text=_("KoboToolbox: XLSX or CSV, values or labels. ODK Central: the CSV zip, or its main CSV."),
+    )
+    version = forms.ChoiceField(label=_("Version of the form it answers"))
+    encoding = forms.ChoiceField(
+        label=_("Text encoding (CSV only)"),
+        required=False,
+        choices=[("", _("Detect it")), ("utf-8", "UTF-8"), ("utf-16", "UTF-16"), ("cp1252", "Windows-1252")],
+    )
+
+    def __init__(self, *args, versions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].choices = [(v.pk, v.version or "—") for v in versions]

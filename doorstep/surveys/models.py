@@ -15,6 +15,7 @@ row of a record is ``current``.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doorstep.core.models import OwnedModel, SubjectKey
@@ -129,8 +130,9 @@ class Submission(OwnedModel):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    source = models.CharField(max_length=20, default="openrosa")
-    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    source = models.CharField(max_length=20, default="openrosa")  # or kobo, odk_central (imported)
+    # When the server received it (for an import: when the other system did, as its export says).
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
     attachments_expected = models.JSONField(default=list, blank=True)
 
     class Meta:

@@ -20,6 +20,7 @@ urlpatterns = [
     path(f"{ORG}/forms/<int:form_id>/submissions/", views.submission_list, name="survey_submissions"),
     path(f"{ORG}/forms/<int:form_id>/summary/", views.form_summary, name="survey_summary"),
     path(f"{ORG}/forms/<int:form_id>/export/", views.form_export, name="survey_export"),
+    path(f"{ORG}/forms/<int:form_id>/import/", views.form_import, name="survey_import"),
     path(f"{ORG}/submissions/<int:submission_id>/", views.submission_detail, name="survey_submission"),
     path(f"{ORG}/attachments/<int:attachment_id>/", views.attachment, name="survey_attachment"),
     path("openrosa/<slug:org_slug>/", include(openrosa_patterns), {"token": None}),

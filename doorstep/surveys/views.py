@@ -21,7 +21,15 @@ from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.queries import get_organization_with_role
 
 from . import queries, services, xforms
-from .forms import AppUserForm, MediaForm, MemberFieldForm, StateForm, SubmissionFilterForm, UploadForm
+from .forms import (
+    AppUserForm,
+    ImportForm,
+    MediaForm,
+    MemberFieldForm,
+    StateForm,
+    SubmissionFilterForm,
+    UploadForm,
+)
 
 PAGE_SIZE = 50
 COLUMNS_SHOWN = 6
@@ -178,6 +186,47 @@ def form_detail(request, org_slug: str, form_id: int):
             "submission_count": queries.submissions_of(request.user, form).count(),
         },
         status=422 if failed else 200,
+    )
+
+
+@login_required
+def form_import(request, org_slug: str, form_id: int):
+    """Bring in submissions exported from KoboToolbox or ODK Central; the check and the import run
+    on the shared import pages (progress, problems by sheet, row and column, then her choice)."""
+    from doorstep.core import tenancy
+    from doorstep.core.models import Import
+
+    from . import imports as survey_imports
+
+    organization = _organization(request, org_slug)
+    form = queries.get_form(request.user, form_id, organization)
+    versions = list(form.versions.all())
+    upload = ImportForm(request.POST or None, request.FILES or None, versions=versions)
+    if request.method == "POST" and upload.is_valid():
+        data = upload.cleaned_data
+        try:
+            job = survey_imports.start(
+                form,
+                version=queries.get_version(request.user, data["version"], organization),
+                filename=data["file"].name,
+                data=data["file"].read(),
+                actor=request.user,
+                encoding=data["encoding"] or None,
+            )
+        except DomainError as error:
+            add_domain_error(upload, error)
+        else:
+            return redirect("import", org_slug=organization.slug, import_id=job.pk)
+    past = (
+        tenancy.scoped(Import, request.user, organization)
+        .filter(target=survey_imports.NAME, options__form=form.pk)
+        .select_related("created_by")
+    )
+    return render(
+        request,
+        "surveys/import.html",
+        {"organization": organization, "form": form, "upload": upload, "past": past[:20]},
+        status=422 if upload.errors else 200,
     )
 
 

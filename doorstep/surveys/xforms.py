@@ -7,6 +7,7 @@ is refused, not expanded). A record flattens groups into ``/``-separated paths
 
 from dataclasses import dataclass
 from typing import Any
+from xml.etree.ElementTree import Element, SubElement, tostring
 
 from defusedxml import ElementTree as SafeTree
 from defusedxml.common import DefusedXmlException
@@ -180,3 +181,29 @@ def attachment_names(record: dict, structure: dict) -> list[str]:
     return sorted(
         {value for path, value in record.items() if path in media and isinstance(value, str) and value}
     )
+
+
+def to_xml(record: dict, structure: dict, *, form_id: str, version: str) -> bytes:
+    """The XForm instance a phone would have sent for ``record`` (the inverse of ``to_record``): used
+    for submissions imported from other systems, so every submission has its XML."""
+    root = Element(structure.get("name") or "data", {"id": form_id, "version": version})
+
+    def fill(parent, node: dict, values: dict, relative: str) -> None:
+        for child in node.get("children", []) or []:
+            if "type" not in child:
+                continue
+            name = child["name"]
+            key = f"{relative}{name}"
+            if child["type"] == "repeat":
+                for item in values.get(key) or []:
+                    fill(SubElement(parent, name), child, item, "")
+            elif child["type"] in CONTAINERS:
+                fill(SubElement(parent, name), child, values, f"{key}/")
+            else:
+                element = SubElement(parent, name)
+                value = values.get(key)
+                if value not in (None, ""):
+                    element.text = str(value)
+
+    fill(root, structure, record, "")
+    return b'<?xml version="1.0"?>' + tostring(root, encoding="unicode").encode()

@@ -190,7 +190,7 @@ class WorkOrderImport:
     columns = COLUMNS
     batch_size = 2000
 
-    def new_state(self, organization) -> dict:
+    def new_state(self, organization, options: dict) -> dict:
         members = {
             number: Member(pk=pk, organization_id=organization.pk, number=number)
             for pk, number in Member.objects.filter(

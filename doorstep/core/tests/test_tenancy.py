@@ -235,6 +235,15 @@ ORDER_FORM = {
 
 # route -> function(world) giving [(method, url, json body or form data)], all aimed at union A,
 # sent by the admin of cooperative B.
+MULTIPART = {"multipart": True}  # an API case sent as a multipart form (an upload), not JSON
+
+
+def _export_file():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("export.csv", b"name;_uuid\nAsha;x\n")
+
+
 CASES = {
     "orgs/<slug:org_slug>/": lambda w: [
         ("get", "/orgs/union-a/", None),
@@ -481,6 +490,10 @@ CASES = {
     "orgs/<slug:org_slug>/surveys/forms/<int:form_id>/export/": lambda w: [
         ("get", f"/orgs/coop-b/surveys/forms/{_survey_a(w)}/export/?format=xlsx", None),
     ],
+    "orgs/<slug:org_slug>/surveys/forms/<int:form_id>/import/": lambda w: [
+        ("get", f"/orgs/coop-b/surveys/forms/{_survey_a(w)}/import/", None),
+        ("post", f"/orgs/coop-b/surveys/forms/{_survey_a(w)}/import/", {"version": "1"}),
+    ],
     "orgs/<slug:org_slug>/surveys/submissions/<int:submission_id>/": lambda w: [
         ("get", f"/orgs/coop-b/surveys/submissions/{_submission_a(w)}/", None),
     ],
@@ -489,6 +502,9 @@ CASES = {
     ],
     "api/v1/forms/<form_id>": lambda w: [("get", f"/api/v1/forms/{_survey_a(w)}", None)],
     "api/v1/forms/<form_id>/export": lambda w: [("get", f"/api/v1/forms/{_survey_a(w)}/export", None)],
+    "api/v1/forms/<form_id>/imports": lambda w: [
+        ("post", f"/api/v1/forms/{_survey_a(w)}/imports", MULTIPART | {"file": _export_file()}),
+    ],
     "api/v1/forms/<form_id>/submissions": lambda w: [
         ("get", f"/api/v1/forms/{_survey_a(w)}/submissions", None),
     ],
@@ -529,7 +545,9 @@ def test_another_organization_gets_404_and_nothing_changes(world, route):
     bearer = Client(headers={"Authorization": f"Bearer {raw}"})
     before = _snapshot()
     for method, url, data in requests:
-        if url.startswith("/api/"):
+        if url.startswith("/api/") and data is not None and data.get("multipart"):
+            response = getattr(bearer, method)(url, {k: v for k, v in data.items() if k != "multipart"})
+        elif url.startswith("/api/"):
             response = (
                 getattr(bearer, method)(url, data, content_type="application/json")
                 if data is not None
