@@ -278,6 +278,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Survey exports written by background jobs: sealed files, deleted (and their keys destroyed) after
+# EXPORT_KEEP_DAYS.
+EXPORT_ROOT = Path(env_str("DOORSTEP_EXPORT_ROOT", str(VAR_DIR / "exports")))
+EXPORT_KEEP_DAYS = env_int("DOORSTEP_EXPORT_KEEP_DAYS", 7)
 
 # Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -237,6 +237,43 @@ def open_sealed(subject: SubjectKey | None, blob: bytes, *, purpose: str) -> dic
     return json.loads(_decrypt(_data_key(subject), blob, f"{subject.id}|{purpose}".encode()))
 
 
+FILE_CHUNK = 1 << 20
+
+
+def seal_file(subject: SubjectKey, source, target, *, purpose: str) -> int:
+    """Encrypt a file of any size in 1 MiB chunks (each sealed with its number and whether it is the
+    last, so chunks cannot be dropped, reordered or cut off); returns the bytes written."""
+    key, written, number = _data_key(subject), 0, 0
+    chunk = source.read(FILE_CHUNK)
+    while True:
+        following = source.read(FILE_CHUNK)
+        last = not following
+        sealed = _encrypt(key, chunk, f"{subject.id}|{purpose}|{number}|{int(last)}".encode())
+        target.write(len(sealed).to_bytes(4, "big") + sealed)
+        written += 4 + len(sealed)
+        if last:
+            return written
+        chunk, number = following, number + 1
+
+
+def open_file(subject: SubjectKey | None, source, *, purpose: str):
+    """The plaintext of a file sealed by ``seal_file``, chunk by chunk (``VaultError`` if tampered)."""
+    if subject is None:
+        raise VaultError("this file's key has been destroyed")
+    key, number = _data_key(subject), 0
+    while True:
+        size = source.read(4)
+        if len(size) < 4:
+            raise VaultError("the sealed file is cut short")
+        sealed = source.read(int.from_bytes(size, "big"))
+        try:
+            yield _decrypt(key, sealed, f"{subject.id}|{purpose}|{number}|0".encode())
+        except VaultError:
+            yield _decrypt(key, sealed, f"{subject.id}|{purpose}|{number}|1".encode())
+            return
+        number += 1
+
+
 def shred(subject: SubjectKey) -> None:
     """Destroy the data key: everything sealed under it becomes unreadable, everywhere, for good."""
     SubjectKey.objects.filter(pk=subject.pk).delete()

@@ -57,6 +57,9 @@ class SubmissionPage(Schema):
 class PageIn(Schema):
     limit: int = Field(settings.API_PAGE_DEFAULT, ge=1, le=settings.API_PAGE_MAX)
     cursor: str | None = None
+    question: str | None = Field(None, description="Only submissions whose answer to this path …")
+    op: str = Field("is", description="… is (a choice among several, or the whole answer) or contains…")
+    value: str | None = Field(None, description="… this value (case ignored).")
 
 
 def form_out(form) -> dict:
@@ -121,12 +124,30 @@ def import_submissions(
 @router.get("/forms/{form_id}/submissions", response={200: SubmissionPage, **ERRORS})
 def list_submissions(request, form_id: int, page: Query[PageIn]):
     """The form's current submissions (an edited one replaces the one it edits), oldest first,
-    cursor-paginated; groups flattened as ``group/question``, repeats as lists."""
+    cursor-paginated; groups flattened as ``group/question``, repeats as lists. With ``question``
+    and ``value``, only those whose answer matches, newest first (answers are sealed: each
+    submission is opened in turn, at most 50,000 per request; ``next`` goes on from there)."""
     form = queries.get_form(request.auth, form_id)
+    if page.question:
+        rows, records, next_cursor, _looked_at = services.search(
+            form,
+            queries.submissions_of(request.auth, form),
+            path=page.question,
+            op=page.op,
+            value=page.value or "",
+            limit=page.limit,
+            cursor=page.cursor,
+            actor=request.auth,
+        )
+        return _submission_page(rows, records, next_cursor)
     rows, next_cursor = page_of(
         queries.submissions_of(request.auth, form), limit=page.limit, cursor=page.cursor
     )
     records = services.reveal(rows, actor=request.auth, reason="api submissions") if rows else {}
+    return _submission_page(rows, records, next_cursor)
+
+
+def _submission_page(rows, records, next_cursor) -> dict:
     return {
         "items": [
             {
@@ -169,3 +190,70 @@ def export_submissions(request, form_id: int, format: str = "csv", labels: bool 
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+class ExportIn(Schema):
+    format: str = Field("csv", description="csv or xlsx")
+    labels: bool = Field(False, description="Labels instead of values.")
+    split: bool = Field(False, description="One column per choice of select_multiple questions.")
+
+
+class ExportOut(Schema):
+    id: int
+    form_id: int
+    format: str
+    use_labels: bool
+    split: bool
+    status: str
+    total: int
+    processed: int
+    filename: str
+    size: int
+    message: str
+    created_at: datetime
+    finished_at: datetime | None
+    expires_at: datetime | None
+
+
+@router.post("/forms/{form_id}/exports", response={202: ExportOut, **ERRORS})
+def request_export(request, form_id: int, payload: ExportIn):
+    """Export in the background (for large forms): follow ``processed`` of ``total`` at
+    ``/exports/{id}``, then fetch ``/exports/{id}/download`` once ``status`` is ``done``. The file is
+    kept encrypted and deleted after ``expires_at``."""
+    from django.utils import translation
+
+    form = queries.get_form(request.auth, form_id)
+    job = services.request_export(
+        form,
+        fmt=payload.format,
+        use_labels=payload.labels,
+        split=payload.split,
+        language=translation.get_language() or "en",
+        actor=request.auth,
+    )
+    return Status(202, job)
+
+
+@router.get("/exports/{export_id}", response={200: ExportOut, **ERRORS})
+def get_export(request, export_id: int):
+    return queries.get_export(request.auth, export_id)
+
+
+@router.get("/exports/{export_id}/download", response={200: None, **ERRORS})
+def download_export(request, export_id: int):
+    """The file, streamed (audited)."""
+    from django.http import StreamingHttpResponse
+
+    job = queries.get_export(request.auth, export_id)
+    response = StreamingHttpResponse(
+        services.open_export(job, actor=request.auth), content_type=job.content_type
+    )
+    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    return response
+
+
+@router.delete("/exports/{export_id}", response={204: None, **ERRORS})
+def delete_export(request, export_id: int):
+    """Delete the file now (its key is destroyed)."""
+    services.delete_export(queries.get_export(request.auth, export_id), actor=request.auth)
+    return Status(204, None)

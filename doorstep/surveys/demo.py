@@ -25,6 +25,14 @@ SECTORS = {
     "footwear": ("Shoe uppers", 6, 12),
     "incense": ("Agarbatti (1000 sticks)", 25, 45),
 }
+# Rough centres of the demo localities (north-east and north-west Delhi), for the demo's geopoints.
+LOCALITIES = {
+    "Seelampur": (28.6692, 77.2710),
+    "Jafrabad": (28.6826, 77.2768),
+    "Mustafabad": (28.7100, 77.2737),
+    "Jagatpur": (28.7407, 77.2222),
+    "Shahabad": (28.7308, 77.0950),
+}
 GIVERS = [
     "Salim Bhai",
     "Kohinoor Embroidery Exports",
@@ -50,12 +58,16 @@ def _xml(rng: random.Random, numbers: list[int]) -> bytes:
         helpers = rng.choices([0, 1, 2, 3], weights=[5, 3, 2, 1])[0]
         hazards = sorted(rng.sample(["eyes", "back", "needle", "chemicals"], k=rng.randint(0, 3)))
         knows_brand = rng.choices(["no", "yes"], weights=[8, 2])[0] if given else ""
+        locality = rng.choice(list(LOCALITIES))
+        latitude, longitude = LOCALITIES[locality]
         body += _group(
             "household",
             {
                 "member_no": rng.choice(numbers) if numbers and rng.random() < 0.3 else "",
                 "respondent": f"{rng.choice(INDIA['given'])} {rng.choice(INDIA['family'])}",
-                "locality": rng.choice(["Seelampur", "Jafrabad", "Mustafabad", "Jagatpur", "Shahabad"]),
+                "locality": locality,
+                "location": f"{latitude + rng.uniform(-0.004, 0.004):.6f} "
+                f"{longitude + rng.uniform(-0.004, 0.004):.6f} 210 {rng.randint(3, 15)}",
                 "household_size": rng.randint(2, 9),
             },
         )

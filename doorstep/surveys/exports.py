@@ -3,7 +3,8 @@ sheet per repeat), as values or labels, ``select_multiple`` as one column or one
 
 Memory stays flat however many submissions there are: rows are read in chunks of values (not model
 instances), decrypted one by one and written straight to the response (a form without repeats as
-CSV) or to temporary files on disk (zips and workbooks: openpyxl's write-only mode), never held.
+CSV) or to temporary files on disk (zips; workbooks through ``core.xlsx``, which writes sheet XML
+straight into the zip), never held.
 Repeat rows carry ``_parent_instance_id`` and ``_index``/``_parent_index`` to join them back.
 """
 
@@ -11,7 +12,7 @@ import csv
 import io
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from doorstep.core import vault
@@ -135,8 +136,11 @@ def rows(plan: Plan, records: Iterator[tuple[dict, list[str]]]) -> Iterator[tupl
         yield from walk(record, "", meta[0], counters[""])
 
 
-def records(submissions) -> Iterator[tuple[dict, list[str]]]:
-    """Decrypt submissions read as values, chunk by chunk."""
+PROGRESS_EVERY = 2000
+
+
+def records(submissions, progress: Callable[[int], None] | None = None) -> Iterator[tuple[dict, list[str]]]:
+    """Decrypt submissions read as values, chunk by chunk; ``progress(n)`` every 2,000."""
     fields = (
         "subject_key_id",
         "organization_id",
@@ -148,7 +152,7 @@ def records(submissions) -> Iterator[tuple[dict, list[str]]]:
         "version__version",
         "member__number",
     )
-    for (
+    for done, (
         key_id,
         org_id,
         key_version,
@@ -158,7 +162,9 @@ def records(submissions) -> Iterator[tuple[dict, list[str]]]:
         received,
         version,
         number,
-    ) in submissions.values_list(*fields).iterator(chunk_size=2000):
+    ) in enumerate(submissions.values_list(*fields).iterator(chunk_size=2000), start=1):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done)
         record = vault.open_sealed_with(key_id, org_id, key_version, wrapped, sealed, purpose=DATA_PURPOSE)
         yield record, [instance, received.isoformat(), version, "" if number is None else str(number)]
 
@@ -168,11 +174,11 @@ class _Echo:
         return value
 
 
-def csv_stream(plan: Plan, submissions) -> Iterator[str]:
+def csv_stream(plan: Plan, submissions, progress=None) -> Iterator[str]:
     """A form without repeats as one CSV, streamed row by row."""
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(plan.tables[""].headers)
-    for _table, row in rows(plan, records(submissions)):
+    for _table, row in rows(plan, records(submissions, progress)):
         yield writer.writerow(row)
 
 
@@ -186,38 +192,50 @@ def _sheet_name(path: str, used: set[str]) -> str:
     return name
 
 
-def to_files(plan: Plan, submissions, fmt: str, form_id: str):
-    """Write a zip of CSVs or an XLSX to a temporary file (on disk); return it, rewound."""
+def to_files(plan: Plan, submissions, fmt: str, form_id: str, progress=None):
+    """Write a zip of CSVs, or an XLSX, to a temporary file (on disk); return it, rewound. Repeat
+    rows wait in temporary CSV files until the main table is written."""
     output = tempfile.TemporaryFile()
     names: set[str] = set()
-    if fmt == "xlsx":
-        from openpyxl import Workbook
+    spill = {
+        path: tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="") for path in plan.tables if path
+    }
+    writers = {path: csv.writer(part) for path, part in spill.items()}
 
-        workbook = Workbook(write_only=True)
-        sheets = {}
-        for path, table in plan.tables.items():
-            sheets[path] = workbook.create_sheet(_sheet_name(path or form_id, names))
-            sheets[path].append(table.headers)
-        for path, row in rows(plan, records(submissions)):
-            sheets[path].append(row)
-        workbook.save(output)
+    def main_rows() -> Iterator[list[str]]:
+        for path, row in rows(plan, records(submissions, progress)):
+            if path:
+                writers[path].writerow(row)
+            else:
+                yield row
+
+    def spilled(path: str) -> Iterator[list[str]]:
+        part = spill[path]
+        part.seek(0)
+        yield from csv.reader(part)
+        part.close()
+
+    if fmt == "xlsx":
+        from doorstep.core import xlsx
+
+        sheets = [(_sheet_name(form_id, names), plan.tables[""].headers, main_rows())]
+        sheets += [(_sheet_name(path, names), plan.tables[path].headers, spilled(path)) for path in spill]
+        xlsx.write(output, sheets)
     else:
-        parts = {}
-        writers = {}
-        for path, table in plan.tables.items():
-            parts[path] = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="")
-            writers[path] = csv.writer(parts[path])
-            parts[path].write("\ufeff")
-            writers[path].writerow(table.headers)
-        for path, row in rows(plan, records(submissions)):
-            writers[path].writerow(row)
         with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for path, part in parts.items():
-                part.seek(0)
-                name = f"{form_id}.csv" if not path else f"{form_id}-{_sheet_name(path, names)}.csv"
-                with archive.open(name, "w") as target, io.TextIOWrapper(target, encoding="utf-8") as text:
-                    while chunk := part.read(1 << 20):
-                        text.write(chunk)
-                part.close()
+            parts = [(f"{form_id}.csv", plan.tables[""].headers, main_rows())]
+            parts += [
+                (f"{form_id}-{_sheet_name(path, names)}.csv", plan.tables[path].headers, spilled(path))
+                for path in spill
+            ]
+            for name, headers, table_rows in parts:
+                with (
+                    archive.open(name, "w", force_zip64=True) as target,
+                    io.TextIOWrapper(target, encoding="utf-8", newline="") as text,
+                ):
+                    writer = csv.writer(text)
+                    text.write("\ufeff")
+                    writer.writerow(headers)
+                    writer.writerows(table_rows)
     output.seek(0)
     return output

@@ -46,10 +46,22 @@ class SubmissionFilterForm(forms.Form):
     received_from = forms.DateField(label=_("Received from"), required=False, widget=_DateInput())
     received_to = forms.DateField(label=_("Received until"), required=False, widget=_DateInput())
     app_user = forms.ChoiceField(label=_("Phone"), required=False)
+    question = forms.ChoiceField(label=_("Question"), required=False)
+    op = forms.ChoiceField(
+        label=_("Answer"), required=False, choices=[("is", _("is")), ("contains", _("contains"))]
+    )
+    value = forms.CharField(label=_("Value"), required=False, max_length=200)
 
-    def __init__(self, *args, app_users=(), **kwargs):
+    def __init__(self, *args, app_users=(), questions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["app_user"].choices = [("", _("Any")), *[(a.pk, a.name) for a in app_users]]
+        self.fields["question"].choices = [("", _("Any")), *questions]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("question") and not data.get("value", "").strip():
+            self.add_error("value", _("Write the answer to look for."))
+        return data
 
 
 class ImportForm(forms.Form):

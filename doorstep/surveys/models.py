@@ -134,6 +134,9 @@ class Submission(OwnedModel):
     # When the server received it (for an import: when the other system did, as its export says).
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     attachments_expected = models.JSONField(default=list, blank=True)
+    # Sent encrypted with the form's public key (ODK's format): kept as received until someone
+    # with the private key runs `decrypt_submissions`; its record holds only the instance id.
+    encrypted = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -160,3 +163,50 @@ class Attachment(OwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Export(OwnedModel):
+    """A form's submissions written to a file by a background job, to download when it is ready.
+
+    The file holds personal data: it is sealed under a data key of its own (``file_key``) in chunks
+    on disk (``settings.EXPORT_ROOT``), and the key is destroyed when the export expires (after
+    ``settings.EXPORT_KEEP_DAYS``) or is deleted, so the file cannot be read after that even from a
+    backup."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Writing")
+        DONE = "done", _("Ready to download")
+        FAILED = "failed", _("Stopped by an error")
+        EXPIRED = "expired", _("Expired: deleted")
+
+    form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    format = models.CharField(max_length=10)
+    use_labels = models.BooleanField(default=False)
+    split = models.BooleanField(default=False)
+    language = models.CharField(max_length=20, default="en")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.BigIntegerField(default=0)
+    file_key = models.OneToOneField(
+        SubjectKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    path = models.CharField(max_length=200, blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.filename or f"export {self.pk}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

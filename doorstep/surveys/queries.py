@@ -7,7 +7,7 @@ from django.db.models import Count, QuerySet
 from doorstep.core import tenancy
 from doorstep.core.roles import STAFF_ROLES
 
-from .models import AppUser, Attachment, Form, FormState, FormVersion, MediaFile, Submission
+from .models import AppUser, Attachment, Export, Form, FormState, FormVersion, MediaFile, Submission
 
 
 def forms_of(user, organization) -> QuerySet[Form]:
@@ -92,3 +92,17 @@ def form_for_device(organization, form_pk) -> Form | None:
 
 def media_for_device(version: FormVersion, media_pk) -> MediaFile | None:
     return MediaFile.objects.filter(version=version, pk=media_pk).first()
+
+
+def exports_of(user, form: Form) -> QuerySet[Export]:
+    return (
+        tenancy.scoped(Export, user, form.organization_id, roles=STAFF_ROLES)
+        .filter(form=form)
+        .select_related("requested_by")
+    )
+
+
+def get_export(user, export_id, organization=None) -> Export:
+    return tenancy.get_scoped_or_404(
+        Export, user, export_id, organization, roles=STAFF_ROLES, select_related=("form", "file_key")
+    )

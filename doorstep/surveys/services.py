@@ -12,6 +12,7 @@ import secrets
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
@@ -23,8 +24,8 @@ from doorstep.core.errors import FieldError, ValidationError
 from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.models import Organization
 
-from . import xforms
-from .models import AppUser, Attachment, Form, FormState, FormVersion, MediaFile, Submission
+from . import encryption, xforms
+from .models import AppUser, Attachment, Export, Form, FormState, FormVersion, MediaFile, Submission
 
 FORM_EXTENSIONS = (".xlsx", ".xls", ".xlsm", ".csv", ".md")
 MAX_FORM_BYTES = 10 * 1024 * 1024
@@ -265,12 +266,16 @@ class Received:
     created: bool  # False: the same instance was already here (a retry)
 
 
-def _attachment_rows(files: Mapping[str, tuple[bytes, str]]) -> list[tuple[str, bytes, str]]:
+def _attachment_rows(
+    files: Mapping[str, tuple[bytes, str]], *, encrypted: bool = False
+) -> list[tuple[str, bytes, str]]:
     rows = []
     for name, (data, content_type) in files.items():
         safe = _SAFE_NAME.sub("_", Path(name).name)
         kind = (content_type or mimetypes.guess_type(safe)[0] or "").split(";")[0].strip().lower()
-        if kind not in ATTACHMENT_TYPES:
+        if encrypted and safe.endswith(".enc"):
+            kind = "application/octet-stream"  # an encrypted file: its kind is known once decrypted
+        elif kind not in ATTACHMENT_TYPES:
             raise ValidationError.for_field(
                 "attachments",
                 _("Attachment %(name)s is of a kind Doorstep does not keep.") % {"name": safe},
@@ -306,8 +311,14 @@ def receive(
     if form.state != FormState.OPEN:
         raise ClosedForm(form.state)
     version = form.versions.filter(version=parsed.version).first() or form.latest
-    attachments = _attachment_rows(files)
-    data = xforms.to_record(parsed.root, version.structure)
+    encrypted = encryption.is_encrypted(parsed.root)
+    attachments = _attachment_rows(files, encrypted=encrypted)
+    if encrypted:
+        data = {"meta/instanceID": parsed.instance_id}
+        expected = encryption.manifest(parsed.root).files
+    else:
+        data = xforms.to_record(parsed.root, version.structure)
+        expected = xforms.attachment_names(data, version.structure)
     member = _member_for(form, data)
     try:
         with transaction.atomic():
@@ -336,7 +347,8 @@ def receive(
                 app_user=app_user,
                 submitted_by=user,
                 source=source,
-                attachments_expected=xforms.attachment_names(data, version.structure),
+                attachments_expected=expected,
+                encrypted=encrypted,
             )
             _store_attachments(submission, key, attachments)
             audit.record(
@@ -408,6 +420,79 @@ def reveal(submissions, *, actor, reason: str) -> dict[int, dict]:
     return records
 
 
+SEARCH_SCAN_LIMIT = 50_000
+
+
+def _answer_matches(answers: list, op: str, wanted: str) -> bool:
+    wanted = wanted.strip().casefold()
+    for answer in answers:
+        text = str(answer).casefold()
+        if op == "contains" and wanted in text:
+            return True
+        if op == "is" and (text == wanted or wanted in text.split()):
+            return True
+    return False
+
+
+def search(form: Form, submissions, *, path: str, op: str, value: str, limit: int, cursor: str | None, actor):
+    """Submissions whose answer to ``path`` is (or contains) ``value``, newest first: answers are
+    sealed, so each submission is opened in turn until a page is full (or 50,000 were looked at;
+    the next cursor then goes on from there). Returns (rows, records, next cursor, looked at). The
+    rows returned are audited as read; the search is audited with the question, never the value."""
+    from doorstep.core.pagination import decode_cursor, encode_cursor
+
+    from .summary import _values
+
+    tenancy.require_role(actor, form.organization_id, STAFF_ROLES)
+    if op not in ("is", "contains"):
+        raise ValidationError.for_field("op", _("Choose “is” or “contains”."))
+    queryset = submissions.order_by("-pk")
+    if cursor:
+        queryset = queryset.filter(pk__lt=decode_cursor(cursor))
+    found: list[Submission] = []
+    records: dict[int, dict] = {}
+    scanned, last_pk = 0, None
+    while len(found) <= limit and scanned < SEARCH_SCAN_LIMIT:
+        chunk = list((queryset.filter(pk__lt=last_pk) if last_pk else queryset)[:500])
+        if not chunk:
+            break
+        for submission in chunk:
+            scanned += 1
+            last_pk = submission.pk
+            record = vault.open_sealed(
+                submission.subject_key, bytes(submission.sealed_data), purpose=DATA_PURPOSE
+            )
+            if _answer_matches(_values([record], path), op, value):
+                found.append(submission)
+                records[submission.pk] = record
+                if len(found) > limit:
+                    break
+    if len(found) > limit:
+        found = found[:limit]
+        next_cursor = encode_cursor(found[-1].pk)
+    elif scanned >= SEARCH_SCAN_LIMIT and last_pk is not None and queryset.filter(pk__lt=last_pk).exists():
+        next_cursor = encode_cursor(last_pk)
+    else:
+        next_cursor = None
+    if found:
+        audit.record_reads(
+            "submission.read",
+            actor=actor,
+            rows=found,
+            object_type="surveys.submission",
+            ids_key="submission_ids",
+            reason="submission search",
+        )
+    audit.record(
+        "submission.searched",
+        actor=actor,
+        organization=form.organization_id,
+        obj=form,
+        metadata={"question": path, "op": op, "looked_at": scanned, "found": len(found)},
+    )
+    return found, {row.pk: records[row.pk] for row in found}, next_cursor, scanned
+
+
 def export(form: Form, *, fmt: str, use_labels: bool, split: bool, language: str, actor):
     """The form's current submissions as CSV or XLSX: (content, is_stream, filename, content type).
     A form without repeats as CSV streams row by row; anything else is built in a temporary file.
@@ -442,6 +527,212 @@ def export(form: Form, *, fmt: str, use_labels: bool, split: bool, language: str
         kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return handle, False, f"{form.xml_form_id}-{stamp}.xlsx", kind
     return handle, False, f"{form.xml_form_id}-{stamp}.zip", "application/zip"
+
+
+EXPORT_PURPOSE = "submission.export"
+EXPORT_KINDS = {
+    "csv": "text/csv; charset=utf-8",
+    "zip": "application/zip",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def request_export(form: Form, *, fmt: str, use_labels: bool, split: bool, language: str, actor) -> Export:
+    """Queue an export of the form's submissions as a background job (follow ``processed``)."""
+    from . import tasks
+
+    tenancy.require_role(actor, form.organization_id, STAFF_ROLES)
+    if fmt not in ("csv", "xlsx"):
+        raise ValidationError.for_field("format", _("Choose csv or xlsx."))
+    if form.latest is None:
+        raise ValidationError.for_field("format", _("The form has no version yet."))
+    with transaction.atomic():
+        job = Export.objects.create(
+            organization_id=form.organization_id,
+            form=form,
+            requested_by=actor,
+            format=fmt,
+            use_labels=use_labels,
+            split=split,
+            language=language[:20],
+        )
+        audit.record(
+            "submission.export_requested",
+            actor=actor,
+            organization=form.organization_id,
+            obj=job,
+            metadata={"form_id": form.pk, "format": fmt, "labels": use_labels},
+        )
+        transaction.on_commit(lambda: tasks.run_export.enqueue(job.pk))
+    prune_exports()
+    return job
+
+
+def run_export(export_id: int) -> Export:
+    """Write the export (the background job behind ``request_export``): to a temporary file, then
+    sealed in 1 MiB chunks into ``EXPORT_ROOT``; progress is saved every 2,000 submissions."""
+    import uuid
+
+    from django.conf import settings
+
+    from . import exports, queries
+
+    job = Export.objects.select_related("form", "requested_by").get(pk=export_id)
+    if job.status != Export.Status.QUEUED:
+        return job
+    form, actor = job.form, job.requested_by
+    submissions = queries.submissions_of(actor, form).order_by("pk")
+    count = submissions.count()
+    Export.objects.filter(pk=job.pk).update(status=Export.Status.RUNNING, total=count)
+
+    def progress(done: int) -> None:
+        Export.objects.filter(pk=job.pk).update(processed=done)
+
+    plan = exports.plan(
+        form.latest.structure, use_labels=job.use_labels, split=job.split, language=job.language
+    )
+    stamp = timezone.localdate().isoformat()
+    root = Path(settings.EXPORT_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}.sealed"
+    key = vault.new_subject_key(form.organization_id)
+    try:
+        if job.format == "csv" and len(plan.tables) == 1:
+            kind, filename = "csv", f"{form.xml_form_id}-{stamp}.csv"
+            handle = tempfile.TemporaryFile()
+            for chunk in exports.csv_stream(plan, submissions, progress):
+                handle.write(chunk.encode("utf-8"))
+            handle.seek(0)
+        else:
+            kind = "xlsx" if job.format == "xlsx" else "zip"
+            filename = f"{form.xml_form_id}-{stamp}.{kind}"
+            handle = exports.to_files(plan, submissions, job.format, form.xml_form_id, progress)
+        with handle, open(root / name, "wb") as target:
+            size = vault.seal_file(key, handle, target, purpose=EXPORT_PURPOSE)
+    except Exception as error:  # the job must end in a state she can see, whatever went wrong
+        vault.shred(key)
+        (root / name).unlink(missing_ok=True)
+        Export.objects.filter(pk=job.pk).update(
+            status=Export.Status.FAILED, message=str(error)[:500] or error.__class__.__name__
+        )
+        raise
+    now = timezone.now()
+    Export.objects.filter(pk=job.pk).update(
+        status=Export.Status.DONE,
+        processed=count,
+        filename=filename,
+        content_type=EXPORT_KINDS[kind],
+        size=size,
+        file_key=key,
+        path=name,
+        finished_at=now,
+        expires_at=now + timedelta(days=settings.EXPORT_KEEP_DAYS),
+    )
+    audit.record(
+        "submission.exported",
+        actor=actor,
+        organization=form.organization_id,
+        obj=form,
+        metadata={"format": job.format, "labels": job.use_labels, "count": count},
+    )
+    job.refresh_from_db()
+    return job
+
+
+def open_export(job: Export, *, actor):
+    """The export's file, decrypted chunk by chunk as it is sent (the download is audited)."""
+    from django.conf import settings
+    from django.http import Http404
+
+    tenancy.require_role(actor, job.organization_id, STAFF_ROLES)
+    if job.status != Export.Status.DONE or job.file_key_id is None:
+        raise Http404
+    key = job.file_key
+    audit.record("submission.export_downloaded", actor=actor, organization=job.organization_id, obj=job)
+
+    def chunks():
+        with open(Path(settings.EXPORT_ROOT) / job.path, "rb") as source:
+            yield from vault.open_file(key, source, purpose=EXPORT_PURPOSE)
+
+    return chunks()
+
+
+def delete_export(job: Export, *, actor=None) -> None:
+    """Destroy the export's key and file (kept as a line of history, marked expired)."""
+    from django.conf import settings
+
+    if actor is not None:
+        tenancy.require_role(actor, job.organization_id, STAFF_ROLES)
+    with transaction.atomic():
+        locked = Export.objects.select_for_update().get(pk=job.pk)
+        key = locked.file_key
+        Export.objects.filter(pk=job.pk).update(status=Export.Status.EXPIRED, file_key=None)
+        if key is not None:
+            vault.shred(key)
+        audit.record("submission.export_deleted", actor=actor, organization=job.organization_id, obj=job)
+    if locked.path:
+        (Path(settings.EXPORT_ROOT) / locked.path).unlink(missing_ok=True)
+
+
+def prune_exports() -> int:
+    """Delete every export past its day (with each new export, and `python -m doorstep prune_exports`)."""
+    expired = Export.objects.filter(status=Export.Status.DONE, expires_at__lt=timezone.now())
+    count = 0
+    for job in expired:
+        delete_export(job)
+        count += 1
+    return count
+
+
+def decrypt_submissions(form: Form, *, private_key, actor) -> dict:
+    """Decrypt the form's encrypted submissions with the private key (never stored): each becomes a
+    normal submission (its XML and record sealed as usual, its media files replaced by their
+    decrypted selves) in a transaction of its own. A submission still waiting for a file, or one
+    the key does not open, is left as it was and reported. Returns {"decrypted": n, "problems": [...]}."""
+    tenancy.require_role(actor, form.organization_id, STAFF_ROLES)
+    waiting = (
+        Submission.objects.filter(form=form, encrypted=True)
+        .select_related("subject_key", "version")
+        .order_by("pk")
+    )
+    decrypted, problems = 0, []
+    for submission in waiting:
+        key = submission.subject_key
+        manifest_xml = vault.open_sealed_bytes(key, bytes(submission.sealed_xml), purpose=XML_PURPOSE)
+        found = encryption.manifest(xforms.parse_submission(manifest_xml).root)
+        files = {
+            a.name: vault.open_sealed_bytes(key, bytes(a.sealed), purpose=ATTACHMENT_PURPOSE)
+            for a in submission.attachments.filter(name__in=found.files)
+        }
+        try:
+            xml, media = encryption.decrypt(found, files, private_key)
+            parsed = xforms.parse_submission(xml)
+        except (encryption.DecryptionError, ValidationError) as error:
+            problems.append({"instance_id": submission.instance_id, "problem": str(error)})
+            continue
+        record = xforms.to_record(parsed.root, submission.version.structure)
+        with transaction.atomic():
+            Submission.objects.filter(pk=submission.pk).update(
+                sealed_xml=vault.seal_bytes(key, xml, purpose=XML_PURPOSE),
+                sealed_data=vault.seal(key, record, purpose=DATA_PURPOSE),
+                encrypted=False,
+                member=_member_for(form, record),
+                attachments_expected=xforms.attachment_names(record, submission.version.structure),
+            )
+            submission.attachments.filter(name__in=found.files).delete()
+            _store_attachments(
+                submission,
+                key,
+                [
+                    (name, data, mimetypes.guess_type(name)[0] or "application/octet-stream")
+                    for name, data in media.items()
+                ],
+            )
+            audit.record(
+                "submission.decrypted", actor=actor, organization=form.organization_id, obj=submission
+            )
+        decrypted += 1
+    return {"decrypted": decrypted, "problems": problems}
 
 
 def open_attachment(attachment: Attachment, *, actor) -> bytes:

@@ -8,7 +8,7 @@ import zlib
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -230,20 +230,50 @@ def form_import(request, org_slug: str, form_id: int):
     )
 
 
+def _question_choices(structure: dict, language: str) -> list[tuple[str, str]]:
+    from .summary import _label
+
+    return [
+        (q["path"], f"{_label(q['label'], language) or q['path']} ({q['path']})")
+        for q in xforms.questions(structure)
+        if q["type"] not in ("note",)
+    ]
+
+
 @login_required
 def submission_list(request, org_slug: str, form_id: int):
+    from django.utils import translation
+
     organization = _organization(request, org_slug)
     form = queries.get_form(request.user, form_id, organization)
+    language = translation.get_language() or "en"
     filter_form = SubmissionFilterForm(
-        request.GET or None, app_users=queries.app_users_of(request.user, organization)
+        request.GET or None,
+        app_users=queries.app_users_of(request.user, organization),
+        questions=_question_choices(form.latest.structure, language) if form.latest else [],
     )
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     submissions = queries.filter_submissions(queries.submissions_of(request.user, form), filters)
-    rows, next_cursor = page_of(
-        submissions, limit=PAGE_SIZE, cursor=request.GET.get("cursor"), newest_first=True
-    )
-    records = services.reveal(rows, actor=request.user, reason="submission list") if rows else {}
+    looked_at = None
+    if filters.get("question"):
+        rows, records, next_cursor, looked_at = services.search(
+            form,
+            submissions,
+            path=filters["question"],
+            op=filters.get("op") or "is",
+            value=filters["value"],
+            limit=PAGE_SIZE,
+            cursor=request.GET.get("cursor"),
+            actor=request.user,
+        )
+    else:
+        rows, next_cursor = page_of(
+            submissions, limit=PAGE_SIZE, cursor=request.GET.get("cursor"), newest_first=True
+        )
+        records = services.reveal(rows, actor=request.user, reason="submission list") if rows else {}
     columns = xforms.field_paths(form.latest.structure)[:COLUMNS_SHOWN] if form.latest else []
+    if filters.get("question") and filters["question"] not in columns:
+        columns = [*columns[: COLUMNS_SHOWN - 1], filters["question"]]
     return render(
         request,
         "surveys/submissions.html",
@@ -251,12 +281,21 @@ def submission_list(request, org_slug: str, form_id: int):
             "organization": organization,
             "form": form,
             "columns": columns,
-            "rows": [(s, [records[s.pk].get(c, "") for c in columns]) for s in rows],
+            "rows": [(s, [_shown(records[s.pk], c) for c in columns]) for s in rows],
             "total": submissions.count(),
+            "looked_at": looked_at,
             "filter_form": filter_form,
             "next_query": next_page_query(request, next_cursor),
+            "exports": queries.exports_of(request.user, form)[:5],
         },
+        status=422 if filter_form.is_bound and filter_form.errors else 200,
     )
+
+
+def _shown(record: dict, path: str) -> str:
+    from .summary import _values
+
+    return ", ".join(str(v) for v in _values([record], path) if v not in ("", None))
 
 
 @login_required
@@ -270,6 +309,14 @@ def form_summary(request, org_slug: str, form_id: int):
     form = queries.get_form(request.user, form_id, organization)
     submissions = list(queries.submissions_of(request.user, form))
     records = services.reveal(submissions, actor=request.user, reason="summary") if submissions else {}
+    if request.GET.get("format") == "geojson" and form.latest:
+        response = JsonResponse(
+            summary.geojson(form.latest.structure, [(s.pk, records[s.pk]) for s in submissions]),
+            content_type="application/geo+json",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{form.xml_form_id}-points.geojson"'
+        response["Cache-Control"] = "no-store"
+        return response
     items = (
         summary.summarize(form.latest.structure, list(records.values()), translation.get_language() or "en")
         if form.latest
@@ -303,6 +350,64 @@ def form_export(request, org_slug: str, form_id: int):
     else:
         response = FileResponse(content, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def export_new(request, org_slug: str, form_id: int):
+    """Queue an export (CSV or XLSX, values or labels, choices split or not) as a background job."""
+    from django.utils import translation
+
+    organization = _organization(request, org_slug)
+    form = queries.get_form(request.user, form_id, organization)
+    try:
+        job = services.request_export(
+            form,
+            fmt=request.POST.get("format", "csv"),
+            use_labels=request.POST.get("labels") == "1",
+            split=request.POST.get("split") == "1",
+            language=translation.get_language() or "en",
+            actor=request.user,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("survey_submissions", org_slug=organization.slug, form_id=form.pk)
+    return redirect("survey_export_job", org_slug=organization.slug, export_id=job.pk)
+
+
+@login_required
+def export_job(request, org_slug: str, export_id: int):
+    """An export's progress (the page refreshes itself), then its download link."""
+    organization = _organization(request, org_slug)
+    job = queries.get_export(request.user, export_id, organization)
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        services.delete_export(job, actor=request.user)
+        messages.success(request, _("The export is deleted."))
+        return redirect("survey_submissions", org_slug=organization.slug, form_id=job.form_id)
+    return render(
+        request,
+        "surveys/export.html",
+        {
+            "organization": organization,
+            "job": job,
+            "form": job.form,
+            "earlier": queries.exports_of(request.user, job.form).exclude(pk=job.pk)[:10],
+        },
+    )
+
+
+@login_required
+def export_download(request, org_slug: str, export_id: int):
+    from django.http import StreamingHttpResponse
+
+    organization = _organization(request, org_slug)
+    job = queries.get_export(request.user, export_id, organization)
+    response = StreamingHttpResponse(
+        services.open_export(job, actor=request.user), content_type=job.content_type
+    )
+    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     response["Cache-Control"] = "no-store"
     return response
 

@@ -213,6 +213,18 @@ def _attachment_a(world):
     return Attachment.objects.get(organization=world.org_a).pk
 
 
+def _export_a(world):
+    """An export of union A's form (queued: the door is the same whatever its state)."""
+    from doorstep.surveys import services as survey_services
+    from doorstep.surveys.models import Form
+
+    _survey_a(world)
+    form = Form.objects.get(organization=world.org_a)
+    return survey_services.request_export(
+        form, fmt="csv", use_labels=False, split=False, language="en", actor=world.admin_a
+    ).pk
+
+
 def _app_user_a(world):
     from doorstep.surveys import services as survey_services
 
@@ -494,6 +506,16 @@ CASES = {
         ("get", f"/orgs/coop-b/surveys/forms/{_survey_a(w)}/import/", None),
         ("post", f"/orgs/coop-b/surveys/forms/{_survey_a(w)}/import/", {"version": "1"}),
     ],
+    "orgs/<slug:org_slug>/surveys/forms/<int:form_id>/exports/": lambda w: [
+        ("post", f"/orgs/coop-b/surveys/forms/{_survey_a(w)}/exports/", {"format": "csv"}),
+    ],
+    "orgs/<slug:org_slug>/surveys/exports/<int:export_id>/": lambda w: [
+        ("get", f"/orgs/coop-b/surveys/exports/{_export_a(w)}/", None),
+        ("post", f"/orgs/coop-b/surveys/exports/{_export_a(w)}/", {"action": "delete"}),
+    ],
+    "orgs/<slug:org_slug>/surveys/exports/<int:export_id>/download/": lambda w: [
+        ("get", f"/orgs/coop-b/surveys/exports/{_export_a(w)}/download/", None),
+    ],
     "orgs/<slug:org_slug>/surveys/submissions/<int:submission_id>/": lambda w: [
         ("get", f"/orgs/coop-b/surveys/submissions/{_submission_a(w)}/", None),
     ],
@@ -504,6 +526,16 @@ CASES = {
     "api/v1/forms/<form_id>/export": lambda w: [("get", f"/api/v1/forms/{_survey_a(w)}/export", None)],
     "api/v1/forms/<form_id>/imports": lambda w: [
         ("post", f"/api/v1/forms/{_survey_a(w)}/imports", MULTIPART | {"file": _export_file()}),
+    ],
+    "api/v1/forms/<form_id>/exports": lambda w: [
+        ("post", f"/api/v1/forms/{_survey_a(w)}/exports", {"format": "csv"}),
+    ],
+    "api/v1/exports/<export_id>": lambda w: [
+        ("get", f"/api/v1/exports/{_export_a(w)}", None),
+        ("delete", f"/api/v1/exports/{_export_a(w)}", None),
+    ],
+    "api/v1/exports/<export_id>/download": lambda w: [
+        ("get", f"/api/v1/exports/{_export_a(w)}/download", None)
     ],
     "api/v1/forms/<form_id>/submissions": lambda w: [
         ("get", f"/api/v1/forms/{_survey_a(w)}/submissions", None),

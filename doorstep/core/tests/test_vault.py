@@ -91,3 +91,24 @@ def test_without_the_right_master_key_it_says_what_to_do(world, settings):
 def test_keys_status_command(world, capsys):
     call_command("keys", "status")
     assert "0 organization key(s) wrapped by another key" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("size", [0, 10, vault.FILE_CHUNK, 3 * vault.FILE_CHUNK + 5])
+def test_a_file_is_sealed_in_chunks_that_cannot_be_dropped_or_reordered(world, size):
+    import io
+
+    key = vault.new_subject_key(world.org_a)
+    plain = os.urandom(size)
+    sealed = io.BytesIO()
+    vault.seal_file(key, io.BytesIO(plain), sealed, purpose="test.file")
+    blob = sealed.getvalue()
+    assert plain[:64] not in blob or size == 0
+    assert b"".join(vault.open_file(key, io.BytesIO(blob), purpose="test.file")) == plain
+    with pytest.raises(vault.VaultError):
+        list(vault.open_file(key, io.BytesIO(blob), purpose="another.purpose"))
+    if size > vault.FILE_CHUNK:
+        first = 4 + int.from_bytes(blob[:4], "big")
+        with pytest.raises(vault.VaultError):  # cut after the first chunk
+            list(vault.open_file(key, io.BytesIO(blob[:first]), purpose="test.file"))
+        with pytest.raises(vault.VaultError):  # the first chunk dropped
+            list(vault.open_file(key, io.BytesIO(blob[first:]), purpose="test.file"))

@@ -58,3 +58,9 @@ def mapping_form(world):
         world.org_a, filename="mapping.md", data=MAPPING_MD.encode(), actor=world.admin_a
     )
     return version.form
+
+
+@pytest.fixture(autouse=True)
+def _exports_in_tmp(settings, tmp_path):
+    """Export jobs write their sealed files under the test's own folder."""
+    settings.EXPORT_ROOT = tmp_path / "exports"

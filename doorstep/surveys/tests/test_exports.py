@@ -128,3 +128,93 @@ def test_the_command_line_export(world, answered, tmp_path):
         call_command("export_submissions", str(answered.pk), "--as", "bob", "-o", str(target))
     with pytest.raises(CommandError):
         call_command("export_submissions", str(answered.pk), "--as", "nobody", "-o", str(target))
+
+
+def _job_id(response) -> int:
+    assert response.status_code == 302, response.content[:500]
+    return int(response["Location"].rstrip("/").rsplit("/", 1)[-1])
+
+
+def test_an_export_job_shows_progress_then_a_sealed_file_to_download(
+    world, login, run_jobs, answered, settings
+):
+    from doorstep.surveys.models import Export
+
+    client = login(world.organizer_a)
+    with run_jobs():
+        response = client.post(f"/orgs/union-a/surveys/forms/{answered.pk}/exports/", {"format": "csv"})
+    job = Export.objects.get(pk=_job_id(response))
+    assert (job.status, job.total, job.processed) == ("done", 2, 2)
+    page = client.get(f"/orgs/union-a/surveys/exports/{job.pk}/").content.decode()
+    assert "Ready to download" in page and f"/exports/{job.pk}/download/" in page
+
+    stored = (settings.EXPORT_ROOT / job.path).read_bytes()
+    assert b"Sunita" not in stored and b"Agent 0" not in stored  # sealed on disk
+    download = client.get(f"/orgs/union-a/surveys/exports/{job.pk}/download/")
+    assert download["Content-Type"] == "application/zip" and download["Cache-Control"] == "no-store"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    direct = client.get(f"/orgs/union-a/surveys/forms/{answered.pk}/export/", {"format": "csv"})
+    same = zipfile.ZipFile(io.BytesIO(b"".join(direct.streaming_content)))
+    assert {n: archive.read(n) for n in archive.namelist()} == {n: same.read(n) for n in same.namelist()}
+    assert AuditEvent.objects.filter(action="submission.export_downloaded", object_id=str(job.pk)).exists()
+
+    # Deleting it destroys the key and the file; the link is gone.
+    client.post(f"/orgs/union-a/surveys/exports/{job.pk}/", {"action": "delete"})
+    job.refresh_from_db()
+    assert (job.status, job.file_key_id) == ("expired", None)
+    assert not (settings.EXPORT_ROOT / job.path).exists()
+    assert client.get(f"/orgs/union-a/surveys/exports/{job.pk}/download/").status_code == 404
+
+
+def test_an_xlsx_export_job_opens_in_openpyxl_and_calamine(world, login, run_jobs, answered):
+    from python_calamine import CalamineWorkbook
+
+    from doorstep.surveys.models import Export
+
+    client = login(world.organizer_a)
+    with run_jobs():
+        response = client.post(
+            f"/orgs/union-a/surveys/forms/{answered.pk}/exports/", {"format": "xlsx", "labels": "1"}
+        )
+    job = Export.objects.get(pk=_job_id(response))
+    data = b"".join(client.get(f"/orgs/union-a/surveys/exports/{job.pk}/download/").streaming_content)
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    assert workbook.sheetnames == ["homeworker_mapping", "giver"]
+    rows = list(workbook["homeworker_mapping"].values)
+    assert rows[0][:4] == ("Member number", "Name", "Sector", "Piece rate")
+    assert rows[1][1:3] == ("Sunita Devi", "Embroidery")
+    calamine = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    assert calamine.get_sheet_by_name("giver").to_python()[1][:2] == ["Agent 0", "3"]
+
+
+def test_old_exports_are_pruned_and_the_api_runs_the_same_jobs(world, api, run_jobs, answered, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from doorstep.surveys.models import Export
+
+    client = api(world.organizer_a)
+    with run_jobs():
+        response = client.post(
+            f"/api/v1/forms/{answered.pk}/exports", {"format": "xlsx"}, content_type="application/json"
+        )
+    assert response.status_code == 202
+    first = response.json()["id"]
+    body = client.get(f"/api/v1/exports/{first}").json()
+    assert (body["status"], body["processed"], body["filename"].endswith(".xlsx")) == ("done", 2, True)
+    assert client.get(f"/api/v1/exports/{first}/download").status_code == 200
+    bad = client.post(
+        f"/api/v1/forms/{answered.pk}/exports", {"format": "pdf"}, content_type="application/json"
+    )
+    assert bad.status_code == 422
+
+    Export.objects.filter(pk=first).update(expires_at=timezone.now() - timedelta(minutes=1))
+    with run_jobs():
+        client.post(
+            f"/api/v1/forms/{answered.pk}/exports", {"format": "csv"}, content_type="application/json"
+        )
+    assert Export.objects.get(pk=first).status == "expired"
+    assert client.get(f"/api/v1/exports/{first}/download").status_code == 404
+    assert api(world.admin_b).get(f"/api/v1/exports/{first}").status_code == 404
+    assert client.delete(f"/api/v1/exports/{first}").status_code == 204

@@ -323,3 +323,22 @@ def test_the_import_page_lists_versions_and_earlier_imports(world, login, run_jo
     form_page = client.get(f"/orgs/{world.org_a.slug}/surveys/forms/{household.pk}/").content.decode()
     assert f"/surveys/forms/{household.pk}/import/" in form_page
     assert client.get(f"/orgs/{world.org_a.slug}/imports/new/submissions/").status_code == 404
+
+
+def test_the_summary_maps_geopoints_inside_the_organization(world, login, run_jobs, household):
+    client = login(world.admin_a)
+    with run_jobs():
+        job = _import(client, world.org_a, household, "odk_central.zip")
+    with run_jobs():
+        client.post(f"/orgs/{world.org_a.slug}/imports/{job.pk}/commit/")
+    url = f"/orgs/{world.org_a.slug}/surveys/forms/{household.pk}/summary/"
+    page = client.get(url).content.decode()
+    assert page.count("<circle ") == 2  # two of the three submissions have a place
+    assert "Latitude 28.6682 to 28.6711, longitude 77.4502 to 77.4548." in page  # padded
+    points = client.get(url, {"format": "geojson"}).json()
+    assert sorted(f["geometry"]["coordinates"] for f in points["features"]) == [
+        [77.4512, 28.6701],
+        [77.4538, 28.6692],
+    ]
+    assert {f["properties"]["question"] for f in points["features"]} == {"household/location"}
+    assert login(world.admin_b).get(url.replace(world.org_a.slug, world.org_b.slug)).status_code == 404

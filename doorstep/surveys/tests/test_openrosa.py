@@ -262,3 +262,38 @@ def test_submissions_filtered_by_phone_and_date(world, device, login):
     assert "1 submission" in page
     later = client.get(f"/orgs/union-a/surveys/forms/{form_id}/submissions/", {"received_from": "2999-01-01"})
     assert "0 submissions" in later.content.decode()
+
+
+def test_submissions_filtered_by_an_answer_page_by_page(world, login, api, mapping_form, monkeypatch):
+    services.set_state(mapping_form, "open", actor=world.admin_a)
+    for i in range(7):
+        xml = submission_xml(f"uuid:s{i}", giver_count=1).replace(
+            b"<sector>embroidery</sector>",
+            b"<sector>beadwork</sector>" if i % 2 else b"<sector>embroidery</sector>",
+        )
+        services.receive(
+            world.org_a, xml=xml.replace(b"Agent 0", f"Agent {i}".encode()), files={}, user=world.admin_a
+        )
+    monkeypatch.setattr("doorstep.surveys.views.PAGE_SIZE", 2)
+    client = login(world.organizer_a)
+    url = f"/orgs/union-a/surveys/forms/{mapping_form.pk}/submissions/"
+    first = client.get(url, {"question": "work/sector", "op": "is", "value": "Beadwork"})
+    page = first.content.decode()
+    assert "2 matching answers shown" in page and "embroidery" not in page
+    second = client.get(f"{url}?{first.context['next_query']}").content.decode()
+    assert "1 matching answer shown" in second and "beadwork" in second
+    # Inside a repeat, and "contains".
+    inside = client.get(
+        url, {"question": "giver/giver_name", "op": "contains", "value": "agent 6"}
+    ).content.decode()
+    assert "1 matching answer shown" in inside and "Agent 6" in inside
+    assert client.get(url, {"question": "work/sector", "value": ""}).status_code == 422  # what to look for?
+    event = AuditEvent.objects.filter(action="submission.searched").last()
+    assert event.metadata["question"] == "giver/giver_name" and "agent" not in str(event.metadata).lower()
+    # The API filters the same way.
+    body = (
+        api(world.organizer_a)
+        .get(f"/api/v1/forms/{mapping_form.pk}/submissions", {"question": "work/sector", "value": "beadwork"})
+        .json()
+    )
+    assert [item["instance_id"] for item in body["items"]] == ["uuid:s5", "uuid:s3", "uuid:s1"]
