@@ -282,6 +282,10 @@ MEDIA_ROOT = VAR_DIR / "media"
 # EXPORT_KEEP_DAYS.
 EXPORT_ROOT = Path(env_str("DOORSTEP_EXPORT_ROOT", str(VAR_DIR / "exports")))
 EXPORT_KEEP_DAYS = env_int("DOORSTEP_EXPORT_KEEP_DAYS", 7)
+# An Enketo Express server (web forms in the browser), if the organization runs one: its address and
+# API key. Unset: the form pages do not offer Enketo.
+ENKETO_URL = (env_str("DOORSTEP_ENKETO_URL", "") or "").rstrip("/")
+ENKETO_API_KEY = env_str("DOORSTEP_ENKETO_API_KEY", "") or ""
 
 # Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -33,6 +33,7 @@ class FormOut(Schema):
     xml_form_id: str
     title: str
     state: str
+    fillers: str
     member_field: str
     versions: list[VersionOut]
 
@@ -69,6 +70,7 @@ def form_out(form) -> dict:
         "xml_form_id": form.xml_form_id,
         "title": form.title,
         "state": form.state,
+        "fillers": form.fillers,
         "member_field": form.member_field,
         "versions": list(form.versions.all()),
     }
@@ -92,6 +94,25 @@ def upload_form(request, organization_id: Form[int], file: File[UploadedFile]):
 @router.get("/forms/{form_id}", response={200: FormOut, **ERRORS})
 def get_form(request, form_id: int):
     return form_out(queries.get_form(request.auth, form_id))
+
+
+class FormPatch(Schema):
+    state: str | None = Field(None, description="draft, open or closed")
+    fillers: str | None = Field(None, description="anyone, devices (enrolled phones) or staff (own login)")
+    member_field: str | None = Field(None, description="The question holding a member number; '' for none.")
+
+
+@router.patch("/forms/{form_id}", response={200: FormOut, **ERRORS})
+def change_form(request, form_id: int, payload: FormPatch):
+    """Open or close a form, choose who may fill it, or the question that links to members."""
+    form = queries.get_form(request.auth, form_id)
+    if payload.fillers is not None:
+        services.set_fillers(form, payload.fillers, actor=request.auth)
+    if payload.member_field is not None:
+        services.set_member_field(form, payload.member_field, actor=request.auth)
+    if payload.state is not None:
+        services.set_state(form, payload.state, actor=request.auth)
+    return form_out(form)
 
 
 @router.post("/forms/{form_id}/imports", response={201: ImportOut, **ERRORS})

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import FormState
+from .models import Fillers, FormState
 
 
 class UploadForm(forms.Form):
@@ -20,6 +20,7 @@ class MediaForm(forms.Form):
 
 class StateForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), choices=FormState.choices)
+    fillers = forms.ChoiceField(label=_("Who may fill it"), choices=Fillers.choices, required=False)
 
 
 class MemberFieldForm(forms.Form):

@@ -27,10 +27,17 @@ class FormState(models.TextChoices):
     CLOSED = "closed", _("Closed: no more submissions")
 
 
+class Fillers(models.TextChoices):
+    ANYONE = "anyone", _("Enrolled phones and the organization's staff")
+    DEVICES = "devices", _("Enrolled phones only")
+    STAFF = "staff", _("Staff with their own login only")
+
+
 class Form(OwnedModel):
     xml_form_id = models.CharField(max_length=255)
     title = models.CharField(max_length=255)
     state = models.CharField(max_length=10, choices=FormState.choices, default=FormState.DRAFT)
+    fillers = models.CharField(max_length=10, choices=Fillers.choices, default=Fillers.ANYONE)
     member_field = models.CharField(max_length=255, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -112,8 +112,8 @@ def _base(request, organization: Organization, token: str | None) -> str:
     return request.build_absolute_uri(path)
 
 
-def _form(organization: Organization, form_pk: int) -> Form:
-    form = queries.form_for_device(organization, form_pk)
+def _form(organization: Organization, form_pk: int, app_user) -> Form:
+    form = queries.form_for_device(organization, form_pk, by_device=app_user is not None)
     if form is None or form.latest is None:
         raise Http404
     return form
@@ -122,12 +122,12 @@ def _form(organization: Organization, form_pk: int) -> Form:
 @csrf_exempt
 def form_list(request, org_slug: str, token: str | None = None):
     organization = _organization(org_slug)
-    _app_user, _user, refusal = _caller(request, organization, token)
+    app_user, _user, refusal = _caller(request, organization, token)
     if refusal:
         return refusal
     base = _base(request, organization, token)
     items = []
-    for form in queries.open_forms_for_device(organization):
+    for form in queries.open_forms_for_device(organization, by_device=app_user is not None):
         version = form.latest
         if version is None:
             continue
@@ -156,19 +156,19 @@ def form_list(request, org_slug: str, token: str | None = None):
 @csrf_exempt
 def form_download(request, org_slug: str, form_pk: int, token: str | None = None):
     organization = _organization(org_slug)
-    _app_user, _user, refusal = _caller(request, organization, token)
+    app_user, _user, refusal = _caller(request, organization, token)
     if refusal:
         return refusal
-    return _headers(HttpResponse(_form(organization, form_pk).latest.xml, content_type=XML))
+    return _headers(HttpResponse(_form(organization, form_pk, app_user).latest.xml, content_type=XML))
 
 
 @csrf_exempt
 def manifest(request, org_slug: str, form_pk: int, token: str | None = None):
     organization = _organization(org_slug)
-    _app_user, _user, refusal = _caller(request, organization, token)
+    app_user, _user, refusal = _caller(request, organization, token)
     if refusal:
         return refusal
-    version = _form(organization, form_pk).latest
+    version = _form(organization, form_pk, app_user).latest
     base = _base(request, organization, token)
     files = "".join(
         "<mediaFile>"
@@ -187,10 +187,10 @@ def manifest(request, org_slug: str, form_pk: int, token: str | None = None):
 @csrf_exempt
 def media(request, org_slug: str, form_pk: int, media_pk: int, token: str | None = None):
     organization = _organization(org_slug)
-    _app_user, _user, refusal = _caller(request, organization, token)
+    app_user, _user, refusal = _caller(request, organization, token)
     if refusal:
         return refusal
-    version = _form(organization, form_pk).latest
+    version = _form(organization, form_pk, app_user).latest
     item = queries.media_for_device(version, media_pk)
     if item is None:
         raise Http404
@@ -240,6 +240,8 @@ def submission(request, org_slug: str, token: str | None = None):
         return _message(404, _("This organization has no form with that form ID."))
     except services.ClosedForm:
         return _message(403, _("This form is not accepting submissions."))
+    except services.NotAFiller as refusal_reason:
+        return _message(403, str(refusal_reason))
     if received.created:
         return _message(201, _("Thank you: the submission is received."), "submit_success")
     return _message(201, _("This submission was already received; nothing was duplicated."), "submit_success")

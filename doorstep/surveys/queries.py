@@ -7,7 +7,17 @@ from django.db.models import Count, QuerySet
 from doorstep.core import tenancy
 from doorstep.core.roles import STAFF_ROLES
 
-from .models import AppUser, Attachment, Export, Form, FormState, FormVersion, MediaFile, Submission
+from .models import (
+    AppUser,
+    Attachment,
+    Export,
+    Fillers,
+    Form,
+    FormState,
+    FormVersion,
+    MediaFile,
+    Submission,
+)
 
 
 def forms_of(user, organization) -> QuerySet[Form]:
@@ -82,12 +92,21 @@ def get_attachment(user, attachment_id, organization=None) -> Attachment:
 # For devices (the caller's organization is already established) ------------------------------------
 
 
-def open_forms_for_device(organization) -> QuerySet[Form]:
-    return Form.objects.filter(organization=organization, state=FormState.OPEN).order_by("title", "pk")
+def _fillable(by_device: bool) -> list[str]:
+    return [Fillers.ANYONE, Fillers.DEVICES if by_device else Fillers.STAFF]
 
 
-def form_for_device(organization, form_pk) -> Form | None:
-    return Form.objects.filter(organization=organization, pk=form_pk).first()
+def open_forms_for_device(organization, *, by_device: bool) -> QuerySet[Form]:
+    """The open forms this caller may fill: an enrolled phone (``by_device``) or a staff login."""
+    return Form.objects.filter(
+        organization=organization, state=FormState.OPEN, fillers__in=_fillable(by_device)
+    ).order_by("title", "pk")
+
+
+def form_for_device(organization, form_pk, *, by_device: bool) -> Form | None:
+    return Form.objects.filter(
+        organization=organization, pk=form_pk, fillers__in=_fillable(by_device)
+    ).first()
 
 
 def media_for_device(version: FormVersion, media_pk) -> MediaFile | None:

@@ -25,7 +25,17 @@ from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.models import Organization
 
 from . import encryption, xforms
-from .models import AppUser, Attachment, Export, Form, FormState, FormVersion, MediaFile, Submission
+from .models import (
+    AppUser,
+    Attachment,
+    Export,
+    Fillers,
+    Form,
+    FormState,
+    FormVersion,
+    MediaFile,
+    Submission,
+)
 
 FORM_EXTENSIONS = (".xlsx", ".xls", ".xlsm", ".csv", ".md")
 MAX_FORM_BYTES = 10 * 1024 * 1024
@@ -160,6 +170,70 @@ def set_state(form: Form, state: str, *, actor) -> Form:
     return form
 
 
+def set_fillers(form: Form, fillers: str, *, actor) -> Form:
+    """Who may fill the form: enrolled phones, staff with their own login, or both."""
+    tenancy.require_role(actor, form.organization_id, STAFF_ROLES)
+    if fillers not in Fillers.values:
+        raise ValidationError.for_field("fillers", _("Choose who may fill the form."))
+    with transaction.atomic():
+        Form.objects.filter(pk=form.pk).update(fillers=fillers, updated_at=timezone.now())
+        form.fillers = fillers
+        audit.record(
+            "form.fillers_changed",
+            actor=actor,
+            organization=form.organization_id,
+            obj=form,
+            metadata={"fillers": fillers},
+        )
+    return form
+
+
+class EnketoUnavailable(Exception):
+    """Enketo is not configured, or did not answer as its API says."""
+
+
+def enketo_link(form: Form, *, server_url: str, actor) -> str:
+    """The Enketo web-form address of an open form, asked of the configured Enketo server
+    (``POST /api/v2/survey`` with the organization's OpenRosa address and the form ID). Enketo then
+    reads the form and sends submissions through the same OpenRosa endpoints as a phone, asking the
+    person for her Doorstep login."""
+    import base64
+    import json
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from django.conf import settings
+
+    tenancy.require_role(actor, form.organization_id, STAFF_ROLES)
+    if not settings.ENKETO_URL.startswith(("https://", "http://")):
+        raise EnketoUnavailable(_("No Enketo server is configured (DOORSTEP_ENKETO_URL)."))
+    if form.state != FormState.OPEN:
+        raise EnketoUnavailable(_("Open the form first: Enketo fills only open forms."))
+    body = urllib.parse.urlencode(
+        {"server_url": server_url.rstrip("/"), "form_id": form.xml_form_id}
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 - an http(s) address, checked above
+        f"{settings.ENKETO_URL}/api/v2/survey", data=body, method="POST"
+    )
+    token = base64.b64encode(f"{settings.ENKETO_API_KEY}:".encode()).decode()
+    request.add_header("Authorization", f"Basic {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - the configured server
+            answer = json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        raise EnketoUnavailable(
+            _("Enketo refused the request (HTTP %(status)s).") % {"status": error.code}
+        ) from None
+    except (urllib.error.URLError, TimeoutError, ValueError):
+        raise EnketoUnavailable(_("Enketo did not answer; try again later.")) from None
+    url = answer.get("url") or answer.get("offline_url") or ""
+    if not url.startswith(("https://", "http://")):
+        raise EnketoUnavailable(_("Enketo's answer held no web-form address."))
+    audit.record("form.enketo_opened", actor=actor, organization=form.organization_id, obj=form)
+    return url
+
+
 def set_member_field(form: Form, path: str, *, actor) -> Form:
     """The question whose answer is a member number, to link each submission to the member."""
     tenancy.require_role(actor, form.organization_id, STAFF_ROLES)
@@ -260,6 +334,10 @@ class ClosedForm(Exception):
     """The form is a draft or closed (OpenRosa: 403)."""
 
 
+class NotAFiller(Exception):
+    """The form is filled only by enrolled phones, or only by staff logins (OpenRosa: 403)."""
+
+
 @dataclass
 class Received:
     submission: Submission
@@ -310,6 +388,10 @@ def receive(
         raise UnknownForm(parsed.form_id)
     if form.state != FormState.OPEN:
         raise ClosedForm(form.state)
+    if form.fillers == Fillers.DEVICES and app_user is None and source == "openrosa":
+        raise NotAFiller(_("This form is filled only on enrolled phones."))
+    if form.fillers == Fillers.STAFF and app_user is not None:
+        raise NotAFiller(_("This form is filled only by staff with their own login."))
     version = form.versions.filter(version=parsed.version).first() or form.latest
     encrypted = encryption.is_encrypted(parsed.root)
     attachments = _attachment_rows(files, encrypted=encrypted)

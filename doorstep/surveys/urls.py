@@ -21,6 +21,7 @@ urlpatterns = [
     path(f"{ORG}/forms/<int:form_id>/summary/", views.form_summary, name="survey_summary"),
     path(f"{ORG}/forms/<int:form_id>/export/", views.form_export, name="survey_export"),
     path(f"{ORG}/forms/<int:form_id>/import/", views.form_import, name="survey_import"),
+    path(f"{ORG}/forms/<int:form_id>/enketo/", views.form_enketo, name="survey_enketo"),
     path(f"{ORG}/forms/<int:form_id>/exports/", views.export_new, name="survey_export_new"),
     path(f"{ORG}/exports/<int:export_id>/", views.export_job, name="survey_export_job"),
     path(f"{ORG}/exports/<int:export_id>/download/", views.export_download, name="survey_export_download"),

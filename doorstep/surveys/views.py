@@ -6,6 +6,7 @@ import json
 import zlib
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
@@ -139,7 +140,7 @@ def form_detail(request, org_slug: str, form_id: int):
     form = queries.get_form(request.user, form_id, organization)
     latest = form.latest
     paths = xforms.field_paths(latest.structure) if latest else []
-    media_form, state_form = MediaForm(), StateForm(initial={"state": form.state})
+    media_form, state_form = MediaForm(), StateForm(initial={"state": form.state, "fillers": form.fillers})
     member_form = MemberFieldForm(initial={"member_field": form.member_field}, paths=paths)
     failed = False
     if request.method == "POST":
@@ -148,6 +149,9 @@ def form_detail(request, org_slug: str, form_id: int):
             if action == "state":
                 state_form = StateForm(request.POST)
                 if state_form.is_valid():
+                    fillers = state_form.cleaned_data["fillers"]
+                    if fillers and fillers != form.fillers:
+                        services.set_fillers(form, fillers, actor=request.user)
                     services.set_state(form, state_form.cleaned_data["state"], actor=request.user)
                     messages.success(
                         request, _("The form is now: %(state)s") % {"state": form.get_state_display()}
@@ -184,6 +188,7 @@ def form_detail(request, org_slug: str, form_id: int):
             "state_form": state_form,
             "member_form": member_form,
             "submission_count": queries.submissions_of(request.user, form).count(),
+            "enketo": bool(settings.ENKETO_URL),
         },
         status=422 if failed else 200,
     )
@@ -238,6 +243,20 @@ def _question_choices(structure: dict, language: str) -> list[tuple[str, str]]:
         for q in xforms.questions(structure)
         if q["type"] not in ("note",)
     ]
+
+
+@login_required
+@require_POST
+def form_enketo(request, org_slug: str, form_id: int):
+    """Fill the form in the browser: ask Enketo for the form's web address and go there."""
+    organization = _organization(request, org_slug)
+    form = queries.get_form(request.user, form_id, organization)
+    server_url = request.build_absolute_uri(reverse("openrosa_root", kwargs={"org_slug": organization.slug}))
+    try:
+        return redirect(services.enketo_link(form, server_url=server_url, actor=request.user))
+    except services.EnketoUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("survey_form", org_slug=organization.slug, form_id=form.pk)
 
 
 @login_required

@@ -506,6 +506,9 @@ CASES = {
         ("get", f"/orgs/coop-b/surveys/forms/{_survey_a(w)}/import/", None),
         ("post", f"/orgs/coop-b/surveys/forms/{_survey_a(w)}/import/", {"version": "1"}),
     ],
+    "orgs/<slug:org_slug>/surveys/forms/<int:form_id>/enketo/": lambda w: [
+        ("post", f"/orgs/coop-b/surveys/forms/{_survey_a(w)}/enketo/", {}),
+    ],
     "orgs/<slug:org_slug>/surveys/forms/<int:form_id>/exports/": lambda w: [
         ("post", f"/orgs/coop-b/surveys/forms/{_survey_a(w)}/exports/", {"format": "csv"}),
     ],
@@ -522,7 +525,10 @@ CASES = {
     "orgs/<slug:org_slug>/surveys/attachments/<int:attachment_id>/": lambda w: [
         ("get", f"/orgs/coop-b/surveys/attachments/{_attachment_a(w)}/", None),
     ],
-    "api/v1/forms/<form_id>": lambda w: [("get", f"/api/v1/forms/{_survey_a(w)}", None)],
+    "api/v1/forms/<form_id>": lambda w: [
+        ("get", f"/api/v1/forms/{_survey_a(w)}", None),
+        ("patch", f"/api/v1/forms/{_survey_a(w)}", {"state": "closed"}),
+    ],
     "api/v1/forms/<form_id>/export": lambda w: [("get", f"/api/v1/forms/{_survey_a(w)}/export", None)],
     "api/v1/forms/<form_id>/imports": lambda w: [
         ("post", f"/api/v1/forms/{_survey_a(w)}/imports", MULTIPART | {"file": _export_file()}),

@@ -297,3 +297,42 @@ def test_submissions_filtered_by_an_answer_page_by_page(world, login, api, mappi
         .json()
     )
     assert [item["instance_id"] for item in body["items"]] == ["uuid:s5", "uuid:s3", "uuid:s1"]
+
+
+def test_who_may_fill_a_form(world, device, mapping_form, login, api):
+    _app_user, base = device
+    raw = base64.b64encode(f"olga:{PASSWORD}".encode()).decode()
+    staff = Client(headers={"Authorization": f"Basic {raw}"})
+
+    def listed(client, root):
+        return "homeworker_mapping" in client.get(root + "formList", secure=True).content.decode()
+
+    # Enrolled phones only: staff logins neither see nor fill it.
+    page = login(world.admin_a).post(
+        f"/orgs/union-a/surveys/forms/{mapping_form.pk}/",
+        {"action": "state", "state": "open", "fillers": "devices"},
+    )
+    assert page.status_code == 302
+    assert listed(Client(), base) and not listed(staff, "/openrosa/union-a/")
+    assert staff.get(f"/openrosa/union-a/forms/{mapping_form.pk}/form.xml", secure=True).status_code == 404
+    files = {
+        "xml_submission_file": SimpleUploadedFile(
+            "s.xml", submission_xml("uuid:staff"), content_type="text/xml"
+        )
+    }
+    refused = staff.post("/openrosa/union-a/submission", files, secure=True)
+    assert refused.status_code == 403 and "only on enrolled phones" in refused.content.decode()
+    assert _post(Client(), base, submission_xml("uuid:phone")).status_code == 201
+
+    # Staff only, through the API: the phone is refused.
+    body = api(world.admin_a).patch(
+        f"/api/v1/forms/{mapping_form.pk}", {"fillers": "staff"}, content_type="application/json"
+    )
+    assert body.status_code == 200 and body.json()["fillers"] == "staff"
+    assert not listed(Client(), base) and listed(staff, "/openrosa/union-a/")
+    assert _post(Client(), base, submission_xml("uuid:phone2")).status_code == 403
+    bad = api(world.admin_a).patch(
+        f"/api/v1/forms/{mapping_form.pk}", {"fillers": "everyone"}, content_type="application/json"
+    )
+    assert bad.status_code == 422
+    assert Submission.objects.count() == 1
