@@ -173,18 +173,8 @@ def read_table(data: bytes, *, encoding: str | None = None) -> Table:
         raise FileProblem.for_field("file", _("The file is empty."), code="empty_file")
     kind = _sniff_kind(data)
     if kind in ("xlsx", "xls"):
-        try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            sheet = workbook.get_sheet_by_index(0)
-            rows = [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
-        except (CalamineError, ValueError, OSError):
-            raise FileProblem.for_field(
-                "file",
-                _("This file looks like a spreadsheet but cannot be opened; save it again as XLSX or CSV."),
-                code="unreadable",
-            ) from None
-        while rows and not any(rows[-1]):
-            rows.pop()
+        sheets = read_sheets(data)
+        rows = sheets[0][1] if sheets else []
         if not rows:
             raise FileProblem.for_field("file", _("The file is empty."), code="empty_file")
         return Table(kind, "", [h.strip() for h in rows[0]], lambda: iter(rows[1:]))

@@ -47,15 +47,20 @@ class SubmissionFilterForm(forms.Form):
     received_from = forms.DateField(label=_("Received from"), required=False, widget=_DateInput())
     received_to = forms.DateField(label=_("Received until"), required=False, widget=_DateInput())
     app_user = forms.ChoiceField(label=_("Phone"), required=False)
+    submitted_by = forms.ChoiceField(label=_("Sent or imported by"), required=False)
     question = forms.ChoiceField(label=_("Question"), required=False)
     op = forms.ChoiceField(
         label=_("Answer"), required=False, choices=[("is", _("is")), ("contains", _("contains"))]
     )
     value = forms.CharField(label=_("Value"), required=False, max_length=200)
 
-    def __init__(self, *args, app_users=(), questions=(), **kwargs):
+    def __init__(self, *args, app_users=(), submitters=(), questions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["app_user"].choices = [("", _("Any")), *[(a.pk, a.name) for a in app_users]]
+        self.fields["submitted_by"].choices = [
+            ("", _("Anyone")),
+            *[(u.pk, u.get_full_name() or u.username) for u in submitters],
+        ]
         self.fields["question"].choices = [("", _("Any")), *questions]
 
     def clean(self):

@@ -125,3 +125,11 @@ def get_export(user, export_id, organization=None) -> Export:
     return tenancy.get_scoped_or_404(
         Export, user, export_id, organization, roles=STAFF_ROLES, select_related=("form", "file_key")
     )
+
+
+def submitters_of(user, form: Form):
+    """The people who sent submissions to the form with their own login (for the filter)."""
+    from django.contrib.auth import get_user_model
+
+    ids = submissions_of(user, form).exclude(submitted_by=None).values("submitted_by").distinct()
+    return get_user_model().objects.filter(pk__in=ids).order_by("username")

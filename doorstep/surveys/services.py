@@ -153,21 +153,21 @@ def upload_form(organization: Organization, *, filename: str, data: bytes, actor
     return version
 
 
+def _change(form: Form, field: str, value: str, action: str, actor) -> Form:
+    with transaction.atomic():
+        Form.objects.filter(pk=form.pk).update(**{field: value, "updated_at": timezone.now()})
+        setattr(form, field, value)
+        audit.record(
+            action, actor=actor, organization=form.organization_id, obj=form, metadata={field: value}
+        )
+    return form
+
+
 def set_state(form: Form, state: str, *, actor) -> Form:
     tenancy.require_role(actor, form.organization_id, STAFF_ROLES)
     if state not in FormState.values:
         raise ValidationError.for_field("state", _("Choose draft, open or closed."))
-    with transaction.atomic():
-        Form.objects.filter(pk=form.pk).update(state=state, updated_at=timezone.now())
-        form.state = state
-        audit.record(
-            "form.state_changed",
-            actor=actor,
-            organization=form.organization_id,
-            obj=form,
-            metadata={"state": state},
-        )
-    return form
+    return _change(form, "state", state, "form.state_changed", actor)
 
 
 def set_fillers(form: Form, fillers: str, *, actor) -> Form:
@@ -175,17 +175,7 @@ def set_fillers(form: Form, fillers: str, *, actor) -> Form:
     tenancy.require_role(actor, form.organization_id, STAFF_ROLES)
     if fillers not in Fillers.values:
         raise ValidationError.for_field("fillers", _("Choose who may fill the form."))
-    with transaction.atomic():
-        Form.objects.filter(pk=form.pk).update(fillers=fillers, updated_at=timezone.now())
-        form.fillers = fillers
-        audit.record(
-            "form.fillers_changed",
-            actor=actor,
-            organization=form.organization_id,
-            obj=form,
-            metadata={"fillers": fillers},
-        )
-    return form
+    return _change(form, "fillers", fillers, "form.fillers_changed", actor)
 
 
 class EnketoUnavailable(Exception):

@@ -269,6 +269,7 @@ def submission_list(request, org_slug: str, form_id: int):
     filter_form = SubmissionFilterForm(
         request.GET or None,
         app_users=queries.app_users_of(request.user, organization),
+        submitters=queries.submitters_of(request.user, form),
         questions=_question_choices(form.latest.structure, language) if form.latest else [],
     )
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}

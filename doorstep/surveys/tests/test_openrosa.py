@@ -262,6 +262,10 @@ def test_submissions_filtered_by_phone_and_date(world, device, login):
     assert "1 submission" in page
     later = client.get(f"/orgs/union-a/surveys/forms/{form_id}/submissions/", {"received_from": "2999-01-01"})
     assert "0 submissions" in later.content.decode()
+    by_alice = client.get(
+        f"/orgs/union-a/surveys/forms/{form_id}/submissions/", {"submitted_by": world.admin_a.pk}
+    )
+    assert "1 submission" in by_alice.content.decode()
 
 
 def test_submissions_filtered_by_an_answer_page_by_page(world, login, api, mapping_form, monkeypatch):
