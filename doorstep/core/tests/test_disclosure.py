@@ -1,0 +1,116 @@
+"""Disclosure control, proved on random tables (hypothesis): no published cell or total comes from
+fewer than k workers, and no suppressed value can be worked out from what is published. The check
+of "worked out" is independent of the module's own reasoning: linear algebra on the table's
+equations (a hidden value is recoverable exactly when its unit vector lies in the row space of the
+equations restricted to the hidden entries)."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from doorstep.core import disclosure
+from doorstep.core.disclosure import TOTAL
+
+counts = st.integers(min_value=0, max_value=40)
+small_k = st.integers(min_value=5, max_value=12)
+
+
+def _recoverable(equations: list[dict], hidden: list) -> set:
+    """The hidden entries whose value the equations (each {entry: coefficient} summing to 0) fix."""
+    if not hidden:
+        return set()
+    index = {key: i for i, key in enumerate(hidden)}
+    matrix = np.zeros((len(equations), len(hidden)))
+    for row, equation in enumerate(equations):
+        for key, coefficient in equation.items():
+            if key in index:
+                matrix[row, index[key]] = coefficient
+    rank = np.linalg.matrix_rank(matrix) if len(equations) else 0
+    found = set()
+    for key, i in index.items():
+        unit = np.zeros((1, len(hidden)))
+        unit[0, i] = 1
+        if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
+            found.add(key)
+    return found
+
+
+def _equations_2d(protected) -> list[dict]:
+    rows = {r for r, _c in protected.counts}
+    columns = {c for _r, c in protected.counts}
+    equations = []
+    for r in rows:
+        equation = {(r, c): 1 for c in columns if c != TOTAL}
+        equation[(r, TOTAL)] = -1
+        equations.append(equation)
+    for c in columns:
+        equation = {(r, c): 1 for r in rows if r != TOTAL}
+        equation[(TOTAL, c)] = -1
+        equations.append(equation)
+    return equations
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(counts, min_size=1, max_size=8), small_k)
+def test_one_dimension(values, k):
+    protected = disclosure.protect_counts({(f"s{i}",): n for i, n in enumerate(values)}, k=k, dims=1)
+    assert protected.counts[(TOTAL,)] in (None, sum(values))
+    for key, n in protected.counts.items():
+        assert n is None or n == 0 or n >= k, key  # nothing published below k
+    equation = {key: 1 for key in protected.counts if key != (TOTAL,)} | {(TOTAL,): -1}
+    hidden = sorted(protected.suppressed, key=repr)
+    assert _recoverable([equation], hidden) == set()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=4),
+    st.integers(min_value=1, max_value=4),
+    st.data(),
+    small_k,
+)
+def test_two_dimensions_with_margins(n_rows, n_columns, data, k):
+    values = {(f"r{r}", f"c{c}"): data.draw(counts) for r in range(n_rows) for c in range(n_columns)}
+    protected = disclosure.protect_counts(values, k=k, dims=2)
+    for key, n in protected.counts.items():
+        assert n is None or n == 0 or n >= k, key
+    for key, n in values.items():
+        assert protected.counts[key] in (None, n)
+    hidden = sorted(protected.suppressed, key=repr)
+    assert _recoverable(_equations_2d(protected), hidden) == set()
+
+
+def test_a_worked_example():
+    # Sector × country: embroidery in Nepal has 3 workers, so it goes, and so must enough others
+    # that neither the row nor the column total gives it away.
+    values = {
+        ("embroidery", "IN"): 40,
+        ("embroidery", "NP"): 3,
+        ("beadwork", "IN"): 25,
+        ("beadwork", "NP"): 12,
+        ("footwear", "IN"): 30,
+        ("footwear", "NP"): 20,
+    }
+    protected = disclosure.protect_counts(values, k=10, dims=2)
+    assert protected.primary == {("embroidery", "NP")}
+    assert ("embroidery", "NP") in protected.suppressed and len(protected.suppressed) >= 4
+    assert protected.counts[(TOTAL, TOTAL)] == 130  # the grand total need not go
+    assert protected.counts[("footwear", "IN")] == 30  # the biggest cells stay
+
+
+def test_workers_are_counted_once_and_must_fall_in_one_cell():
+    rows = [(("embroidery",), worker) for worker in range(12)] + [(("embroidery",), 3)]
+    assert disclosure.protect(rows, k=10, dims=1).counts[("embroidery",)] == 12
+    with pytest.raises(ValueError, match="two cells"):
+        disclosure.protect([(("embroidery",), 1), (("beadwork",), 1)], k=10, dims=1)
+    with pytest.raises(ValueError, match="2 part"):
+        disclosure.protect([(("embroidery",), 1)], k=10, dims=2)
+
+
+def test_k_is_never_below_five():
+    assert (
+        disclosure.checked_k(None) == 10 and disclosure.checked_k(3) == 5 and disclosure.checked_k(12) == 12
+    )
+    protected = disclosure.protect_counts({("a",): 4, ("b",): 30}, k=2, dims=1)
+    assert protected.k == 5 and protected.counts[("a",)] is None
