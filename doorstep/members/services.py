@@ -27,6 +27,8 @@ from django_countries import countries
 from doorstep.core import audit, rights, tenancy, vault
 from doorstep.core.bulk import insert_rows
 from doorstep.core.errors import FieldError, PermissionDenied, ValidationError
+from doorstep.core.inputs import choice as _choice
+from doorstep.core.inputs import date_value as _date
 from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES
 from doorstep.core.sectors import Sector
 from doorstep.organizations.models import Organization
@@ -94,38 +96,9 @@ def _as_int(value, name: str, errors: list, *, low: int, high: int, message) -> 
 
 
 @functools.cache
-def _choice_names(choices, language: str) -> tuple[frozenset, dict[str, str]]:
-    """The codes of a TextChoices, and its labels (in the active language and in English) -> code."""
-    labels = {str(label).lower(): code for code, label in choices.choices}
-    with translation.override("en"):
-        labels.update({str(label).lower(): code for code, label in choices.choices})
-    return frozenset(choices.values), labels
-
-
 @functools.cache
 def _country_codes() -> frozenset[str]:
     return frozenset(code for code, _name in countries)
-
-
-def _choice(
-    value, name: str, choices, errors: list, *, required: bool = False, language: str = ""
-) -> str | None:
-    if value in (None, ""):
-        if required:
-            errors.append(FieldError(name, _("This field is required.")))
-        return "" if not required else None
-    codes, labels = _choice_names(choices, language or translation.get_language() or "en")
-    text = str(value).strip().lower().replace(" ", "_").replace("-", "_")
-    if text in codes:
-        return text
-    if str(value).strip().lower() in labels:
-        return labels[str(value).strip().lower()]
-    errors.append(
-        FieldError(
-            name, _("Unknown value; use one of: %(choices)s.") % {"choices": ", ".join(choices.values)}
-        )
-    )
-    return None
 
 
 def normalize_phone(raw: str, region: str) -> str | None:
@@ -141,18 +114,6 @@ def normalize_phone(raw: str, region: str) -> str | None:
 
 def normalize_id_number(raw: str) -> str:
     return re.sub(r"[\s\-./]", "", str(raw)).upper()
-
-
-def _date(value, name: str, errors: list) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        errors.append(FieldError(name, _("Give a date as YYYY-MM-DD.")))
-        return None
 
 
 def clean_member(organization: Organization, raw: Mapping[str, Any], *, partial: bool = False) -> CleanMember:

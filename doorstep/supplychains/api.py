@@ -1,5 +1,7 @@
 """API for work givers (parties). Contact details appear only with ``?include=contact``, audited."""
 
+from datetime import date
+
 from django.conf import settings
 from ninja import Field, Query, Router, Schema, Status
 
@@ -78,3 +80,113 @@ def get_party(request, party_id: int, include: str | None = None):
 def update_party(request, party_id: int, payload: PartyPatch):
     party = queries.get_party(request.auth, party_id)
     return party_out(services.update_party(party, data=payload.dict(exclude_unset=True), actor=request.auth))
+
+
+class LinkIn(Schema):
+    seller_id: int | None = Field(None, description="This party buys from (or gives work to) that one…")
+    buyer_id: int | None = Field(None, description="…or that one buys from this party. Give one of the two.")
+    confidence: str = Field("likely", description="confirmed, likely or alleged")
+    evidence: str = Field(..., description="document, label, order_photo, work_orders, testimony or public")
+    note: str = ""
+    started_on: date | None = None
+    ended_on: date | None = None
+
+
+class LinkOut(Schema):
+    id: int
+    buyer_id: int
+    buyer: str
+    seller_id: int
+    seller: str
+    confidence: str
+    evidence: str
+    note: str
+    started_on: date | None
+    ended_on: date | None
+
+
+class ChainNodeOut(Schema):
+    party_id: int
+    name: str
+    kind: str
+    layer: int = Field(description="0 for the party asked for; its sellers 1, theirs 2…")
+    members: int = Field(description="Distinct members given work by this party (inside the organization).")
+    orders: int
+
+
+class ChainOut(Schema):
+    nodes: list[ChainNodeOut]
+    links: list[LinkOut]
+
+
+def link_out(link) -> dict:
+    return {
+        "id": link.pk,
+        "buyer_id": link.buyer_id,
+        "buyer": link.buyer.name,
+        "seller_id": link.seller_id,
+        "seller": link.seller.name,
+        "confidence": link.confidence,
+        "evidence": link.evidence,
+        "note": link.note,
+        "started_on": link.started_on,
+        "ended_on": link.ended_on,
+    }
+
+
+@router.get("/parties/{party_id}/links", response={200: list[LinkOut], **ERRORS})
+def list_links(request, party_id: int):
+    """The links where this party buys or sells."""
+    party = queries.get_party(request.auth, party_id)
+    return [link_out(link) for link in queries.links_of(request.auth, party)]
+
+
+@router.post("/parties/{party_id}/links", response={201: LinkOut, **ERRORS})
+def add_link(request, party_id: int, payload: LinkIn):
+    """Record a step of the chain: give ``seller_id`` (this party buys from it) or ``buyer_id``."""
+    party = queries.get_party(request.auth, party_id)
+    if (payload.seller_id is None) == (payload.buyer_id is None):
+        return Status(
+            422,
+            {
+                "detail": "Give seller_id or buyer_id.",
+                "code": "invalid",
+                "errors": [{"field": "seller_id", "message": "Give seller_id or buyer_id, not both."}],
+            },
+        )
+    other = queries.get_party(request.auth, payload.seller_id or payload.buyer_id, party.organization_id)
+    buyer, seller = (party, other) if payload.seller_id else (other, party)
+    link = services.add_link(
+        buyer, seller, payload.dict(exclude={"seller_id", "buyer_id"}), actor=request.auth
+    )
+    return Status(201, link_out(link))
+
+
+@router.delete("/parties/{party_id}/links/{link_id}", response={204: None, **ERRORS})
+def remove_link(request, party_id: int, link_id: int):
+    party = queries.get_party(request.auth, party_id)
+    link = queries.get_link(request.auth, link_id, party.organization_id)
+    if party.pk not in (link.buyer_id, link.seller_id):
+        return Status(404, {"detail": "Not found.", "code": "not_found", "errors": []})
+    services.remove_link(link, actor=request.auth)
+    return Status(204, None)
+
+
+@router.get("/parties/{party_id}/chain", response={200: ChainOut, **ERRORS})
+def get_chain(request, party_id: int):
+    """The chain below this party with the members and orders each party reaches (organization only)."""
+    graph = queries.chain(request.auth, queries.get_party(request.auth, party_id))
+    return {
+        "nodes": [
+            {
+                "party_id": n.party.pk,
+                "name": n.party.name,
+                "kind": n.party.kind,
+                "layer": n.layer,
+                "members": n.members,
+                "orders": n.orders,
+            }
+            for n in graph.nodes
+        ],
+        "links": [link_out(link) for link in graph.links],
+    }

@@ -3,7 +3,7 @@
 from doorstep.organizations.models import Organization, User
 
 from . import services
-from .models import Party
+from .models import Party, PartyLink
 
 PARTIES = {
     "demo-union": [
@@ -45,6 +45,26 @@ PARTIES = {
     ],
 }
 ADMINS = {"demo-union": "orgadmin-a", "demo-cooperative": "orgadmin-b"}
+# Steps of the demo brand's chain in the union: (buyer, seller, confidence, evidence, note).
+LINKS = {
+    "demo-union": [
+        (
+            "Demo Apparel Brand",
+            "Kohinoor Embroidery Exports",
+            "confirmed",
+            "label",
+            "Brand label on finished kurtas.",
+        ),
+        (
+            "Kohinoor Embroidery Exports",
+            "Salim Bhai",
+            "likely",
+            "work_orders",
+            "Salim Bhai names the exporter.",
+        ),
+        ("Kohinoor Embroidery Exports", "Rekha (footwear agent)", "alleged", "testimony", ""),
+    ]
+}
 
 
 def load() -> list[str]:
@@ -57,5 +77,14 @@ def load() -> list[str]:
             if not Party.objects.filter(organization=organization, name=data["name"]).exists():
                 services.create_party(organization, data=data, actor=actor)
                 added += 1
-        lines.append(f"{slug}: {added} work givers added")
+        linked = 0
+        for buyer_name, seller_name, confidence, evidence, note in LINKS.get(slug, []):
+            buyer = Party.objects.get(organization=organization, name=buyer_name)
+            seller = Party.objects.get(organization=organization, name=seller_name)
+            if not PartyLink.objects.filter(buyer=buyer, seller=seller).exists():
+                services.add_link(
+                    buyer, seller, {"confidence": confidence, "evidence": evidence, "note": note}, actor=actor
+                )
+                linked += 1
+        lines.append(f"{slug}: {added} work givers and {linked} links added")
     return lines

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
-from .models import PartyKind
+from .models import Confidence, EvidenceKind, PartyKind
 
 
 class PartyForm(forms.Form):
@@ -51,3 +51,26 @@ class PartyForm(forms.Form):
 class PartyFilterForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any")), *PartyKind.choices], required=False)
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class LinkForm(forms.Form):
+    direction = forms.ChoiceField(
+        label=_("This work giver…"),
+        choices=[("buys_from", _("buys from, or gives work to")), ("sells_to", _("sells to, or works for"))],
+        widget=forms.RadioSelect,
+        initial="buys_from",
+    )
+    other = forms.ChoiceField(label=_("Whom"))
+    confidence = forms.ChoiceField(label=_("How sure are you?"), choices=Confidence.choices, initial="likely")
+    evidence = forms.ChoiceField(label=_("On what evidence?"), choices=EvidenceKind.choices)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    started_on = forms.DateField(label=_("Since"), required=False, widget=_DateInput())
+    ended_on = forms.DateField(label=_("Until"), required=False, widget=_DateInput())
+
+    def __init__(self, *args, others=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"].choices = [(p.pk, f"{p.name} ({p.get_kind_display()})") for p in others]

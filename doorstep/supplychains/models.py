@@ -51,3 +51,45 @@ class Party(OwnedModel):
 
 
 CONTACT_FIELDS = ("contact_name", "phones", "email", "address", "notes")
+
+
+class Confidence(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    LIKELY = "likely", _("Likely")
+    ALLEGED = "alleged", _("Alleged")
+
+
+class EvidenceKind(models.TextChoices):
+    DOCUMENT = "document", _("A document (invoice, contract, delivery note)")
+    LABEL = "label", _("A label or tag seen on the goods")
+    ORDER_PHOTO = "order_photo", _("A photo of an order or goods")
+    WORK_ORDERS = "work_orders", _("Work orders recorded here")
+    TESTIMONY = "testimony", _("What workers or intermediaries said")
+    PUBLIC = "public", _("A public source (supplier list, report)")
+
+
+class PartyLink(OwnedModel):
+    """One step of a supply chain: ``buyer`` buys from (or gives work to) ``seller``, with how sure
+    the organization is and on what evidence, for a span of dates."""
+
+    buyer = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="sells_to_me")
+    seller = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="buys_from_me")
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.LIKELY)
+    evidence = models.CharField(max_length=20, choices=EvidenceKind.choices)
+    note = models.TextField(blank=True)
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        "organizations.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["buyer__name", "seller__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["buyer", "seller"], name="partylink_unique_pair"),
+            models.CheckConstraint(condition=~models.Q(buyer=models.F("seller")), name="partylink_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.buyer} → {self.seller}"

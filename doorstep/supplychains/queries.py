@@ -1,11 +1,13 @@
 """Reads of parties, always through the acting user (``core.tenancy``)."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
 
 from doorstep.core import tenancy
 from doorstep.core.roles import STAFF_ROLES
 
-from .models import Party
+from .models import Party, PartyLink
 
 
 def parties_of(user, organization=None) -> QuerySet[Party]:
@@ -24,3 +26,96 @@ def filter_parties(queryset: QuerySet[Party], filters: dict) -> QuerySet[Party]:
     if filters.get("active") in (True, "1", "true"):
         queryset = queryset.filter(is_active=True)
     return queryset
+
+
+def links_of(user, party: Party) -> QuerySet[PartyLink]:
+    """The links where the party buys or sells."""
+    return (
+        tenancy.scoped(PartyLink, user, party.organization_id, roles=STAFF_ROLES)
+        .filter(Q(buyer=party) | Q(seller=party))
+        .select_related("buyer", "seller")
+    )
+
+
+def get_link(user, link_id, organization=None) -> PartyLink:
+    return tenancy.get_scoped_or_404(
+        PartyLink, user, link_id, organization, roles=STAFF_ROLES, select_related=("buyer", "seller")
+    )
+
+
+@dataclass
+class Node:
+    party: Party
+    layer: int
+    members: int = 0
+    orders: int = 0
+    x: int = 0
+    y: int = 0
+
+
+@dataclass
+class Chain:
+    root: Party
+    nodes: list[Node]
+    links: list[PartyLink]
+    width: int
+    height: int
+
+    def node(self, party_id: int) -> Node:
+        return next(n for n in self.nodes if n.party.pk == party_id)
+
+
+NODE_WIDTH, NODE_HEIGHT, GAP_X, GAP_Y = 160, 48, 16, 56
+
+
+def chain(user, root: Party) -> Chain:
+    """The chain below ``root`` (whom it buys from, and so on down to the intermediaries at the
+    homeworkers' doors), each party with the members and work orders it reaches directly. Layers
+    follow the longest path from the root, so a party is drawn below everyone it buys from."""
+    from django.db.models import Count
+
+    from doorstep.work import queries as work_queries
+
+    every = list(
+        tenancy.scoped(PartyLink, user, root.organization_id, roles=STAFF_ROLES).select_related(
+            "buyer", "seller"
+        )
+    )
+    below: dict[int, list[PartyLink]] = {}
+    for link in every:
+        below.setdefault(link.buyer_id, []).append(link)
+    layer: dict[int, int] = {root.pk: 0}
+    parties: dict[int, Party] = {root.pk: root}
+    links: list[PartyLink] = []
+    frontier = [root.pk]
+    while frontier:  # links cannot loop (services.add_link refuses it), so this ends
+        following = []
+        for buyer_id in frontier:
+            for link in below.get(buyer_id, []):
+                if link not in links:
+                    links.append(link)
+                parties[link.seller_id] = link.seller
+                if layer.get(link.seller_id, -1) < layer[buyer_id] + 1:
+                    layer[link.seller_id] = layer[buyer_id] + 1
+                    following.append(link.seller_id)
+        frontier = following
+    counts = {
+        row["party"]: row
+        for row in work_queries.orders_of(user, root.organization_id)
+        .filter(party__in=list(parties))
+        .values("party")
+        .annotate(members=Count("member", distinct=True), orders=Count("pk"))
+    }
+    nodes = [
+        Node(party, layer[pk], counts.get(pk, {}).get("members", 0), counts.get(pk, {}).get("orders", 0))
+        for pk, party in sorted(parties.items(), key=lambda item: (layer[item[0]], item[1].name))
+    ]
+    per_layer: dict[int, int] = {}
+    for node in nodes:
+        position = per_layer.get(node.layer, 0)
+        per_layer[node.layer] = position + 1
+        node.x = GAP_X + position * (NODE_WIDTH + GAP_X)
+        node.y = GAP_Y // 2 + node.layer * (NODE_HEIGHT + GAP_Y)
+    width = GAP_X + max(per_layer.values()) * (NODE_WIDTH + GAP_X)
+    height = GAP_Y + (max(per_layer) + 1) * (NODE_HEIGHT + GAP_Y) - GAP_Y // 2
+    return Chain(root, nodes, links, width, height)

@@ -10,12 +10,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from doorstep.core import audit, tenancy, vault
+from doorstep.core import audit, inputs, tenancy, vault
 from doorstep.core.errors import FieldError, ValidationError
 from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.models import Organization
 
-from .models import CONTACT_FIELDS, Party, PartyKind
+from .models import CONTACT_FIELDS, Confidence, EvidenceKind, Party, PartyKind, PartyLink
 
 CONTACT_PURPOSE = "party.contact"
 IDENTIFIER_SCHEMES = ("os_id", "lei", "company_number", "tax_id", "other")
@@ -177,3 +177,78 @@ def reveal_contact(parties, *, actor, reason: str) -> dict[int, dict]:
         reason=reason,
     )
     return revealed
+
+
+# Links: the steps of a chain -------------------------------------------------------------------------
+
+
+def clean_link(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Confidence, evidence, note and dates of a link; ``ValidationError`` naming each bad field."""
+    errors: list[FieldError] = []
+    clean = {
+        "confidence": inputs.choice(raw.get("confidence") or "likely", "confidence", Confidence, errors),
+        "evidence": inputs.choice(raw.get("evidence"), "evidence", EvidenceKind, errors, required=True),
+        "note": str(raw.get("note") or "").strip()[:2000],
+        "started_on": inputs.date_value(raw.get("started_on"), "started_on", errors),
+        "ended_on": inputs.date_value(raw.get("ended_on"), "ended_on", errors),
+    }
+    if clean["started_on"] and clean["ended_on"] and clean["ended_on"] < clean["started_on"]:
+        errors.append(FieldError("ended_on", _("The end comes before the start.")))
+    if errors:
+        raise ValidationError(message=_("The link is not saved."), errors=errors)
+    return clean
+
+
+def _upstream(party: Party) -> set[int]:
+    """Every party that buys, directly or further up, from ``party`` (itself included)."""
+    found, frontier = {party.pk}, {party.pk}
+    while frontier:
+        frontier = (
+            set(PartyLink.objects.filter(seller_id__in=frontier).values_list("buyer_id", flat=True)) - found
+        )
+        found |= frontier
+    return found
+
+
+def add_link(buyer: Party, seller: Party, raw: Mapping[str, Any], *, actor) -> PartyLink:
+    """``buyer`` buys from (or gives work to) ``seller``. Both must be the organization's; a link
+    that would close a loop (the seller already buys, further up, from the buyer) is refused."""
+    tenancy.require_role(actor, buyer.organization_id, STAFF_ROLES)
+    if seller.organization_id != buyer.organization_id:
+        raise ValidationError.for_field("seller_id", _("Choose one of your own work givers."))
+    if seller.pk == buyer.pk:
+        raise ValidationError.for_field("seller_id", _("A party cannot buy from itself."))
+    clean = clean_link(raw)
+    with transaction.atomic():
+        if seller.pk in _upstream(buyer):
+            raise ValidationError.for_field(
+                "seller_id",
+                _("%(seller)s already buys from %(buyer)s, further up the chain: this would make a loop.")
+                % {"seller": seller.name, "buyer": buyer.name},
+            )
+        if PartyLink.objects.filter(buyer=buyer, seller=seller).exists():
+            raise ValidationError.for_field("seller_id", _("This link is already recorded."))
+        link = PartyLink.objects.create(
+            organization_id=buyer.organization_id, buyer=buyer, seller=seller, created_by=actor, **clean
+        )
+        audit.record(
+            "party.linked",
+            actor=actor,
+            organization=buyer.organization_id,
+            obj=link,
+            metadata={"buyer_id": buyer.pk, "seller_id": seller.pk, "confidence": link.confidence},
+        )
+    return link
+
+
+def remove_link(link: PartyLink, *, actor) -> None:
+    tenancy.require_role(actor, link.organization_id, STAFF_ROLES)
+    with transaction.atomic():
+        audit.record(
+            "party.unlinked",
+            actor=actor,
+            organization=link.organization_id,
+            obj=link,
+            metadata={"buyer_id": link.buyer_id, "seller_id": link.seller_id},
+        )
+        link.delete()

@@ -7,4 +7,8 @@ urlpatterns = [
     path("orgs/<slug:org_slug>/parties/new/", views.party_new, name="party_new"),
     path("orgs/<slug:org_slug>/parties/<int:party_id>/", views.party_detail, name="party"),
     path("orgs/<slug:org_slug>/parties/<int:party_id>/edit/", views.party_edit, name="party_edit"),
+    path("orgs/<slug:org_slug>/parties/<int:party_id>/chain/", views.party_chain, name="party_chain"),
+    path(
+        "orgs/<slug:org_slug>/party-links/<int:link_id>/remove/", views.link_remove, name="party_link_remove"
+    ),
 ]

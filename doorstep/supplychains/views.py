@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from doorstep.core.errors import DomainError
 from doorstep.core.forms import add_domain_error
@@ -14,7 +15,7 @@ from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.queries import get_organization_with_role
 
 from . import queries, services
-from .forms import PartyFilterForm, PartyForm
+from .forms import LinkForm, PartyFilterForm, PartyForm
 
 
 def _organization(request, org_slug: str):
@@ -94,7 +95,23 @@ def party_detail(request, org_slug: str, party_id: int):
 
     organization = _organization(request, org_slug)
     party = queries.get_party(request.user, party_id, organization)
+    others = queries.parties_of(request.user, organization).exclude(pk=party.pk).filter(is_active=True)
+    link_form = LinkForm(request.POST or None, others=others)
+    if request.method == "POST" and link_form.is_valid():
+        data = link_form.cleaned_data
+        other = queries.get_party(request.user, data["other"], organization)
+        buyer, seller = (party, other) if data["direction"] == "buys_from" else (other, party)
+        try:
+            services.add_link(buyer, seller, data, actor=request.user)
+        except DomainError as error:
+            add_domain_error(link_form, error)
+        else:
+            messages.success(
+                request, _("Linked: %(buyer)s → %(seller)s.") % {"buyer": buyer, "seller": seller}
+            )
+            return redirect("party", org_slug=organization.slug, party_id=party.pk)
     contact = services.reveal_contact([party], actor=request.user, reason="detail")[party.pk]
+    links = list(queries.links_of(request.user, party))
     orders = work_queries.filter_orders(
         work_queries.orders_of(request.user, organization), {"party": party.pk}
     )
@@ -107,5 +124,54 @@ def party_detail(request, org_slug: str, party_id: int):
             "contact": contact,
             "orders": orders.order_by("-given_on", "-pk")[:20],
             "order_count": orders.count(),
+            "buys_from": [link for link in links if link.buyer_id == party.pk],
+            "sells_to": [link for link in links if link.seller_id == party.pk],
+            "link_form": link_form,
+        },
+        status=422 if link_form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def link_remove(request, org_slug: str, link_id: int):
+    organization = _organization(request, org_slug)
+    link = queries.get_link(request.user, link_id, organization)
+    back = int(request.POST.get("back") or link.buyer_id)
+    services.remove_link(link, actor=request.user)
+    messages.success(request, _("The link is removed."))
+    if back not in (link.buyer_id, link.seller_id):
+        back = link.buyer_id
+    return redirect("party", org_slug=organization.slug, party_id=back)
+
+
+@login_required
+def party_chain(request, org_slug: str, party_id: int):
+    """The chain below a party, drawn as layers of boxes, with the members and orders each reaches."""
+    organization = _organization(request, org_slug)
+    party = queries.get_party(request.user, party_id, organization)
+    graph = queries.chain(request.user, party)
+    lines = []
+    for link in graph.links:
+        top, bottom = graph.node(link.buyer_id), graph.node(link.seller_id)
+        lines.append(
+            {
+                "x1": top.x + queries.NODE_WIDTH // 2,
+                "y1": top.y + queries.NODE_HEIGHT,
+                "x2": bottom.x + queries.NODE_WIDTH // 2,
+                "y2": bottom.y,
+                "link": link,
+            }
+        )
+    return render(
+        request,
+        "supplychains/chain.html",
+        {
+            "organization": organization,
+            "party": party,
+            "chain": graph,
+            "lines": lines,
+            "node_width": queries.NODE_WIDTH,
+            "node_height": queries.NODE_HEIGHT,
         },
     )

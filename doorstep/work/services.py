@@ -24,10 +24,11 @@ from django.utils.translation import gettext as _
 from doorstep.core import audit, money, tenancy
 from doorstep.core.bulk import update_rows
 from doorstep.core.errors import FieldError, ValidationError
+from doorstep.core.inputs import choice as _choice
+from doorstep.core.inputs import date_value as _date
 from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES
 from doorstep.core.sectors import Sector
 from doorstep.members.models import Member
-from doorstep.members.services import _choice, _date
 from doorstep.organizations.models import Organization
 from doorstep.supplychains.models import Party
 

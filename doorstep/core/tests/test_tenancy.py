@@ -225,6 +225,17 @@ def _export_a(world):
     ).pk
 
 
+def _link_a(world):
+    from doorstep.supplychains import services as party_services
+    from doorstep.supplychains.models import Party
+
+    seller = Party.objects.get(pk=_party_a(world))
+    buyer = party_services.create_party(
+        world.org_a, data={"name": "Brand A", "kind": "brand"}, actor=world.admin_a
+    )
+    return party_services.add_link(buyer, seller, {"evidence": "label"}, actor=world.admin_a).pk
+
+
 def _app_user_a(world):
     from doorstep.surveys import services as survey_services
 
@@ -394,10 +405,24 @@ CASES = {
         ("get", f"/orgs/union-a/parties/{_party_a(w)}/", None),
         ("get", f"/orgs/coop-b/parties/{_party_a(w)}/", None),
     ],
+    "orgs/<slug:org_slug>/parties/<int:party_id>/chain/": lambda w: [
+        ("get", f"/orgs/coop-b/parties/{_party_a(w)}/chain/", None),
+    ],
+    "orgs/<slug:org_slug>/party-links/<int:link_id>/remove/": lambda w: [
+        ("post", f"/orgs/coop-b/party-links/{_link_a(w)}/remove/", {}),
+    ],
     "orgs/<slug:org_slug>/parties/<int:party_id>/edit/": lambda w: [
         ("get", f"/orgs/coop-b/parties/{_party_a(w)}/edit/", None),
         ("post", f"/orgs/coop-b/parties/{_party_a(w)}/edit/", {"name": "Mole", "kind": "brand"}),
     ],
+    "api/v1/parties/<party_id>/links": lambda w: [
+        ("get", f"/api/v1/parties/{_party_a(w)}/links", None),
+        ("post", f"/api/v1/parties/{_party_a(w)}/links", {"seller_id": _party_a(w), "evidence": "label"}),
+    ],
+    "api/v1/parties/<party_id>/links/<link_id>": lambda w: [
+        ("delete", f"/api/v1/parties/{_party_a(w)}/links/{_link_a(w)}", None),
+    ],
+    "api/v1/parties/<party_id>/chain": lambda w: [("get", f"/api/v1/parties/{_party_a(w)}/chain", None)],
     "api/v1/parties/<party_id>": lambda w: [
         ("get", f"/api/v1/parties/{_party_a(w)}?include=contact", None),
         ("patch", f"/api/v1/parties/{_party_a(w)}", {"name": "Mole"}),
