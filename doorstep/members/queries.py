@@ -8,7 +8,7 @@ from django.http import Http404
 from doorstep.core import tenancy
 from doorstep.core.roles import STAFF_ROLES
 
-from .models import ConsentEvent, DuplicateCandidate, Member, MemberGroup, MemberIdentifier
+from .models import ConsentEvent, DuplicateCandidate, Member, MemberGroup, MemberIdentifier, Purpose
 from .services import normalize_id_number, normalize_phone
 
 FILTERS = ("category", "sector", "admin1", "admin2", "group", "status")
@@ -135,3 +135,23 @@ def own_member(user, organization) -> Member:
         )
     except Member.DoesNotExist:
         raise Http404 from None
+
+
+CONSENT_FOR_SHARING = {
+    "network_statistics": Purpose.NETWORK_SHARING,
+    "company_due_diligence": Purpose.COMPANY_CASE,
+    "research": Purpose.RESEARCH,
+}
+
+
+def members_shared_with(recipient, sharing_purpose: str, data_kind: str, on: date | None = None):
+    """The members whose figures may reach ``recipient``: of organizations with a live agreement for
+    that purpose and kind of data, and whose own consent covers the purpose. Aggregates leaving an
+    organization start here, then go through ``core.disclosure``."""
+    from django.utils import timezone
+
+    from doorstep.organizations.queries import sharing_organization_ids
+
+    on = on or timezone.localdate()
+    organizations = sharing_organization_ids(recipient, sharing_purpose, data_kind, on)
+    return consenting_members(organizations, CONSENT_FOR_SHARING[sharing_purpose], on)

@@ -1,10 +1,10 @@
 """API: tokens, the acting user, organizations, affiliations and people. Thin: parse, call a query or
 service, shape the answer."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
-from ninja import Router, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from doorstep.core import tenancy, throttle
@@ -161,3 +161,64 @@ def update_person(request, organization_id: int, person_id: int, payload: Person
     if payload.is_active is not None:
         assignment = services.set_person_active(assignment, active=payload.is_active, actor=request.auth)
     return assignment
+
+
+class AgreementIn(Schema):
+    organization_id: int = Field(description="The organization that shares (you must be its admin).")
+    recipient_id: int = Field(
+        description="A network (network_statistics), a company (company_due_diligence), "
+        "or an ally or network (research)."
+    )
+    purpose: str = Field(description="network_statistics, company_due_diligence or research")
+    data_kinds: list[str] = Field(description="Any of members, work, grievances, surveys.")
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+class AgreementOut(Schema):
+    id: int
+    organization_id: int
+    recipient_id: int
+    recipient: str
+    purpose: str
+    data_kinds: list[str]
+    starts_on: date
+    ends_on: date | None
+    revoked_at: datetime | None
+    live: bool = Field(description="In force today.")
+
+
+def agreement_out(agreement) -> dict:
+    return {
+        "id": agreement.pk,
+        "organization_id": agreement.organization_id,
+        "recipient_id": agreement.recipient_id,
+        "recipient": agreement.recipient.name,
+        "purpose": agreement.purpose,
+        "data_kinds": agreement.data_kinds,
+        "starts_on": agreement.starts_on,
+        "ends_on": agreement.ends_on,
+        "revoked_at": agreement.revoked_at,
+        "live": agreement.is_live(),
+    }
+
+
+@router.get("/sharing-agreements", response={200: list[AgreementOut], **ERRORS})
+def list_agreements(request, organization_id: int):
+    """The organization's data-sharing agreements, in force or not."""
+    organization = queries.organization_for_staff(request.auth, organization_id)
+    return [agreement_out(a) for a in queries.agreements_of(request.auth, organization)]
+
+
+@router.post("/sharing-agreements", response={201: AgreementOut, **ERRORS})
+def create_agreement(request, payload: AgreementIn):
+    organization = queries.organization_for_staff(request.auth, payload.organization_id, roles=ADMIN_ROLES)
+    data = payload.dict(exclude={"organization_id", "recipient_id"}) | {"recipient": payload.recipient_id}
+    return Status(201, agreement_out(services.create_agreement(organization, data=data, actor=request.auth)))
+
+
+@router.post("/sharing-agreements/{agreement_id}/revoke", response={200: AgreementOut, **ERRORS})
+def revoke_agreement(request, agreement_id: int):
+    """Stop sharing at once."""
+    agreement = queries.get_agreement(request.auth, agreement_id)
+    return agreement_out(services.revoke_agreement(agreement, actor=request.auth))

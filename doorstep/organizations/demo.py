@@ -75,4 +75,29 @@ def load() -> list[tuple[str, str, str]]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         rows.append((username, organization.name, role.label))
+    _agreements(organizations)
     return rows
+
+
+# Both organizations share statistics with the network; the union shares work figures with the brand.
+AGREEMENTS = [
+    ("demo-union", "orgadmin-a", "demo-network", "network_statistics", ["members", "work", "surveys"]),
+    ("demo-cooperative", "orgadmin-b", "demo-network", "network_statistics", ["members", "work"]),
+    ("demo-union", "orgadmin-a", "demo-brand", "company_due_diligence", ["work", "grievances"]),
+]
+
+
+def _agreements(organizations: dict) -> None:
+    from .models import SharingAgreement
+
+    for slug, username, recipient, purpose, kinds in AGREEMENTS:
+        organization = organizations[slug]
+        if SharingAgreement.objects.filter(
+            organization=organization, recipient=organizations[recipient], purpose=purpose
+        ).exists():
+            continue
+        services.create_agreement(
+            organization,
+            data={"recipient": organizations[recipient].pk, "purpose": purpose, "data_kinds": kinds},
+            actor=User.objects.get(username=username),
+        )

@@ -8,7 +8,7 @@ from doorstep.core.errors import Throttled, ValidationError
 from doorstep.core.roles import Role
 
 from . import services
-from .models import Organization
+from .models import Organization, SharedData, SharingPurpose
 
 
 class LoginForm(AuthenticationForm):
@@ -77,3 +77,32 @@ class AffiliateForm(forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = candidates
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class AgreementForm(forms.Form):
+    recipient = forms.ChoiceField(label=_("Share with"))
+    purpose = forms.ChoiceField(label=_("For what purpose"), choices=SharingPurpose.choices)
+    data_kinds = forms.MultipleChoiceField(
+        label=_("What may be shared (as suppressed aggregates only)"),
+        choices=SharedData.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    starts_on = forms.DateField(label=_("From"), required=False, widget=_DateInput())
+    ends_on = forms.DateField(label=_("Until"), required=False, widget=_DateInput())
+
+    def __init__(self, *args, recipients=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].choices = [(o.pk, f"{o.name} ({o.get_kind_display()})") for o in recipients]
+
+
+class DisclosureForm(forms.Form):
+    disclosure_k = forms.IntegerField(
+        label=_("Smallest group shown outside (k)"),
+        min_value=5,
+        max_value=1000,
+        help_text=_("A figure shared outside is hidden when fewer than this many workers make it."),
+    )

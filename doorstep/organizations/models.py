@@ -47,6 +47,14 @@ class Organization(models.Model):
     country = CountryField(_("country"), blank=True, help_text=_("Blank for international organizations."))
     languages = models.JSONField(_("languages"), default=list, blank=True, help_text=_("Language codes."))
     is_active = models.BooleanField(_("active"), default=True)
+    disclosure_k = models.PositiveSmallIntegerField(
+        _("smallest group shown outside (k)"),
+        default=10,
+        help_text=_(
+            "A figure shared outside the organization is hidden when fewer than this many workers make it "
+            "(never below 5)."
+        ),
+    )
     late_payment_days = models.PositiveSmallIntegerField(
         _("payment is late after (days)"),
         default=30,
@@ -103,6 +111,60 @@ class Affiliation(models.Model):
     def is_current(self) -> bool:
         today = timezone.localdate()
         return self.since <= today and (self.until is None or self.until >= today)
+
+
+class SharingPurpose(models.TextChoices):
+    NETWORK_STATISTICS = "network_statistics", _("Statistics for a network")
+    COMPANY_DUE_DILIGENCE = "company_due_diligence", _("A company's due diligence")
+    RESEARCH = "research", _("Research")
+
+
+class SharedData(models.TextChoices):
+    MEMBERS = "members", _("Members (counts by category, sector, place)")
+    WORK = "work", _("Work and earnings")
+    GRIEVANCES = "grievances", _("Grievances")
+    SURVEYS = "surveys", _("Survey answers")
+
+
+class SharingAgreement(OwnedModel):
+    """The organization agrees that aggregates of some kinds of its data may reach ``recipient`` (a
+    network, a company, an ally doing research) for one purpose, from ``starts_on`` until ``ends_on``
+    or until it is revoked (which takes effect at once). Only aggregates ever leave, suppressed below
+    the organization's k (``core.disclosure``), and only of members whose consent covers the purpose."""
+
+    recipient = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="agreements_received")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=SharingPurpose.choices)
+    data_kinds = models.JSONField(_("what may be shared"), default=list)
+    starts_on = models.DateField(_("from"), default=timezone.localdate)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "purpose"], name="agreement_recipient_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(organization=models.F("recipient")), name="agreement_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="agreement_dates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} → {self.recipient} ({self.purpose})"
+
+    def is_live(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return (
+            self.revoked_at is None and self.starts_on <= on and (self.ends_on is None or on <= self.ends_on)
+        )
 
 
 class RoleAssignment(OwnedModel):

@@ -2,11 +2,12 @@
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from doorstep.core import tenancy
-from doorstep.core.roles import ADMIN_ROLES
+from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES
 
-from .models import Affiliation, ApiToken, Organization, RoleAssignment, User
+from .models import Affiliation, ApiToken, Organization, RoleAssignment, SharingAgreement, User
 
 
 def organizations_with_role(user) -> QuerySet[Organization]:
@@ -130,3 +131,30 @@ def get_token(user, token_id: int) -> ApiToken:
         return tokens_of(user).get(pk=token_id)
     except ApiToken.DoesNotExist:
         raise Http404 from None
+
+
+def agreements_of(user, organization: Organization) -> QuerySet[SharingAgreement]:
+    return tenancy.scoped(SharingAgreement, user, organization, roles=STAFF_ROLES).select_related(
+        "recipient", "created_by", "revoked_by"
+    )
+
+
+def get_agreement(user, agreement_id, organization=None) -> SharingAgreement:
+    return tenancy.get_scoped_or_404(
+        SharingAgreement, user, agreement_id, organization, roles=STAFF_ROLES, select_related=("recipient",)
+    )
+
+
+def sharing_organization_ids(recipient: Organization, purpose: str, data_kind: str, on=None) -> list[int]:
+    """The organizations whose live agreement lets ``recipient`` have aggregates of ``data_kind`` for
+    ``purpose`` on ``on`` (today): the first check of every aggregate leaving an organization."""
+    on = on or timezone.localdate()
+    return sorted(
+        {
+            a.organization_id
+            for a in SharingAgreement.objects.filter(
+                recipient=recipient, purpose=purpose, revoked_at__isnull=True, starts_on__lte=on
+            ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+            if data_kind in a.data_kinds
+        }
+    )

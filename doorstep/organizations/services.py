@@ -23,7 +23,16 @@ from doorstep.core import audit, tenancy, throttle, vault
 from doorstep.core.errors import FieldError, PermissionDenied, Throttled, ValidationError
 from doorstep.core.roles import ADMIN_ROLES, Role
 
-from .models import Affiliation, ApiToken, Organization, RoleAssignment, User
+from .models import (
+    Affiliation,
+    ApiToken,
+    Organization,
+    RoleAssignment,
+    SharedData,
+    SharingAgreement,
+    SharingPurpose,
+    User,
+)
 
 TOKEN_PREFIX = "dst_"  # noqa: S105 - a public prefix that marks Doorstep tokens, not a secret
 
@@ -426,3 +435,97 @@ def user_for_token(raw: str) -> User:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# Data-sharing agreements --------------------------------------------------------------------------
+
+RECIPIENT_KINDS = {
+    SharingPurpose.NETWORK_STATISTICS: Organization.NETWORK_KINDS,
+    SharingPurpose.COMPANY_DUE_DILIGENCE: frozenset({Organization.Kind.COMPANY}),
+    SharingPurpose.RESEARCH: Organization.NETWORK_KINDS | {Organization.Kind.ALLY},
+}
+
+
+def create_agreement(organization: Organization, *, data: dict, actor: User) -> SharingAgreement:
+    """An org admin agrees to share aggregates of some kinds of data with a network, a company or an
+    ally, for one purpose and a span of dates."""
+    from doorstep.core import inputs
+
+    tenancy.require_role(actor, organization, ADMIN_ROLES)
+    errors: list[FieldError] = []
+    purpose = inputs.choice(data.get("purpose"), "purpose", SharingPurpose, errors, required=True)
+    kinds = data.get("data_kinds") or []
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    clean_kinds = sorted(
+        {k for k in (inputs.choice(k, "data_kinds", SharedData, errors) for k in kinds) if k}
+    )
+    if not kinds:
+        errors.append(FieldError("data_kinds", _("Choose at least one kind of data.")))
+    starts_on = inputs.date_value(data.get("starts_on"), "starts_on", errors) or timezone.localdate()
+    ends_on = inputs.date_value(data.get("ends_on"), "ends_on", errors)
+    if ends_on and ends_on < starts_on:
+        errors.append(FieldError("ends_on", _("The end comes before the start.")))
+    recipient = Organization.objects.filter(pk=data.get("recipient") or 0, is_active=True).first()
+    if recipient is None or recipient.pk == organization.pk:
+        errors.append(FieldError("recipient", _("Choose the network, company or ally to share with.")))
+    elif purpose and recipient.kind not in RECIPIENT_KINDS[purpose]:
+        errors.append(
+            FieldError(
+                "recipient",
+                _("%(name)s cannot receive data for this purpose (%(purpose)s).")
+                % {"name": recipient.name, "purpose": SharingPurpose(purpose).label},
+            )
+        )
+    if errors:
+        raise ValidationError(message=_("The agreement is not saved."), errors=errors)
+    with transaction.atomic():
+        agreement = SharingAgreement.objects.create(
+            organization=organization,
+            recipient=recipient,
+            purpose=purpose,
+            data_kinds=clean_kinds,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            created_by=actor,
+        )
+        audit.record(
+            "sharing.agreed",
+            actor=actor,
+            organization=organization,
+            obj=agreement,
+            metadata={"recipient_id": recipient.pk, "purpose": purpose, "data_kinds": clean_kinds},
+        )
+    return agreement
+
+
+def revoke_agreement(agreement: SharingAgreement, *, actor: User) -> SharingAgreement:
+    """Nothing more flows from the moment of revocation (every aggregate checks live agreements)."""
+    tenancy.require_role(actor, agreement.organization_id, ADMIN_ROLES)
+    with transaction.atomic():
+        SharingAgreement.objects.filter(pk=agreement.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=actor
+        )
+        agreement.refresh_from_db()
+        audit.record("sharing.revoked", actor=actor, organization=agreement.organization_id, obj=agreement)
+    return agreement
+
+
+def set_disclosure_k(organization: Organization, k, *, actor: User) -> Organization:
+    """The smallest group of workers a figure shared outside may come from (5 at the least)."""
+    from doorstep.core import disclosure
+
+    tenancy.require_role(actor, organization, ADMIN_ROLES)
+    try:
+        value = int(str(k).strip())
+    except ValueError:
+        value = 0
+    if not disclosure.MINIMUM_K <= value <= 1000:
+        raise ValidationError.for_field(
+            "disclosure_k", _("Give a whole number from %(low)s to 1000.") % {"low": disclosure.MINIMUM_K}
+        )
+    with transaction.atomic():
+        Organization.objects.filter(pk=organization.pk).update(disclosure_k=value)
+        organization.disclosure_k = value
+        audit.record("organization.k_set", actor=actor, organization=organization, metadata={"k": value})
+    return organization

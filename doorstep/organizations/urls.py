@@ -13,5 +13,6 @@ urlpatterns = [
     path("orgs/", views.my_organizations, name="organizations"),
     path("orgs/<slug:org_slug>/", views.organization_detail, name="organization"),
     path("orgs/<slug:org_slug>/people/", views.people, name="people"),
+    path("orgs/<slug:org_slug>/sharing/", views.sharing, name="sharing"),
     path("orgs/<slug:org_slug>/people/<int:person_id>/", views.person, name="person"),
 ]

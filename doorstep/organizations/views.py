@@ -14,10 +14,20 @@ from django.views.decorators.http import require_POST
 from doorstep.core import tenancy
 from doorstep.core.errors import DomainError
 from doorstep.core.forms import add_domain_error
-from doorstep.core.roles import ADMIN_ROLES
+from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES
 
 from . import queries, services
-from .forms import AddPersonForm, AffiliateForm, LoginForm, PersonForm, ProfileForm, TokenForm
+from .forms import (
+    AddPersonForm,
+    AffiliateForm,
+    AgreementForm,
+    DisclosureForm,
+    LoginForm,
+    PersonForm,
+    ProfileForm,
+    TokenForm,
+)
+from .models import Organization
 
 
 class LoginView(auth_views.LoginView):
@@ -249,4 +259,55 @@ def person(request, org_slug: str, person_id: int):
         "organizations/person.html",
         {"organization": organization, "assignment": assignment, "form": form},
         status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def sharing(request, org_slug: str):
+    """Data-sharing agreements and the disclosure threshold: staff see them, admins change them."""
+    organization = queries.get_organization_with_role(request.user, org_slug, STAFF_ROLES)
+    is_admin = tenancy.role_in(request.user, organization) in ADMIN_ROLES
+    recipients = (
+        Organization.objects.filter(is_active=True)
+        .exclude(pk=organization.pk)
+        .exclude(kind__in=Organization.MEMBER_BASED_KINDS)
+    )
+    form = AgreementForm(request.POST or None, recipients=recipients) if is_admin else None
+    k_form = DisclosureForm(initial={"disclosure_k": organization.disclosure_k}) if is_admin else None
+    if request.method == "POST":
+        tenancy.require_role(request.user, organization, ADMIN_ROLES)
+        action = request.POST.get("action")
+        try:
+            if action == "revoke":
+                agreement = queries.get_agreement(request.user, request.POST.get("agreement"), organization)
+                services.revoke_agreement(agreement, actor=request.user)
+                messages.success(request, _("Revoked: nothing more is shared under this agreement."))
+                return redirect("sharing", org_slug=organization.slug)
+            if action == "k":
+                k_form = DisclosureForm(request.POST)
+                if k_form.is_valid():
+                    services.set_disclosure_k(
+                        organization, k_form.cleaned_data["disclosure_k"], actor=request.user
+                    )
+                    messages.success(request, _("Saved."))
+                    return redirect("sharing", org_slug=organization.slug)
+            elif form.is_valid():
+                services.create_agreement(organization, data=form.cleaned_data, actor=request.user)
+                messages.success(request, _("The agreement is recorded."))
+                return redirect("sharing", org_slug=organization.slug)
+        except DomainError as error:
+            add_domain_error(k_form if action == "k" else form, error)
+    today = timezone.localdate()
+    agreements = list(queries.agreements_of(request.user, organization))
+    return render(
+        request,
+        "organizations/sharing.html",
+        {
+            "organization": organization,
+            "agreements": [(a, a.is_live(today)) for a in agreements],
+            "form": form,
+            "k_form": k_form,
+            "is_admin": is_admin,
+        },
+        status=422 if (form is not None and form.errors) or (k_form is not None and k_form.errors) else 200,
     )

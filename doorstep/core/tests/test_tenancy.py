@@ -236,6 +236,13 @@ def _link_a(world):
     return party_services.add_link(buyer, seller, {"evidence": "label"}, actor=world.admin_a).pk
 
 
+def _agreement_a(world):
+    from doorstep.organizations import services as organization_services
+
+    data = {"recipient": world.network.pk, "purpose": "network_statistics", "data_kinds": ["members"]}
+    return organization_services.create_agreement(world.org_a, data=data, actor=world.admin_a).pk
+
+
 def _app_user_a(world):
     from doorstep.surveys import services as survey_services
 
@@ -415,6 +422,9 @@ CASES = {
         ("get", f"/orgs/coop-b/parties/{_party_a(w)}/edit/", None),
         ("post", f"/orgs/coop-b/parties/{_party_a(w)}/edit/", {"name": "Mole", "kind": "brand"}),
     ],
+    "api/v1/sharing-agreements/<agreement_id>/revoke": lambda w: [
+        ("post", f"/api/v1/sharing-agreements/{_agreement_a(w)}/revoke", {}),
+    ],
     "api/v1/parties/<party_id>/links": lambda w: [
         ("get", f"/api/v1/parties/{_party_a(w)}/links", None),
         ("post", f"/api/v1/parties/{_party_a(w)}/links", {"seller_id": _party_a(w), "evidence": "label"}),
@@ -503,6 +513,11 @@ CASES = {
     "api/v1/benchmarks/<benchmark_id>": lambda w: [
         ("delete", f"/api/v1/benchmarks/{_benchmark_a(w)}?organization_id={w.org_b.pk}", None),
         ("delete", f"/api/v1/benchmarks/{_benchmark_a(w)}?organization_id={w.org_a.pk}", None),
+    ],
+    "orgs/<slug:org_slug>/sharing/": lambda w: [
+        ("get", "/orgs/union-a/sharing/", None),
+        ("post", "/orgs/union-a/sharing/", {"action": "revoke", "agreement": _agreement_a(w)}),
+        ("post", "/orgs/coop-b/sharing/", {"action": "revoke", "agreement": _agreement_a(w)}),
     ],
     "orgs/<slug:org_slug>/surveys/": lambda w: [
         ("get", "/orgs/union-a/surveys/", None),
