@@ -40,14 +40,6 @@ class Plan:
     split: bool
 
 
-def _label(label, language: str) -> str:
-    if isinstance(label, dict):
-        return next((v for k, v in label.items() if k.lower().startswith(language)), None) or next(
-            iter(label.values()), ""
-        )
-    return label or ""
-
-
 def plan(structure: dict, *, use_labels: bool = False, split: bool = False, language: str = "en") -> Plan:
     repeats = sorted(xforms.repeat_paths(structure), key=len)
     tables = {"": Table("")}
@@ -58,11 +50,12 @@ def plan(structure: dict, *, use_labels: bool = False, split: bool = False, lang
         path = question["path"]
         owner = max((r for r in repeats if path.startswith(f"{r}/")), key=len, default="")
         relative = path[len(owner) + 1 :] if owner else path
-        labels[path] = _label(question["label"], language) or path
+        labels[path] = xforms.label_in(question["label"], language) or path
         kind = question["type"]
         if kind.startswith("select"):
             choices[path] = {
-                c["name"]: _label(c.get("label", ""), language) or c["name"] for c in question["choices"]
+                c["name"]: xforms.label_in(c.get("label", ""), language) or c["name"]
+                for c in question["choices"]
             }
             if "all that apply" in kind or kind.startswith("select_multiple"):
                 multiple.add(path)

@@ -16,14 +16,6 @@ MAP_WIDTH = 320  # the SVG's own units; it scales to the screen
 MAP_POINTS = 5000  # drawn at most (evenly picked), to keep the page light on a phone
 
 
-def _label(label, language: str) -> str:
-    if isinstance(label, dict):
-        return next((v for k, v in label.items() if k.lower().startswith(language)), None) or next(
-            iter(label.values()), ""
-        )
-    return label or ""
-
-
 def _values(records: list[dict], path: str) -> list:
     """The answers to ``path`` across records, looking inside repeats for a path below one."""
     found = []
@@ -122,14 +114,15 @@ def summarize(structure: dict, records: list[dict], language: str) -> list[dict]
         answers = [a for a in _values(records, path) if a not in ("", None)]
         item = {
             "path": path,
-            "label": _label(question["label"], language) or path,
+            "label": xforms.label_in(question["label"], language) or path,
             "type": kind,
             "answered": len(answers),
             "of": total,
         }
         if kind.startswith("select"):
             labels = {
-                c["name"]: _label(c.get("label", ""), language) or c["name"] for c in question["choices"]
+                c["name"]: xforms.label_in(c.get("label", ""), language) or c["name"]
+                for c in question["choices"]
             }
             counts = Counter()
             for answer in answers:

@@ -236,10 +236,8 @@ def form_import(request, org_slug: str, form_id: int):
 
 
 def _question_choices(structure: dict, language: str) -> list[tuple[str, str]]:
-    from .summary import _label
-
     return [
-        (q["path"], f"{_label(q['label'], language) or q['path']} ({q['path']})")
+        (q["path"], f"{xforms.label_in(q['label'], language) or q['path']} ({q['path']})")
         for q in xforms.questions(structure)
         if q["type"] not in ("note",)
     ]
@@ -436,11 +434,7 @@ def _labelled(record: dict, structure: dict, language: str) -> list[tuple[str, s
     """(path, label in the page's language where the form has it, value) in form order."""
     rows = []
     for question in xforms.questions(structure):
-        label = question["label"]
-        if isinstance(label, dict):
-            label = next((v for k, v in label.items() if k.lower().startswith(language)), None) or next(
-                iter(label.values()), ""
-            )
+        label = xforms.label_in(question["label"], language)
         path = question["path"]
         if path in record:
             rows.append((path, label or path, record[path]))

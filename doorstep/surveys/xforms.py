@@ -64,6 +64,16 @@ def media_paths(structure: dict) -> set[str]:
     return {path for path, node in _walk(structure) if node["type"] in MEDIA_TYPES}
 
 
+def label_in(label, language: str) -> str:
+    """A question's or choice's label in ``language`` where the form has it (pyxform gives a dict
+    per language for multilingual forms), else its first label."""
+    if isinstance(label, dict):
+        return next((v for k, v in label.items() if k.lower().startswith(language)), None) or next(
+            iter(label.values()), ""
+        )
+    return label or ""
+
+
 def questions(structure: dict) -> list[dict]:
     """The questions in form order: path, type, label (per language where the form has several)."""
     return [
