@@ -234,7 +234,8 @@ def read_csv(data: bytes, *, encoding: str | None = None) -> Table:
 # Matching columns ---------------------------------------------------------------------------------
 
 
-def _normal(text: str) -> str:
+def normal(text: str) -> str:
+    """Text compared loosely: case, accents and punctuation set aside (headers, labels)."""
     decomposed = unicodedata.normalize("NFKD", str(text).casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join("".join(ch if ch.isalnum() else " " for ch in plain).split())
@@ -245,11 +246,11 @@ def suggest_mapping(headers: list[str], columns: list[Column]) -> dict[str, str]
     names: dict[str, str] = {}
     for column in columns:
         for synonym in (column.key, str(column.label), *column.synonyms):
-            names.setdefault(_normal(synonym), column.key)
+            names.setdefault(normal(synonym), column.key)
     mapping: dict[str, str] = {}
     used: set[str] = set()
     for index, header in enumerate(headers):
-        key = names.get(_normal(header))
+        key = names.get(normal(header))
         if key and key not in used:
             mapping[str(index)] = key
             used.add(key)

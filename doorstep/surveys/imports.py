@@ -232,7 +232,7 @@ class Matcher:
                 self.names.setdefault(name.replace("/", "-"), question)
             last.setdefault(question.relative.rsplit("/", 1)[-1], []).append(question)
             for label in question.labels:
-                self.labels.setdefault(imports._normal(label), question)
+                self.labels.setdefault(imports.normal(label), question)
         for name, found in last.items():
             if len(found) == 1:
                 self.names.setdefault(name, found[0])  # Kobo's "no group names"
@@ -246,12 +246,12 @@ class Matcher:
                 return Binding(self.names[base], f"geo:{part}")
         if "/" in header:  # Kobo: a select_multiple's column per choice
             base, choice = header.rsplit("/", 1)
-            question = self.names.get(base) or self.labels.get(imports._normal(base))
+            question = self.names.get(base) or self.labels.get(imports.normal(base))
             if question is not None and question.is_multiple:
                 name = choice if choice in question.choices else _choice_by_label(question, choice)
                 if name is not None:
                     return Binding(question, f"choice:{name}", by_label=name != choice)
-        question = self.labels.get(imports._normal(header))
+        question = self.labels.get(imports.normal(header))
         if question is not None:
             return Binding(question, by_label=True)
         return self._indexed(header)
@@ -281,9 +281,9 @@ class Matcher:
 
 
 def _choice_by_label(question: Question, text: str) -> str | None:
-    wanted = imports._normal(text)
+    wanted = imports.normal(text)
     for name, labels in question.choices.items():
-        if any(imports._normal(label) == wanted for label in labels):
+        if any(imports.normal(label) == wanted for label in labels):
             return name
     return None
 
@@ -463,10 +463,10 @@ def _multiple(question: Question, text: str) -> list[str] | None:
         return tokens
     # Labels: the longest label that starts the remaining text, again and again.
     labels = sorted(
-        ((imports._normal(label), name) for name, ls in question.choices.items() for label in ls),
+        ((imports.normal(label), name) for name, ls in question.choices.items() for label in ls),
         key=lambda pair: -len(pair[0]),
     )
-    rest, names = imports._normal(text), []
+    rest, names = imports.normal(text), []
     while rest:
         found = next(((label, name) for label, name in labels if label and rest.startswith(label)), None)
         if found is None or (len(rest) > len(found[0]) and rest[len(found[0])] != " "):
@@ -690,7 +690,7 @@ class SubmissionImport:
         ]
         values = []
         for key, clean in zip(keys, fresh, strict=True):
-            member = services._member_for(form, clean.record)
+            member = services.member_for(form, clean.record)
             values.append(
                 (
                     organization.pk,

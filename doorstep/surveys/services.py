@@ -391,7 +391,7 @@ def receive(
     else:
         data = xforms.to_record(parsed.root, version.structure)
         expected = xforms.attachment_names(data, version.structure)
-    member = _member_for(form, data)
+    member = member_for(form, data)
     try:
         with transaction.atomic():
             key = vault.new_subject_key(organization)
@@ -457,7 +457,7 @@ def _store_attachments(submission: Submission, key, attachments: list[tuple[str,
         )
 
 
-def _member_for(form: Form, data: dict):
+def member_for(form: Form, data: dict):
     from doorstep.members.models import Member
 
     if not form.member_field:
@@ -513,8 +513,6 @@ def search(form: Form, submissions, *, path: str, op: str, value: str, limit: in
     rows returned are audited as read; the search is audited with the question, never the value."""
     from doorstep.core.pagination import decode_cursor, encode_cursor
 
-    from .summary import _values
-
     tenancy.require_role(actor, form.organization_id, STAFF_ROLES)
     if op not in ("is", "contains"):
         raise ValidationError.for_field("op", _("Choose “is” or “contains”."))
@@ -534,7 +532,7 @@ def search(form: Form, submissions, *, path: str, op: str, value: str, limit: in
             record = vault.open_sealed(
                 submission.subject_key, bytes(submission.sealed_data), purpose=DATA_PURPOSE
             )
-            if _answer_matches(_values([record], path), op, value):
+            if _answer_matches(xforms.answers_at([record], path), op, value):
                 found.append(submission)
                 records[submission.pk] = record
                 if len(found) > limit:
@@ -788,7 +786,7 @@ def decrypt_submissions(form: Form, *, private_key, actor) -> dict:
                 sealed_xml=vault.seal_bytes(key, xml, purpose=XML_PURPOSE),
                 sealed_data=vault.seal(key, record, purpose=DATA_PURPOSE),
                 encrypted=False,
-                member=_member_for(form, record),
+                member=member_for(form, record),
                 attachments_expected=xforms.attachment_names(record, submission.version.structure),
             )
             submission.attachments.filter(name__in=found.files).delete()

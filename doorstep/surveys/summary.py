@@ -16,19 +16,6 @@ MAP_WIDTH = 320  # the SVG's own units; it scales to the screen
 MAP_POINTS = 5000  # drawn at most (evenly picked), to keep the page light on a phone
 
 
-def _values(records: list[dict], path: str) -> list:
-    """The answers to ``path`` across records, looking inside repeats for a path below one."""
-    found = []
-    for record in records:
-        if path in record:
-            found.append(record[path])
-            continue
-        for key, value in record.items():
-            if isinstance(value, list) and path.startswith(f"{key}/"):
-                found += _values(value, path[len(key) + 1 :])
-    return found
-
-
 def _histogram(numbers: list[Decimal]) -> list[dict]:
     low, high = min(numbers), max(numbers)
     if low == high:
@@ -93,7 +80,7 @@ def geojson(structure: dict, submissions_with_records: list[tuple[int, dict]]) -
     features = []
     for submission_id, record in submissions_with_records:
         for path in paths:
-            for answer in _values([record], path):
+            for answer in xforms.answers_at([record], path):
                 found = point(answer)
                 if found:
                     features.append(
@@ -111,7 +98,7 @@ def summarize(structure: dict, records: list[dict], language: str) -> list[dict]
     summary = []
     for question in xforms.questions(structure):
         kind, path = question["type"], question["path"]
-        answers = [a for a in _values(records, path) if a not in ("", None)]
+        answers = [a for a in xforms.answers_at(records, path) if a not in ("", None)]
         item = {
             "path": path,
             "label": xforms.label_in(question["label"], language) or path,

@@ -311,9 +311,7 @@ def submission_list(request, org_slug: str, form_id: int):
 
 
 def _shown(record: dict, path: str) -> str:
-    from .summary import _values
-
-    return ", ".join(str(v) for v in _values([record], path) if v not in ("", None))
+    return ", ".join(str(v) for v in xforms.answers_at([record], path) if v not in ("", None))
 
 
 @login_required

@@ -64,6 +64,19 @@ def media_paths(structure: dict) -> set[str]:
     return {path for path, node in _walk(structure) if node["type"] in MEDIA_TYPES}
 
 
+def answers_at(records: list[dict], path: str) -> list:
+    """The answers to ``path`` across records, looking inside repeats for a path below one."""
+    found = []
+    for record in records:
+        if path in record:
+            found.append(record[path])
+            continue
+        for key, value in record.items():
+            if isinstance(value, list) and path.startswith(f"{key}/"):
+                found += answers_at(value, path[len(key) + 1 :])
+    return found
+
+
 def label_in(label, language: str) -> str:
     """A question's or choice's label in ``language`` where the form has it (pyxform gives a dict
     per language for multilingual forms), else its first label."""
