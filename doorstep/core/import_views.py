@@ -4,7 +4,7 @@ follow the import. Progress pages refresh themselves (no JavaScript needed)."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from doorstep.organizations.queries import get_organization_with_role
 
-from . import imports, tenancy
+from . import downloads, imports, tenancy
 from .errors import DomainError
 from .forms import add_domain_error
 from .models import Import
@@ -142,6 +142,8 @@ def act(request, org_slug: str, import_id: int, action: str):
 @login_required
 def error_report(request, org_slug: str, import_id: int):
     _organization, job = _job(request, org_slug, import_id)
-    response = HttpResponse(imports.error_report(job), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
-    return response
+    return downloads.attachment(
+        imports.error_report(job),
+        content_type="text/csv; charset=utf-8",
+        filename=f"import-{job.pk}-errors.csv",
+    )

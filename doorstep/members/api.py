@@ -1,10 +1,9 @@
 """API for the member registry. Personal data appears only with ``?include=pii``, for organizers and
 admins, and every such read (and every name or phone search) is audited."""
 
-from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from doorstep.core import audit
+from doorstep.core import audit, downloads
 from doorstep.core.errors import ValidationError
 from doorstep.core.pagination import page_of
 from doorstep.core.schemas import ErrorOut
@@ -126,11 +125,11 @@ def erase_member(request, member_id: int):
 def export_member(request, member_id: int):
     """Everything held about her, as a zip of JSON and CSV files (audited)."""
     member = queries.get_member(request.auth, member_id)
-    response = HttpResponse(
-        services.export_member(member, actor=request.auth), content_type="application/zip"
+    return downloads.attachment(
+        services.export_member(member, actor=request.auth),
+        content_type="application/zip",
+        filename=f"member-{member.number}.zip",
     )
-    response["Content-Disposition"] = f'attachment; filename="member-{member.number}.zip"'
-    return response
 
 
 @router.get("/members/{member_id}/consents", response={200: list[ConsentOut], **ERRORS})

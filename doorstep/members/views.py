@@ -5,14 +5,13 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from doorstep.core import tenancy, throttle
+from doorstep.core import downloads, tenancy, throttle
 from doorstep.core.errors import DomainError, Throttled
 from doorstep.core.forms import add_domain_error
 from doorstep.core.middleware import SESSION_KEY
@@ -228,11 +227,11 @@ def member_card(request, org_slug: str, member_id: int):
 def member_export(request, org_slug: str, member_id: int):
     organization = _organization(request, org_slug)
     member = queries.get_member(request.user, member_id, organization)
-    response = HttpResponse(
-        services.export_member(member, actor=request.user), content_type="application/zip"
+    return downloads.attachment(
+        services.export_member(member, actor=request.user),
+        content_type="application/zip",
+        filename=f"{organization.slug}-member-{member.number}.zip",
     )
-    response["Content-Disposition"] = f'attachment; filename="{organization.slug}-member-{member.number}.zip"'
-    return response
 
 
 @login_required

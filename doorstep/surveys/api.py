@@ -7,6 +7,7 @@ from django.conf import settings
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from doorstep.core import downloads
 from doorstep.core.import_api import ImportOut
 from doorstep.core.pagination import page_of
 from doorstep.core.schemas import ErrorOut
@@ -192,11 +193,10 @@ def _submission_page(rows, records, next_cursor) -> dict:
 def export_submissions(request, form_id: int, format: str = "csv", labels: bool = False, split: bool = False):
     """The submissions as CSV (a zip with one CSV per repeat when the form has repeats) or XLSX,
     streamed; ``labels`` for labels instead of values, ``split`` for one column per choice."""
-    from django.http import FileResponse, StreamingHttpResponse
     from django.utils import translation
 
     form = queries.get_form(request.auth, form_id)
-    content, streamed, filename, kind = services.export(
+    content, _streamed, filename, kind = services.export(
         form,
         fmt=format,
         use_labels=labels,
@@ -204,13 +204,7 @@ def export_submissions(request, form_id: int, format: str = "csv", labels: bool 
         language=translation.get_language() or "en",
         actor=request.auth,
     )
-    response = (
-        StreamingHttpResponse(content, content_type=kind)
-        if streamed
-        else FileResponse(content, content_type=kind)
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return downloads.attachment(content, content_type=kind, filename=filename)
 
 
 class ExportIn(Schema):
@@ -263,14 +257,10 @@ def get_export(request, export_id: int):
 @router.get("/exports/{export_id}/download", response={200: None, **ERRORS})
 def download_export(request, export_id: int):
     """The file, streamed (audited)."""
-    from django.http import StreamingHttpResponse
-
     job = queries.get_export(request.auth, export_id)
-    response = StreamingHttpResponse(
-        services.open_export(job, actor=request.auth), content_type=job.content_type
+    return downloads.attachment(
+        services.open_export(job, actor=request.auth), content_type=job.content_type, filename=job.filename
     )
-    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
-    return response
 
 
 @router.delete("/exports/{export_id}", response={204: None, **ERRORS})

@@ -9,12 +9,12 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from doorstep.core import downloads
 from doorstep.core.errors import DomainError
 from doorstep.core.forms import add_domain_error
 from doorstep.core.pagination import next_page_query, page_of
@@ -326,13 +326,12 @@ def form_summary(request, org_slug: str, form_id: int):
     submissions = list(queries.submissions_of(request.user, form))
     records = services.reveal(submissions, actor=request.user, reason="summary") if submissions else {}
     if request.GET.get("format") == "geojson" and form.latest:
-        response = JsonResponse(
-            summary.geojson(form.latest.structure, [(s.pk, records[s.pk]) for s in submissions]),
+        points = summary.geojson(form.latest.structure, [(s.pk, records[s.pk]) for s in submissions])
+        return downloads.attachment(
+            json.dumps(points),
             content_type="application/geo+json",
+            filename=f"{form.xml_form_id}-points.geojson",
         )
-        response["Content-Disposition"] = f'attachment; filename="{form.xml_form_id}-points.geojson"'
-        response["Cache-Control"] = "no-store"
-        return response
     items = (
         summary.summarize(form.latest.structure, list(records.values()), translation.get_language() or "en")
         if form.latest
@@ -348,12 +347,11 @@ def form_summary(request, org_slug: str, form_id: int):
 @login_required
 def form_export(request, org_slug: str, form_id: int):
     """Download the submissions: ``?format=csv|xlsx&labels=1&split=1``."""
-    from django.http import FileResponse, StreamingHttpResponse
     from django.utils import translation
 
     organization = _organization(request, org_slug)
     form = queries.get_form(request.user, form_id, organization)
-    content, streamed, filename, kind = services.export(
+    content, _streamed, filename, kind = services.export(
         form,
         fmt=request.GET.get("format", "csv"),
         use_labels=request.GET.get("labels") == "1",
@@ -361,13 +359,7 @@ def form_export(request, org_slug: str, form_id: int):
         language=translation.get_language() or "en",
         actor=request.user,
     )
-    if streamed:
-        response = StreamingHttpResponse(content, content_type=kind)
-    else:
-        response = FileResponse(content, content_type=kind)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return downloads.attachment(content, content_type=kind, filename=filename)
 
 
 @login_required
@@ -416,16 +408,11 @@ def export_job(request, org_slug: str, export_id: int):
 
 @login_required
 def export_download(request, org_slug: str, export_id: int):
-    from django.http import StreamingHttpResponse
-
     organization = _organization(request, org_slug)
     job = queries.get_export(request.user, export_id, organization)
-    response = StreamingHttpResponse(
-        services.open_export(job, actor=request.user), content_type=job.content_type
+    return downloads.attachment(
+        services.open_export(job, actor=request.user), content_type=job.content_type, filename=job.filename
     )
-    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _labelled(record: dict, structure: dict, language: str) -> list[tuple[str, str, object]]:
@@ -464,9 +451,6 @@ def submission_detail(request, org_slug: str, submission_id: int):
 def attachment(request, org_slug: str, attachment_id: int):
     organization = _organization(request, org_slug)
     item = queries.get_attachment(request.user, attachment_id, organization)
-    response = HttpResponse(
-        services.open_attachment(item, actor=request.user), content_type=item.content_type
+    return downloads.attachment(
+        services.open_attachment(item, actor=request.user), content_type=item.content_type, filename=item.name
     )
-    response["Content-Disposition"] = f'attachment; filename="{item.name}"'
-    response["Cache-Control"] = "no-store"
-    return response
