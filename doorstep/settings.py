@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "doorstep.supplychains",
     "doorstep.work",
     "doorstep.surveys",
+    "doorstep.insights",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

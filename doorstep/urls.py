@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("doorstep.supplychains.urls")),
     path("", include("doorstep.work.urls")),
     path("", include("doorstep.surveys.urls")),
+    path("", include("doorstep.insights.urls")),
 ]

@@ -14,6 +14,9 @@ that no suppressed value can be worked out from the totals by subtraction:
   published ones exactly when its edge is a *bridge* (lies on no cycle of suppressed edges). So
   while a bridge remains, the cheapest rectangle of cells that closes a cycle through it is
   suppressed too (cheapest: fewest workers hidden). At the end no suppressed entry is determined.
+- A two-way table's margins are the cells of its two one-way tables, which can be asked for too:
+  its margins are hidden exactly where those tables hide them, so that side by side they give
+  nothing more than the two-way table alone.
 
 Each worker must fall in exactly one cell (the dimensions partition the workers); otherwise the
 totals are not sums and the arithmetic above does not hold, so ``protect`` refuses such input.
@@ -112,18 +115,34 @@ def _two(counts: dict[tuple, int], k: int) -> Protected:
     for c in columns:
         grid[(TOTAL, c)] = sum(grid[(r, c)] for r in rows[:-1])
     primary = {key for key, n in grid.items() if _needs_hiding(n, k)}
+    # The margins are also the cells of the two one-way tables (by row alone, by column alone), which
+    # anyone may ask for too: hide here what those hide, and keep what they show, so that putting
+    # the tables side by side gives nothing more than each alone.
+    by_row = _one({(r,): grid[(r, TOTAL)] for r in rows[:-1]}, k)
+    by_column = _one({(c,): grid[(TOTAL, c)] for c in columns[:-1]}, k)
+    margins = {(r, TOTAL): (r,) for r in rows} | {(TOTAL, c): (c,) for c in columns}
     hidden = set(primary)
+    public = set()
+    for key, one_way in margins.items():
+        table = by_row if key[1] == TOTAL and key[0] != TOTAL else by_column
+        if one_way in table.suppressed:
+            hidden.add(key)
+        elif key not in primary:
+            public.add(key)
     while (bridge := _a_bridge(hidden)) is not None:
-        hidden |= _cheapest_rectangle(bridge, hidden, grid, rows, columns)
+        hidden |= _cheapest_rectangle(bridge, hidden, grid, rows, columns, public)
     complementary = hidden - primary
     return Protected(
         k, 2, {key: (None if key in hidden else n) for key, n in grid.items()}, primary, complementary
     )
 
 
-def _cheapest_rectangle(edge: tuple, hidden: set, grid: dict, rows: list, columns: list) -> set[tuple]:
+def _cheapest_rectangle(
+    edge: tuple, hidden: set, grid: dict, rows: list, columns: list, public: set
+) -> set[tuple]:
     """The cells (r, c'), (r', c), (r', c') that, hidden with ``edge`` = (r, c), close a cycle, chosen
-    to hide the fewest workers not hidden yet (zeros are free to hide but say nothing anyway)."""
+    to hide the fewest workers not hidden yet (zeros are free to hide but say nothing anyway). Margins
+    the one-way tables publish are left alone while any other rectangle will do."""
     r, c = edge
     best, best_cost = None, None
     for other_row in rows:
@@ -133,7 +152,11 @@ def _cheapest_rectangle(edge: tuple, hidden: set, grid: dict, rows: list, column
             if other_column == c:
                 continue
             cells = {(r, other_column), (other_row, c), (other_row, other_column)}
-            cost = (sum(grid[cell] for cell in cells if cell not in hidden), len(cells - hidden))
+            cost = (
+                len((cells - hidden) & public),
+                sum(grid[cell] for cell in cells if cell not in hidden),
+                len(cells - hidden),
+            )
             if best_cost is None or cost < best_cost:
                 best, best_cost = cells, cost
     if best is None:

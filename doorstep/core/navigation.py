@@ -17,6 +17,7 @@ class NavItem:
     roles: frozenset[Role] | None = None  # None: anyone logged in
     in_organization: bool = False  # the URL takes the active organization's slug
     platform_admin_only: bool = False
+    organization_kinds: frozenset[str] | None = None  # None: any kind of organization
     order: int = 100
 
 
@@ -39,6 +40,10 @@ def items_for(user, organization) -> list[tuple[str, str, str]]:
         if item.in_organization and organization is None:
             continue
         if item.roles is not None and role not in item.roles:
+            continue
+        if item.organization_kinds is not None and (
+            organization is None or organization.kind not in item.organization_kinds
+        ):
             continue
         kwargs = {"org_slug": organization.slug} if item.in_organization else {}
         entries.append((item.key, item.label, reverse(item.url_name, kwargs=kwargs)))

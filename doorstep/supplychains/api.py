@@ -35,6 +35,7 @@ def party_out(party, contact: dict | None = None) -> dict:
         "country": party.country.code or "",
         "locality": party.locality,
         "identifiers": party.identifiers,
+        "company_id": party.company_id,
         "is_active": party.is_active,
         "created_at": party.created_at,
         "updated_at": party.updated_at,

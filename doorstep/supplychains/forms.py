@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from doorstep.organizations.models import Organization
+
 from .models import Confidence, EvidenceKind, PartyKind
 
 
@@ -24,6 +26,15 @@ class PartyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One a line, e.g. os_id: IN2019123ABC or tax_id: 07AAACB1234F1Z5."),
     )
+    company = forms.ModelChoiceField(
+        label=_("This is the company on Doorstep"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_(
+            "If this brand or buyer has its own account here, choose it: with a sharing agreement, it "
+            "sees suppressed figures about its own chain, never a worker's name or her own figures."
+        ),
+    )
     contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
     phones = forms.CharField(
         label=_("Phone numbers"), required=False, help_text=_("Separate them with commas.")
@@ -33,6 +44,12 @@ class PartyForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     is_active = forms.BooleanField(label=_("Still in use"), required=False, initial=True)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = Organization.objects.filter(
+            kind=Organization.Kind.COMPANY, is_active=True
+        ).order_by("name")
+
     @staticmethod
     def initial_from(party, contact: dict) -> dict:
         return {
@@ -41,6 +58,7 @@ class PartyForm(forms.Form):
             "is_person": party.is_person,
             "country": party.country.code or "",
             "locality": party.locality,
+            "company": party.company_id,
             "identifiers": "\n".join(f"{i['scheme']}: {i['value']}" for i in party.identifiers),
             **{k: v for k, v in contact.items() if k != "phones"},
             "phones": ", ".join(contact.get("phones", [])),

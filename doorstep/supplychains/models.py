@@ -31,6 +31,16 @@ class Party(OwnedModel):
     locality = models.CharField(max_length=120, blank=True)
     # Known identifiers, e.g. [{"scheme": "os_id", "value": "IN2019…"}, {"scheme": "gst", "value": "…"}].
     identifiers = models.JSONField(default=list, blank=True)
+    # The company on Doorstep this party is (a brand or buyer with its own account), so that its
+    # due-diligence view finds its chain here. Set by the organization, never by the company.
+    company = models.ForeignKey(
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"kind": "company"},
+    )
     subject_key = models.OneToOneField(SubjectKey, on_delete=models.PROTECT, related_name="+")
     contact = models.BinaryField()
     is_active = models.BooleanField(default=True)

@@ -119,3 +119,48 @@ def chain(user, root: Party) -> Chain:
     width = GAP_X + max(per_layer.values()) * (NODE_WIDTH + GAP_X)
     height = GAP_Y + (max(per_layer) + 1) * (NODE_HEIGHT + GAP_Y) - GAP_Y // 2
     return Chain(root, nodes, links, width, height)
+
+
+@dataclass(frozen=True)
+class ChainPlace:
+    """Where a party sits in a company's chain, as the company may see it: the party and the
+    first-tier supplier it reaches the company through, each keyed by name and country so that the
+    same firm recorded by two organizations is one row."""
+
+    party: str
+    party_label: str
+    supplier: str
+    supplier_label: str
+
+
+def _firm_key(party: Party) -> str:
+    return f"{' '.join(party.name.split()).casefold()}|{party.country.code or ''}"
+
+
+def company_chain(company, organization_ids) -> dict[int, ChainPlace]:
+    """{party id: place} for every party, in the given organizations, that the organization marked as
+    ``company`` or that lies below such a party. Read for the company's figures only after the
+    organizations' sharing agreements were checked (``insights.queries``), so not scoped to a user."""
+    roots = list(
+        Party.objects.filter(organization_id__in=list(organization_ids), company=company).order_by("pk")
+    )
+    if not roots:
+        return {}
+    below: dict[int, list[Party]] = {}
+    for link in PartyLink.objects.filter(organization_id__in=list(organization_ids)).select_related("seller"):
+        below.setdefault(link.buyer_id, []).append(link.seller)
+    places: dict[int, ChainPlace] = {}
+    for root in roots:
+        places[root.pk] = ChainPlace(_firm_key(root), root.name, _firm_key(root), root.name)
+        frontier = [(seller, seller) for seller in below.get(root.pk, [])]
+        while frontier:  # links cannot loop (services.add_link), so this ends
+            following = []
+            for party, supplier in frontier:
+                if party.pk in places:
+                    continue
+                places[party.pk] = ChainPlace(
+                    _firm_key(party), party.name, _firm_key(supplier), supplier.name
+                )
+                following += [(seller, supplier) for seller in below.get(party.pk, [])]
+            frontier = following
+    return places

@@ -26,6 +26,7 @@ class PartyIn(Schema):
     country: str = ""
     locality: str = ""
     identifiers: list[Identifier] = []
+    company_id: int | None = Field(None, description="The company on Doorstep this party is, if any.")
     contact_name: str = ""
     phones: list[str] = []
     email: str = ""
@@ -40,6 +41,7 @@ class PartyPatch(Schema):
     country: str | None = None
     locality: str | None = None
     identifiers: list[Identifier] | None = None
+    company_id: int | None = None
     contact_name: str | None = None
     phones: list[str] | None = None
     email: str | None = None
@@ -57,6 +59,7 @@ class PartyOut(Schema):
     country: str
     locality: str
     identifiers: list[Identifier]
+    company_id: int | None = None
     is_active: bool
     created_at: datetime
     updated_at: datetime

@@ -53,6 +53,19 @@ def _identifiers(value, errors: list[FieldError]) -> list[dict]:
     return items
 
 
+def _company(value, errors: list[FieldError]) -> Organization | None:
+    """The company on Doorstep a party is (an id, an Organization or blank)."""
+    if value in (None, "", 0):
+        return None
+    pk = getattr(value, "pk", value)
+    company = Organization.objects.filter(
+        pk=pk if str(pk).isdigit() else 0, kind=Organization.Kind.COMPANY, is_active=True
+    ).first()
+    if company is None:
+        errors.append(FieldError("company", _("Choose a company that has an account on Doorstep, or none.")))
+    return company
+
+
 def clean_party(raw: Mapping[str, Any], *, partial: bool = False) -> CleanParty:
     errors: list[FieldError] = []
     clean = CleanParty()
@@ -87,6 +100,8 @@ def clean_party(raw: Mapping[str, Any], *, partial: bool = False) -> CleanParty:
         clean.fields["locality"] = " ".join(str(raw.get("locality") or "").split())[:120]
     if wanted("identifiers"):
         clean.fields["identifiers"] = _identifiers(raw.get("identifiers"), errors)
+    if wanted("company") or "company_id" in raw:
+        clean.fields["company"] = _company(raw.get("company", raw.get("company_id")), errors)
     for name in CONTACT_FIELDS:
         if not wanted(name):
             continue

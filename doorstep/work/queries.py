@@ -99,3 +99,14 @@ def rates_paid_for(user, saved: SavedRate) -> list:
     if saved.party_id:
         orders = orders.filter(party_id=saved.party_id)
     return list(orders.values_list("piece_rate", flat=True))
+
+
+def orders_shared(organization_ids, member_ids, start=None, end=None) -> QuerySet[WorkOrder]:
+    """Orders of the given members in the given organizations, given in the period. Only
+    ``insights.queries`` calls this, after checking the sharing agreements and consent."""
+    orders = WorkOrder.objects.filter(organization_id__in=list(organization_ids), member_id__in=member_ids)
+    if start:
+        orders = orders.filter(given_on__gte=start)
+    if end:
+        orders = orders.filter(given_on__lte=end)
+    return orders

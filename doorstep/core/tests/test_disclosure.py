@@ -81,6 +81,32 @@ def test_two_dimensions_with_margins(n_rows, n_columns, data, k):
     assert _recoverable(_equations_2d(protected), hidden) == set()
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=4),
+    st.integers(min_value=1, max_value=4),
+    st.data(),
+    small_k,
+)
+def test_a_two_way_table_hides_its_margins_as_the_one_way_tables_do(n_rows, n_columns, data, k):
+    """Asking by sector, by country, and by sector × country gives nothing the last alone does not:
+    every margin is shown or hidden in the two-way table as in the one-way table it also belongs to."""
+    values = {(f"r{r}", f"c{c}"): data.draw(counts) for r in range(n_rows) for c in range(n_columns)}
+    two = disclosure.protect_counts(values, k=k, dims=2)
+    rows = {r for r, _c in values}
+    columns = {c for _r, c in values}
+    by_row = disclosure.protect_counts(
+        {(r,): sum(n for (r2, _c), n in values.items() if r2 == r) for r in rows}, k=k, dims=1
+    )
+    by_column = disclosure.protect_counts(
+        {(c,): sum(n for (_r, c2), n in values.items() if c2 == c) for c in columns}, k=k, dims=1
+    )
+    for r in [*rows, TOTAL]:
+        assert two.shown((r, TOTAL)) == by_row.shown((r,)), r
+    for c in [*columns, TOTAL]:
+        assert two.shown((TOTAL, c)) == by_column.shown((c,)), c
+
+
 def test_a_worked_example():
     # Sector × country: embroidery in Nepal has 3 workers, so it goes, and so must enough others
     # that neither the row nor the column total gives it away.

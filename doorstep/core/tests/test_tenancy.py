@@ -583,6 +583,14 @@ CASES = {
     "api/v1/exports/<export_id>/download": lambda w: [
         ("get", f"/api/v1/exports/{_export_a(w)}/download", None)
     ],
+    "orgs/<slug:org_slug>/shared/": lambda w: [
+        ("get", "/orgs/test-network/shared/", None),
+        ("get", "/orgs/brand-c/shared/?dataset=work&group_by=party", None),
+    ],
+    "api/v1/aggregates/<dataset>": lambda w: [
+        ("get", f"/api/v1/aggregates/members?recipient_id={w.network.pk}&group_by=sector", None),
+        ("get", f"/api/v1/aggregates/work?recipient_id={w.company.pk}&group_by=party", None),
+    ],
     "api/v1/forms/<form_id>/submissions": lambda w: [
         ("get", f"/api/v1/forms/{_survey_a(w)}/submissions", None),
     ],

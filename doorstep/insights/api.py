@@ -1,0 +1,76 @@
+"""``/api/v1/aggregates/{dataset}``: the one door for figures outside the organization that holds the
+data. Every answer says which cells were withheld and the k used; an empty answer says why."""
+
+from datetime import date
+
+from ninja import Field, Query, Router, Schema
+
+from doorstep.core.schemas import ErrorOut
+
+from . import queries, services
+
+router = Router(tags=["aggregates"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class AggregateParams(Schema):
+    recipient_id: int = Field(..., description="The network, company or ally you read figures for.")
+    group_by: str = Field(..., description="One or two dimensions, comma-separated, e.g. sector,country.")
+    purpose: str | None = Field(
+        None,
+        description="network_statistics, company_due_diligence or research (default: the first "
+        "purpose the recipient can receive).",
+    )
+    from_: date | None = Field(None, alias="from", description="Work orders given on or after this day.")
+    to: date | None = Field(None, description="Work orders given on or before this day.")
+    organization_id: int | None = Field(None, description="Only this sharing organization.")
+
+
+class AggregateRow(Schema):
+    key: dict[str, str | int]
+    labels: dict[str, str]
+    margin: bool
+    suppressed: str = Field(description='"" (shown), "primary" (fewer than k workers) or "complementary".')
+    figures: dict[str, str | int | None]
+
+
+class OrganizationRef(Schema):
+    id: int
+    name: str
+
+
+class AggregateOut(Schema):
+    dataset: str
+    recipient_id: int
+    purpose: str
+    group_by: list[str]
+    from_: date | None = Field(None, alias="from")
+    to: date | None = None
+    on: date
+    k: int
+    unit: str = Field(description="worker, or worker_month when grouped by month")
+    organizations: list[OrganizationRef]
+    reason: str = Field(description="Why there are no rows, when there are none.")
+    suppressed_cells: int
+    method: str
+    rows: list[AggregateRow]
+
+
+@router.get("/aggregates/{dataset}", response={200: AggregateOut, **ERRORS}, by_alias=True)
+def aggregates(request, dataset: str, params: Query[AggregateParams]):
+    """Figures on members (``members``) or work and earnings (``work``) of the organizations that share
+    them with the recipient, suppressed below k workers with complementary suppression."""
+    recipient = queries.get_recipient(request.auth, params.recipient_id)
+    ask = queries.ask(
+        recipient,
+        dataset=dataset,
+        group_by=params.group_by,
+        purpose=params.purpose,
+        start=params.from_,
+        end=params.to,
+        organization_id=params.organization_id,
+    )
+    result = services.release(ask, actor=request.auth, channel="api")
+    data = queries.as_data(result)
+    data["from_"] = data.pop("from")
+    return data

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InsightsConfig(AppConfig):
+    name = "doorstep.insights"
+    label = "insights"
+    verbose_name = _("Insights")
+
+    def ready(self) -> None:
+        from doorstep.core.navigation import NavItem, register
+        from doorstep.organizations.models import Organization
+
+        from .queries import RECIPIENT_ROLES
+
+        register(
+            NavItem(
+                "shared_figures",
+                _("Shared figures"),
+                "shared_figures",
+                roles=RECIPIENT_ROLES,
+                in_organization=True,
+                organization_kinds=Organization.NETWORK_KINDS | {Organization.Kind.ALLY},
+                order=40,
+            )
+        )

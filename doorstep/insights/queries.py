@@ -1,0 +1,560 @@
+"""The one door for figures that leave an organization (DESIGN.md §4): a network's statistics across
+its affiliates, a company's due-diligence figures on its own chain, an ally's research.
+
+A request names the recipient (the network, company or ally the user acts for), a dataset
+(``members`` or ``work``), one or two dimensions to group by and a period. Then, in this order:
+
+1. only organizations with a live sharing agreement with the recipient, for the purpose and the
+   kind of data, take part (``organizations.queries.sharing_organization_ids``);
+2. only their members whose consent covers the purpose count (``members.queries.consenting_members``);
+3. for a company, only work orders whose work giver lies in the company's own chain count (parties the
+   organization marked as that company, and every party below them);
+4. each worker is counted **once**: in the cell of her own attributes (category, country, area) and,
+   for the attributes of her orders (sector, work giver, supplier), in the cell where most of her
+   orders fall, with all her orders. Grouped by month, the unit is a worker in a month. So the
+   cells partition the workers and the totals are sums, which disclosure control needs;
+5. ``core.disclosure`` suppresses every cell under *k* workers (the largest k of the organizations
+   taking part) and enough others that the totals do not give them away. Every figure of a
+   suppressed cell is withheld, not only its count.
+
+Figures are medians over workers (each worker's own median first), so that no one worker with many
+orders makes a cell's figure hers; no minimum, maximum or single worker's figure is ever given.
+"""
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Subquery
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries
+
+from doorstep.core import disclosure, tenancy
+from doorstep.core.errors import ValidationError
+from doorstep.core.roles import Role
+from doorstep.core.sectors import Sector
+from doorstep.members.models import Category, Gender
+from doorstep.members.queries import CONSENT_FOR_SHARING, consenting_members
+from doorstep.organizations.models import Organization, SharingPurpose
+from doorstep.organizations.queries import sharing_organization_ids
+from doorstep.organizations.services import RECIPIENT_KINDS
+
+# Who may read figures shared with her organization (never a worker).
+RECIPIENT_ROLES = frozenset({Role.ORG_ADMIN, Role.ORGANIZER, Role.NETWORK_ANALYST, Role.COMPANY})
+
+DATASETS = {"members": gettext_lazy("Members"), "work": gettext_lazy("Work and earnings")}
+
+
+@dataclass(frozen=True)
+class Dimension:
+    code: str
+    label: str  # lazy
+    datasets: frozenset[str]
+    of_orders: bool = False  # an attribute of her orders (her cell is where most of them fall)
+    company_only: bool = False  # work givers are shown only to the company whose chain they are in
+
+
+DIMENSIONS = {
+    d.code: d
+    for d in (
+        Dimension("category", gettext_lazy("Category"), frozenset({"members", "work"})),
+        Dimension("gender", gettext_lazy("Gender"), frozenset({"members", "work"})),
+        Dimension("sector", gettext_lazy("Sector"), frozenset({"members", "work"}), of_orders=True),
+        Dimension("country", gettext_lazy("Country"), frozenset({"members", "work"})),
+        Dimension("admin1", gettext_lazy("State or province"), frozenset({"members", "work"})),
+        Dimension("admin2", gettext_lazy("District"), frozenset({"members", "work"})),
+        Dimension("organization", gettext_lazy("Organization"), frozenset({"members", "work"})),
+        Dimension("month", gettext_lazy("Month"), frozenset({"work"})),
+        Dimension(
+            "party", gettext_lazy("Work giver"), frozenset({"work"}), of_orders=True, company_only=True
+        ),
+        Dimension(
+            "supplier", gettext_lazy("Supplier"), frozenset({"work"}), of_orders=True, company_only=True
+        ),
+    )
+}
+
+FIGURES = {
+    "members": ("workers",),
+    "work": (
+        "workers",
+        "orders",
+        "median_net_hourly",
+        "median_minimum_wage_ratio",
+        "below_minimum_percent",
+        "median_payment_delay_days",
+        "rejection_percent",
+        "cancellation_percent",
+    ),
+}
+FIGURE_LABELS = {
+    "workers": gettext_lazy("Workers"),
+    "orders": gettext_lazy("Work orders"),
+    "median_net_hourly": gettext_lazy("Median net earnings an hour"),
+    "median_minimum_wage_ratio": gettext_lazy("Median ratio to the minimum wage"),
+    "below_minimum_percent": gettext_lazy("Workers below the minimum wage, in percent"),
+    "median_payment_delay_days": gettext_lazy("Median payment delay (days)"),
+    "rejection_percent": gettext_lazy("Rejected, in percent of pieces delivered"),
+    "cancellation_percent": gettext_lazy("Cancelled, in percent of orders"),
+}
+NOT_RECORDED = ""
+
+
+def purposes_for(recipient: Organization) -> list[str]:
+    """The sharing purposes an organization of this kind can receive data for."""
+    return [purpose for purpose, kinds in RECIPIENT_KINDS.items() if recipient.kind in kinds]
+
+
+def recipients_of(user) -> list[Organization]:
+    """The organizations the user may read shared figures for."""
+    ids = tenancy.organization_ids(user, RECIPIENT_ROLES)
+    return [o for o in Organization.objects.filter(pk__in=ids, is_active=True) if purposes_for(o)]
+
+
+def get_recipient(user, recipient_id) -> Organization:
+    """An organization the user reads shared figures for: 404 without a role there (or as a worker),
+    and for an organization nothing can be shared with (a union, a cooperative)."""
+    try:
+        recipient = Organization.objects.get(pk=int(recipient_id), is_active=True)
+    except (Organization.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+    if tenancy.role_in(user, recipient) not in RECIPIENT_ROLES or not purposes_for(recipient):
+        raise Http404
+    return recipient
+
+
+@dataclass
+class Ask:
+    """A checked request for figures."""
+
+    recipient: Organization
+    dataset: str
+    purpose: str
+    group_by: tuple[str, ...]
+    start: date | None = None
+    end: date | None = None
+    organization_id: int | None = None  # only this sharing organization
+    on: date = field(default_factory=timezone.localdate)
+
+
+def ask(
+    recipient: Organization,
+    *,
+    dataset: str,
+    group_by,
+    purpose: str | None = None,
+    start=None,
+    end=None,
+    organization_id=None,
+) -> Ask:
+    """Check a request; ``ValidationError`` naming the parameter that is wrong."""
+    from doorstep.core import inputs
+    from doorstep.core.errors import FieldError
+
+    errors: list[FieldError] = []
+    if dataset not in DATASETS:
+        errors.append(
+            FieldError("dataset", _("Choose one of: %(choices)s.") % {"choices": ", ".join(DATASETS)})
+        )
+    allowed = purposes_for(recipient)
+    purpose = purpose or (allowed[0] if allowed else "")
+    if purpose not in allowed:
+        errors.append(
+            FieldError(
+                "purpose",
+                _("%(name)s can receive figures for: %(choices)s.")
+                % {"name": recipient.name, "choices": ", ".join(allowed)},
+            )
+        )
+    if isinstance(group_by, str):
+        group_by = [part.strip() for part in group_by.split(",") if part.strip()]
+    group_by = tuple(group_by or ())
+    possible = [
+        d.code
+        for d in DIMENSIONS.values()
+        if dataset in d.datasets and (not d.company_only or purpose == SharingPurpose.COMPANY_DUE_DILIGENCE)
+    ]
+    if not 1 <= len(group_by) <= 2 or len(set(group_by)) != len(group_by):
+        errors.append(FieldError("group_by", _("Group by one or two different dimensions.")))
+    for code in group_by:
+        if code not in possible:
+            errors.append(
+                FieldError(
+                    "group_by",
+                    _("“%(code)s” is not a dimension here; choose from: %(choices)s.")
+                    % {"code": code, "choices": ", ".join(possible)},
+                )
+            )
+    start = inputs.date_value(start, "from", errors)
+    end = inputs.date_value(end, "to", errors)
+    if start and end and end < start:
+        errors.append(FieldError("to", _("The end comes before the start.")))
+    if organization_id not in (None, ""):
+        try:
+            organization_id = int(organization_id)
+        except (TypeError, ValueError):
+            errors.append(FieldError("organization_id", _("Give an organization's number.")))
+    else:
+        organization_id = None
+    if organization_id is not None and (len(group_by) != 1 or "organization" in group_by):
+        errors.append(
+            FieldError(
+                "organization_id",
+                _("For one organization's figures, group by one dimension other than organization."),
+            )
+        )
+    if errors:
+        raise ValidationError(message=_("These figures cannot be made."), errors=errors)
+    return Ask(recipient, dataset, purpose, group_by, start, end, organization_id)
+
+
+@dataclass
+class Row:
+    key: tuple  # one part per dimension; TOTAL in a margin
+    labels: tuple
+    figures: dict  # None values where withheld
+    suppressed: str = ""  # "primary", "complementary" or ""
+
+
+@dataclass
+class Figures:
+    ask: Ask
+    k: int
+    unit: str  # "worker" or "worker_month"
+    organizations: list[Organization]
+    rows: list[Row]  # the cells, then the margins; a 1-D table's total last
+    reason: str = ""  # why there is nothing, when there is nothing
+
+    @property
+    def figure_names(self) -> tuple[str, ...]:
+        return FIGURES[self.ask.dataset]
+
+    @property
+    def suppressed_count(self) -> int:
+        return sum(1 for row in self.rows if row.suppressed)
+
+
+def figures(ask: Ask) -> Figures:
+    """The suppressed table for a checked request.
+
+    One organization's figures are its row of the table by organization and the dimension asked,
+    suppressed with the others' rows, so that it cannot be subtracted from the table of all."""
+    organization_ids = sharing_organization_ids(ask.recipient, ask.purpose, ask.dataset, ask.on)
+    unit = "worker_month" if "month" in ask.group_by else "worker"
+    if ask.organization_id is not None and ask.organization_id not in organization_ids:
+        reason = _("That organization does not share this kind of data with you for this purpose today.")
+        return Figures(ask, disclosure.DEFAULT_K, unit, [], [], reason)
+    if not organization_ids:
+        reason = _("No organization shares this kind of data with you for this purpose today.")
+        return Figures(ask, disclosure.DEFAULT_K, unit, [], [], reason)
+    if ask.organization_id is not None:
+        whole = _table(replace(ask, group_by=("organization", *ask.group_by)), organization_ids)
+        rows = [
+            Row(row.key[1:], row.labels[1:], row.figures, row.suppressed)
+            for row in whole.rows
+            if row.key[0] == ask.organization_id
+        ]
+        organizations = [o for o in whole.organizations if o.pk == ask.organization_id]
+        return Figures(ask, whole.k, unit, organizations, rows, whole.reason)
+    return _table(ask, organization_ids)
+
+
+def _table(ask: Ask, organization_ids: list[int]) -> Figures:
+    organizations = list(Organization.objects.filter(pk__in=organization_ids).order_by("name"))
+    unit = "worker_month" if "month" in ask.group_by else "worker"
+    k = max(disclosure.checked_k(o.disclosure_k) for o in organizations)
+    consenting = consenting_members(organization_ids, CONSENT_FOR_SHARING[ask.purpose], ask.on)
+    chain = None
+    if ask.dataset == "work" and ask.purpose == SharingPurpose.COMPANY_DUE_DILIGENCE:
+        from doorstep.supplychains.queries import company_chain
+
+        chain = company_chain(ask.recipient, organization_ids)
+    if ask.dataset == "members":
+        units = _member_units(consenting, ask)
+    else:
+        units = _work_units(consenting, organization_ids, ask, chain)
+    if not units:
+        return Figures(ask, k, unit, organizations, [], _("No worker's data fits these choices."))
+    dims = len(ask.group_by)
+    protected = disclosure.protect(((u.cell, key) for key, u in units.items()), k=k, dims=dims)
+    members_by_key: dict[tuple, list[_Unit]] = defaultdict(list)
+    for u in units.values():
+        for key in _cell_and_margins(u.cell, dims):
+            members_by_key[key].append(u)
+    labels = _labeller(ask, units, chain)
+    rows = []
+    for key in sorted(protected.counts, key=lambda key: _order(key, labels)):
+        suppressed = (
+            "primary"
+            if key in protected.primary
+            else "complementary"
+            if key in protected.complementary
+            else ""
+        )
+        values = (
+            dict.fromkeys(FIGURES[ask.dataset])
+            if suppressed
+            else _figures_of(members_by_key.get(key, []), ask.dataset)
+        )
+        rows.append(Row(key, tuple(labels(i, part) for i, part in enumerate(key)), values, suppressed))
+    return Figures(ask, k, unit, organizations, rows)
+
+
+# Units: one per worker (or worker-month), placed in one cell ---------------------------------------
+
+
+@dataclass
+class _Unit:
+    cell: tuple = ()
+    attributes: dict = field(default_factory=dict)
+    orders: list = field(
+        default_factory=list
+    )  # (currency, net_hourly, ratio, delay, delivered, rejected, status)
+
+
+def _member_units(consenting, ask: Ask) -> dict:
+    units = {}
+    rows = consenting.filter(status="active").values_list(
+        "pk", "category", "gender", "sectors", "country", "admin1", "admin2", "organization_id"
+    )
+    for pk, category, gender, sectors, country, admin1, admin2, organization_id in rows.iterator():
+        attributes = {
+            "category": category,
+            "gender": gender,
+            "sector": (sectors or [NOT_RECORDED])[0],
+            "country": country,
+            "admin1": _place(admin1),
+            "admin2": _place(admin2),
+            "organization": organization_id,
+        }
+        units[pk] = _Unit(tuple(attributes[code] for code in ask.group_by))
+    return units
+
+
+def _place(name: str) -> str:
+    return " ".join((name or "").split()).casefold()
+
+
+def _work_units(consenting, organization_ids, ask: Ask, chain: dict | None) -> dict:
+    from doorstep.work.queries import orders_shared
+
+    orders = orders_shared(organization_ids, Subquery(consenting.values("pk")), ask.start, ask.end)
+    if chain is not None:
+        orders = orders.filter(party_id__in=list(chain))
+    per_unit: dict = {}
+    votes: dict = defaultdict(lambda: defaultdict(Counter))
+    for (
+        member_id,
+        category,
+        gender,
+        country,
+        admin1,
+        admin2,
+        organization_id,
+        party_id,
+        sector,
+        given_on,
+        *values,
+    ) in orders.values_list(
+        "member_id",
+        "member__category",
+        "member__gender",
+        "member__country",
+        "member__admin1",
+        "member__admin2",
+        "organization_id",
+        "party_id",
+        "sector",
+        "given_on",
+        "currency",
+        "net_hourly",
+        "mw_ratio",
+        "payment_delay_days",
+        "delivered_qty",
+        "rejected_qty",
+        "status",
+    ).iterator(chunk_size=5000):
+        month = given_on.strftime("%Y-%m")
+        key = (member_id, month) if "month" in ask.group_by else member_id
+        unit = per_unit.get(key)
+        if unit is None:
+            unit = per_unit[key] = _Unit()
+            unit.attributes = {
+                "category": category,
+                "gender": gender,
+                "country": country,
+                "admin1": _place(admin1),
+                "admin2": _place(admin2),
+                "organization": organization_id,
+                "month": month,
+            }
+        unit.orders.append(values)
+        if chain is not None:
+            votes[key]["party"][chain[party_id].party] += 1
+            votes[key]["supplier"][chain[party_id].supplier] += 1
+        votes[key]["sector"][sector] += 1
+    for key, unit in per_unit.items():
+        attributes = unit.attributes
+        for code, counter in votes[key].items():
+            # Her cell is where most of her orders fall; a tie goes to the first in order.
+            attributes[code] = min(counter.items(), key=lambda item: (-item[1], str(item[0])))[0]
+        unit.cell = tuple(attributes[code] for code in ask.group_by)
+    return per_unit
+
+
+def _cell_and_margins(cell: tuple, dims: int) -> list[tuple]:
+    total = disclosure.TOTAL
+    if dims == 1:
+        return [cell, (total,)]
+    return [cell, (cell[0], total), (total, cell[1]), (total, total)]
+
+
+# Figures -----------------------------------------------------------------------------------------
+
+
+def _median(values) -> Decimal | None:
+    values = [v for v in values if v is not None]
+    return Decimal(statistics.median(values)) if values else None
+
+
+def _text(value: Decimal | None, places: str) -> str | None:
+    return None if value is None else format(value.quantize(Decimal(places), rounding=ROUND_HALF_UP), "f")
+
+
+def _figures_of(units: list[_Unit], dataset: str) -> dict:
+    if dataset == "members":
+        return {"workers": len(units)}
+    orders = [order for unit in units for order in unit.orders]
+    currencies = {order[0] for order in orders}
+    hourly = [_median(order[1] for order in unit.orders) for unit in units]
+    ratios = [r for r in (_median(order[2] for order in unit.orders) for unit in units) if r is not None]
+    delays = [_median(order[3] for order in unit.orders) for unit in units]
+    delivered = sum((order[4] for order in orders), Decimal(0))
+    rejected = sum((order[5] for order in orders), Decimal(0))
+    cancelled = sum(1 for order in orders if order[6] == "cancelled")
+    hundred = Decimal(100)
+    return {
+        "workers": len(units),
+        "orders": len(orders),
+        # Earnings in money only where the cell's orders share one currency; the ratio compares anywhere.
+        "median_net_hourly": _text(_median(hourly), "0.01") if len(currencies) == 1 else None,
+        "currency": next(iter(currencies)) if len(currencies) == 1 else "",
+        "median_minimum_wage_ratio": _text(_median(ratios), "0.01"),
+        "below_minimum_percent": _text(hundred * sum(1 for r in ratios if r < 1) / len(ratios), "0.1")
+        if ratios
+        else None,
+        "median_payment_delay_days": _text(_median(delays), "0.1"),
+        "rejection_percent": _text(hundred * rejected / delivered, "0.1") if delivered else None,
+        "cancellation_percent": _text(hundred * cancelled / len(orders), "0.1") if orders else None,
+    }
+
+
+# Labels and order --------------------------------------------------------------------------------
+
+
+def _labeller(ask: Ask, units: dict, chain: dict | None):
+    names = {
+        "category": dict(Category.choices),
+        "gender": dict(Gender.choices),
+        "sector": dict(Sector.choices),
+        "country": dict(countries),
+        "organization": dict(
+            Organization.objects.filter(
+                pk__in={
+                    u.cell[i]
+                    for u in units.values()
+                    for i, c in enumerate(ask.group_by)
+                    if c == "organization"
+                }
+            ).values_list("pk", "name")
+        ),
+    }
+    if chain:
+        names["party"] = names["supplier"] = {c.party: c.party_label for c in chain.values()} | {
+            c.supplier: c.supplier_label for c in chain.values()
+        }
+
+    def label(index: int, part) -> str:
+        if part == disclosure.TOTAL:
+            return str(_("All"))
+        code = ask.group_by[index]
+        if part in (None, NOT_RECORDED):
+            return str(_("Not recorded"))
+        if code in ("admin1", "admin2"):
+            return part.title()
+        return str(names.get(code, {}).get(part, part))
+
+    return label
+
+
+def _order(key: tuple, labels) -> tuple:
+    """Cells by their labels, margins after them."""
+    return tuple((part == disclosure.TOTAL, labels(i, part).casefold()) for i, part in enumerate(key))
+
+
+METHOD = gettext_lazy(
+    "Only organizations with a live sharing agreement for this purpose and kind of data take part, and "
+    "only members whose consent covers it. Each worker is counted once (grouped by month: once a month), "
+    "in the cell of her own attributes and, for sector and work giver, where most of her orders fall. "
+    "A cell of fewer than k workers is withheld, with enough others that the totals cannot give it away. "
+    "Medians are over workers (each worker's own median first); no single worker's figure is shown."
+)
+
+
+def as_data(result: Figures) -> dict:
+    """The table as the API returns it."""
+    ask = result.ask
+    return {
+        "dataset": ask.dataset,
+        "recipient_id": ask.recipient.pk,
+        "purpose": ask.purpose,
+        "group_by": list(ask.group_by),
+        "from": ask.start,
+        "to": ask.end,
+        "on": ask.on,
+        "k": result.k,
+        "unit": result.unit,
+        "organizations": [{"id": o.pk, "name": o.name} for o in result.organizations],
+        "reason": result.reason,
+        "suppressed_cells": result.suppressed_count,
+        "method": str(METHOD),
+        "rows": [
+            {
+                "key": dict(zip(ask.group_by, row.key, strict=True)),
+                "labels": dict(zip(ask.group_by, row.labels, strict=True)),
+                "margin": disclosure.TOTAL in row.key,
+                "suppressed": row.suppressed,
+                "figures": row.figures,
+            }
+            for row in result.rows
+        ],
+    }
+
+
+def csv_lines(result: Figures):
+    """The table as CSV rows (header first): labels, figures, and which cells are withheld and why."""
+    names = result.figure_names
+    yield [
+        *(str(DIMENSIONS[code].label) for code in result.ask.group_by),
+        *(str(FIGURE_LABELS[name]) for name in names),
+        *(["currency"] if result.ask.dataset == "work" else []),
+        str(_("Withheld")),
+    ]
+    for row in result.rows:
+        yield [
+            *row.labels,
+            *("" if row.figures.get(name) is None else row.figures[name] for name in names),
+            *([row.figures.get("currency") or ""] if result.ask.dataset == "work" else []),
+            {"primary": _("fewer than k workers"), "complementary": _("would give away another cell")}.get(
+                row.suppressed, ""
+            ),
+        ]
+    yield []
+    yield [str(_("k (smallest group shown)")), result.k]
+    yield [str(_("Organizations")), "; ".join(o.name for o in result.organizations)]
+    yield [str(_("Method")), str(METHOD)]
