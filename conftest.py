@@ -10,6 +10,9 @@ from doorstep.core.roles import Role
 from doorstep.organizations import services
 from doorstep.organizations.models import Organization, User
 
+# The world in which organizations share with a network and a company (for insights and due diligence).
+pytest_plugins = ["doorstep.insights.tests.fixtures"]
+
 PASSWORD = "correct horse battery"  # noqa: S105 - test fixture
 
 

@@ -20,7 +20,8 @@ class InsightsConfig(AppConfig):
                 "shared_figures",
                 roles=RECIPIENT_ROLES,
                 in_organization=True,
-                organization_kinds=Organization.NETWORK_KINDS | {Organization.Kind.ALLY},
+                organization_kinds=Organization.NETWORK_KINDS
+                | {Organization.Kind.ALLY, Organization.Kind.COMPANY},
                 order=40,
             )
         )

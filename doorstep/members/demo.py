@@ -170,6 +170,7 @@ def _load_organization(spec: dict) -> int:
             (Purpose.CONTACT, 0.8),
             (Purpose.RESEARCH, 0.7),
             (Purpose.NETWORK_SHARING, 0.6),
+            (Purpose.COMPANY_CASE, 0.55),
         ):
             if rng.random() < share:
                 services.record_consent(

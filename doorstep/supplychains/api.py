@@ -1,6 +1,6 @@
 """API for work givers (parties). Contact details appear only with ``?include=contact``, audited."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from ninja import Field, Query, Router, Schema, Status
@@ -191,3 +191,194 @@ def get_chain(request, party_id: int):
         ],
         "links": [link_out(link) for link in graph.links],
     }
+
+
+# Due diligence --------------------------------------------------------------------------------------
+
+
+class CommitmentIn(Schema):
+    company_id: int = Field(description="The company you act for.")
+    organization_id: int = Field(description="The organization you commit to (it shares with you).")
+    step: str = Field("prevent", description="identify, prevent, track, communicate or remediate")
+    action: str
+    owner: str = Field(description="Who at the company answers for it.")
+    deadline: date
+
+
+class CommitmentPatch(Schema):
+    status: str | None = Field(None, description="open, in_progress, done or dropped")
+    note: str | None = None
+
+
+class CommitmentOut(Schema):
+    id: int
+    organization_id: int
+    organization: str
+    company_id: int
+    company: str
+    step: str
+    action: str
+    owner: str
+    deadline: date
+    status: str
+    overdue: bool
+    note: str
+    created_at: datetime
+
+
+class NarrativesIn(Schema):
+    """Give the steps to change; a blank text clears a step."""
+
+    identify: str | None = None
+    prevent: str | None = None
+    track: str | None = None
+    communicate: str | None = None
+    remediate: str | None = None
+
+
+class NarrativeOut(Schema):
+    organization_id: int
+    organization: str
+    step: str
+    text: str
+
+
+class DossierOut(Schema):
+    company_id: int
+    made_on: date
+    k: int
+    organizations: list[dict]
+    tables: dict[str, dict] = Field(description="supplier, party and sector: as /aggregates/work returns.")
+    narratives: list[NarrativeOut]
+    commitments: list[CommitmentOut]
+
+
+def commitment_out(c) -> dict:
+    from django.utils import timezone
+
+    return {
+        "id": c.pk,
+        "organization_id": c.organization_id,
+        "organization": c.organization.name,
+        "company_id": c.company_id,
+        "company": c.company.name,
+        "step": c.step,
+        "action": c.action,
+        "owner": c.owner,
+        "deadline": c.deadline,
+        "status": c.status,
+        "overdue": c.is_overdue(timezone.localdate()),
+        "note": c.note,
+        "created_at": c.created_at,
+    }
+
+
+def _company(user, company_id: int):
+    from django.http import Http404
+
+    from doorstep.insights.queries import get_recipient
+    from doorstep.organizations.models import Organization
+
+    company = get_recipient(user, company_id)
+    if company.kind != Organization.Kind.COMPANY:
+        raise Http404
+    return company
+
+
+class Period(Schema):
+    from_: date | None = Field(None, alias="from", description="Work orders given on or after this day.")
+    to: date | None = Field(None, description="Work orders given on or before this day.")
+
+
+@router.get("/due-diligence/{company_id}/dossier", response={200: DossierOut, **ERRORS})
+def get_dossier(request, company_id: int, period: Query[Period]):
+    """The company's dossier: suppressed figures on its own chain by supplier, work giver and sector,
+    the sharing organizations' narratives by OECD step, and the commitments with their status."""
+    from doorstep.insights.queries import as_data
+
+    from . import dossier as dossiers
+
+    company = _company(request.auth, company_id)
+    dossier = dossiers.build(company, actor=request.auth, start=period.from_, end=period.to, channel="api")
+    return {
+        "company_id": company.pk,
+        "made_on": dossier.made_on,
+        "k": dossier.k,
+        "organizations": [{"id": o.pk, "name": o.name} for o in dossier.organizations],
+        "tables": {
+            code: as_data(result)
+            for (code, _title), (_t, result) in zip(dossiers.TABLES, dossier.tables, strict=True)
+        },
+        "narratives": [
+            {
+                "organization_id": n.organization_id,
+                "organization": n.organization.name,
+                "step": n.step,
+                "text": n.text,
+            }
+            for rows in dossier.narratives.values()
+            for n in rows
+        ],
+        "commitments": [commitment_out(c) for c in dossier.commitments],
+    }
+
+
+@router.get("/commitments", response={200: list[CommitmentOut], **ERRORS})
+def list_commitments(request, organization_id: int | None = None, company_id: int | None = None):
+    """Commitments made to your organization (``organization_id``, staff) or by your company
+    (``company_id``: to the organizations sharing with it today)."""
+    if company_id is not None:
+        company = _company(request.auth, company_id)
+        from doorstep.organizations.models import SharingPurpose
+        from doorstep.organizations.queries import sharing_organization_ids
+
+        ids = sharing_organization_ids(company, SharingPurpose.COMPANY_DUE_DILIGENCE, "work")
+        return [commitment_out(c) for c in queries.shared_with_company(company, ids).commitments]
+    organization, _all = organizations_for_staff(request.auth, organization_id)
+    return [commitment_out(c) for c in queries.commitments_of(request.auth, organization)]
+
+
+@router.post("/commitments", response={201: CommitmentOut, **ERRORS})
+def make_commitment(request, payload: CommitmentIn):
+    from django.http import Http404
+
+    from doorstep.organizations.models import Organization
+
+    company = _company(request.auth, payload.company_id)
+    organization = Organization.objects.filter(pk=payload.organization_id, is_active=True).first()
+    if organization is None:
+        raise Http404
+    commitment = services.add_commitment(
+        company, organization, payload.dict(exclude={"company_id", "organization_id"}), actor=request.auth
+    )
+    return Status(201, commitment_out(commitment))
+
+
+@router.patch("/commitments/{commitment_id}", response={200: CommitmentOut, **ERRORS})
+def track_commitment(request, commitment_id: int, payload: CommitmentPatch):
+    """The organization records where a commitment stands."""
+    commitment = queries.get_commitment(request.auth, commitment_id)
+    return commitment_out(
+        services.track_commitment(commitment, payload.dict(exclude_unset=True), actor=request.auth)
+    )
+
+
+@router.put(
+    "/organizations/{organization_id}/narratives/{company_id}", response={200: list[NarrativeOut], **ERRORS}
+)
+def save_narratives(request, organization_id: int, company_id: int, payload: NarrativesIn):
+    """Your organization's words to a company, by step (identify, prevent, track, communicate,
+    remediate); the company reads them in its dossier while an agreement with it is in force."""
+    from django.http import Http404
+
+    organization = organization_for_staff(request.auth, organization_id)
+    company = next(
+        (c for c in queries.companies_with_agreements(request.auth, organization) if c.pk == company_id), None
+    )
+    if company is None:
+        raise Http404
+    services.save_narrative(organization, company, payload.dict(exclude_unset=True), actor=request.auth)
+    return [
+        {"organization_id": organization.pk, "organization": organization.name, "step": step, "text": n.text}
+        for step, n in queries.narratives_of(request.auth, organization, company).items()
+    ]

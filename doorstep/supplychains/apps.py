@@ -9,8 +9,20 @@ class SupplyChainsConfig(AppConfig):
 
     def ready(self) -> None:
         from doorstep.core.navigation import NavItem, register
-        from doorstep.core.roles import STAFF_ROLES
+        from doorstep.core.roles import STAFF_ROLES, Role
+        from doorstep.organizations.models import Organization
 
         register(
             NavItem("parties", _("Work givers"), "parties", roles=STAFF_ROLES, in_organization=True, order=30)
+        )
+        register(
+            NavItem(
+                "due_diligence",
+                _("Due diligence"),
+                "due_diligence",
+                roles=frozenset({Role.COMPANY, Role.ORG_ADMIN}),
+                in_organization=True,
+                organization_kinds=frozenset({Organization.Kind.COMPANY}),
+                order=35,
+            )
         )

@@ -5,7 +5,7 @@ from django_countries.fields import LazyTypedChoiceField
 
 from doorstep.organizations.models import Organization
 
-from .models import Confidence, EvidenceKind, PartyKind
+from .models import CommitmentStatus, Confidence, DiligenceStep, EvidenceKind, PartyKind
 
 
 class PartyForm(forms.Form):
@@ -92,3 +92,33 @@ class LinkForm(forms.Form):
     def __init__(self, *args, others=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["other"].choices = [(p.pk, f"{p.name} ({p.get_kind_display()})") for p in others]
+
+
+class CommitmentForm(forms.Form):
+    """A company's commitment to one of the organizations sharing with it."""
+
+    organization = forms.TypedChoiceField(label=_("Made to"), coerce=int, choices=[])
+    step = forms.ChoiceField(label=_("Step"), choices=DiligenceStep.choices, initial=DiligenceStep.PREVENT)
+    action = forms.CharField(label=_("What you will do"), widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.CharField(label=_("Who answers for it"), max_length=200)
+    deadline = forms.DateField(label=_("By when"), widget=_DateInput)
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = [(o.pk, o.name) for o in organizations]
+
+
+class NarrativeForm(forms.Form):
+    """The organization's words to a company, one box per step of the OECD guidance."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, label in DiligenceStep.choices:
+            self.fields[code] = forms.CharField(
+                label=label, required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
+            )
+
+
+class TrackForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=CommitmentStatus.choices)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -103,3 +103,73 @@ class PartyLink(OwnedModel):
 
     def __str__(self) -> str:
         return f"{self.buyer} → {self.seller}"
+
+
+# Due diligence: what a company sees of its chain, and what it commits to ------------------------------
+
+
+class DiligenceStep(models.TextChoices):
+    """The steps of the OECD Due Diligence Guidance for Responsible Supply Chains in the Garment and
+    Footwear Sector that a homeworkers' organization speaks to (codes stable, labels translatable)."""
+
+    IDENTIFY = "identify", _("Identify and assess harm")
+    PREVENT = "prevent", _("Prevent and mitigate")
+    TRACK = "track", _("Track")
+    COMMUNICATE = "communicate", _("Communicate")
+    REMEDIATE = "remediate", _("Remediate")
+
+
+class DossierNarrative(OwnedModel):
+    """The organization's own words to a company for one step of due diligence, shown in the
+    company's dossier beside the suppressed figures while a sharing agreement with it is live."""
+
+    company = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
+    step = models.CharField(max_length=20, choices=DiligenceStep.choices)
+    text = models.TextField(blank=True)
+    updated_by = models.ForeignKey(
+        "organizations.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "company", "step"], name="narrative_unique_step")
+        ]
+
+
+class CommitmentStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Commitment(OwnedModel):
+    """What a company commits to, made to one organization (the owner of this row, which tracks it):
+    an action, who at the company answers for it, and by when."""
+
+    company = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    step = models.CharField(max_length=20, choices=DiligenceStep.choices, default=DiligenceStep.PREVENT)
+    action = models.TextField()
+    owner = models.CharField(max_length=200)
+    deadline = models.DateField()
+    status = models.CharField(max_length=20, choices=CommitmentStatus.choices, default=CommitmentStatus.OPEN)
+    note = models.TextField(blank=True)  # the organization's tracking note
+    created_by = models.ForeignKey(
+        "organizations.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        "organizations.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+        indexes = [models.Index(fields=["company", "organization"], name="commitment_company_idx")]
+
+    def __str__(self) -> str:
+        return self.action[:60]
+
+    def is_overdue(self, today) -> bool:
+        return self.status in (CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS) and self.deadline < today

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from doorstep.core import tenancy
 from doorstep.core.roles import STAFF_ROLES
 
-from .models import Party, PartyLink
+from .models import Commitment, DossierNarrative, Party, PartyLink
 
 
 def parties_of(user, organization=None) -> QuerySet[Party]:
@@ -164,3 +164,62 @@ def company_chain(company, organization_ids) -> dict[int, ChainPlace]:
                 following += [(seller, supplier) for seller in below.get(party.pk, [])]
             frontier = following
     return places
+
+
+# Due diligence ----------------------------------------------------------------------------------------
+
+
+def narratives_of(user, organization, company) -> dict[str, DossierNarrative]:
+    """The organization's narrative to a company, by step."""
+    rows = tenancy.scoped(DossierNarrative, user, organization, roles=STAFF_ROLES).filter(company=company)
+    return {row.step: row for row in rows}
+
+
+def commitments_of(user, organization, company=None) -> QuerySet[Commitment]:
+    rows = tenancy.scoped(Commitment, user, organization, roles=STAFF_ROLES).select_related("company")
+    return rows.filter(company=company) if company is not None else rows
+
+
+def get_commitment(user, commitment_id, organization=None) -> Commitment:
+    return tenancy.get_scoped_or_404(
+        Commitment, user, commitment_id, organization, roles=STAFF_ROLES, select_related=("company",)
+    )
+
+
+def companies_with_agreements(user, organization) -> list:
+    """The companies this organization has agreed to share with for due diligence (live or not)."""
+    from doorstep.organizations.models import Organization, SharingAgreement, SharingPurpose
+
+    ids = (
+        tenancy.scoped(SharingAgreement, user, organization, roles=STAFF_ROLES)
+        .filter(purpose=SharingPurpose.COMPANY_DUE_DILIGENCE)
+        .values("recipient_id")
+    )
+    return list(Organization.objects.filter(pk__in=ids).order_by("name"))
+
+
+@dataclass
+class Shared:
+    """What organizations that share with a company for due diligence have written and been promised."""
+
+    narratives: dict[str, list[DossierNarrative]]  # by step, one per organization
+    commitments: list[Commitment]
+
+
+def shared_with_company(company, organization_ids) -> Shared:
+    """Narratives and commitments of the given organizations for ``company``. Called only with the
+    organizations whose live agreement ``insights.queries`` has checked, so not scoped to a user."""
+    narratives: dict[str, list[DossierNarrative]] = {}
+    for row in (
+        DossierNarrative.objects.filter(organization_id__in=list(organization_ids), company=company)
+        .exclude(text="")
+        .select_related("organization")
+        .order_by("organization__name")
+    ):
+        narratives.setdefault(row.step, []).append(row)
+    commitments = list(
+        Commitment.objects.filter(organization_id__in=list(organization_ids), company=company).select_related(
+            "organization"
+        )
+    )
+    return Shared(narratives, commitments)

@@ -15,7 +15,18 @@ from doorstep.core.errors import FieldError, ValidationError
 from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.models import Organization
 
-from .models import CONTACT_FIELDS, Confidence, EvidenceKind, Party, PartyKind, PartyLink
+from .models import (
+    CONTACT_FIELDS,
+    Commitment,
+    CommitmentStatus,
+    Confidence,
+    DiligenceStep,
+    DossierNarrative,
+    EvidenceKind,
+    Party,
+    PartyKind,
+    PartyLink,
+)
 
 CONTACT_PURPOSE = "party.contact"
 IDENTIFIER_SCHEMES = ("os_id", "lei", "company_number", "tax_id", "other")
@@ -267,3 +278,128 @@ def remove_link(link: PartyLink, *, actor) -> None:
             metadata={"buyer_id": link.buyer_id, "seller_id": link.seller_id},
         )
         link.delete()
+
+
+# Due diligence: the organization's narrative to a company, and the company's commitments ----------------
+
+
+def _live_company_agreement(organization_id: int, company) -> bool:
+    from doorstep.organizations.models import SharingPurpose
+    from doorstep.organizations.queries import sharing_organization_ids
+
+    return organization_id in sharing_organization_ids(company, SharingPurpose.COMPANY_DUE_DILIGENCE, "work")
+
+
+def save_narrative(organization: Organization, company: Organization, texts: Mapping[str, str], *, actor):
+    """The organization's words to a company, step by step (a blank text clears that step)."""
+    tenancy.require_role(actor, organization, STAFF_ROLES)
+    if company.kind != Organization.Kind.COMPANY:
+        raise ValidationError.for_field("company", _("Choose a company."))
+    errors = [
+        FieldError(step, _("Keep each part under 20,000 characters."))
+        for step, text in texts.items()
+        if len(str(text or "")) > 20000
+    ]
+    unknown = sorted(set(texts) - set(DiligenceStep.values))
+    if unknown:
+        errors.append(
+            FieldError(
+                unknown[0],
+                _("Choose one of: %(choices)s.") % {"choices": ", ".join(DiligenceStep.values)},
+            )
+        )
+    if errors:
+        raise ValidationError(message=_("The narrative is not saved."), errors=errors)
+    with transaction.atomic():
+        for step, text in texts.items():
+            DossierNarrative.objects.update_or_create(
+                organization=organization,
+                company=company,
+                step=step,
+                defaults={"text": str(text or "").strip(), "updated_by": actor},
+            )
+        audit.record(
+            "dossier.narrative_saved",
+            actor=actor,
+            organization=organization,
+            metadata={"company_id": company.pk, "steps": sorted(texts)},
+        )
+
+
+def clean_commitment(raw: Mapping[str, Any]) -> dict[str, Any]:
+    errors: list[FieldError] = []
+    clean = {
+        "step": inputs.choice(raw.get("step") or "prevent", "step", DiligenceStep, errors),
+        "action": str(raw.get("action") or "").strip(),
+        "owner": " ".join(str(raw.get("owner") or "").split()),
+        "deadline": inputs.date_value(raw.get("deadline"), "deadline", errors),
+    }
+    if not clean["action"]:
+        errors.append(FieldError("action", _("Say what the company will do.")))
+    elif len(clean["action"]) > 2000:
+        errors.append(FieldError("action", _("Keep the action under 2,000 characters.")))
+    if not clean["owner"]:
+        errors.append(FieldError("owner", _("Say who at the company answers for it.")))
+    elif len(clean["owner"]) > 200:
+        errors.append(FieldError("owner", _("Keep this under 200 characters.")))
+    if clean["deadline"] is None and not any(e.field == "deadline" for e in errors):
+        errors.append(FieldError("deadline", _("Give a deadline.")))
+    if errors:
+        raise ValidationError(message=_("The commitment is not saved."), errors=errors)
+    return clean
+
+
+def add_commitment(company: Organization, organization: Organization, raw: Mapping[str, Any], *, actor):
+    """A company commits to an organization that shares with it for due diligence."""
+    from doorstep.core.roles import Role
+
+    tenancy.require_role(actor, company, {Role.COMPANY, Role.ORG_ADMIN})
+    if company.kind != Organization.Kind.COMPANY:
+        raise ValidationError.for_field("company_id", _("Only a company makes commitments here."))
+    if not _live_company_agreement(organization.pk, company):
+        raise ValidationError.for_field(
+            "organization_id", _("This organization does not share with you for due diligence today.")
+        )
+    clean = clean_commitment(raw)
+    with transaction.atomic():
+        commitment = Commitment.objects.create(
+            organization=organization, company=company, created_by=actor, **clean
+        )
+        for owner in (organization, company):
+            audit.record(
+                "commitment.made",
+                actor=actor,
+                organization=owner,
+                obj=commitment,
+                metadata={"company_id": company.pk, "deadline": clean["deadline"].isoformat()},
+            )
+    return commitment
+
+
+def track_commitment(commitment: Commitment, raw: Mapping[str, Any], *, actor) -> Commitment:
+    """The organization records where a commitment stands (status and its note)."""
+    tenancy.require_role(actor, commitment.organization_id, STAFF_ROLES)
+    errors: list[FieldError] = []
+    status = inputs.choice(raw.get("status") or commitment.status, "status", CommitmentStatus, errors)
+    note = str(raw.get("note", commitment.note) or "").strip()
+    if len(note) > 5000:
+        errors.append(FieldError("note", _("Keep the note under 5,000 characters.")))
+    if errors:
+        raise ValidationError(message=_("The commitment is not updated."), errors=errors)
+    from django.utils import timezone
+
+    with transaction.atomic():
+        if status != commitment.status:
+            commitment.status_changed_at = timezone.now()
+            commitment.status_changed_by = actor
+        before = commitment.status
+        commitment.status, commitment.note = status, note
+        commitment.save()
+        audit.record(
+            "commitment.tracked",
+            actor=actor,
+            organization=commitment.organization_id,
+            obj=commitment,
+            metadata={"from": before, "to": status},
+        )
+    return commitment

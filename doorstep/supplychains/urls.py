@@ -11,4 +11,10 @@ urlpatterns = [
     path(
         "orgs/<slug:org_slug>/party-links/<int:link_id>/remove/", views.link_remove, name="party_link_remove"
     ),
+    path("orgs/<slug:org_slug>/due-diligence/", views.due_diligence, name="due_diligence"),
+    path(
+        "orgs/<slug:org_slug>/due-diligence/<int:company_id>/",
+        views.company_diligence,
+        name="company_diligence",
+    ),
 ]

@@ -175,3 +175,161 @@ def party_chain(request, org_slug: str, party_id: int):
             "node_height": queries.NODE_HEIGHT,
         },
     )
+
+
+# Due diligence: the company's view, and the organization's side of it ----------------------------------
+
+
+def _company(request, org_slug: str):
+    """A company the user acts for (404 otherwise, and for a network or union)."""
+    from django.http import Http404
+
+    from doorstep.insights.queries import get_recipient
+    from doorstep.organizations.models import Organization
+
+    company = Organization.objects.filter(slug=org_slug, is_active=True).first()
+    if company is None or company.kind != Organization.Kind.COMPANY:
+        raise Http404
+    return get_recipient(request.user, company.pk)
+
+
+@login_required
+def due_diligence(request, org_slug: str):
+    """The company's view of its own chain: the dossier (page, PDF, CSV) and its commitments."""
+    from django.utils.translation import get_language
+
+    from doorstep.core.downloads import attachment
+    from doorstep.core.inputs import date_value
+
+    from . import dossier as dossiers
+    from .forms import CommitmentForm
+
+    company = _company(request, org_slug)
+    problems = []
+    start = date_value(request.GET.get("from"), "from", problems)
+    end = date_value(request.GET.get("to"), "to", problems)
+    wanted = request.GET.get("format", "")
+    channel = wanted if wanted in ("pdf", "csv") else "page"
+    dossier = dossiers.build(company, actor=request.user, start=start, end=end, channel=channel)
+    name = f"dossier-{company.slug}-{dossier.made_on.isoformat()}"
+    if wanted == "pdf":
+        return attachment(
+            dossiers.as_pdf(dossier, language=get_language() or "en"),
+            content_type="application/pdf",
+            filename=f"{name}.pdf",
+        )
+    if wanted == "csv":
+        return attachment(
+            dossiers.as_csv(dossier), content_type="text/csv; charset=utf-8", filename=f"{name}.csv"
+        )
+    form = CommitmentForm(request.POST or None, organizations=dossier.organizations)
+    if request.method == "POST" and form.is_valid():
+        from doorstep.organizations.models import Organization
+
+        organization = Organization.objects.get(pk=form.cleaned_data["organization"])
+        try:
+            services.add_commitment(company, organization, form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request, _("Your commitment is recorded; %(name)s sees it.") % {"name": organization}
+            )
+            return redirect("due_diligence", org_slug=company.slug)
+    tables = [(title, _table_rows(result)) for title, result in dossier.tables]
+    return render(
+        request,
+        "supplychains/due_diligence.html",
+        {
+            "organization": company,
+            "dossier": dossier,
+            "tables": tables,
+            "form": form,
+            "problems": problems,
+            "query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k in ("from", "to") and v),
+            "method": dossiers.insights.METHOD,
+        },
+        status=422 if form.errors or problems else 200,
+    )
+
+
+def _table_rows(result):
+    from doorstep.insights.queries import FIGURE_LABELS, disclosure
+
+    names = result.figure_names
+    return {
+        "reason": result.reason,
+        "header": [FIGURE_LABELS[n] for n in names],
+        "rows": [
+            {
+                "label": row.labels[0],
+                "values": [row.figures.get(n) for n in names],
+                "currency": row.figures.get("currency", ""),
+                "suppressed": row.suppressed,
+                "margin": disclosure.TOTAL in row.key,
+            }
+            for row in result.rows
+        ],
+    }
+
+
+@login_required
+def company_diligence(request, org_slug: str, company_id: int):
+    """The organization's side: its words to a company, step by step, and the commitments the company
+    made, whose status and note the organization keeps."""
+    from django.http import Http404
+
+    from .forms import NarrativeForm, TrackForm
+
+    organization = _organization(request, org_slug)
+    company = next(
+        (c for c in queries.companies_with_agreements(request.user, organization) if c.pk == company_id), None
+    )
+    if company is None:
+        raise Http404
+    narratives = queries.narratives_of(request.user, organization, company)
+    form = NarrativeForm(
+        request.POST if request.POST.get("action") == "narrative" else None,
+        initial={step: row.text for step, row in narratives.items()},
+    )
+    track_errors = {}
+    if request.method == "POST" and request.POST.get("action") == "narrative" and form.is_valid():
+        try:
+            services.save_narrative(organization, company, form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Saved. %(company)s sees it in its dossier.") % {"company": company})
+            return redirect("company_diligence", org_slug=organization.slug, company_id=company.pk)
+    if request.method == "POST" and request.POST.get("action") == "track":
+        commitment = queries.get_commitment(request.user, request.POST.get("commitment"), organization)
+        if commitment.company_id != company.pk:
+            raise Http404
+        track = TrackForm(request.POST)
+        if track.is_valid():
+            try:
+                services.track_commitment(commitment, track.cleaned_data, actor=request.user)
+            except DomainError as error:
+                add_domain_error(track, error)
+            else:
+                messages.success(request, _("The commitment is updated."))
+                return redirect("company_diligence", org_slug=organization.slug, company_id=company.pk)
+        track_errors[commitment.pk] = track
+    commitments = list(queries.commitments_of(request.user, organization, company))
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    rows = [
+        (
+            c,
+            track_errors.get(c.pk) or TrackForm(initial={"status": c.status, "note": c.note}),
+            c.is_overdue(today),
+        )
+        for c in commitments
+    ]
+    return render(
+        request,
+        "supplychains/company_diligence.html",
+        {"organization": organization, "company": company, "form": form, "rows": rows},
+        status=422 if form.errors or track_errors else 200,
+    )

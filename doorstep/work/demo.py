@@ -46,7 +46,7 @@ PRODUCTS = {
 }
 GIVERS = {
     "demo-union": {
-        "default": ["Salim Bhai", "Kohinoor Embroidery Exports"],
+        "default": ["Salim Bhai", "Kohinoor Embroidery Exports", "Farida (agent)"],
         "footwear": ["Rekha (footwear agent)"],
     },
     "demo-cooperative": {"default": ["Mama Njeri", "Savannah Crafts Ltd", "Lakeside Curio Traders"]},

@@ -243,6 +243,25 @@ def _agreement_a(world):
     return organization_services.create_agreement(world.org_a, data=data, actor=world.admin_a).pk
 
 
+def _commitment_a(world):
+    """Brand C's commitment to Union A (which shares with it for due diligence)."""
+    from doorstep.organizations import services as organization_services
+    from doorstep.supplychains import services as party_services
+    from doorstep.supplychains.models import Commitment
+
+    existing = Commitment.objects.filter(organization=world.org_a).first()
+    if existing:
+        return existing.pk
+    data = {"recipient": world.company.pk, "purpose": "company_due_diligence", "data_kinds": ["work"]}
+    organization_services.create_agreement(world.org_a, data=data, actor=world.admin_a)
+    return party_services.add_commitment(
+        world.company,
+        world.org_a,
+        {"action": "Pay arrears", "owner": "Sourcing", "deadline": "2027-01-01"},
+        actor=world.company_user,
+    ).pk
+
+
 def _app_user_a(world):
     from doorstep.surveys import services as survey_services
 
@@ -590,6 +609,29 @@ CASES = {
     "api/v1/aggregates/<dataset>": lambda w: [
         ("get", f"/api/v1/aggregates/members?recipient_id={w.network.pk}&group_by=sector", None),
         ("get", f"/api/v1/aggregates/work?recipient_id={w.company.pk}&group_by=party", None),
+    ],
+    "orgs/<slug:org_slug>/due-diligence/": lambda w: [
+        ("get", "/orgs/brand-c/due-diligence/", None),
+        ("get", "/orgs/brand-c/due-diligence/?format=pdf", None),
+        ("post", "/orgs/brand-c/due-diligence/", {"organization": w.org_a.pk, "action": "x"}),
+    ],
+    "orgs/<slug:org_slug>/due-diligence/<int:company_id>/": lambda w: [
+        ("get", f"/orgs/union-a/due-diligence/{w.company.pk}/", None),
+        (
+            "post",
+            f"/orgs/coop-b/due-diligence/{w.company.pk}/",
+            {"action": "track", "commitment": _commitment_a(w), "status": "done"},
+        ),
+        ("post", f"/orgs/coop-b/due-diligence/{w.company.pk}/", {"action": "narrative", "identify": "x"}),
+    ],
+    "api/v1/due-diligence/<company_id>/dossier": lambda w: [
+        ("get", f"/api/v1/due-diligence/{w.company.pk}/dossier", None),
+    ],
+    "api/v1/commitments/<commitment_id>": lambda w: [
+        ("patch", f"/api/v1/commitments/{_commitment_a(w)}", {"status": "done"}),
+    ],
+    "api/v1/organizations/<organization_id>/narratives/<company_id>": lambda w: [
+        ("put", f"/api/v1/organizations/{w.org_a.pk}/narratives/{w.company.pk}", {"identify": "x"}),
     ],
     "api/v1/forms/<form_id>/submissions": lambda w: [
         ("get", f"/api/v1/forms/{_survey_a(w)}/submissions", None),
