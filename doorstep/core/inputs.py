@@ -1,6 +1,8 @@
 """Reading one raw input value (from a page, the API or a spreadsheet cell) into a clean one, adding
 a ``FieldError`` naming the field when it cannot be read. Shared by every app's validator."""
 
+import re
+import unicodedata
 from datetime import date
 
 from django.utils import translation
@@ -48,3 +50,66 @@ def date_value(value, name: str, errors: list) -> date | None:
     except ValueError:
         errors.append(FieldError(name, _("Give a date as YYYY-MM-DD.")))
         return None
+
+
+# Names lists use that django-countries does not know (its names follow ISO 3166).
+COUNTRY_ALIASES = {
+    "united states": "US",
+    "united states of america": "US",
+    "u s": "US",
+    "u s a": "US",
+    "america": "US",
+    "uk": "GB",
+    "u k": "GB",
+    "united kingdom": "GB",
+    "great britain": "GB",
+    "britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "ivory coast": "CI",
+    "cote d ivoire": "CI",
+    "korea": "KR",
+    "republic of korea": "KR",
+    "north korea": "KP",
+    "laos": "LA",
+    "burma": "MM",
+    "czech republic": "CZ",
+    "macedonia": "MK",
+    "swaziland": "SZ",
+    "cape verde": "CV",
+    "east timor": "TL",
+    "palestine": "PS",
+    "vatican": "VA",
+    "hong kong sar": "HK",
+    "macao": "MO",
+    "taiwan": "TW",
+    "prc": "CN",
+    "people s republic of china": "CN",
+    "tanzania": "TZ",
+    "moldova": "MD",
+    "bolivia": "BO",
+    "venezuela": "VE",
+    "iran": "IR",
+    "syria": "SY",
+}
+
+
+def country_code(value) -> str:
+    """A country's two-letter code from its code (two or three letters) or its name in English
+    (also common short names: "USA", "UK", "Vietnam", "Ivory Coast"); "" when unknown."""
+    from django_countries import countries
+
+    text = " ".join(str(value or "").split())
+    if not text:
+        return ""
+    if len(text) in (2, 3) and text.isalpha():
+        code = countries.alpha2(text.upper())
+        if code:
+            return code
+    folded = re.sub(
+        r"[^a-z]+", " ", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    )
+    folded = " ".join(folded.split())
+    with translation.override("en"):
+        return COUNTRY_ALIASES.get(folded) or countries.by_name(text) or countries.by_name(folded) or ""

@@ -3,8 +3,10 @@
 from datetime import date, datetime
 
 from django.conf import settings
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
+from doorstep.core.import_api import ImportOut
 from doorstep.core.pagination import page_of
 from doorstep.core.schemas import ErrorOut
 from doorstep.organizations.queries import organization_for_staff, organizations_for_staff
@@ -34,6 +36,8 @@ def party_out(party, contact: dict | None = None) -> dict:
         "is_person": party.is_person,
         "country": party.country.code or "",
         "locality": party.locality,
+        "site_address": party.site_address,
+        "sector": party.sector,
         "identifiers": party.identifiers,
         "company_id": party.company_id,
         "is_active": party.is_active,
@@ -382,3 +386,132 @@ def save_narratives(request, organization_id: int, company_id: int, payload: Nar
         {"organization_id": organization.pk, "organization": organization.name, "step": step, "text": n.text}
         for step, n in queries.narratives_of(request.auth, organization, company).items()
     ]
+
+
+# Supplier lists ---------------------------------------------------------------------------------------
+
+
+class SupplierListOut(Schema):
+    id: int
+    organization_id: int
+    name: str
+    import_id: int | None
+    total: int
+    linked: int = Field(description="Matched at once or by a person.")
+    waiting: int = Field(description="Waiting for a person's decision.")
+    created: int = Field(description="Added as new suppliers.")
+    created_at: datetime
+
+
+class SupplierRowOut(Schema):
+    id: int
+    row: int = Field(description="The row in the uploaded file (the header is row 1).")
+    name: str
+    address: str
+    country: str
+    sector: str
+    os_id: str
+    outcome: str = Field(description="linked, review, confirmed or created")
+    score: float
+    candidate_id: int | None
+    candidate: str | None
+    party_id: int | None
+    party: str | None
+
+
+class SupplierRowPage(Schema):
+    items: list[SupplierRowOut]
+    next: str | None
+
+
+class DecisionIn(Schema):
+    decision: str = Field(description="same (the candidate), other (give party_id) or new")
+    party_id: int | None = None
+
+
+def supplier_list_out(item) -> dict:
+    return {
+        "id": item.pk,
+        "organization_id": item.organization_id,
+        "name": item.name,
+        "import_id": item.import_job_id,
+        "total": item.total,
+        "linked": item.linked,
+        "waiting": item.waiting,
+        "created": item.created,
+        "created_at": item.created_at,
+    }
+
+
+def supplier_row_out(row) -> dict:
+    return {
+        "id": row.pk,
+        "row": row.row,
+        "name": row.name,
+        "address": row.address,
+        "country": row.country.code,
+        "sector": row.sector,
+        "os_id": row.os_id,
+        "outcome": row.outcome,
+        "score": row.score,
+        "candidate_id": row.candidate_id,
+        "candidate": row.candidate.name if row.candidate else None,
+        "party_id": row.party_id,
+        "party": row.party.name if row.party else None,
+    }
+
+
+@router.post("/supplier-lists", response={201: ImportOut, **ERRORS})
+def upload_supplier_list(request, organization_id: Form[int], file: File[UploadedFile]):
+    """Upload a supplier list (CSV, XLSX, XLS, ODS: name, address, country, sector, OS ID). It becomes
+    an import (``/imports/{id}``): confirm its columns there and import the valid rows; the broken rows
+    are reported by row and column. Then read the matches here."""
+    from doorstep.core import imports
+
+    organization = organization_for_staff(request.auth, organization_id)
+    job = imports.start(
+        organization,
+        target_name="supplier_list",
+        filename=file.name or "suppliers",
+        data=file.read(),
+        actor=request.auth,
+    )
+    return Status(201, job)
+
+
+@router.get("/supplier-lists", response={200: list[SupplierListOut], **ERRORS})
+def list_supplier_lists(request, organization_id: int | None = None):
+    organization, _all = organizations_for_staff(request.auth, organization_id)
+    return [supplier_list_out(item) for item in queries.supplier_lists_of(request.auth, organization)]
+
+
+@router.get("/supplier-lists/{list_id}/rows", response={200: SupplierRowPage, **ERRORS})
+def list_supplier_rows(
+    request,
+    list_id: int,
+    outcome: str = "",
+    limit: int = settings.API_PAGE_DEFAULT,
+    cursor: str | None = None,
+):
+    """The list's facilities with what each was matched to (``?outcome=review``: the ones waiting)."""
+    found = queries.get_supplier_list(request.auth, list_id)
+    rows, next_cursor = page_of(
+        queries.supplier_rows(request.auth, found, outcome),
+        limit=min(max(limit, 1), settings.API_PAGE_MAX),
+        cursor=cursor,
+    )
+    return {"items": [supplier_row_out(r) for r in rows], "next": next_cursor}
+
+
+@router.post("/supplier-lists/{list_id}/rows/{row_id}/decision", response={200: SupplierRowOut, **ERRORS})
+def decide_supplier_row(request, list_id: int, row_id: int, payload: DecisionIn):
+    """Decide a facility waiting for review: the suggested work giver, another one, or a new one."""
+    found = queries.get_supplier_list(request.auth, list_id)
+    row = queries.get_supplier_row(request.auth, row_id, found.organization_id)
+    if row.supplier_list_id != found.pk:
+        return Status(404, {"detail": "Not found.", "code": "not_found", "errors": []})
+    other = (
+        queries.get_party(request.auth, payload.party_id, found.organization_id) if payload.party_id else None
+    )
+    row = services.decide_supplier_row(row, payload.decision, actor=request.auth, party=other)
+    return supplier_row_out(row)

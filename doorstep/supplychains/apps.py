@@ -8,13 +8,17 @@ class SupplyChainsConfig(AppConfig):
     verbose_name = _("Supply chains")
 
     def ready(self) -> None:
+        from doorstep.core import imports
         from doorstep.core.navigation import NavItem, register
         from doorstep.core.roles import STAFF_ROLES, Role
         from doorstep.organizations.models import Organization
 
+        from .imports import supplier_list_import
+
         register(
             NavItem("parties", _("Work givers"), "parties", roles=STAFF_ROLES, in_organization=True, order=30)
         )
+        imports.register_target(supplier_list_import)
         register(
             NavItem(
                 "due_diligence",

@@ -20,6 +20,13 @@ class PartyForm(forms.Form):
     )
     country = LazyTypedChoiceField(label=_("Country"), choices=[("", "—"), *countries], required=False)
     locality = forms.CharField(label=_("Town or area"), max_length=120, required=False)
+    site_address = forms.CharField(
+        label=_("Site address (firms only)"),
+        max_length=500,
+        required=False,
+        help_text=_("As public supplier lists give it; used to match them. Not for a person."),
+    )
+    sector = forms.CharField(label=_("Sector (as the firm's lists say)"), max_length=100, required=False)
     identifiers = forms.CharField(
         label=_("Known identifiers"),
         required=False,
@@ -58,6 +65,8 @@ class PartyForm(forms.Form):
             "is_person": party.is_person,
             "country": party.country.code or "",
             "locality": party.locality,
+            "site_address": party.site_address,
+            "sector": party.sector,
             "company": party.company_id,
             "identifiers": "\n".join(f"{i['scheme']}: {i['value']}" for i in party.identifiers),
             **{k: v for k, v in contact.items() if k != "phones"},

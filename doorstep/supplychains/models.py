@@ -29,6 +29,10 @@ class Party(OwnedModel):
     is_person = models.BooleanField(default=False)
     country = CountryField(blank=True)
     locality = models.CharField(max_length=120, blank=True)
+    # A firm's site address and sector as public lists give them (a person's address is sealed in
+    # ``contact``, never here).
+    site_address = models.CharField(max_length=500, blank=True)
+    sector = models.CharField(max_length=100, blank=True)
     # Known identifiers, e.g. [{"scheme": "os_id", "value": "IN2019…"}, {"scheme": "gst", "value": "…"}].
     identifiers = models.JSONField(default=list, blank=True)
     # The company on Doorstep this party is (a brand or buyer with its own account), so that its
@@ -51,7 +55,8 @@ class Party(OwnedModel):
         ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "name", "kind", "locality"], name="party_unique_name_kind_place"
+                fields=["organization", "name", "kind", "country", "locality"],
+                name="party_unique_name_kind_place",
             )
         ]
         indexes = [models.Index(fields=["organization", "kind"], name="party_org_kind_idx")]
@@ -173,3 +178,58 @@ class Commitment(OwnedModel):
 
     def is_overdue(self, today) -> bool:
         return self.status in (CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS) and self.deadline < today
+
+
+# Supplier lists: a brand's published list (Open Supply Hub shape) matched to the parties known here ----
+
+
+class SupplierList(OwnedModel):
+    name = models.CharField(max_length=200)
+    import_job = models.OneToOneField(
+        "core.Import", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        "organizations.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MatchOutcome(models.TextChoices):
+    LINKED = "linked", _("Matched at once")
+    REVIEW = "review", _("Waiting for a person")
+    CONFIRMED = "confirmed", _("Matched by a person")
+    CREATED = "created", _("Added as a new work giver")
+
+
+class SupplierListRow(OwnedModel):
+    """One facility of a supplier list: as written in the list, the party it was matched to (or the
+    best candidate, while a person has still to decide), with the score."""
+
+    supplier_list = models.ForeignKey(SupplierList, on_delete=models.CASCADE, related_name="rows")
+    row = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    address = models.CharField(max_length=500, blank=True)
+    country = CountryField()
+    sector = models.CharField(max_length=100, blank=True)
+    os_id = models.CharField(max_length=40, blank=True)
+    candidate = models.ForeignKey(Party, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    score = models.FloatField(default=0)
+    outcome = models.CharField(max_length=20, choices=MatchOutcome.choices)
+    party = models.ForeignKey(
+        Party, null=True, blank=True, on_delete=models.SET_NULL, related_name="supplier_list_rows"
+    )
+    decided_by = models.ForeignKey(
+        "organizations.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["supplier_list", "row"]
+        constraints = [models.UniqueConstraint(fields=["supplier_list", "row"], name="supplier_row_unique")]
+        indexes = [models.Index(fields=["supplier_list", "outcome"], name="supplier_row_outcome_idx")]

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from doorstep.core import tenancy
 from doorstep.core.roles import STAFF_ROLES
 
-from .models import Commitment, DossierNarrative, Party, PartyLink
+from .models import Commitment, DossierNarrative, Party, PartyLink, SupplierList, SupplierListRow
 
 
 def parties_of(user, organization=None) -> QuerySet[Party]:
@@ -223,3 +223,42 @@ def shared_with_company(company, organization_ids) -> Shared:
         )
     )
     return Shared(narratives, commitments)
+
+
+# Supplier lists -----------------------------------------------------------------------------------------
+
+
+def supplier_lists_of(user, organization) -> QuerySet[SupplierList]:
+    from django.db.models import Count, Q
+
+    from .models import MatchOutcome
+
+    return (
+        tenancy.scoped(SupplierList, user, organization, roles=STAFF_ROLES)
+        .select_related("created_by", "import_job")
+        .annotate(
+            total=Count("rows"),
+            linked=Count("rows", filter=Q(rows__outcome__in=[MatchOutcome.LINKED, MatchOutcome.CONFIRMED])),
+            waiting=Count("rows", filter=Q(rows__outcome=MatchOutcome.REVIEW)),
+            created=Count("rows", filter=Q(rows__outcome=MatchOutcome.CREATED)),
+        )
+    )
+
+
+def get_supplier_list(user, list_id, organization=None) -> SupplierList:
+    return tenancy.get_scoped_or_404(SupplierList, user, list_id, organization, roles=STAFF_ROLES)
+
+
+def supplier_rows(user, supplier_list: SupplierList, outcome: str = "") -> QuerySet[SupplierListRow]:
+    rows = (
+        tenancy.scoped(SupplierListRow, user, supplier_list.organization_id, roles=STAFF_ROLES)
+        .filter(supplier_list=supplier_list)
+        .select_related("candidate", "party")
+    )
+    return rows.filter(outcome=outcome) if outcome else rows
+
+
+def get_supplier_row(user, row_id, organization=None) -> SupplierListRow:
+    return tenancy.get_scoped_or_404(
+        SupplierListRow, user, row_id, organization, roles=STAFF_ROLES, select_related=("candidate", "party")
+    )

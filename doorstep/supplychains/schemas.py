@@ -25,6 +25,8 @@ class PartyIn(Schema):
     is_person: bool = False
     country: str = ""
     locality: str = ""
+    site_address: str = Field("", description="A firm's site address (never a person's).")
+    sector: str = ""
     identifiers: list[Identifier] = []
     company_id: int | None = Field(None, description="The company on Doorstep this party is, if any.")
     contact_name: str = ""
@@ -40,6 +42,8 @@ class PartyPatch(Schema):
     is_person: bool | None = None
     country: str | None = None
     locality: str | None = None
+    site_address: str | None = None
+    sector: str | None = None
     identifiers: list[Identifier] | None = None
     company_id: int | None = None
     contact_name: str | None = None
@@ -58,6 +62,8 @@ class PartyOut(Schema):
     is_person: bool
     country: str
     locality: str
+    site_address: str = ""
+    sector: str = ""
     identifiers: list[Identifier]
     company_id: int | None = None
     is_active: bool

@@ -30,6 +30,12 @@ from .models import (
 
 CONTACT_PURPOSE = "party.contact"
 IDENTIFIER_SCHEMES = ("os_id", "lei", "company_number", "tax_id", "other")
+
+
+def _person_address() -> str:
+    return _("A person's address is personal data: write it in the contact details, which are encrypted.")
+
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -111,6 +117,23 @@ def clean_party(raw: Mapping[str, Any], *, partial: bool = False) -> CleanParty:
         clean.fields["locality"] = " ".join(str(raw.get("locality") or "").split())[:120]
     if wanted("identifiers"):
         clean.fields["identifiers"] = _identifiers(raw.get("identifiers"), errors)
+    if wanted("sector"):
+        clean.fields["sector"] = " ".join(str(raw.get("sector") or "").split())[:100]
+    if wanted("site_address"):
+        site = " ".join(str(raw.get("site_address") or "").split())
+        if len(site) > 500:
+            errors.append(FieldError("site_address", _("Keep the address under 500 characters.")))
+        person = clean.fields.get(
+            "is_person", str(raw.get("is_person")).lower() in ("true", "1", "yes", "on")
+        )
+        if site and person:
+            errors.append(
+                FieldError(
+                    "site_address",
+                    _person_address(),
+                )
+            )
+        clean.fields["site_address"] = site
     if wanted("company") or "company_id" in raw:
         clean.fields["company"] = _company(raw.get("company", raw.get("company_id")), errors)
     for name in CONTACT_FIELDS:
@@ -163,6 +186,13 @@ def create_party(organization: Organization, *, data: Mapping[str, Any], actor) 
 def update_party(party: Party, *, data: Mapping[str, Any], actor) -> Party:
     tenancy.require_role(actor, party.organization_id, STAFF_ROLES)
     clean = clean_party(data, partial=True)
+    if clean.fields.get("is_person", party.is_person) and clean.fields.get(
+        "site_address", party.site_address
+    ):
+        raise ValidationError.for_field(
+            "site_address",
+            _person_address(),
+        )
     try:
         with transaction.atomic():
             for name, value in clean.fields.items():
@@ -403,3 +433,173 @@ def track_commitment(commitment: Commitment, raw: Mapping[str, Any], *, actor) -
             metadata={"from": before, "to": status},
         )
     return commitment
+
+
+# Supplier lists ---------------------------------------------------------------------------------------
+
+
+def _known_parties(organization) -> list:
+    from . import matching
+
+    return [
+        matching.Known(
+            p.pk,
+            p.name,
+            p.country.code or "",
+            p.site_address,
+            tuple(f"{i['scheme']}:{i['value']}".lower() for i in p.identifiers),
+        )
+        for p in Party.objects.filter(organization=organization, is_person=False).only(
+            "pk", "name", "country", "site_address", "identifiers"
+        )
+    ]
+
+
+def match_supplier_rows(organization, rows, *, actor, job) -> list[int]:
+    """Write one batch of a supplier list (inside the import's transaction): each facility matched to
+    the organization's parties, linked, queued for review, or added as a new supplier."""
+    from django.utils import timezone
+
+    from . import matching
+    from .models import MatchOutcome, SupplierList, SupplierListRow
+
+    tenancy.require_role(actor, organization, STAFF_ROLES)
+    supplier_list, _created = SupplierList.objects.get_or_create(
+        organization=organization,
+        import_job=job,
+        defaults={"name": job.filename[:200], "created_by": actor},
+    )
+    known = _known_parties(organization)
+    found = matching.match_all(
+        [
+            (c["name"], c["country"], c["address"], (f"os_id:{c['os_id']}".lower(),) if c["os_id"] else ())
+            for _r, c in rows
+        ],
+        known,
+    )
+    parties = {p.pk: p for p in Party.objects.filter(pk__in={m.party_id for m in found if m.party_id})}
+    created: dict[tuple[str, str], Party] = {}  # the same new firm twice in one list is one party
+    made, now = [], timezone.now()
+    for (row_number, clean), match in zip(rows, found, strict=True):
+        candidate = parties.get(match.party_id)
+        outcome, party = MatchOutcome.REVIEW, None
+        if match.outcome == "link":
+            outcome, party = MatchOutcome.LINKED, candidate
+            _add_os_id(party, clean["os_id"])
+        elif match.outcome == "new":
+            key = (matching.name_key(clean["name"]), clean["country"])
+            party = created.get(key)
+            if party is None:
+                party = created[key] = _supplier_party(organization, clean, actor=actor)
+            outcome = MatchOutcome.CREATED
+        made.append(
+            SupplierListRow(
+                organization=organization,
+                supplier_list=supplier_list,
+                row=row_number,
+                name=clean["name"],
+                address=clean["address"],
+                country=clean["country"],
+                sector=clean["sector"],
+                os_id=clean["os_id"],
+                candidate=candidate,
+                score=match.score,
+                outcome=outcome,
+                party=party,
+                decided_at=now if outcome != MatchOutcome.REVIEW else None,
+            )
+        )
+    SupplierListRow.objects.bulk_create(made)
+    audit.record(
+        "supplier_list.matched",
+        actor=actor,
+        organization=organization,
+        obj=supplier_list,
+        metadata={
+            "rows": len(made),
+            "linked": sum(1 for r in made if r.outcome == MatchOutcome.LINKED),
+            "review": sum(1 for r in made if r.outcome == MatchOutcome.REVIEW),
+            "created": sum(1 for r in made if r.outcome == MatchOutcome.CREATED),
+        },
+    )
+    return [r.pk for r in made if r.pk]
+
+
+def _add_os_id(party: Party, os_id: str) -> None:
+    if os_id and not any(i["scheme"] == "os_id" for i in party.identifiers):
+        party.identifiers = [*party.identifiers, {"scheme": "os_id", "value": os_id}]
+        party.save(update_fields=["identifiers", "updated_at"])
+
+
+def _supplier_party(organization, clean: dict, *, actor) -> Party:
+    """A new supplier from a list row (or the existing party of that exact name, kind and place)."""
+    existing = Party.objects.filter(
+        organization=organization,
+        name=clean["name"],
+        kind=PartyKind.SUPPLIER,
+        country=clean["country"],
+        locality="",
+    ).first()
+    if existing is not None:
+        return existing
+    return create_party(
+        organization,
+        data={
+            "name": clean["name"],
+            "kind": PartyKind.SUPPLIER,
+            "country": clean["country"],
+            "site_address": clean["address"],
+            "sector": clean["sector"],
+            "identifiers": [{"scheme": "os_id", "value": clean["os_id"]}] if clean["os_id"] else [],
+        },
+        actor=actor,
+    )
+
+
+def decide_supplier_row(row, decision: str, *, actor, party: Party | None = None):
+    """A person's decision on a facility waiting for review: ``same`` (it is the candidate), ``other``
+    (it is ``party``, another of the organization's) or ``new`` (a firm not known yet)."""
+    from django.utils import timezone
+
+    from .models import MatchOutcome
+
+    tenancy.require_role(actor, row.organization_id, STAFF_ROLES)
+    if row.outcome != MatchOutcome.REVIEW:
+        raise ValidationError.for_field(
+            "decision", _("This facility has already been decided."), code="decided"
+        )
+    with transaction.atomic():
+        if decision == "same" and row.candidate_id:
+            row.party, row.outcome = row.candidate, MatchOutcome.CONFIRMED
+        elif decision == "other" and party is not None:
+            if party.organization_id != row.organization_id:
+                raise ValidationError.for_field("party_id", _("Choose one of your own work givers."))
+            row.party, row.outcome = party, MatchOutcome.CONFIRMED
+        elif decision == "new":
+            clean = {
+                "name": row.name,
+                "country": row.country.code,
+                "address": row.address,
+                "sector": row.sector,
+                "os_id": row.os_id,
+            }
+            row.party, row.outcome = (
+                _supplier_party(row.organization, clean, actor=actor),
+                MatchOutcome.CREATED,
+            )
+        else:
+            raise ValidationError.for_field(
+                "decision", _("Say whether it is the work giver suggested, another one, or a new one.")
+            )
+        if row.outcome == MatchOutcome.CONFIRMED:
+            _add_os_id(row.party, row.os_id)
+        row.decided_by, row.decided_at = actor, timezone.now()
+        row.save()
+        audit.record(
+            "supplier_list.decided",
+            actor=actor,
+            organization=row.organization_id,
+            obj=row,
+            metadata={"decision": decision, "party_id": row.party_id},
+        )
+    return row

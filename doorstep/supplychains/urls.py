@@ -11,6 +11,8 @@ urlpatterns = [
     path(
         "orgs/<slug:org_slug>/party-links/<int:link_id>/remove/", views.link_remove, name="party_link_remove"
     ),
+    path("orgs/<slug:org_slug>/supplier-lists/", views.supplier_lists, name="supplier_lists"),
+    path("orgs/<slug:org_slug>/supplier-lists/<int:list_id>/", views.supplier_list, name="supplier_list"),
     path("orgs/<slug:org_slug>/due-diligence/", views.due_diligence, name="due_diligence"),
     path(
         "orgs/<slug:org_slug>/due-diligence/<int:company_id>/",

@@ -333,3 +333,71 @@ def company_diligence(request, org_slug: str, company_id: int):
         {"organization": organization, "company": company, "form": form, "rows": rows},
         status=422 if form.errors or track_errors else 200,
     )
+
+
+# Supplier lists -------------------------------------------------------------------------------------------
+
+
+@login_required
+def supplier_lists(request, org_slug: str):
+    organization = _organization(request, org_slug)
+    return render(
+        request,
+        "supplychains/supplier_lists.html",
+        {"organization": organization, "lists": queries.supplier_lists_of(request.user, organization)},
+    )
+
+
+@login_required
+def supplier_list(request, org_slug: str, list_id: int):
+    """One list's facilities and what each was matched to; the ones waiting for a person first, each
+    with the suggested work giver and the three decisions."""
+    from .models import MatchOutcome
+
+    organization = _organization(request, org_slug)
+    found = queries.get_supplier_list(request.user, list_id, organization)
+    error = None
+    if request.method == "POST":
+        row = queries.get_supplier_row(request.user, request.POST.get("row"), organization)
+        if row.supplier_list_id != found.pk:
+            from django.http import Http404
+
+            raise Http404
+        other = None
+        if request.POST.get("decision") == "other" and request.POST.get("party"):
+            other = queries.get_party(request.user, request.POST.get("party"), organization)
+        try:
+            services.decide_supplier_row(
+                row, request.POST.get("decision", ""), actor=request.user, party=other
+            )
+        except DomainError as problem:
+            error = problem
+        else:
+            messages.success(request, _("Decided: %(name)s.") % {"name": row.name})
+            return redirect(f"{request.path}?outcome={request.GET.get('outcome', 'review')}")
+    outcome = request.GET.get("outcome", "review")
+    if outcome not in MatchOutcome.values and outcome != "all":
+        outcome = "review"
+    rows = queries.supplier_rows(request.user, found, "" if outcome == "all" else outcome)
+    page, next_cursor = page_of(rows, limit=100, cursor=request.GET.get("cursor"))
+    counts = {
+        row["outcome"]: row["n"]
+        for row in queries.supplier_rows(request.user, found).values("outcome").annotate(n=Count("pk"))
+    }
+    return render(
+        request,
+        "supplychains/supplier_list.html",
+        {
+            "organization": organization,
+            "supplier_list": found,
+            "rows": page,
+            "outcome": outcome,
+            "outcomes": [(code, label, counts.get(code, 0)) for code, label in MatchOutcome.choices],
+            "parties": queries.parties_of(request.user, organization).filter(is_person=False, is_active=True)
+            if outcome == "review"
+            else [],
+            "error": error,
+            "next_query": next_page_query(request, next_cursor),
+        },
+        status=422 if error else 200,
+    )

@@ -262,6 +262,27 @@ def _commitment_a(world):
     ).pk
 
 
+def _supplier_row_a(world) -> tuple[int, int]:
+    """(list id, row id) of a supplier list of Union A with a facility waiting for review."""
+    from doorstep.supplychains.models import Party, SupplierList, SupplierListRow
+
+    row = SupplierListRow.objects.filter(organization=world.org_a).first()
+    if row is None:
+        party = Party.objects.get(pk=_party_a(world))
+        supplier_list = SupplierList.objects.create(organization=world.org_a, name="Brand list")
+        row = SupplierListRow.objects.create(
+            organization=world.org_a,
+            supplier_list=supplier_list,
+            row=2,
+            name="Rafik Contractor",
+            country="IN",
+            candidate=party,
+            score=80,
+            outcome="review",
+        )
+    return row.supplier_list_id, row.pk
+
+
 def _app_user_a(world):
     from doorstep.surveys import services as survey_services
 
@@ -632,6 +653,26 @@ CASES = {
     ],
     "api/v1/organizations/<organization_id>/narratives/<company_id>": lambda w: [
         ("put", f"/api/v1/organizations/{w.org_a.pk}/narratives/{w.company.pk}", {"identify": "x"}),
+    ],
+    "orgs/<slug:org_slug>/supplier-lists/": lambda w: [("get", "/orgs/union-a/supplier-lists/", None)],
+    "orgs/<slug:org_slug>/supplier-lists/<int:list_id>/": lambda w: [
+        ("get", f"/orgs/union-a/supplier-lists/{_supplier_row_a(w)[0]}/", None),
+        ("get", f"/orgs/coop-b/supplier-lists/{_supplier_row_a(w)[0]}/", None),
+        (
+            "post",
+            f"/orgs/coop-b/supplier-lists/{_supplier_row_a(w)[0]}/",
+            {"row": _supplier_row_a(w)[1], "decision": "new"},
+        ),
+    ],
+    "api/v1/supplier-lists/<list_id>/rows": lambda w: [
+        ("get", f"/api/v1/supplier-lists/{_supplier_row_a(w)[0]}/rows", None),
+    ],
+    "api/v1/supplier-lists/<list_id>/rows/<row_id>/decision": lambda w: [
+        (
+            "post",
+            f"/api/v1/supplier-lists/{_supplier_row_a(w)[0]}/rows/{_supplier_row_a(w)[1]}/decision",
+            {"decision": "same"},
+        ),
     ],
     "api/v1/forms/<form_id>/submissions": lambda w: [
         ("get", f"/api/v1/forms/{_survey_a(w)}/submissions", None),
