@@ -277,18 +277,6 @@ def commitment_out(c) -> dict:
     }
 
 
-def _company(user, company_id: int):
-    from django.http import Http404
-
-    from doorstep.insights.queries import get_recipient
-    from doorstep.organizations.models import Organization
-
-    company = get_recipient(user, company_id)
-    if company.kind != Organization.Kind.COMPANY:
-        raise Http404
-    return company
-
-
 class Period(Schema):
     from_: date | None = Field(None, alias="from", description="Work orders given on or after this day.")
     to: date | None = Field(None, description="Work orders given on or before this day.")
@@ -302,7 +290,7 @@ def get_dossier(request, company_id: int, period: Query[Period]):
 
     from . import dossier as dossiers
 
-    company = _company(request.auth, company_id)
+    company = queries.company_for(request.auth, pk=company_id)
     dossier = dossiers.build(company, actor=request.auth, start=period.from_, end=period.to, channel="api")
     return {
         "company_id": company.pk,
@@ -332,12 +320,9 @@ def list_commitments(request, organization_id: int | None = None, company_id: in
     """Commitments made to your organization (``organization_id``, staff) or by your company
     (``company_id``: to the organizations sharing with it today)."""
     if company_id is not None:
-        company = _company(request.auth, company_id)
-        from doorstep.organizations.models import SharingPurpose
-        from doorstep.organizations.queries import sharing_organization_ids
-
-        ids = sharing_organization_ids(company, SharingPurpose.COMPANY_DUE_DILIGENCE, "work")
-        return [commitment_out(c) for c in queries.shared_with_company(company, ids).commitments]
+        company = queries.company_for(request.auth, pk=company_id)
+        shared = queries.shared_with_company(company, queries.sharing_with_company(company))
+        return [commitment_out(c) for c in shared.commitments]
     organization, _all = organizations_for_staff(request.auth, organization_id)
     return [commitment_out(c) for c in queries.commitments_of(request.auth, organization)]
 
@@ -348,7 +333,7 @@ def make_commitment(request, payload: CommitmentIn):
 
     from doorstep.organizations.models import Organization
 
-    company = _company(request.auth, payload.company_id)
+    company = queries.company_for(request.auth, pk=payload.company_id)
     organization = Organization.objects.filter(pk=payload.organization_id, is_active=True).first()
     if organization is None:
         raise Http404
@@ -507,9 +492,7 @@ def list_supplier_rows(
 def decide_supplier_row(request, list_id: int, row_id: int, payload: DecisionIn):
     """Decide a facility waiting for review: the suggested work giver, another one, or a new one."""
     found = queries.get_supplier_list(request.auth, list_id)
-    row = queries.get_supplier_row(request.auth, row_id, found.organization_id)
-    if row.supplier_list_id != found.pk:
-        return Status(404, {"detail": "Not found.", "code": "not_found", "errors": []})
+    row = queries.get_supplier_row(request.auth, row_id, found)
     other = (
         queries.get_party(request.auth, payload.party_id, found.organization_id) if payload.party_id else None
     )

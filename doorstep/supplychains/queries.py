@@ -198,6 +198,29 @@ def companies_with_agreements(user, organization) -> list:
     return list(Organization.objects.filter(pk__in=ids).order_by("name"))
 
 
+def company_for(user, *, pk=None, slug=None):
+    """A company the user acts for: 404 without a role there, and for an organization that is not a
+    company (the due-diligence pages and API are a company's own)."""
+    from django.http import Http404
+
+    from doorstep.insights.queries import get_recipient
+    from doorstep.organizations.models import Organization
+
+    lookup = {"pk": pk} if pk is not None else {"slug": slug}
+    company = Organization.objects.filter(is_active=True, kind=Organization.Kind.COMPANY, **lookup).first()
+    if company is None:
+        raise Http404
+    return get_recipient(user, company.pk)
+
+
+def sharing_with_company(company, on=None) -> list[int]:
+    """The organizations whose live agreement lets this company have their figures for due diligence."""
+    from doorstep.organizations.models import SharingPurpose
+    from doorstep.organizations.queries import sharing_organization_ids
+
+    return sharing_organization_ids(company, SharingPurpose.COMPANY_DUE_DILIGENCE, "work", on)
+
+
 @dataclass
 class Shared:
     """What organizations that share with a company for due diligence have written and been promised."""
@@ -258,7 +281,18 @@ def supplier_rows(user, supplier_list: SupplierList, outcome: str = "") -> Query
     return rows.filter(outcome=outcome) if outcome else rows
 
 
-def get_supplier_row(user, row_id, organization=None) -> SupplierListRow:
-    return tenancy.get_scoped_or_404(
-        SupplierListRow, user, row_id, organization, roles=STAFF_ROLES, select_related=("candidate", "party")
+def get_supplier_row(user, row_id, supplier_list: SupplierList) -> SupplierListRow:
+    """A facility of this list (404 for a row of another list, or of another organization)."""
+    row = tenancy.get_scoped_or_404(
+        SupplierListRow,
+        user,
+        row_id,
+        supplier_list.organization_id,
+        roles=STAFF_ROLES,
+        select_related=("candidate", "party"),
     )
+    if row.supplier_list_id != supplier_list.pk:
+        from django.http import Http404
+
+        raise Http404
+    return row

@@ -313,13 +313,6 @@ def remove_link(link: PartyLink, *, actor) -> None:
 # Due diligence: the organization's narrative to a company, and the company's commitments ----------------
 
 
-def _live_company_agreement(organization_id: int, company) -> bool:
-    from doorstep.organizations.models import SharingPurpose
-    from doorstep.organizations.queries import sharing_organization_ids
-
-    return organization_id in sharing_organization_ids(company, SharingPurpose.COMPANY_DUE_DILIGENCE, "work")
-
-
 def save_narrative(organization: Organization, company: Organization, texts: Mapping[str, str], *, actor):
     """The organization's words to a company, step by step (a blank text clears that step)."""
     tenancy.require_role(actor, organization, STAFF_ROLES)
@@ -386,7 +379,9 @@ def add_commitment(company: Organization, organization: Organization, raw: Mappi
     tenancy.require_role(actor, company, {Role.COMPANY, Role.ORG_ADMIN})
     if company.kind != Organization.Kind.COMPANY:
         raise ValidationError.for_field("company_id", _("Only a company makes commitments here."))
-    if not _live_company_agreement(organization.pk, company):
+    from .queries import sharing_with_company
+
+    if organization.pk not in sharing_with_company(company):
         raise ValidationError.for_field(
             "organization_id", _("This organization does not share with you for due diligence today.")
         )

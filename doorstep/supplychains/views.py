@@ -180,19 +180,6 @@ def party_chain(request, org_slug: str, party_id: int):
 # Due diligence: the company's view, and the organization's side of it ----------------------------------
 
 
-def _company(request, org_slug: str):
-    """A company the user acts for (404 otherwise, and for a network or union)."""
-    from django.http import Http404
-
-    from doorstep.insights.queries import get_recipient
-    from doorstep.organizations.models import Organization
-
-    company = Organization.objects.filter(slug=org_slug, is_active=True).first()
-    if company is None or company.kind != Organization.Kind.COMPANY:
-        raise Http404
-    return get_recipient(request.user, company.pk)
-
-
 @login_required
 def due_diligence(request, org_slug: str):
     """The company's view of its own chain: the dossier (page, PDF, CSV) and its commitments."""
@@ -204,7 +191,7 @@ def due_diligence(request, org_slug: str):
     from . import dossier as dossiers
     from .forms import CommitmentForm
 
-    company = _company(request, org_slug)
+    company = queries.company_for(request.user, slug=org_slug)
     problems = []
     start = date_value(request.GET.get("from"), "from", problems)
     end = date_value(request.GET.get("to"), "to", problems)
@@ -358,11 +345,7 @@ def supplier_list(request, org_slug: str, list_id: int):
     found = queries.get_supplier_list(request.user, list_id, organization)
     error = None
     if request.method == "POST":
-        row = queries.get_supplier_row(request.user, request.POST.get("row"), organization)
-        if row.supplier_list_id != found.pk:
-            from django.http import Http404
-
-            raise Http404
+        row = queries.get_supplier_row(request.user, request.POST.get("row"), found)
         other = None
         if request.POST.get("decision") == "other" and request.POST.get("party"):
             other = queries.get_party(request.user, request.POST.get("party"), organization)
