@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from doorstep.core.api import install_error_handlers
 from doorstep.core.import_api import router as imports_router
+from doorstep.grievances.api import router as grievances_router
 from doorstep.insights.api import router as insights_router
 from doorstep.members.api import router as members_router
 from doorstep.organizations.api import auth_router
@@ -34,3 +35,4 @@ api.add_router("/", parties_router)
 api.add_router("/", work_router)
 api.add_router("/", surveys_router)
 api.add_router("/", insights_router)
+api.add_router("/", grievances_router)

@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "doorstep.supplychains",
     "doorstep.work",
     "doorstep.surveys",
+    "doorstep.grievances",
     "doorstep.insights",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -285,6 +286,8 @@ EXPORT_ROOT = Path(env_str("DOORSTEP_EXPORT_ROOT", str(VAR_DIR / "exports")))
 EXPORT_KEEP_DAYS = env_int("DOORSTEP_EXPORT_KEEP_DAYS", 7)
 # An Enketo Express server (web forms in the browser), if the organization runs one: its address and
 # API key. Unset: the form pages do not offer Enketo.
+# The address people reach Doorstep at (for links in e-mails), e.g. https://doorstep.example.org.
+BASE_URL = (env_str("DOORSTEP_BASE_URL", "") or "").rstrip("/")
 ENKETO_URL = (env_str("DOORSTEP_ENKETO_URL", "") or "").rstrip("/")
 ENKETO_API_KEY = env_str("DOORSTEP_ENKETO_API_KEY", "") or ""
 

@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("doorstep.work.urls")),
     path("", include("doorstep.surveys.urls")),
     path("", include("doorstep.insights.urls")),
+    path("", include("doorstep.grievances.urls")),
 ]

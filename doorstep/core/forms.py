@@ -10,6 +10,8 @@ def add_domain_error(form: forms.Form, error: DomainError) -> None:
         name = field_error.field.rsplit(".", 1)[-1]
         if name in form.fields:
             form.add_error(name, field_error.message)
-            placed = True
+        else:  # a field the page does not show (or shows under another name): at the top, not lost
+            form.add_error(None, field_error.message)
+        placed = True
     if not placed:
         form.add_error(None, error.message)

@@ -48,3 +48,27 @@ def items_for(user, organization) -> list[tuple[str, str, str]]:
         kwargs = {"org_slug": organization.slug} if item.in_organization else {}
         entries.append((item.key, item.label, reverse(item.url_name, kwargs=kwargs)))
     return entries
+
+
+# Panels on the home page: an app shows what needs her attention today (deadlines, reviews…). A panel
+# is a function (request, organization) -> rendered HTML, or "" when there is nothing to show.
+
+_PANELS: dict[str, tuple] = {}
+
+
+def register_panel(key: str, render, *, roles: frozenset[Role] | None = None) -> None:
+    _PANELS[key] = (render, roles)
+
+
+def panels_for(request, organization) -> list[str]:
+    if organization is None or not request.user.is_authenticated:
+        return []
+    role = tenancy.role_in(request.user, organization)
+    shown = []
+    for render, roles in _PANELS.values():
+        if roles is not None and role not in roles:
+            continue
+        html = render(request, organization)
+        if html:
+            shown.append(html)
+    return shown

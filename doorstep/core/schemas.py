@@ -8,6 +8,7 @@
   the currency an ISO 4217 code.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from ninja import Schema
@@ -32,3 +33,10 @@ class Money(Schema):
     @field_serializer("amount")
     def _amount_as_string(self, amount: Decimal) -> str:
         return format(amount, "f")
+
+
+class Period(Schema):
+    """``?from=&to=``: a span of days (either end may be left open)."""
+
+    from_: date | None = Field(None, alias="from", description="On or after this day.")
+    to: date | None = Field(None, description="On or before this day.")

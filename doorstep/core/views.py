@@ -22,6 +22,7 @@ def home(request):
             "shortcuts": [
                 item for item in navigation.items_for(request.user, organization) if item[0] != "home"
             ],
+            "panels": navigation.panels_for(request, organization),
         },
     )
 

@@ -8,7 +8,7 @@ from ninja.files import UploadedFile
 
 from doorstep.core.import_api import ImportOut
 from doorstep.core.pagination import page_of
-from doorstep.core.schemas import ErrorOut
+from doorstep.core.schemas import ErrorOut, Period
 from doorstep.organizations.queries import organization_for_staff, organizations_for_staff
 
 from . import queries, services
@@ -275,11 +275,6 @@ def commitment_out(c) -> dict:
         "note": c.note,
         "created_at": c.created_at,
     }
-
-
-class Period(Schema):
-    from_: date | None = Field(None, alias="from", description="Work orders given on or after this day.")
-    to: date | None = Field(None, description="Work orders given on or before this day.")
 
 
 @router.get("/due-diligence/{company_id}/dossier", response={200: DossierOut, **ERRORS})

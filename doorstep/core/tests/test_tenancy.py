@@ -283,6 +283,25 @@ def _supplier_row_a(world) -> tuple[int, int]:
     return row.supplier_list_id, row.pk
 
 
+def _case_a(world) -> tuple[int, int, int]:
+    """(case id, action id, attachment id) of a grievance of Union A."""
+    from doorstep.grievances import services as grievance_services
+    from doorstep.grievances.models import Case
+
+    case = Case.objects.filter(organization=world.org_a).first()
+    if case is None:
+        case = grievance_services.create_case(
+            world.org_a,
+            data={"category": "late_payment", "members": [_member_a(world)], "summary": "Sunita paid late"},
+            actor=world.admin_a,
+        )
+        grievance_services.add_action(
+            case, {"kind": "call", "detail": "Called", "deadline": "2031-01-01"}, actor=world.admin_a
+        )
+        grievance_services.add_attachment(case, name="slip.txt", data=b"paid 300 of 800", actor=world.admin_a)
+    return case.pk, case.actions.get().pk, case.attachments.get().pk
+
+
 def _app_user_a(world):
     from doorstep.surveys import services as survey_services
 
@@ -306,6 +325,12 @@ ORDER_FORM = {
 # route -> function(world) giving [(method, url, json body or form data)], all aimed at union A,
 # sent by the admin of cooperative B.
 MULTIPART = {"multipart": True}  # an API case sent as a multipart form (an upload), not JSON
+
+
+def _evidence():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("slip.txt", b"paid 300 of 800")
 
 
 def _export_file():
@@ -673,6 +698,45 @@ CASES = {
             f"/api/v1/supplier-lists/{_supplier_row_a(w)[0]}/rows/{_supplier_row_a(w)[1]}/decision",
             {"decision": "same"},
         ),
+    ],
+    "orgs/<slug:org_slug>/grievances/": lambda w: [("get", "/orgs/union-a/grievances/", None)],
+    "orgs/<slug:org_slug>/grievances/new/": lambda w: [
+        ("get", "/orgs/union-a/grievances/new/", None),
+        ("post", "/orgs/union-a/grievances/new/", {"category": "other", "summary": "x"}),
+    ],
+    "orgs/<slug:org_slug>/grievances/statistics/": lambda w: [
+        ("get", "/orgs/union-a/grievances/statistics/", None)
+    ],
+    "orgs/<slug:org_slug>/grievances/<int:case_id>/": lambda w: [
+        ("get", f"/orgs/coop-b/grievances/{_case_a(w)[0]}/", None),
+        ("post", f"/orgs/coop-b/grievances/{_case_a(w)[0]}/", {"form": "status", "status": "resolved"}),
+        ("get", f"/orgs/union-a/grievances/{_case_a(w)[0]}/", None),
+    ],
+    "orgs/<slug:org_slug>/grievances/<int:case_id>/edit/": lambda w: [
+        ("get", f"/orgs/coop-b/grievances/{_case_a(w)[0]}/edit/", None),
+        ("post", f"/orgs/coop-b/grievances/{_case_a(w)[0]}/edit/", {"category": "other", "summary": "x"}),
+    ],
+    "orgs/<slug:org_slug>/grievances/deadlines/<int:action_id>/done/": lambda w: [
+        ("post", f"/orgs/coop-b/grievances/deadlines/{_case_a(w)[1]}/done/", {}),
+    ],
+    "orgs/<slug:org_slug>/grievances/attachments/<int:attachment_id>/": lambda w: [
+        ("get", f"/orgs/coop-b/grievances/attachments/{_case_a(w)[2]}/", None),
+    ],
+    "api/v1/grievances/<case_id>": lambda w: [
+        ("get", f"/api/v1/grievances/{_case_a(w)[0]}", None),
+        ("patch", f"/api/v1/grievances/{_case_a(w)[0]}", {"status": "resolved"}),
+    ],
+    "api/v1/grievances/<case_id>/timeline": lambda w: [
+        ("get", f"/api/v1/grievances/{_case_a(w)[0]}/timeline", None)
+    ],
+    "api/v1/grievances/<case_id>/actions": lambda w: [
+        ("post", f"/api/v1/grievances/{_case_a(w)[0]}/actions", {"kind": "call", "detail": "x"}),
+    ],
+    "api/v1/grievances/<case_id>/remedies": lambda w: [
+        ("post", f"/api/v1/grievances/{_case_a(w)[0]}/remedies", {"kind": "other", "description": "x"}),
+    ],
+    "api/v1/grievances/<case_id>/attachments": lambda w: [
+        ("post", f"/api/v1/grievances/{_case_a(w)[0]}/attachments", MULTIPART | {"file": _evidence()}),
     ],
     "api/v1/forms/<form_id>/submissions": lambda w: [
         ("get", f"/api/v1/forms/{_survey_a(w)}/submissions", None),

@@ -1,0 +1,91 @@
+"""Files people attach as evidence (a photo of a payment slip, a voice note, a letter): what kinds are
+accepted, read from the file's first bytes rather than from its name or the type the browser claims,
+and how large. Anything that could run or render in a browser (programs, scripts, HTML, SVG, office
+files with macros) is refused, whatever its name says."""
+
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.utils.translation import gettext as _
+
+from .errors import ValidationError
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Kind:
+    content_type: str
+    extension: str
+
+
+def _kind(data: bytes) -> Kind | None:
+    head = data[:16]
+    if head.startswith(b"%PDF-"):
+        return Kind("application/pdf", "pdf")
+    if head.startswith(b"\xff\xd8\xff"):
+        return Kind("image/jpeg", "jpg")
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return Kind("image/png", "png")
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return Kind("image/gif", "gif")
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return Kind("image/webp", "webp")
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return Kind("audio/wav", "wav")
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in (b"heic", b"heix", b"mif1", b"msf1"):
+            return Kind("image/heic", "heic")
+        if brand in (b"M4A ", b"M4B "):
+            return Kind("audio/mp4", "m4a")
+        if brand in (b"3gp4", b"3gp5", b"3gp6", b"3g2a"):
+            return Kind("audio/3gpp", "3gp")  # basic phones record voice notes as 3GP
+        return Kind("video/mp4", "mp4")
+    if head.startswith(b"OggS"):
+        return Kind("audio/ogg", "ogg")
+    if head.startswith(b"#!AMR"):
+        return Kind("audio/amr", "amr")
+    if head.startswith(b"ID3") or head[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
+        return Kind("audio/mpeg", "mp3")
+    if head.startswith(b"\x1aE\xdf\xa3"):
+        return Kind("audio/webm", "webm")
+    return _text(data)
+
+
+def _text(data: bytes) -> Kind | None:
+    """Plain text (a message copied from a phone), never markup a browser would render."""
+    if b"\x00" in data[:4096]:
+        return None
+    try:
+        text = data[:65536].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    start = text.lstrip()[:200].lower()
+    if start.startswith(("<", "{\\rtf")) or "<script" in text.lower() or "<svg" in text.lower():
+        return None
+    return Kind("text/plain", "txt")
+
+
+def check_evidence(name: str, data: bytes, *, field: str = "file", max_bytes: int = MAX_EVIDENCE_BYTES):
+    """(safe file name, content type) for an evidence file, or ``ValidationError`` saying why not."""
+    if not data:
+        raise ValidationError.for_field(field, _("The file is empty."), code="empty")
+    if len(data) > max_bytes:
+        raise ValidationError.for_field(
+            field,
+            _("The file is larger than %(mb)s MB.") % {"mb": max_bytes // (1024 * 1024)},
+            code="too_large",
+        )
+    kind = _kind(data)
+    if kind is None:
+        raise ValidationError.for_field(
+            field,
+            _(
+                "This kind of file is not accepted. Send a photo (JPEG, PNG, WebP, HEIC), a PDF, a voice "
+                "note (MP3, M4A, OGG, AMR, 3GP, WAV) or plain text."
+            ),
+            code="file_type",
+        )
+    stem = "".join(c for c in PurePath(name or "evidence").stem if c.isalnum() or c in " -_")[:80].strip()
+    return f"{stem or 'evidence'}.{kind.extension}", kind.content_type

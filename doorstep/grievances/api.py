@@ -1,0 +1,284 @@
+"""API for grievances. Summaries, narratives, timeline details and attachments are sealed; every
+response that opens them is an audited read."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from doorstep.core.pagination import page_of
+from doorstep.core.schemas import ErrorOut, Period
+from doorstep.organizations.queries import organization_for_staff, organizations_for_staff
+
+from . import queries, services
+
+router = Router(tags=["grievances"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class CaseFilters(Schema):
+    organization_id: int | None = None
+    status: str | None = None
+    category: str | None = None
+    party: int | None = None
+    member: int | None = None
+    open: bool | None = Field(None, description="Only cases not resolved or closed.")
+    limit: int = Field(settings.API_PAGE_DEFAULT, ge=1, le=settings.API_PAGE_MAX)
+    cursor: str | None = None
+
+
+class CaseIn(Schema):
+    organization_id: int
+    kind: str = Field("individual", description="individual or collective")
+    category: str = Field(
+        description="low_rates, late_payment, cancelled_order, rejected_goods, costs_pushed, deductions, "
+        "unsafe_work, harassment, no_social_protection or other"
+    )
+    members: list[int] = Field([], description="Member ids (or give member_numbers).")
+    member_numbers: list[int] = []
+    group_description: str = ""
+    parties: list[int] = []
+    orders: list[int] = []
+    summary: str = Field(max_length=300)
+    narrative: str = ""
+    priority: str = "normal"
+    taken_by: int | None = None
+    opened_on: date | None = None
+
+
+class CasePatch(Schema):
+    kind: str | None = None
+    category: str | None = None
+    members: list[int] | None = None
+    group_description: str | None = None
+    parties: list[int] | None = None
+    orders: list[int] | None = None
+    summary: str | None = None
+    narrative: str | None = None
+    priority: str | None = None
+    taken_by: int | None = None
+    status: str | None = Field(
+        None, description="open, in_negotiation, escalated, resolved, closed_without_remedy"
+    )
+
+
+class CaseOut(Schema):
+    id: int
+    organization_id: int
+    number: int
+    kind: str
+    category: str
+    priority: str
+    status: str
+    summary: str
+    narrative: str | None = None
+    member_ids: list[int]
+    group_description: str
+    party_ids: list[int]
+    order_ids: list[int]
+    owed: dict[str, Decimal] = Field({}, description="Still owed on the linked orders, by currency.")
+    taken_by: int | None
+    opened_on: date
+    finished_on: date | None
+    source: str
+    updated_at: datetime
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    next: str | None
+
+
+class ActionIn(Schema):
+    kind: str = Field(
+        description="meeting, call, letter, formal_complaint, authority_filing, company_mechanism, "
+        "negotiation, escalation or note"
+    )
+    happened_on: date | None = None
+    detail: str = ""
+    outcome: str = ""
+    deadline: date | None = None
+    deadline_note: str = ""
+
+
+class RemedyIn(Schema):
+    kind: str = Field(description="money, orders_restored, rate_raised or other")
+    amount: Decimal | None = None
+    currency: str = ""
+    orders: list[int] = Field([], description="Ids of the case's orders this settles.")
+    received_on: date | None = None
+    description: str = ""
+
+
+class EntryOut(Schema):
+    on: date
+    kind: str = Field(description="opened, action, remedy, attachment or finished")
+    id: int | None = None
+    type: str = Field("", description="The action's or remedy's kind.")
+    detail: str = ""
+    outcome: str = ""
+    deadline: date | None = None
+    deadline_met: bool | None = None
+    amount: Decimal | None = None
+    currency: str = ""
+    order_ids: list[int] = []
+    name: str = ""
+
+
+class StatsOut(Schema):
+    total: int
+    open: int
+    by_category: dict[str, int]
+    by_status: dict[str, int]
+    by_party: list[dict]
+    median_days_to_resolution: float | None
+    resolved: int
+    recovered_by_party: list[dict]
+    recovered_by_month: list[dict]
+
+
+def case_out(case, sealed: dict, *, detail: bool = False) -> dict:
+    return {
+        "id": case.pk,
+        "organization_id": case.organization_id,
+        "number": case.number,
+        "kind": case.kind,
+        "category": case.category,
+        "priority": case.priority,
+        "status": case.status,
+        "summary": sealed.get("summary", ""),
+        "narrative": sealed.get("narrative", "") if detail else None,
+        "member_ids": [m.pk for m in case.members.all()],
+        "group_description": case.group_description,
+        "party_ids": [p.pk for p in case.parties.all()],
+        "order_ids": [o.pk for o in case.orders.all()],
+        "owed": queries.owed(case) if detail else {},
+        "taken_by": case.taken_by_id,
+        "opened_on": case.opened_on,
+        "finished_on": case.finished_on,
+        "source": case.source,
+        "updated_at": case.updated_at,
+    }
+
+
+@router.get("/grievances/statistics", response={200: StatsOut, **ERRORS})
+def statistics(request, organization_id: int, period: Query[Period]):
+    """Cases by category, status and work giver; median days to resolution; money recovered by work
+    giver and by month (inside the organization)."""
+    organization = organization_for_staff(request.auth, organization_id)
+    found = queries.stats(request.auth, organization, start=period.from_, end=period.to)
+    return {
+        "total": found.total,
+        "open": found.open,
+        "by_category": {code: n for code, _label, n in found.by_category},
+        "by_status": {code: n for code, _label, n in found.by_status},
+        "by_party": [{"party_id": pk, "party": name, "cases": n} for pk, name, n in found.by_party],
+        "median_days_to_resolution": found.median_days_to_resolution,
+        "resolved": found.resolved,
+        "recovered_by_party": [
+            {"party": p, "currency": c, "amount": a} for p, c, a in found.recovered_by_party
+        ],
+        "recovered_by_month": [
+            {"month": m, "currency": c, "amount": a} for m, c, a in found.recovered_by_month
+        ],
+    }
+
+
+@router.get("/grievances", response={200: CasePage, **ERRORS})
+def list_cases(request, filters: Query[CaseFilters]):
+    organization, _all = organizations_for_staff(request.auth, filters.organization_id)
+    cases = queries.filter_cases(
+        queries.cases_of(request.auth, organization), filters.dict()
+    ).prefetch_related("members", "parties", "orders")
+    rows, next_cursor = page_of(cases, limit=filters.limit, cursor=filters.cursor)
+    summaries = services.summaries(rows, actor=request.auth, reason="api list") if rows else {}
+    return {"items": [case_out(c, {"summary": summaries.get(c.pk, "")}) for c in rows], "next": next_cursor}
+
+
+@router.post("/grievances", response={201: CaseOut, **ERRORS})
+def create_case(request, payload: CaseIn):
+    organization = organization_for_staff(request.auth, payload.organization_id)
+    data = payload.dict(exclude={"organization_id"})
+    if not data["member_numbers"]:
+        data.pop("member_numbers")
+    case = services.create_case(organization, data=data, actor=request.auth)
+    return Status(
+        201, case_out(case, services.reveal_case(case, actor=request.auth, reason="api create"), detail=True)
+    )
+
+
+@router.get("/grievances/{case_id}", response={200: CaseOut, **ERRORS})
+def get_case(request, case_id: int):
+    case = queries.get_case(request.auth, case_id)
+    return case_out(case, services.reveal_case(case, actor=request.auth, reason="api detail"), detail=True)
+
+
+@router.patch("/grievances/{case_id}", response={200: CaseOut, **ERRORS})
+def update_case(request, case_id: int, payload: CasePatch):
+    case = queries.get_case(request.auth, case_id)
+    data = payload.dict(exclude_unset=True)
+    status = data.pop("status", None)
+    if data:
+        services.update_case(case, data=data, actor=request.auth)
+    if status:
+        services.set_status(case, status, actor=request.auth)
+    case = queries.get_case(request.auth, case_id)
+    return case_out(case, services.reveal_case(case, actor=request.auth, reason="api update"), detail=True)
+
+
+def _entries(case, actor) -> list[dict]:
+    found = []
+    for entry in services.timeline(case, actor=actor, reason="api timeline"):
+        row = {"on": entry.on, "kind": entry.kind, "id": getattr(entry.item, "pk", None)}
+        if entry.kind in ("opened", "finished"):
+            row["id"] = None
+        elif entry.kind == "action":
+            row |= {
+                "type": entry.item.kind,
+                "detail": entry.text.get("detail", ""),
+                "outcome": entry.text.get("outcome", ""),
+                "deadline": entry.item.deadline,
+                "deadline_met": entry.item.deadline_done_at is not None if entry.item.deadline else None,
+            }
+        elif entry.kind == "remedy":
+            row |= {
+                "type": entry.item.kind,
+                "detail": entry.text.get("description", ""),
+                "amount": entry.item.amount,
+                "currency": entry.item.currency,
+                "order_ids": [o.pk for o in entry.item.orders.all()],
+            }
+        else:
+            row |= {"name": entry.text.get("name", ""), "type": entry.item.content_type}
+        found.append(row)
+    return found
+
+
+@router.get("/grievances/{case_id}/timeline", response={200: list[EntryOut], **ERRORS})
+def get_timeline(request, case_id: int):
+    return _entries(queries.get_case(request.auth, case_id), request.auth)
+
+
+@router.post("/grievances/{case_id}/actions", response={201: list[EntryOut], **ERRORS})
+def add_action(request, case_id: int, payload: ActionIn):
+    """Add a step to the timeline (with a deadline, if one follows); answers with the timeline."""
+    case = queries.get_case(request.auth, case_id)
+    services.add_action(case, payload.dict(), actor=request.auth)
+    return Status(201, _entries(case, request.auth))
+
+
+@router.post("/grievances/{case_id}/remedies", response={201: list[EntryOut], **ERRORS})
+def add_remedy(request, case_id: int, payload: RemedyIn):
+    case = queries.get_case(request.auth, case_id)
+    services.add_remedy(case, payload.dict(), actor=request.auth)
+    return Status(201, _entries(case, request.auth))
+
+
+@router.post("/grievances/{case_id}/attachments", response={201: list[EntryOut], **ERRORS})
+def add_attachment(request, case_id: int, file: File[UploadedFile]):
+    """Evidence: a photo, PDF, voice note or plain text, up to 10 MB (sealed)."""
+    case = queries.get_case(request.auth, case_id)
+    services.add_attachment(case, name=file.name or "evidence", data=file.read(), actor=request.auth)
+    return Status(201, _entries(case, request.auth))

@@ -1,0 +1,100 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ActionKind, CaseKind, CaseStatus, Category, Priority, RemedyKind
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class CaseForm(forms.Form):
+    kind = forms.ChoiceField(label=_("About"), choices=CaseKind.choices, initial=CaseKind.INDIVIDUAL)
+    category = forms.ChoiceField(label=_("The problem"), choices=Category.choices)
+    member_numbers = forms.CharField(
+        label=_("Member numbers"),
+        required=False,
+        help_text=_("As on her card, e.g. 12 or, for a collective case, 12, 15, 31."),
+    )
+    group_description = forms.CharField(
+        label=_("Or the group or place it stands for"),
+        required=False,
+        max_length=200,
+        help_text=_("For a collective case, e.g. all embroiderers of the Seelampur group."),
+    )
+    parties = forms.MultipleChoiceField(
+        label=_("Against"), required=False, widget=forms.CheckboxSelectMultiple, choices=[]
+    )
+    orders = forms.CharField(
+        label=_("Work order numbers"),
+        required=False,
+        help_text=_("The orders the money is owed for, e.g. 1042, 1043 (from the orders list)."),
+    )
+    summary = forms.CharField(label=_("In one line"), max_length=300, required=False)
+    narrative = forms.CharField(
+        label=_("What happened"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Encrypted; every reading is recorded."),
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    taken_by = forms.ChoiceField(label=_("Taken up by"), required=False, choices=[])
+    opened_on = forms.DateField(label=_("Opened on"), required=False, widget=_DateInput)
+
+    def __init__(self, *args, parties, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parties"].choices = [(p.pk, p.name) for p in parties]
+        self.fields["taken_by"].choices = [("", "—")] + [
+            (user.pk, user.display_name or user.username) for user in staff
+        ]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=CaseStatus.choices)
+
+
+class ActionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What was done"), choices=ActionKind.choices)
+    happened_on = forms.DateField(label=_("On"), required=False, widget=_DateInput)
+    detail = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.CharField(
+        label=_("What came of it"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    deadline = forms.DateField(label=_("Next deadline"), required=False, widget=_DateInput)
+    deadline_note = forms.CharField(label=_("What is due then"), required=False, max_length=300)
+
+
+class RemedyForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What was won"), choices=RemedyKind.choices)
+    amount = forms.CharField(label=_("Amount"), required=False)
+    currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
+    orders = forms.MultipleChoiceField(
+        label=_("Orders it settles"), required=False, widget=forms.CheckboxSelectMultiple, choices=[]
+    )
+    received_on = forms.DateField(label=_("Received on"), required=False, widget=_DateInput)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, orders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["orders"].choices = [
+            (o.pk, f"#{o.pk} {o.product} ({o.party.name}, {o.given_on:%Y-%m-%d})") for o in orders
+        ]
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Evidence"),
+        help_text=_("A photo, a PDF, a voice note or text; up to 10 MB. Encrypted."),
+    )
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *CaseStatus.choices]
+    )
+    category = forms.ChoiceField(
+        label=_("The problem"), required=False, choices=[("", _("Any")), *Category.choices]
+    )
+    open = forms.BooleanField(label=_("Still open"), required=False)

@@ -1,0 +1,171 @@
+"""Reads of grievances, always through the acting user (``core.tenancy``), and the organization's
+own statistics of them (inside the organization: nothing suppressed)."""
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from doorstep.core import tenancy
+from doorstep.core.roles import STAFF_ROLES
+
+from .models import FINISHED, Case, CaseAction, CaseAttachment, CaseStatus, Category, Remedy, RemedyKind
+
+FILTERS = ("status", "category", "party", "member", "taken_by", "open")
+
+
+def cases_of(user, organization=None) -> QuerySet[Case]:
+    return tenancy.scoped(Case, user, organization, roles=STAFF_ROLES).select_related(
+        "subject_key", "taken_by"
+    )
+
+
+def get_case(user, case_id, organization=None) -> Case:
+    return tenancy.get_scoped_or_404(
+        Case,
+        user,
+        case_id,
+        organization,
+        roles=STAFF_ROLES,
+        select_related=("subject_key", "taken_by"),
+        prefetch_related=("members", "parties", "orders__party"),
+    )
+
+
+def staff_of(user, organization) -> list:
+    """The organizers and admins a case can be given to."""
+    from doorstep.organizations.models import RoleAssignment
+
+    rows = (
+        tenancy.scoped(RoleAssignment, user, organization, roles=STAFF_ROLES)
+        .filter(is_active=True, role__in=STAFF_ROLES)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    return [row.user for row in rows]
+
+
+def filter_cases(queryset: QuerySet[Case], filters: dict) -> QuerySet[Case]:
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("open") in (True, "1", "true"):
+        queryset = queryset.exclude(status__in=FINISHED)
+    if filters.get("category"):
+        queryset = queryset.filter(category=filters["category"])
+    if filters.get("party"):
+        queryset = queryset.filter(parties=filters["party"])
+    if filters.get("member"):
+        queryset = queryset.filter(members=filters["member"])
+    if filters.get("taken_by"):
+        queryset = queryset.filter(taken_by=filters["taken_by"])
+    return queryset.distinct()
+
+
+def get_action(user, action_id, organization=None) -> CaseAction:
+    return tenancy.get_scoped_or_404(CaseAction, user, action_id, organization, roles=STAFF_ROLES)
+
+
+def get_attachment(user, attachment_id, organization=None) -> CaseAttachment:
+    return tenancy.get_scoped_or_404(
+        CaseAttachment,
+        user,
+        attachment_id,
+        organization,
+        roles=STAFF_ROLES,
+        select_related=("case__subject_key",),
+    )
+
+
+def deadlines(user, organization, *, within_days: int = 7, mine_only: bool = False) -> QuerySet[CaseAction]:
+    """Open deadlines due within the days given (and those already past), soonest first."""
+    horizon = timezone.localdate() + timedelta(days=within_days)
+    rows = (
+        tenancy.scoped(CaseAction, user, organization, roles=STAFF_ROLES)
+        .filter(deadline__isnull=False, deadline_done_at__isnull=True, deadline__lte=horizon)
+        .exclude(case__status__in=FINISHED)
+        .select_related("case")
+        .order_by("deadline", "pk")
+    )
+    if mine_only:
+        rows = rows.filter(Q(case__taken_by=user) | Q(case__taken_by__isnull=True))
+    return rows
+
+
+def owed(case: Case) -> dict[str, Decimal]:
+    """What the case's linked orders still owe, by currency."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for order in case.orders.all():
+        if order.status != "cancelled" and order.owed > 0:
+            totals[order.currency] += order.owed
+    return dict(totals)
+
+
+@dataclass
+class Stats:
+    total: int
+    open: int
+    by_category: list[tuple[str, str, int]]
+    by_status: list[tuple[str, str, int]]
+    by_party: list[tuple[int, str, int]]
+    median_days_to_resolution: float | None
+    resolved: int
+    recovered_by_party: list[tuple[str, str, Decimal]]  # (party, currency, amount)
+    recovered_by_month: list[tuple[str, str, Decimal]]  # (YYYY-MM, currency, amount)
+
+
+def stats(user, organization, *, start: date | None = None, end: date | None = None) -> Stats:
+    cases = tenancy.scoped(Case, user, organization, roles=STAFF_ROLES)
+    if start:
+        cases = cases.filter(opened_on__gte=start)
+    if end:
+        cases = cases.filter(opened_on__lte=end)
+    labels = dict(Category.choices)
+    status_labels = dict(CaseStatus.choices)
+    by_category = [
+        (row["category"], str(labels.get(row["category"], row["category"])), row["n"])
+        for row in cases.values("category").annotate(n=Count("pk")).order_by("-n", "category")
+    ]
+    by_status = [
+        (row["status"], str(status_labels.get(row["status"], row["status"])), row["n"])
+        for row in cases.values("status").annotate(n=Count("pk")).order_by("status")
+    ]
+    by_party = [
+        (row["parties"], row["parties__name"], row["n"])
+        for row in cases.filter(parties__isnull=False)
+        .values("parties", "parties__name")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-n", "parties__name")
+    ]
+    durations = [
+        (finished - opened).days
+        for opened, finished in cases.filter(
+            status=CaseStatus.RESOLVED, finished_on__isnull=False
+        ).values_list("opened_on", "finished_on")
+    ]
+    remedies = tenancy.scoped(Remedy, user, organization, roles=STAFF_ROLES).filter(
+        case__in=cases, kind=RemedyKind.MONEY, amount__isnull=False
+    )
+    by_party_money: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    by_month: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for remedy in remedies.prefetch_related("case__parties"):
+        names = [p.name for p in remedy.case.parties.all()] or ["—"]
+        # A case against several work givers: the money counts under the first, not once for each.
+        by_party_money[(sorted(names)[0], remedy.currency)] += remedy.amount
+        by_month[(remedy.received_on.strftime("%Y-%m"), remedy.currency)] += remedy.amount
+    return Stats(
+        total=cases.count(),
+        open=cases.exclude(status__in=FINISHED).count(),
+        by_category=by_category,
+        by_status=by_status,
+        by_party=by_party,
+        median_days_to_resolution=float(statistics.median(durations)) if durations else None,
+        resolved=len(durations),
+        recovered_by_party=sorted(
+            ((p, c, a) for (p, c), a in by_party_money.items()), key=lambda r: (r[1], -r[2])
+        ),
+        recovered_by_month=sorted((m, c, a) for (m, c), a in by_month.items()),
+    )

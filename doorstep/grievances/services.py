@@ -1,0 +1,597 @@
+"""Every write about grievances. ``clean_case()``, ``clean_action()`` and ``clean_remedy()`` are the
+validators pages and API share. What may name a person (summary, narrative, an action's details and
+outcome, a remedy's description, attachments) is sealed under the case's key; reading it is audited.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doorstep.core import audit, inputs, money, tenancy, uploads, vault
+from doorstep.core.errors import FieldError, ValidationError
+from doorstep.core.roles import STAFF_ROLES
+from doorstep.members.models import Member
+from doorstep.organizations.models import Organization, RoleAssignment, User
+from doorstep.supplychains.models import Party
+from doorstep.work.models import WorkOrder
+
+from .models import (
+    FINISHED,
+    ActionKind,
+    Case,
+    CaseAction,
+    CaseAttachment,
+    CaseKind,
+    CaseStatus,
+    Category,
+    Priority,
+    Remedy,
+    RemedyKind,
+    Source,
+)
+
+CASE_PURPOSE = "grievance.case"
+ACTION_PURPOSE = "grievance.action"
+REMEDY_PURPOSE = "grievance.remedy"
+FILE_PURPOSE = "grievance.attachment"
+FILE_NAME_PURPOSE = "grievance.attachment_name"
+
+
+def _ids(value) -> list[int]:
+    """Ids from a list, or from text "12, 15 17"; anything not a whole number is kept out (and
+    reported by the caller, which compares counts)."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    found = []
+    for item in value:
+        item = getattr(item, "pk", item)
+        try:
+            found.append(int(item))
+        except (TypeError, ValueError):
+            found.append(-1)
+    return found
+
+
+@dataclass
+class CleanCase:
+    fields: dict[str, Any] = field(default_factory=dict)
+    sealed: dict[str, str] = field(default_factory=dict)
+    members: list[Member] | None = None
+    parties: list[Party] | None = None
+    orders: list[WorkOrder] | None = None
+
+
+def _staff_user(organization: Organization, value, errors: list[FieldError]) -> User | None:
+    if value in (None, ""):
+        return None
+    pk = getattr(value, "pk", value)
+    holds = RoleAssignment.objects.filter(
+        organization=organization,
+        user_id=pk if str(pk).isdigit() else 0,
+        is_active=True,
+        role__in=STAFF_ROLES,
+    ).select_related("user")
+    assignment = holds.first()
+    if assignment is None:
+        errors.append(FieldError("taken_by", _("Choose an organizer or admin of this organization.")))
+        return None
+    return assignment.user
+
+
+def clean_case(organization: Organization, raw: Mapping[str, Any], *, partial: bool = False) -> CleanCase:
+    errors: list[FieldError] = []
+    clean = CleanCase()
+
+    def wanted(name: str) -> bool:
+        return not partial or name in raw
+
+    if wanted("kind"):
+        clean.fields["kind"] = inputs.choice(raw.get("kind") or "individual", "kind", CaseKind, errors)
+    if wanted("category"):
+        clean.fields["category"] = inputs.choice(
+            raw.get("category"), "category", Category, errors, required=True
+        )
+    if wanted("priority"):
+        clean.fields["priority"] = inputs.choice(
+            raw.get("priority") or "normal", "priority", Priority, errors
+        )
+    if wanted("group_description"):
+        clean.fields["group_description"] = " ".join(str(raw.get("group_description") or "").split())[:200]
+    if wanted("opened_on"):
+        opened = inputs.date_value(raw.get("opened_on"), "opened_on", errors) or timezone.localdate()
+        if opened > timezone.localdate():
+            errors.append(FieldError("opened_on", _("A case cannot be opened in the future.")))
+        clean.fields["opened_on"] = opened
+    if wanted("taken_by"):
+        clean.fields["taken_by"] = _staff_user(organization, raw.get("taken_by"), errors)
+    for name, limit in (("summary", 300), ("narrative", 20000)):
+        if not wanted(name):
+            continue
+        text = str(raw.get(name) or "").strip()
+        if name == "summary" and not text:
+            errors.append(FieldError("summary", _("Say in a line what the problem is.")))
+        elif len(text) > limit:
+            errors.append(
+                FieldError(name, _("Keep this under %(limit)s characters.") % {"limit": f"{limit:,}"})
+            )
+        clean.sealed[name] = text
+    if wanted("members") or (partial and "member_numbers" in raw):
+        # Members by id (the API) or by their member numbers (the page, as written on her card).
+        if str(raw.get("member_numbers") or "").strip():
+            numbers = _ids(raw.get("member_numbers"))
+            found = Member.objects.filter(
+                organization=organization, number__in=numbers, merged_into__isnull=True
+            )
+            ids, wanted_count = [m.pk for m in found], len(set(numbers))
+        else:
+            ids = _ids(raw.get("members"))
+            wanted_count = len(set(ids))
+        clean.members = list(
+            Member.objects.filter(organization=organization, pk__in=ids, merged_into__isnull=True)
+        )
+        if len(clean.members) != wanted_count:
+            errors.append(FieldError("members", _("Some of these are not members of this organization.")))
+    if wanted("parties"):
+        ids = _ids(raw.get("parties"))
+        clean.parties = list(Party.objects.filter(organization=organization, pk__in=ids))
+        if len(clean.parties) != len(set(ids)):
+            errors.append(FieldError("parties", _("Some of these are not work givers of this organization.")))
+    if wanted("orders"):
+        ids = _ids(raw.get("orders"))
+        clean.orders = list(WorkOrder.objects.filter(organization=organization, pk__in=ids))
+        if len(clean.orders) != len(set(ids)):
+            errors.append(FieldError("orders", _("Some of these are not work orders of this organization.")))
+        elif clean.members is not None and clean.orders:
+            theirs = {m.pk for m in clean.members}
+            if any(o.member_id not in theirs for o in clean.orders):
+                errors.append(FieldError("orders", _("Link only orders of the members the case is about.")))
+    if not partial:
+        kind = clean.fields.get("kind")
+        if kind == CaseKind.INDIVIDUAL and clean.members is not None and len(clean.members) != 1:
+            errors.append(FieldError("members", _("A case of one member names exactly one member.")))
+        if kind == CaseKind.COLLECTIVE and not clean.members and not clean.fields.get("group_description"):
+            errors.append(
+                FieldError("members", _("Name the members, or say which group or place the case stands for."))
+            )
+    if errors:
+        raise ValidationError(message=_("The case is not saved."), errors=errors)
+    return clean
+
+
+def _next_number(organization_id: int) -> int:
+    Organization.objects.select_for_update().get(pk=organization_id)
+    last = Case.objects.filter(organization_id=organization_id).aggregate(n=Max("number"))["n"]
+    return (last or 0) + 1
+
+
+def create_case(
+    organization: Organization, *, data: Mapping[str, Any], actor, source: str = Source.STAFF
+) -> Case:
+    tenancy.require_role(actor, organization, STAFF_ROLES)
+    clean = clean_case(organization, data)
+    with transaction.atomic():
+        key = vault.new_subject_key(organization)
+        case = Case.objects.create(
+            organization=organization,
+            number=_next_number(organization.pk),
+            subject_key=key,
+            sealed=vault.seal(key, clean.sealed, purpose=CASE_PURPOSE),
+            source=source,
+            created_by=actor,
+            **clean.fields,
+        )
+        _set_links(case, clean)
+        audit.record("grievance.opened", actor=actor, organization=organization, obj=case)
+    return case
+
+
+def _set_links(case: Case, clean: CleanCase) -> None:
+    if clean.members is not None:
+        case.members.set(clean.members)
+    if clean.parties is not None:
+        case.parties.set(clean.parties)
+    if clean.orders is not None:
+        case.orders.set(clean.orders)
+
+
+def update_case(case: Case, *, data: Mapping[str, Any], actor) -> Case:
+    tenancy.require_role(actor, case.organization_id, STAFF_ROLES)
+    clean = clean_case(case.organization, data, partial=True)
+    with transaction.atomic():
+        for name, value in clean.fields.items():
+            setattr(case, name, value)
+        if clean.sealed:
+            sealed = vault.open_sealed(case.subject_key, bytes(case.sealed), purpose=CASE_PURPOSE)
+            sealed.update(clean.sealed)
+            case.sealed = vault.seal(case.subject_key, sealed, purpose=CASE_PURPOSE)
+        case.save()
+        _set_links(case, clean)
+        changed = sorted(
+            [*clean.fields, *clean.sealed, *(n for n in ("members", "parties", "orders") if n in data)]
+        )
+        audit.record(
+            "grievance.updated",
+            actor=actor,
+            organization=case.organization_id,
+            obj=case,
+            metadata={"fields": changed},
+        )
+    return case
+
+
+def set_status(case: Case, status: str, *, actor, on: date | None = None) -> Case:
+    """Move a case on (or reopen it). Resolving or closing it dates its end."""
+    tenancy.require_role(actor, case.organization_id, STAFF_ROLES)
+    errors: list[FieldError] = []
+    status = inputs.choice(status, "status", CaseStatus, errors, required=True)
+    if errors:
+        raise ValidationError(message=_("The status is not changed."), errors=errors)
+    with transaction.atomic():
+        before = case.status
+        case.status = status
+        case.finished_on = (on or timezone.localdate()) if status in FINISHED else None
+        case.save(update_fields=["status", "finished_on", "updated_at"])
+        audit.record(
+            "grievance.status",
+            actor=actor,
+            organization=case.organization_id,
+            obj=case,
+            metadata={"from": before, "to": status},
+        )
+    return case
+
+
+def reveal_case(case: Case, *, actor, reason: str) -> dict:
+    """The case's summary and narrative (an audited read)."""
+    tenancy.require_role(actor, case.organization_id, STAFF_ROLES)
+    opened = vault.open_sealed(case.subject_key, bytes(case.sealed), purpose=CASE_PURPOSE)
+    audit.record_reads(
+        "grievance.read",
+        actor=actor,
+        rows=[case],
+        object_type="grievances.case",
+        ids_key="case_ids",
+        reason=reason,
+    )
+    return opened
+
+
+def summaries(cases, *, actor, reason: str) -> dict[int, str]:
+    """The one-line summaries of a page of cases (one audit event)."""
+    cases = list(cases)
+    if not cases:
+        return {}
+    tenancy.require_role(actor, cases[0].organization_id, STAFF_ROLES)
+    found = {
+        c.pk: vault.open_sealed(c.subject_key, bytes(c.sealed), purpose=CASE_PURPOSE).get("summary", "")
+        for c in cases
+    }
+    audit.record_reads(
+        "grievance.read",
+        actor=actor,
+        rows=cases,
+        object_type="grievances.case",
+        ids_key="case_ids",
+        reason=reason,
+    )
+    return found
+
+
+# Timeline -------------------------------------------------------------------------------------------
+
+
+def clean_action(raw: Mapping[str, Any]) -> tuple[dict, dict]:
+    errors: list[FieldError] = []
+    happened = inputs.date_value(raw.get("happened_on"), "happened_on", errors) or timezone.localdate()
+    if happened > timezone.localdate():
+        errors.append(
+            FieldError(
+                "happened_on", _("Record what happened, not what is planned: use a deadline for that.")
+            )
+        )
+    deadline = inputs.date_value(raw.get("deadline"), "deadline", errors)
+    if deadline and deadline < happened:
+        errors.append(FieldError("deadline", _("The deadline comes before the action.")))
+    fields = {
+        "kind": inputs.choice(raw.get("kind"), "kind", ActionKind, errors, required=True),
+        "happened_on": happened,
+        "deadline": deadline,
+    }
+    sealed = {name: str(raw.get(name) or "").strip() for name in ("detail", "outcome", "deadline_note")}
+    for name, text in sealed.items():
+        if len(text) > 5000:
+            errors.append(FieldError(name, _("Keep this under %(limit)s characters.") % {"limit": "5,000"}))
+    if not sealed["detail"] and not sealed["outcome"]:
+        errors.append(FieldError("detail", _("Say what was done or what came of it.")))
+    if errors:
+        raise ValidationError(message=_("The action is not saved."), errors=errors)
+    return fields, sealed
+
+
+def add_action(case: Case, raw: Mapping[str, Any], *, actor) -> CaseAction:
+    tenancy.require_role(actor, case.organization_id, STAFF_ROLES)
+    fields, sealed = clean_action(raw)
+    with transaction.atomic():
+        action = CaseAction.objects.create(
+            organization_id=case.organization_id,
+            case=case,
+            author=actor,
+            sealed=vault.seal(case.subject_key, sealed, purpose=ACTION_PURPOSE),
+            **fields,
+        )
+        Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+        audit.record(
+            "grievance.action",
+            actor=actor,
+            organization=case.organization_id,
+            obj=action,
+            metadata={"case_id": case.pk, "kind": action.kind},
+        )
+    return action
+
+
+def complete_deadline(action: CaseAction, *, actor) -> CaseAction:
+    tenancy.require_role(actor, action.organization_id, STAFF_ROLES)
+    if action.deadline is None or action.deadline_done_at is not None:
+        raise ValidationError.for_field("deadline", _("There is no open deadline here."), code="no_deadline")
+    with transaction.atomic():
+        action.deadline_done_at = timezone.now()
+        action.save(update_fields=["deadline_done_at"])
+        audit.record("grievance.deadline_done", actor=actor, organization=action.organization_id, obj=action)
+    return action
+
+
+def clean_remedy(case: Case, raw: Mapping[str, Any]) -> tuple[dict, dict, list[WorkOrder]]:
+    errors: list[FieldError] = []
+    kind = inputs.choice(raw.get("kind"), "kind", RemedyKind, errors, required=True)
+    received = inputs.date_value(raw.get("received_on"), "received_on", errors) or timezone.localdate()
+    if received > timezone.localdate():
+        errors.append(FieldError("received_on", _("Record a remedy once it is won, not before.")))
+    amount, currency = None, ""
+    if kind == RemedyKind.MONEY or str(raw.get("amount") or "").strip():
+        amount = money.decimal(
+            raw.get("amount"), "amount", errors, required=kind == RemedyKind.MONEY, positive=True
+        )
+        currency = money.currency(raw.get("currency") or "", "currency", errors)
+    ids = _ids(raw.get("orders"))
+    orders = list(case.orders.filter(pk__in=ids))
+    if len(orders) != len(set(ids)):
+        errors.append(FieldError("orders", _("Link only orders of this case.")))
+    description = str(raw.get("description") or "").strip()
+    if len(description) > 5000:
+        errors.append(
+            FieldError("description", _("Keep this under %(limit)s characters.") % {"limit": "5,000"})
+        )
+    if kind and kind != RemedyKind.MONEY and not description:
+        errors.append(FieldError("description", _("Say what was won.")))
+    if errors:
+        raise ValidationError(message=_("The remedy is not saved."), errors=errors)
+    return (
+        {"kind": kind, "amount": amount, "currency": currency, "received_on": received},
+        {"description": description},
+        orders,
+    )
+
+
+def add_remedy(case: Case, raw: Mapping[str, Any], *, actor) -> Remedy:
+    """Record what was won (money with its currency, settling some of the case's orders; orders
+    restored; rates raised; something else)."""
+    tenancy.require_role(actor, case.organization_id, STAFF_ROLES)
+    fields, sealed, orders = clean_remedy(case, raw)
+    with transaction.atomic():
+        remedy = Remedy.objects.create(
+            organization_id=case.organization_id,
+            case=case,
+            recorded_by=actor,
+            sealed=vault.seal(case.subject_key, sealed, purpose=REMEDY_PURPOSE),
+            **fields,
+        )
+        remedy.orders.set(orders)
+        audit.record(
+            "grievance.remedy",
+            actor=actor,
+            organization=case.organization_id,
+            obj=remedy,
+            metadata={"case_id": case.pk, "kind": remedy.kind, "currency": remedy.currency},
+        )
+    return remedy
+
+
+def add_attachment(case: Case, *, name: str, data: bytes, actor) -> CaseAttachment:
+    tenancy.require_role(actor, case.organization_id, STAFF_ROLES)
+    safe_name, content_type = uploads.check_evidence(name, data)
+    with transaction.atomic():
+        attachment = CaseAttachment.objects.create(
+            organization_id=case.organization_id,
+            case=case,
+            sealed_name=vault.seal_bytes(case.subject_key, safe_name.encode(), purpose=FILE_NAME_PURPOSE),
+            content_type=content_type,
+            size=len(data),
+            sealed=vault.seal_bytes(case.subject_key, data, purpose=FILE_PURPOSE),
+            uploaded_by=actor,
+        )
+        audit.record(
+            "grievance.attachment",
+            actor=actor,
+            organization=case.organization_id,
+            obj=attachment,
+            metadata={"case_id": case.pk},
+        )
+    return attachment
+
+
+def open_attachment(attachment: CaseAttachment, *, actor) -> tuple[str, bytes]:
+    """(file name, content) of an attachment: an audited read."""
+    tenancy.require_role(actor, attachment.organization_id, STAFF_ROLES)
+    key = attachment.case.subject_key
+    name = vault.open_sealed_bytes(key, bytes(attachment.sealed_name), purpose=FILE_NAME_PURPOSE).decode()
+    data = vault.open_sealed_bytes(key, bytes(attachment.sealed), purpose=FILE_PURPOSE)
+    audit.record(
+        "grievance.attachment_read", actor=actor, organization=attachment.organization_id, obj=attachment
+    )
+    return name, data
+
+
+@dataclass
+class Entry:
+    """One line of a case's timeline, opened."""
+
+    on: date
+    kind: str  # "action", "remedy", "attachment", "opened", "finished"
+    item: Any
+    text: dict
+
+
+def timeline(case: Case, *, actor, reason: str) -> list[Entry]:
+    """The case's actions, remedies and attachments in date order, opened (one audited read)."""
+    tenancy.require_role(actor, case.organization_id, STAFF_ROLES)
+    key = case.subject_key
+    entries = [Entry(case.opened_on, "opened", case, {})]
+    for action in case.actions.select_related("author"):
+        entries.append(
+            Entry(
+                action.happened_on,
+                "action",
+                action,
+                vault.open_sealed(key, bytes(action.sealed), purpose=ACTION_PURPOSE),
+            )
+        )
+    for remedy in case.remedies.prefetch_related("orders"):
+        entries.append(
+            Entry(
+                remedy.received_on,
+                "remedy",
+                remedy,
+                vault.open_sealed(key, bytes(remedy.sealed), purpose=REMEDY_PURPOSE),
+            )
+        )
+    for attachment in case.attachments.select_related("uploaded_by"):
+        name = vault.open_sealed_bytes(key, bytes(attachment.sealed_name), purpose=FILE_NAME_PURPOSE).decode()
+        entries.append(
+            Entry(timezone.localtime(attachment.created_at).date(), "attachment", attachment, {"name": name})
+        )
+    if case.finished_on:
+        entries.append(Entry(case.finished_on, "finished", case, {}))
+    order = {"opened": 0, "action": 1, "attachment": 2, "remedy": 3, "finished": 4}
+    entries.sort(key=lambda e: (e.on, order[e.kind], getattr(e.item, "pk", 0)))
+    audit.record_reads(
+        "grievance.read",
+        actor=actor,
+        rows=[case],
+        object_type="grievances.case",
+        ids_key="case_ids",
+        reason=reason,
+    )
+    return entries
+
+
+# A member's rights -------------------------------------------------------------------------------------
+
+
+def export_sections(member: Member) -> dict[str, list[dict]]:
+    """The cases she is part of, with their summaries (registered with core.rights)."""
+    rows = []
+    for case in Case.objects.filter(members=member).select_related("subject_key").order_by("opened_on", "pk"):
+        sealed = vault.open_sealed(case.subject_key, bytes(case.sealed), purpose=CASE_PURPOSE)
+        rows.append(
+            {
+                "case": case.number,
+                "kind": case.kind,
+                "category": case.category,
+                "status": case.status,
+                "opened_on": case.opened_on.isoformat(),
+                "finished_on": case.finished_on.isoformat() if case.finished_on else None,
+                "summary": sealed.get("summary", ""),
+                "narrative": sealed.get("narrative", "") if case.kind == CaseKind.INDIVIDUAL else "",
+            }
+        )
+    return {"grievances": rows}
+
+
+def erase_rows(member: Member) -> None:
+    """Her own cases go with their key (so even a backup cannot open them); she leaves collective ones."""
+    for case in Case.objects.filter(members=member, kind=CaseKind.INDIVIDUAL).select_related("subject_key"):
+        key = case.subject_key
+        case.delete()
+        vault.shred(key)
+    for case in Case.objects.filter(members=member):
+        case.members.remove(member)
+
+
+def move_cases(source: Member, target: Member) -> None:
+    for case in Case.objects.filter(members=source):
+        case.members.remove(source)
+        case.members.add(target)
+
+
+def send_reminders(*, today: date | None = None) -> int:
+    """E-mail the organizer who took up a case (or, if nobody did, the organization's admins) about
+    deadlines due by tomorrow or already past, once a day at most. The message names the case by its
+    number and organization only: no worker's details leave by e-mail. Returns the e-mails sent."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    from doorstep.core.roles import ADMIN_ROLES
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    due = (
+        CaseAction.objects.filter(
+            deadline__isnull=False, deadline_done_at__isnull=True, deadline__lte=today + timedelta(days=1)
+        )
+        .exclude(case__status__in=FINISHED)
+        .exclude(reminded_at__gte=now - timedelta(hours=20))
+        .select_related("case__taken_by", "case__organization")
+    )
+    sent = 0
+    for action in due:
+        case = action.case
+        people = (
+            [case.taken_by]
+            if case.taken_by and case.taken_by.email
+            else [
+                a.user
+                for a in RoleAssignment.objects.filter(
+                    organization=case.organization, role__in=ADMIN_ROLES, is_active=True
+                ).select_related("user")
+                if a.user.email
+            ]
+        )
+        link = reverse("grievance", args=[case.organization.slug, case.pk])
+        for person in people:
+            send_mail(
+                _("Deadline for case %(number)s on %(day)s")
+                % {"number": case.number, "day": action.deadline.isoformat()},
+                _(
+                    "A deadline of case %(number)s (%(organization)s) falls on %(day)s. "
+                    "Open the case: %(link)s"
+                )
+                % {
+                    "number": case.number,
+                    "organization": case.organization.name,
+                    "day": action.deadline.isoformat(),
+                    "link": f"{settings.BASE_URL}{link}",
+                },
+                settings.DEFAULT_FROM_EMAIL,
+                [person.email],
+            )
+            sent += 1
+        CaseAction.objects.filter(pk=action.pk).update(reminded_at=now)
+        audit.record(
+            "grievance.reminded",
+            organization=case.organization_id,
+            obj=action,
+            metadata={"case_id": case.pk, "recipients": len(people)},
+        )
+    return sent

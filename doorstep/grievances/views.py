@@ -1,0 +1,221 @@
+"""Pages of grievances: the case list, a case with its timeline and the forms that move it on, the
+statistics, and the deadlines panel on the home page. Opening a case reads sealed data: audited."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from doorstep.core.downloads import attachment as download
+from doorstep.core.errors import DomainError
+from doorstep.core.forms import add_domain_error
+from doorstep.core.pagination import next_page_query, page_of
+from doorstep.core.roles import STAFF_ROLES
+from doorstep.organizations.queries import get_organization_with_role
+
+from . import queries, services
+from .forms import ActionForm, AttachmentForm, CaseFilterForm, CaseForm, RemedyForm, StatusForm
+
+
+def _organization(request, org_slug: str):
+    return get_organization_with_role(request.user, org_slug, STAFF_ROLES)
+
+
+def _choices(request, organization) -> dict:
+    from doorstep.supplychains.queries import parties_of
+
+    return {
+        "parties": parties_of(request.user, organization).filter(is_active=True),
+        "staff": queries.staff_of(request.user, organization),
+    }
+
+
+@login_required
+def case_list(request, org_slug: str):
+    organization = _organization(request, org_slug)
+    form = CaseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {"open": True}
+    cases = queries.filter_cases(queries.cases_of(request.user, organization), filters).prefetch_related(
+        "parties"
+    )
+    rows, next_cursor = page_of(cases, limit=50, cursor=request.GET.get("cursor"))
+    summaries = services.summaries(rows, actor=request.user, reason="list")
+    return render(
+        request,
+        "grievances/list.html",
+        {
+            "organization": organization,
+            "form": form,
+            "rows": [(case, summaries.get(case.pk, "")) for case in rows],
+            "next_query": next_page_query(request, next_cursor),
+            "deadlines": queries.deadlines(request.user, organization)[:20],
+        },
+    )
+
+
+@login_required
+def case_new(request, org_slug: str):
+    organization = _organization(request, org_slug)
+    form = CaseForm(request.POST or None, **_choices(request, organization))
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.create_case(organization, data=form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Case %(number)s is opened.") % {"number": case.number})
+            return redirect("grievance", org_slug=organization.slug, case_id=case.pk)
+    return render(
+        request,
+        "grievances/form.html",
+        {"organization": organization, "form": form, "case": None},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def case_edit(request, org_slug: str, case_id: int):
+    organization = _organization(request, org_slug)
+    case = queries.get_case(request.user, case_id, organization)
+    if request.method == "POST":
+        form = CaseForm(request.POST, **_choices(request, organization))
+        if form.is_valid():
+            try:
+                services.update_case(case, data=form.cleaned_data, actor=request.user)
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, _("The case is saved."))
+                return redirect("grievance", org_slug=organization.slug, case_id=case.pk)
+    else:
+        sealed = services.reveal_case(case, actor=request.user, reason="edit")
+        form = CaseForm(
+            initial={
+                "kind": case.kind,
+                "category": case.category,
+                "member_numbers": ", ".join(str(m.number) for m in case.members.all()),
+                "group_description": case.group_description,
+                "parties": [p.pk for p in case.parties.all()],
+                "orders": ", ".join(str(o.pk) for o in case.orders.all()),
+                "summary": sealed.get("summary", ""),
+                "narrative": sealed.get("narrative", ""),
+                "priority": case.priority,
+                "taken_by": case.taken_by_id or "",
+                "opened_on": case.opened_on,
+            },
+            **_choices(request, organization),
+        )
+    return render(
+        request,
+        "grievances/form.html",
+        {"organization": organization, "form": form, "case": case},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def case_detail(request, org_slug: str, case_id: int):
+    """The case, its timeline, and the forms to record an action, a remedy, evidence or a new status.
+    Each form posts here with its ``form`` name; a form with errors is shown again with them."""
+    organization = _organization(request, org_slug)
+    case = queries.get_case(request.user, case_id, organization)
+    posted = request.POST.get("form") if request.method == "POST" else None
+    forms = {
+        "action": ActionForm(request.POST if posted == "action" else None),
+        "remedy": RemedyForm(request.POST if posted == "remedy" else None, orders=case.orders.all()),
+        "status": StatusForm(request.POST if posted == "status" else None, initial={"status": case.status}),
+        "attachment": AttachmentForm(
+            request.POST if posted == "attachment" else None,
+            request.FILES if posted == "attachment" else None,
+        ),
+    }
+    if posted in forms and forms[posted].is_valid():
+        form = forms[posted]
+        try:
+            if posted == "action":
+                services.add_action(case, form.cleaned_data, actor=request.user)
+            elif posted == "remedy":
+                services.add_remedy(case, form.cleaned_data, actor=request.user)
+            elif posted == "status":
+                services.set_status(case, form.cleaned_data["status"], actor=request.user)
+            else:
+                upload = form.cleaned_data["file"]
+                services.add_attachment(case, name=upload.name, data=upload.read(), actor=request.user)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("grievance", org_slug=organization.slug, case_id=case.pk)
+    sealed = services.reveal_case(case, actor=request.user, reason="detail")
+    return render(
+        request,
+        "grievances/detail.html",
+        {
+            "organization": organization,
+            "case": case,
+            "sealed": sealed,
+            "timeline": services.timeline(case, actor=request.user, reason="detail"),
+            "owed": queries.owed(case),
+            "forms": forms,
+            "posted": posted,
+        },
+        status=422 if posted in forms and forms[posted].errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def deadline_done(request, org_slug: str, action_id: int):
+    organization = _organization(request, org_slug)
+    action = queries.get_action(request.user, action_id, organization)
+    try:
+        services.complete_deadline(action, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The deadline is marked as met."))
+    return redirect("grievance", org_slug=organization.slug, case_id=action.case_id)
+
+
+@login_required
+def attachment_download(request, org_slug: str, attachment_id: int):
+    organization = _organization(request, org_slug)
+    item = queries.get_attachment(request.user, attachment_id, organization)
+    name, data = services.open_attachment(item, actor=request.user)
+    return download(data, content_type=item.content_type, filename=name)
+
+
+@login_required
+def case_stats(request, org_slug: str):
+    from doorstep.core.inputs import date_value
+
+    organization = _organization(request, org_slug)
+    problems = []
+    start = date_value(request.GET.get("from"), "from", problems)
+    end = date_value(request.GET.get("to"), "to", problems)
+    return render(
+        request,
+        "grievances/stats.html",
+        {
+            "organization": organization,
+            "stats": queries.stats(request.user, organization, start=start, end=end),
+            "problems": problems,
+        },
+        status=422 if problems else 200,
+    )
+
+
+def deadlines_panel(request, organization) -> str:
+    """Deadlines due within a week (and past ones) on the home page of the organization's staff."""
+    rows = list(queries.deadlines(request.user, organization, mine_only=True)[:10])
+    if not rows:
+        return ""
+    from django.utils import timezone
+
+    return render_to_string(
+        "grievances/deadlines_panel.html",
+        {"organization": organization, "rows": rows, "today": timezone.localdate()},
+        request=request,
+    )
