@@ -46,3 +46,18 @@ def clear_failures(username: str, address: str | None) -> None:
 
 def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
+
+
+def allow(key: str, address: str | None, *, limit: int, window_seconds: int) -> bool:
+    """Count one attempt at ``key`` (a public form, a status lookup) from ``address``: False once more
+    than ``limit`` were made in the last ``window_seconds`` (the refused ones count too, so a flood
+    stays refused). Kept in the same table as login failures, under keys that cannot be usernames."""
+    now = timezone.now()
+    window = timedelta(seconds=window_seconds)
+    name = f"~{key}"[:150]
+    LoginFailure.objects.filter(username=name, failed_at__lt=now - 2 * window).delete()
+    LoginFailure.objects.create(username=name, address=address, failed_at=now)
+    return (
+        LoginFailure.objects.filter(username=name, address=address, failed_at__gte=now - window).count()
+        <= limit
+    )

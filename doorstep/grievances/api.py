@@ -163,6 +163,30 @@ def case_out(case, sealed: dict, *, detail: bool = False) -> dict:
     }
 
 
+class IntakeStatusOut(Schema):
+    status: str = Field(description="pending (waiting to be read), accepted (a case) or rejected")
+    received_on: date
+    reviewed_on: date | None
+    case_status: str | None
+    case_updated_on: date | None
+
+
+@router.get(
+    "/grievances/intake/{code}",
+    auth=None,
+    response={200: IntakeStatusOut, 404: ErrorOut, 429: ErrorOut},
+)
+def intake_status(request, code: str):
+    """Public: where a report sent through an intake form stands, by its receipt code (status and
+    dates only). A wrong code and an unknown one get the same 404; checks are limited per address."""
+    from doorstep.core import throttle
+
+    found = services.intake_status(code, address=throttle.client_address(request))
+    if found is None:
+        return Status(404, {"detail": "No report has this code.", "code": "not_found", "errors": []})
+    return found
+
+
 @router.get("/grievances/statistics", response={200: StatsOut, **ERRORS})
 def statistics(request, organization_id: int, period: Query[Period]):
     """Cases by category, status and work giver; median days to resolution; money recovered by work

@@ -151,8 +151,35 @@ CASES = {
 }
 
 
+DEMO_INTAKE_CODE = "demo-union-intake"  # a fixed address for the demo only; real ones are random
+
+
 def load() -> list[str]:
-    return [f"{slug}: {_load(slug, spec)} grievances added" for slug, spec in CASES.items()]
+    lines = [f"{slug}: {_load(slug, spec)} grievances added" for slug, spec in CASES.items()]
+    lines.append(_intake())
+    return lines
+
+
+def _intake() -> str:
+    """The union's intake link (at /intake/demo-union-intake/) and one report waiting to be read."""
+    from .models import IntakeChannel
+
+    union = Organization.objects.get(slug="demo-union")
+    if IntakeChannel.objects.filter(organization=union).exists():
+        return "demo-union: intake link already there"
+    channel = services.open_channel(union, actor=User.objects.get(username="organizer-a"))
+    IntakeChannel.objects.filter(pk=channel.pk).update(code=DEMO_INTAKE_CODE)
+    services.submit_intake(
+        DEMO_INTAKE_CODE,
+        {
+            "description": "The agent gave us beads to string for 3 weeks; now she says the buyer won't pay.",
+            "category": "late_payment",
+            "work_giver": "Farida",
+        },
+        address=None,
+        language="en",
+    )
+    return f"demo-union: intake link /intake/{DEMO_INTAKE_CODE}/ with one report waiting"
 
 
 def _load(slug: str, spec: dict) -> int:

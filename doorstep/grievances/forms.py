@@ -98,3 +98,48 @@ class CaseFilterForm(forms.Form):
         label=_("The problem"), required=False, choices=[("", _("Any")), *Category.choices]
     )
     open = forms.BooleanField(label=_("Still open"), required=False)
+
+
+class IntakeForm(forms.Form):
+    """The public form: what happened, in her words; everything else optional."""
+
+    description = forms.CharField(
+        label=_("What happened?"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Who gave the work, what was promised, what went wrong, since when."),
+    )
+    category = forms.ChoiceField(
+        label=_("What is it about?"),
+        required=False,
+        choices=[("", _("I am not sure")), *Category.choices],
+        widget=forms.RadioSelect,
+    )
+    work_giver = forms.CharField(
+        label=_("Who gives the work? (if you want to say)"), required=False, max_length=200
+    )
+    name = forms.CharField(label=_("Your name (if you want to give it)"), required=False, max_length=200)
+    phone = forms.CharField(
+        label=_("A phone number to reach you (if you want)"), required=False, max_length=40
+    )
+    member_number = forms.CharField(
+        label=_("Your member number, if you have one"), required=False, max_length=20
+    )
+    for_someone = forms.BooleanField(label=_("I am filling this in for someone else"), required=False)
+    # Never shown to people (hidden by the stylesheet, not by script): robots fill it in, people do not.
+    website = forms.CharField(label=_("Leave this empty"), required=False)
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.CharField(
+        label=_("Your receipt code"), max_length=20, help_text=_("For example K7MQ-2PD9-XW4R.")
+    )
+
+
+class AcceptForm(forms.Form):
+    kind = forms.ChoiceField(label=_("About"), choices=CaseKind.choices, initial=CaseKind.INDIVIDUAL)
+    category = forms.ChoiceField(label=_("The problem"), choices=Category.choices)
+    member_numbers = forms.CharField(label=_("Member numbers"), required=False)
+    group_description = forms.CharField(
+        label=_("Or the group or place it stands for"), required=False, max_length=200
+    )
+    summary = forms.CharField(label=_("In one line"), max_length=300, required=False)

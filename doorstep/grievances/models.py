@@ -165,3 +165,52 @@ class CaseAttachment(OwnedModel):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+
+# Intake without an account ------------------------------------------------------------------------------
+
+
+class IntakeChannel(OwnedModel):
+    """An organization's public intake form, reached at /intake/<code>/ (and its QR code). A new code
+    can replace an old one that spread too far; closing it stops new reports at once."""
+
+    code = models.CharField(max_length=32, unique=True)
+    is_open = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class IntakeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be read")
+    ACCEPTED = "accepted", _("Taken up as a case")
+    REJECTED = "rejected", _("Not taken up")
+
+
+class IntakeReport(OwnedModel):
+    """What a worker (or an organizer for her) sent through the intake form. It reaches the case
+    list only when a person of the organization has read it and opened a case from it."""
+
+    channel = models.ForeignKey(IntakeChannel, on_delete=models.CASCADE, related_name="reports")
+    receipt_digest = models.CharField(max_length=64, unique=True)
+    subject_key = models.OneToOneField(SubjectKey, on_delete=models.PROTECT, related_name="+")
+    sealed = (
+        models.BinaryField()
+    )  # {"description", "work_giver", "name", "phone", "member_number", "for_someone"}
+    category = models.CharField(max_length=30, choices=Category.choices, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    status = models.CharField(max_length=10, choices=IntakeStatus.choices, default=IntakeStatus.PENDING)
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    received_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["organization", "status"], name="intake_org_status_idx")]

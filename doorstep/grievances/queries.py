@@ -169,3 +169,42 @@ def stats(user, organization, *, start: date | None = None, end: date | None = N
         ),
         recovered_by_month=sorted((m, c, a) for (m, c), a in by_month.items()),
     )
+
+
+# Intake ------------------------------------------------------------------------------------------------
+
+
+def open_channel_by_code(code: str):
+    """The open intake channel at this public address (no user: the intake form is public)."""
+    from .models import IntakeChannel
+
+    return (
+        IntakeChannel.objects.filter(code=code, is_open=True, organization__is_active=True)
+        .select_related("organization")
+        .first()
+    )
+
+
+def current_channel(user, organization):
+    from .models import IntakeChannel
+
+    return tenancy.scoped(IntakeChannel, user, organization, roles=STAFF_ROLES).filter(is_open=True).first()
+
+
+def pending_reports(user, organization):
+    from .models import IntakeReport, IntakeStatus
+
+    return (
+        tenancy.scoped(IntakeReport, user, organization, roles=STAFF_ROLES)
+        .filter(status=IntakeStatus.PENDING)
+        .select_related("subject_key")
+        .order_by("received_at", "pk")
+    )
+
+
+def get_report(user, report_id, organization=None):
+    from .models import IntakeReport
+
+    return tenancy.get_scoped_or_404(
+        IntakeReport, user, report_id, organization, roles=STAFF_ROLES, select_related=("subject_key",)
+    )

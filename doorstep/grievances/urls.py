@@ -13,6 +13,9 @@ urlpatterns = [
         views.deadline_done,
         name="grievance_deadline_done",
     ),
+    path("orgs/<slug:org_slug>/grievances/intake/", views.intake_review, name="grievance_intake"),
+    path("intake/status/", views.intake_status, name="intake_status"),
+    path("intake/<str:code>/", views.intake, name="intake"),
     path(
         "orgs/<slug:org_slug>/grievances/attachments/<int:attachment_id>/",
         views.attachment_download,

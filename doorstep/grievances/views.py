@@ -51,6 +51,7 @@ def case_list(request, org_slug: str):
             "rows": [(case, summaries.get(case.pk, "")) for case in rows],
             "next_query": next_page_query(request, next_cursor),
             "deadlines": queries.deadlines(request.user, organization)[:20],
+            "waiting": queries.pending_reports(request.user, organization).count(),
         },
     )
 
@@ -218,4 +219,179 @@ def deadlines_panel(request, organization) -> str:
         "grievances/deadlines_panel.html",
         {"organization": organization, "rows": rows, "today": timezone.localdate()},
         request=request,
+    )
+
+
+# Intake without an account ------------------------------------------------------------------------------
+
+
+def _language(request, organization) -> str:
+    """The form's language: one of the organization's, as asked (?lang=), else the browser's if it
+    is one of them, else the organization's first."""
+    from django.utils import translation
+
+    languages = [code for code in (organization.languages or []) if code] or ["en"]
+    asked = request.GET.get("lang") or request.POST.get("lang") or translation.get_language() or ""
+    return asked if asked in languages else languages[0]
+
+
+def intake(request, code: str):
+    """The public intake form: works on a basic phone's browser, without JavaScript and without an
+    account. The receipt code is shown once, on the answer to the form."""
+    from django.http import Http404
+    from django.utils import translation
+
+    from doorstep.core import throttle
+    from doorstep.core.errors import Throttled
+
+    from .forms import IntakeForm
+
+    channel = queries.open_channel_by_code(code)
+    if channel is None:
+        raise Http404
+    organization = channel.organization
+    language = _language(request, organization)
+    with translation.override(language):
+        form = IntakeForm(request.POST or None)
+        status, receipt = 200, None
+        if request.method == "POST" and form.is_valid():
+            try:
+                receipt = services.submit_intake(
+                    code, form.cleaned_data, address=throttle.client_address(request), language=language
+                )
+            except Throttled as refused:
+                form.add_error(None, refused.message)
+                status = 429
+            except DomainError as error:
+                add_domain_error(form, error)
+        if form.errors and status == 200:
+            status = 422
+        response = render(
+            request,
+            "grievances/intake.html",
+            {
+                "intake_organization": organization,
+                "form": form,
+                "receipt": receipt,
+                "language": language,
+                "languages": [(c, _language_name(c)) for c in organization.languages or []],
+                "code": code,
+            },
+            status=status,
+        )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _language_name(code: str) -> str:
+    from django.utils.translation import get_language_info
+
+    try:
+        return get_language_info(code)["name_local"]
+    except KeyError:
+        return code
+
+
+def intake_status(request):
+    """Where a report stands, by its receipt code: status and dates only. A wrong code and an unknown
+    one get the same answer; checks are limited per address."""
+    from doorstep.core import throttle
+    from doorstep.core.errors import Throttled
+
+    from .forms import ReceiptForm
+    from .models import CaseStatus, IntakeStatus
+
+    form = ReceiptForm(request.POST or None)
+    found, missing, status = None, False, 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            found = services.intake_status(
+                form.cleaned_data["receipt"], address=throttle.client_address(request)
+            )
+        except Throttled as refused:
+            form.add_error(None, refused.message)
+            status = 429
+        else:
+            missing = found is None
+    if found:
+        found["status_label"] = IntakeStatus(found["status"]).label
+        if found["case_status"]:
+            found["case_status_label"] = CaseStatus(found["case_status"]).label
+    response = render(
+        request,
+        "grievances/intake_status.html",
+        {"form": form, "found": found, "missing": missing},
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def intake_review(request, org_slug: str):
+    """The organization's side: its intake link and QR code (publish, replace, close), and the reports
+    waiting to be read: open a case from one, or set it aside as not a grievance."""
+    from django.urls import reverse
+
+    from doorstep.core import qr
+
+    from .forms import AcceptForm
+
+    organization = _organization(request, org_slug)
+    action = request.POST.get("action") if request.method == "POST" else None
+    accept_errors, refused = {}, False
+    if action in ("open", "close"):
+        if action == "open":
+            services.open_channel(organization, actor=request.user)
+            messages.success(request, _("The intake link is published."))
+        else:
+            services.close_channel(organization, actor=request.user)
+            messages.success(request, _("The intake link is closed."))
+        return redirect("grievance_intake", org_slug=organization.slug)
+    if action in ("accept", "reject"):
+        report = queries.get_report(request.user, request.POST.get("report"), organization)
+        try:
+            if action == "reject":
+                services.reject_report(report, actor=request.user)
+                messages.success(request, _("Set aside."))
+                return redirect("grievance_intake", org_slug=organization.slug)
+            form = AcceptForm(request.POST)
+            if form.is_valid():
+                case = services.accept_report(report, form.cleaned_data, actor=request.user)
+                messages.success(request, _("Case %(number)s is opened.") % {"number": case.number})
+                return redirect("grievance", org_slug=organization.slug, case_id=case.pk)
+            accept_errors[report.pk] = form
+        except DomainError as error:
+            if report.status != "pending":  # read by someone else meanwhile: it is no longer listed
+                messages.error(request, error.errors[0].message if error.errors else error.message)
+                refused = True
+            else:
+                form = AcceptForm(request.POST)
+                form.is_valid()
+                add_domain_error(form, error)
+                accept_errors[report.pk] = form
+    channel = queries.current_channel(request.user, organization)
+    link = request.build_absolute_uri(reverse("intake", args=[channel.code])) if channel else ""
+    pending = list(queries.pending_reports(request.user, organization)[:50])
+    words = services.reveal_reports(pending, actor=request.user, reason="review") if pending else {}
+    rows = []
+    for report in pending:
+        text = words[report.pk]
+        initial = {
+            "category": report.category or "other",
+            "member_numbers": text.get("member_number", ""),
+            "summary": text.get("description", "").splitlines()[0][:300] if text.get("description") else "",
+        }
+        rows.append((report, text, accept_errors.get(report.pk) or AcceptForm(initial=initial)))
+    return render(
+        request,
+        "grievances/intake_review.html",
+        {
+            "organization": organization,
+            "channel": channel,
+            "link": link,
+            "qr_svg": qr.svg(link) if link else "",
+            "rows": rows,
+        },
+        status=422 if accept_errors or refused else 200,
     )

@@ -1,7 +1,6 @@
 """Pages of the member registry: the list with filters and search, her profile, the forms, her
 card, her export and her erasure. Every page that shows personal data audits the read."""
 
-import segno
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from doorstep.core import downloads, tenancy, throttle
+from doorstep.core import downloads, qr, tenancy, throttle
 from doorstep.core.errors import DomainError, Throttled
 from doorstep.core.forms import add_domain_error
 from doorstep.core.middleware import SESSION_KEY
@@ -210,7 +209,6 @@ def member_card(request, org_slug: str, member_id: int):
     organization = _organization(request, org_slug)
     member = queries.get_member(request.user, member_id, organization)
     pii = services.reveal_pii([member], actor=request.user, reason="card")[member.pk]
-    qr = segno.make(f"DOORSTEP:{organization.slug}:{member.number}", error="m")
     return render(
         request,
         "members/card.html",
@@ -218,7 +216,7 @@ def member_card(request, org_slug: str, member_id: int):
             "organization": organization,
             "member": member,
             "pii": pii,
-            "qr_svg": qr.svg_inline(scale=4, dark="#000"),
+            "qr_svg": qr.svg(f"DOORSTEP:{organization.slug}:{member.number}", error="m", scale=4),
         },
     )
 

@@ -5,7 +5,6 @@ import base64
 import json
 import zlib
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from doorstep.core import downloads
+from doorstep.core import downloads, qr
 from doorstep.core.errors import DomainError
 from doorstep.core.forms import add_domain_error
 from doorstep.core.pagination import next_page_query, page_of
@@ -52,7 +51,7 @@ def collect_settings_qr(server_url: str, project: str) -> str:
         "project": {"name": project[:50]},
     }
     text = base64.b64encode(zlib.compress(json.dumps(payload).encode())).decode()
-    return segno.make(text, error="l").svg_inline(scale=3, dark="#000")
+    return qr.svg(text, error="l", scale=3)
 
 
 @login_required

@@ -206,3 +206,36 @@ def test_an_organizer_records_a_batch_on_a_phone_and_prints_a_passbook(demo_serv
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         page.screenshot(path=str(SCREENSHOTS / "passbook-360.png"), full_page=True)
         browser.close()
+
+
+def test_a_worker_reports_a_problem_without_javascript_and_checks_it(demo_server):
+    """The public intake form on a basic phone's browser: JavaScript off, no account."""
+    import re
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = _launch(playwright)
+        context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
+        page = context.new_page()
+        page.goto(demo_server + "/intake/demo-union-intake/")
+        assert page.locator("h1").inner_text() == "Tell us about a problem at work"
+        box = page.locator(".hp").bounding_box()  # the robots' field, moved off screen by the stylesheet
+        assert box is None or box["x"] + box["width"] < 0
+        page.get_by_label("What happened?").fill("Rekha has not paid for the uppers we stitched in October.")
+        page.get_by_label("Payment delayed").check()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Send").click()
+        receipt = page.locator(".receipt").inner_text().strip()
+        assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", receipt)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        page.get_by_role("link", name="Check what happened to your report").click()
+        page.get_by_label("Your receipt code").fill(receipt.lower())
+        with page.expect_navigation():
+            page.get_by_role("button", name="Check").click()
+        assert "Waiting to be read" in page.locator("dl").inner_text()
+        page.get_by_label("Your receipt code").fill("AAAA-BBBB-CCCC")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Check").click()
+        assert page.get_by_text("No report has this code").is_visible()
+        browser.close()

@@ -24,6 +24,8 @@ DOORSTEP = Path(__file__).resolve().parents[2]
 EXEMPT = {
     "accounts/reset/<uidb64>/<token>/": "a signed one-time invitation link, valid for one user only",
     "orgs/<slug:org_slug>/login/": "the public page where members log in with phone and PIN",
+    "intake/<str:code>/": "the public intake form, found by its unguessable code (test_intake.py)",
+    "api/v1/grievances/intake/<code>": "public status by receipt code: status and dates (test_intake.py)",
 }
 EXEMPT_PREFIXES = (
     "admin/",  # the platform admin's site: superusers only, not organization-scoped
@@ -700,6 +702,10 @@ CASES = {
         ),
     ],
     "orgs/<slug:org_slug>/grievances/": lambda w: [("get", "/orgs/union-a/grievances/", None)],
+    "orgs/<slug:org_slug>/grievances/intake/": lambda w: [
+        ("get", "/orgs/union-a/grievances/intake/", None),
+        ("post", "/orgs/union-a/grievances/intake/", {"action": "open"}),
+    ],
     "orgs/<slug:org_slug>/grievances/new/": lambda w: [
         ("get", "/orgs/union-a/grievances/new/", None),
         ("post", "/orgs/union-a/grievances/new/", {"category": "other", "summary": "x"}),
