@@ -306,3 +306,154 @@ def add_attachment(request, case_id: int, file: File[UploadedFile]):
     case = queries.get_case(request.auth, case_id)
     services.add_attachment(case, name=file.name or "evidence", data=file.read(), actor=request.auth)
     return Status(201, _entries(case, request.auth))
+
+
+# Escalation to a company ------------------------------------------------------------------------------
+
+
+class ShareIn(Schema):
+    company_id: int
+    message: str = Field("", description="What the company should know (never name the worker here).")
+    show_identity: bool = Field(
+        False, description="She agreed, in so many words, that the company may know her name."
+    )
+
+
+class ShareOut(Schema):
+    id: int
+    case_id: int
+    company_id: int
+    show_identity: bool
+    shared_at: datetime
+
+
+class SharedStepOut(Schema):
+    on: date
+    kind: str = Field(description="opened, action, remedy, reply, commitment or finished")
+    label: str
+    amount: Decimal | None = None
+    currency: str = ""
+    text: str = ""
+
+
+class SharedCaseOut(Schema):
+    id: int = Field(description="The share's id.")
+    organization: str
+    category: str
+    kind: str
+    status: str
+    parties: list[str]
+    owed: dict[str, Decimal]
+    message: str
+    names: list[str] = Field(description="Only where she agreed that the company may know who she is.")
+    steps: list[SharedStepOut]
+
+
+class ReplyIn(Schema):
+    company_id: int
+    text: str
+
+
+class CaseCommitmentIn(Schema):
+    company_id: int
+    action: str
+    owner: str
+    deadline: date
+
+
+def share_out(share) -> dict:
+    return {
+        "id": share.pk,
+        "case_id": share.case_id,
+        "company_id": share.company_id,
+        "show_identity": share.show_identity,
+        "shared_at": share.shared_at,
+    }
+
+
+@router.post("/grievances/{case_id}/shares", response={201: ShareOut, **ERRORS})
+def share_case(request, case_id: int, payload: ShareIn):
+    """Show the case to a company (a live agreement covering grievances, and the members' consent)."""
+    from django.http import Http404
+
+    from doorstep.organizations.models import Organization
+
+    case = queries.get_case(request.auth, case_id)
+    company = Organization.objects.filter(
+        pk=payload.company_id, kind=Organization.Kind.COMPANY, is_active=True
+    ).first()
+    if company is None:
+        raise Http404
+    share = services.share_case(case, company, payload.dict(), actor=request.auth)
+    return Status(201, share_out(share))
+
+
+@router.delete("/grievances/{case_id}/shares/{share_id}", response={204: None, **ERRORS})
+def withdraw_share(request, case_id: int, share_id: int):
+    case = queries.get_case(request.auth, case_id)
+    share = queries.get_share(request.auth, share_id, case.organization_id)
+    if share.case_id != case.pk:
+        return Status(404, {"detail": "Not found.", "code": "not_found", "errors": []})
+    services.withdraw_share(share, actor=request.auth)
+    return Status(204, None)
+
+
+def _shared_out(view) -> dict:
+    case = view.share.case
+    return {
+        "id": view.share.pk,
+        "organization": case.organization.name,
+        "category": case.category,
+        "kind": case.kind,
+        "status": case.status,
+        "parties": [p.name for p in case.parties.all()],
+        "owed": view.owed,
+        "message": view.message,
+        "names": view.names,
+        "steps": [
+            {
+                "on": s["on"],
+                "kind": s["kind"],
+                "label": str(s["label"]),
+                "amount": s.get("amount"),
+                "currency": s.get("currency", ""),
+                "text": s.get("text", ""),
+            }
+            for s in view.steps
+        ],
+    }
+
+
+@router.get("/shared-cases", response={200: list[ShareOut], **ERRORS})
+def list_shared_cases(request, company_id: int):
+    """Cases organizations shared with your company (consented, under a live agreement)."""
+    from doorstep.supplychains.queries import company_for
+
+    company = company_for(request.auth, pk=company_id)
+    return [share_out(s) for s in queries.shared_with(company)]
+
+
+@router.get("/shared-cases/{share_id}", response={200: SharedCaseOut, **ERRORS})
+def get_shared_case(request, share_id: int, company_id: int):
+    from doorstep.supplychains.queries import company_for
+
+    share = queries.get_shared(company_for(request.auth, pk=company_id), share_id)
+    return _shared_out(services.company_view(share, actor=request.auth))
+
+
+@router.post("/shared-cases/{share_id}/replies", response={201: SharedCaseOut, **ERRORS})
+def reply_to_shared_case(request, share_id: int, payload: ReplyIn):
+    from doorstep.supplychains.queries import company_for
+
+    share = queries.get_shared(company_for(request.auth, pk=payload.company_id), share_id)
+    services.company_reply(share, payload.text, actor=request.auth)
+    return Status(201, _shared_out(services.company_view(share, actor=request.auth)))
+
+
+@router.post("/shared-cases/{share_id}/commitments", response={201: SharedCaseOut, **ERRORS})
+def commit_on_shared_case(request, share_id: int, payload: CaseCommitmentIn):
+    from doorstep.supplychains.queries import company_for
+
+    share = queries.get_shared(company_for(request.auth, pk=payload.company_id), share_id)
+    services.company_commitment(share, payload.dict(exclude={"company_id"}), actor=request.auth)
+    return Status(201, _shared_out(services.company_view(share, actor=request.auth)))

@@ -10,7 +10,8 @@ class GrievancesConfig(AppConfig):
     def ready(self) -> None:
         from doorstep.core import rights
         from doorstep.core.navigation import NavItem, register, register_panel
-        from doorstep.core.roles import STAFF_ROLES
+        from doorstep.core.roles import STAFF_ROLES, Role
+        from doorstep.organizations.models import Organization
 
         from . import services
         from .views import deadlines_panel
@@ -21,6 +22,17 @@ class GrievancesConfig(AppConfig):
             )
         )
         register_panel("grievance_deadlines", deadlines_panel, roles=STAFF_ROLES)
+        register(
+            NavItem(
+                "shared_cases",
+                _("Cases shared with us"),
+                "shared_cases",
+                roles=frozenset({Role.COMPANY, Role.ORG_ADMIN}),
+                in_organization=True,
+                organization_kinds=frozenset({Organization.Kind.COMPANY}),
+                order=36,
+            )
+        )
         rights.register(
             "grievances",
             export=services.export_sections,

@@ -157,7 +157,47 @@ DEMO_INTAKE_CODE = "demo-union-intake"  # a fixed address for the demo only; rea
 def load() -> list[str]:
     lines = [f"{slug}: {_load(slug, spec)} grievances added" for slug, spec in CASES.items()]
     lines.append(_intake())
+    lines.append(_share())
     return lines
+
+
+def _share() -> str:
+    """One of the union's cases shared with the demo brand (a member who agreed to that), with the
+    brand's answer."""
+    from doorstep.members.models import Purpose
+    from doorstep.members.queries import consenting_members
+
+    from .models import CaseShare
+
+    union = Organization.objects.get(slug="demo-union")
+    brand = Organization.objects.get(slug="demo-brand")
+    if CaseShare.objects.filter(organization=union).exists():
+        return "demo-brand: a shared case already there"
+    agreed = set(
+        consenting_members([union.pk], Purpose.COMPANY_CASE, date.today()).values_list("pk", flat=True)
+    )
+    case = next(
+        (
+            c
+            for c in Case.objects.filter(organization=union, kind="individual").order_by("number")
+            if c.members.exists() and all(m.pk in agreed for m in c.members.all())
+        ),
+        None,
+    )
+    if case is None:
+        return "demo-brand: no case whose member agreed to sharing with a company"
+    share = services.share_case(
+        case,
+        brand,
+        {"message": "Pieces rejected without a reason by your supplier; the member was not paid for them."},
+        actor=User.objects.get(username="orgadmin-a"),
+    )
+    services.company_reply(
+        share,
+        "We have asked our supplier for its inspection records.",
+        actor=User.objects.get(username="company"),
+    )
+    return f"demo-brand: case {case.number} of the union shared with the brand"
 
 
 def _intake() -> str:

@@ -143,3 +143,34 @@ class AcceptForm(forms.Form):
         label=_("Or the group or place it stands for"), required=False, max_length=200
     )
     summary = forms.CharField(label=_("In one line"), max_length=300, required=False)
+
+
+class ShareForm(forms.Form):
+    company = forms.TypedChoiceField(label=_("Company"), coerce=int, choices=[])
+    message = forms.CharField(
+        label=_("What the company should know"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The company sees this, the category, the work givers, the amounts and the steps taken. "
+            "Do not name the worker here."
+        ),
+    )
+    show_identity = forms.BooleanField(
+        label=_("She agreed, in so many words, that this company may know her name"),
+        required=False,
+    )
+
+    def __init__(self, *args, companies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].choices = [(c.pk, c.name) for c in companies]
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CaseCommitmentForm(forms.Form):
+    action = forms.CharField(label=_("What you will do"), widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.CharField(label=_("Who answers for it"), max_length=200)
+    deadline = forms.DateField(label=_("By when"), widget=_DateInput)

@@ -66,6 +66,8 @@ class Case(OwnedModel):
     group_description = models.CharField(max_length=200, blank=True)
     parties = models.ManyToManyField("supplychains.Party", blank=True, related_name="grievances")
     orders = models.ManyToManyField("work.WorkOrder", blank=True, related_name="grievances")
+    # What a company committed to on this case (its commitments are tracked with its due diligence).
+    commitments = models.ManyToManyField("supplychains.Commitment", blank=True, related_name="cases")
     subject_key = models.OneToOneField(SubjectKey, on_delete=models.PROTECT, related_name="+")
     sealed = models.BinaryField()  # {"summary", "narrative"}
     taken_by = models.ForeignKey(
@@ -214,3 +216,42 @@ class IntakeReport(OwnedModel):
     class Meta:
         ordering = ["-received_at", "-pk"]
         indexes = [models.Index(fields=["organization", "status"], name="intake_org_status_idx")]
+
+
+# Escalation to a company -------------------------------------------------------------------------------
+
+
+class CaseShare(OwnedModel):
+    """A case shown to a company (with the members' consent for that purpose and a live sharing
+    agreement). The company sees the category, the work givers, the amounts, the timeline's steps and
+    the organization's message to it, never the worker's identity unless ``show_identity`` records
+    that she agreed to that in so many words."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
+    company = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    sealed_message = models.BinaryField()  # {"message"}, under the case's key
+    show_identity = models.BooleanField(default=False)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shared_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-shared_at"]
+        constraints = [models.UniqueConstraint(fields=["case", "company"], name="case_share_unique")]
+
+
+class CompanyReply(OwnedModel):
+    """A company's answer on a case shared with it; joins the case's timeline."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="replies")
+    company = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sealed = models.BinaryField()  # {"text"}, under the case's key
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]

@@ -208,3 +208,53 @@ def get_report(user, report_id, organization=None):
     return tenancy.get_scoped_or_404(
         IntakeReport, user, report_id, organization, roles=STAFF_ROLES, select_related=("subject_key",)
     )
+
+
+# Cases shared with a company ---------------------------------------------------------------------------
+
+
+def shares_of(user, case):
+    from .models import CaseShare
+
+    return (
+        tenancy.scoped(CaseShare, user, case.organization_id, roles=STAFF_ROLES)
+        .filter(case=case)
+        .select_related("company")
+    )
+
+
+def get_share(user, share_id, organization=None):
+    from .models import CaseShare
+
+    return tenancy.get_scoped_or_404(
+        CaseShare, user, share_id, organization, roles=STAFF_ROLES, select_related=("company",)
+    )
+
+
+def shared_with(company):
+    """The cases shared with a company and still visible to it: not withdrawn, and from organizations
+    whose agreement with it covers grievances today. Read for the company's own users only after
+    ``insights.queries.get_recipient`` has checked who they are, so not scoped to an organization."""
+    from doorstep.organizations.models import SharingPurpose
+    from doorstep.organizations.queries import sharing_organization_ids
+
+    from .models import CaseShare
+
+    organizations = sharing_organization_ids(company, SharingPurpose.COMPANY_DUE_DILIGENCE, "grievances")
+    return (
+        CaseShare.objects.filter(
+            company=company, withdrawn_at__isnull=True, organization_id__in=organizations
+        )
+        .select_related("case__subject_key", "case__organization")
+        .prefetch_related("case__parties")
+        .order_by("-shared_at")
+    )
+
+
+def get_shared(company, share_id):
+    from django.http import Http404
+
+    share = shared_with(company).filter(pk=share_id if str(share_id).isdigit() else 0).first()
+    if share is None:
+        raise Http404
+    return share

@@ -15,6 +15,8 @@ urlpatterns = [
     ),
     path("orgs/<slug:org_slug>/grievances/intake/", views.intake_review, name="grievance_intake"),
     path("intake/status/", views.intake_status, name="intake_status"),
+    path("orgs/<slug:org_slug>/cases/", views.shared_cases, name="shared_cases"),
+    path("orgs/<slug:org_slug>/cases/<int:share_id>/", views.shared_case, name="shared_case"),
     path("intake/<str:code>/", views.intake, name="intake"),
     path(
         "orgs/<slug:org_slug>/grievances/attachments/<int:attachment_id>/",

@@ -16,7 +16,7 @@ from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.queries import get_organization_with_role
 
 from . import queries, services
-from .forms import ActionForm, AttachmentForm, CaseFilterForm, CaseForm, RemedyForm, StatusForm
+from .forms import ActionForm, AttachmentForm, CaseFilterForm, CaseForm, RemedyForm, ShareForm, StatusForm
 
 
 def _organization(request, org_slug: str):
@@ -123,6 +123,13 @@ def case_detail(request, org_slug: str, case_id: int):
     organization = _organization(request, org_slug)
     case = queries.get_case(request.user, case_id, organization)
     posted = request.POST.get("form") if request.method == "POST" else None
+    if posted == "withdraw":
+        share = queries.get_share(request.user, request.POST.get("share"), organization)
+        if share.case_id == case.pk:
+            services.withdraw_share(share, actor=request.user)
+            messages.success(request, _("The company no longer sees this case."))
+        return redirect("grievance", org_slug=organization.slug, case_id=case.pk)
+    companies = services.companies_for_cases(organization)
     forms = {
         "action": ActionForm(request.POST if posted == "action" else None),
         "remedy": RemedyForm(request.POST if posted == "remedy" else None, orders=case.orders.all()),
@@ -131,6 +138,7 @@ def case_detail(request, org_slug: str, case_id: int):
             request.POST if posted == "attachment" else None,
             request.FILES if posted == "attachment" else None,
         ),
+        "share": ShareForm(request.POST if posted == "share" else None, companies=companies),
     }
     if posted in forms and forms[posted].is_valid():
         form = forms[posted]
@@ -141,6 +149,9 @@ def case_detail(request, org_slug: str, case_id: int):
                 services.add_remedy(case, form.cleaned_data, actor=request.user)
             elif posted == "status":
                 services.set_status(case, form.cleaned_data["status"], actor=request.user)
+            elif posted == "share":
+                company = next(c for c in companies if c.pk == form.cleaned_data["company"])
+                services.share_case(case, company, form.cleaned_data, actor=request.user)
             else:
                 upload = form.cleaned_data["file"]
                 services.add_attachment(case, name=upload.name, data=upload.read(), actor=request.user)
@@ -161,6 +172,8 @@ def case_detail(request, org_slug: str, case_id: int):
             "owed": queries.owed(case),
             "forms": forms,
             "posted": posted,
+            "shares": [s for s in queries.shares_of(request.user, case) if s.withdrawn_at is None],
+            "companies": companies,
         },
         status=422 if posted in forms and forms[posted].errors else 200,
     )
@@ -394,4 +407,59 @@ def intake_review(request, org_slug: str):
             "rows": rows,
         },
         status=422 if accept_errors or refused else 200,
+    )
+
+
+# Cases shared with a company: the company's side --------------------------------------------------------
+
+
+@login_required
+def shared_cases(request, org_slug: str):
+    from doorstep.supplychains.queries import company_for
+
+    company = company_for(request.user, slug=org_slug)
+    return render(
+        request,
+        "grievances/shared_list.html",
+        {"organization": company, "shares": queries.shared_with(company)},
+    )
+
+
+@login_required
+def shared_case(request, org_slug: str, share_id: int):
+    """A case an organization shared with the company: category, work givers, amounts, the steps
+    taken, the organization's message; the company answers and commits here."""
+    from doorstep.supplychains.queries import company_for
+
+    from .forms import CaseCommitmentForm, ReplyForm
+
+    company = company_for(request.user, slug=org_slug)
+    share = queries.get_shared(company, share_id)
+    posted = request.POST.get("form") if request.method == "POST" else None
+    reply_form = ReplyForm(request.POST if posted == "reply" else None)
+    commitment_form = CaseCommitmentForm(request.POST if posted == "commitment" else None)
+    form = {"reply": reply_form, "commitment": commitment_form}.get(posted)
+    if form is not None and form.is_valid():
+        try:
+            if posted == "reply":
+                services.company_reply(share, form.cleaned_data["text"], actor=request.user)
+            else:
+                services.company_commitment(share, form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Sent. The organization sees it on the case."))
+            return redirect("shared_case", org_slug=company.slug, share_id=share.pk)
+    view = services.company_view(share, actor=request.user)
+    return render(
+        request,
+        "grievances/shared_case.html",
+        {
+            "organization": company,
+            "view": view,
+            "case": share.case,
+            "reply_form": reply_form,
+            "commitment_form": commitment_form,
+        },
+        status=422 if form is not None and form.errors else 200,
     )

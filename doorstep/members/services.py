@@ -1018,3 +1018,25 @@ def erase_member(member: Member, *, actor) -> None:
             object_type="members.member",
             object_id=member_id,
         )
+
+
+def names_shown_with_consent(members, *, actor, reason: str) -> dict[int, str]:
+    """Only her full name, for someone outside the organization she agreed, in so many words, may
+    know it (a company a grievance case is shared with; ``grievances.services`` checks the share
+    and its recorded agreement before calling this). Audited like any read of personal data."""
+    members = list(members)
+    if not members:
+        return {}
+    names = {
+        m.pk: vault.open_sealed(m.subject_key, m.pii, purpose=PII_PURPOSE).get("full_name", "")
+        for m in members
+    }
+    audit.record_reads(
+        "member.name_shared",
+        actor=actor,
+        rows=members,
+        object_type="members.member",
+        ids_key="member_ids",
+        reason=reason,
+    )
+    return names

@@ -304,6 +304,35 @@ def _case_a(world) -> tuple[int, int, int]:
     return case.pk, case.actions.get().pk, case.attachments.get().pk
 
 
+def _share_a(world) -> int:
+    """Union A's case shared with Brand C (an agreement covering grievances, her consent)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from doorstep.grievances import services as grievance_services
+    from doorstep.grievances.models import Case, CaseShare
+    from doorstep.members import services as member_services
+    from doorstep.members.models import Member
+    from doorstep.organizations import services as organization_services
+
+    existing = CaseShare.objects.filter(organization=world.org_a).first()
+    if existing:
+        return existing.pk
+    case = Case.objects.get(pk=_case_a(world)[0])
+    data = {"recipient": world.company.pk, "purpose": "company_due_diligence", "data_kinds": ["grievances"]}
+    organization_services.create_agreement(world.org_a, data=data, actor=world.admin_a)
+    member_services.record_consent(
+        Member.objects.get(pk=_member_a(world)),
+        purpose="company_case",
+        given=True,
+        effective_on=timezone.localdate() - timedelta(days=1),
+        method="paper",
+        actor=world.admin_a,
+    )
+    return grievance_services.share_case(case, world.company, {}, actor=world.admin_a).pk
+
+
 def _app_user_a(world):
     from doorstep.surveys import services as survey_services
 
@@ -702,6 +731,30 @@ CASES = {
         ),
     ],
     "orgs/<slug:org_slug>/grievances/": lambda w: [("get", "/orgs/union-a/grievances/", None)],
+    "orgs/<slug:org_slug>/cases/": lambda w: [("get", "/orgs/brand-c/cases/", None)],
+    "orgs/<slug:org_slug>/cases/<int:share_id>/": lambda w: [
+        ("get", f"/orgs/brand-c/cases/{_share_a(w)}/", None),
+        ("post", f"/orgs/brand-c/cases/{_share_a(w)}/", {"form": "reply", "text": "x"}),
+    ],
+    "api/v1/grievances/<case_id>/shares": lambda w: [
+        ("post", f"/api/v1/grievances/{_case_a(w)[0]}/shares", {"company_id": w.company.pk}),
+    ],
+    "api/v1/grievances/<case_id>/shares/<share_id>": lambda w: [
+        ("delete", f"/api/v1/grievances/{_case_a(w)[0]}/shares/{_share_a(w)}", None),
+    ],
+    "api/v1/shared-cases/<share_id>": lambda w: [
+        ("get", f"/api/v1/shared-cases/{_share_a(w)}?company_id={w.company.pk}", None),
+    ],
+    "api/v1/shared-cases/<share_id>/replies": lambda w: [
+        ("post", f"/api/v1/shared-cases/{_share_a(w)}/replies", {"company_id": w.company.pk, "text": "x"}),
+    ],
+    "api/v1/shared-cases/<share_id>/commitments": lambda w: [
+        (
+            "post",
+            f"/api/v1/shared-cases/{_share_a(w)}/commitments",
+            {"company_id": w.company.pk, "action": "x", "owner": "y", "deadline": "2030-01-01"},
+        ),
+    ],
     "orgs/<slug:org_slug>/grievances/intake/": lambda w: [
         ("get", "/orgs/union-a/grievances/intake/", None),
         ("post", "/orgs/union-a/grievances/intake/", {"action": "open"}),
