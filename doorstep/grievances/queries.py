@@ -258,3 +258,38 @@ def get_shared(company, share_id):
     if share is None:
         raise Http404
     return share
+
+
+def cases_shared(organization_ids, member_ids, start=None, end=None):
+    """(rows, parties by case) for the aggregates door: one row per member named on a case of these
+    organizations (her attributes, the case's category, status and dates), and each case's parties.
+    Only ``insights.queries`` calls this, after checking agreements and consent."""
+    links = Case.members.through.objects.filter(
+        case__organization_id__in=list(organization_ids), member_id__in=member_ids
+    )
+    if start:
+        links = links.filter(case__opened_on__gte=start)
+    if end:
+        links = links.filter(case__opened_on__lte=end)
+    rows = list(
+        links.values_list(
+            "member_id",
+            "member__category",
+            "member__gender",
+            "member__country",
+            "member__admin1",
+            "member__admin2",
+            "case__organization_id",
+            "case_id",
+            "case__category",
+            "case__status",
+            "case__opened_on",
+            "case__finished_on",
+        )
+    )
+    parties: dict[int, list[int]] = defaultdict(list)
+    for case_id, party_id in Case.parties.through.objects.filter(
+        case_id__in={r[7] for r in rows}
+    ).values_list("case_id", "party_id"):
+        parties[case_id].append(party_id)
+    return rows, parties

@@ -38,6 +38,8 @@ from doorstep.core import disclosure, tenancy
 from doorstep.core.errors import ValidationError
 from doorstep.core.roles import Role
 from doorstep.core.sectors import Sector
+from doorstep.grievances.models import CaseStatus
+from doorstep.grievances.models import Category as GrievanceCategory
 from doorstep.members.models import Category, Gender
 from doorstep.members.queries import CONSENT_FOR_SHARING, consenting_members
 from doorstep.organizations.models import Organization, SharingPurpose
@@ -47,7 +49,12 @@ from doorstep.organizations.services import RECIPIENT_KINDS
 # Who may read figures shared with her organization (never a worker).
 RECIPIENT_ROLES = frozenset({Role.ORG_ADMIN, Role.ORGANIZER, Role.NETWORK_ANALYST, Role.COMPANY})
 
-DATASETS = {"members": gettext_lazy("Members"), "work": gettext_lazy("Work and earnings")}
+DATASETS = {
+    "members": gettext_lazy("Members"),
+    "work": gettext_lazy("Work and earnings"),
+    "grievances": gettext_lazy("Grievances"),
+}
+ALL = frozenset(DATASETS)
 
 
 @dataclass(frozen=True)
@@ -62,16 +69,22 @@ class Dimension:
 DIMENSIONS = {
     d.code: d
     for d in (
-        Dimension("category", gettext_lazy("Category"), frozenset({"members", "work"})),
-        Dimension("gender", gettext_lazy("Gender"), frozenset({"members", "work"})),
+        Dimension("category", gettext_lazy("Category"), ALL),
+        Dimension("gender", gettext_lazy("Gender"), ALL),
         Dimension("sector", gettext_lazy("Sector"), frozenset({"members", "work"}), of_orders=True),
-        Dimension("country", gettext_lazy("Country"), frozenset({"members", "work"})),
-        Dimension("admin1", gettext_lazy("State or province"), frozenset({"members", "work"})),
-        Dimension("admin2", gettext_lazy("District"), frozenset({"members", "work"})),
-        Dimension("organization", gettext_lazy("Organization"), frozenset({"members", "work"})),
+        Dimension("country", gettext_lazy("Country"), ALL),
+        Dimension("admin1", gettext_lazy("State or province"), ALL),
+        Dimension("admin2", gettext_lazy("District"), ALL),
+        Dimension("organization", gettext_lazy("Organization"), ALL),
+        Dimension("problem", gettext_lazy("Problem"), frozenset({"grievances"}), of_orders=True),
+        Dimension("case_status", gettext_lazy("Case status"), frozenset({"grievances"}), of_orders=True),
         Dimension("month", gettext_lazy("Month"), frozenset({"work"})),
         Dimension(
-            "party", gettext_lazy("Work giver"), frozenset({"work"}), of_orders=True, company_only=True
+            "party",
+            gettext_lazy("Work giver"),
+            frozenset({"work", "grievances"}),
+            of_orders=True,
+            company_only=True,
         ),
         Dimension(
             "supplier", gettext_lazy("Supplier"), frozenset({"work"}), of_orders=True, company_only=True
@@ -91,10 +104,14 @@ FIGURES = {
         "rejection_percent",
         "cancellation_percent",
     ),
+    "grievances": ("workers", "cases", "resolved_percent", "median_days_to_resolution"),
 }
 FIGURE_LABELS = {
     "workers": gettext_lazy("Workers"),
     "orders": gettext_lazy("Work orders"),
+    "cases": gettext_lazy("Cases"),
+    "resolved_percent": gettext_lazy("Cases resolved, in percent"),
+    "median_days_to_resolution": gettext_lazy("Median days to resolution"),
     "median_net_hourly": gettext_lazy("Median net earnings an hour"),
     "median_minimum_wage_ratio": gettext_lazy("Median ratio to the minimum wage"),
     "below_minimum_percent": gettext_lazy("Workers below the minimum wage, in percent"),
@@ -270,12 +287,14 @@ def _table(ask: Ask, organization_ids: list[int]) -> Figures:
     k = max(disclosure.checked_k(o.disclosure_k) for o in organizations)
     consenting = consenting_members(organization_ids, CONSENT_FOR_SHARING[ask.purpose], ask.on)
     chain = None
-    if ask.dataset == "work" and ask.purpose == SharingPurpose.COMPANY_DUE_DILIGENCE:
+    if ask.dataset in ("work", "grievances") and ask.purpose == SharingPurpose.COMPANY_DUE_DILIGENCE:
         from doorstep.supplychains.queries import company_chain
 
         chain = company_chain(ask.recipient, organization_ids)
     if ask.dataset == "members":
         units = _member_units(consenting, ask)
+    elif ask.dataset == "grievances":
+        units = _grievance_units(consenting, organization_ids, ask, chain)
     else:
         units = _work_units(consenting, organization_ids, ask, chain)
     if not units:
@@ -407,6 +426,57 @@ def _work_units(consenting, organization_ids, ask: Ask, chain: dict | None) -> d
     return per_unit
 
 
+def _grievance_units(consenting, organization_ids, ask: Ask, chain: dict | None) -> dict:
+    """One unit per member named on a case: her own attributes, and for the problem, status and work
+    giver the value most of her cases have; her cases (ids, so a collective case counts once a cell)."""
+    from doorstep.grievances.queries import cases_shared
+
+    rows, parties = cases_shared(organization_ids, Subquery(consenting.values("pk")), ask.start, ask.end)
+    per_unit: dict = {}
+    votes: dict = defaultdict(lambda: defaultdict(Counter))
+    for (
+        member_id,
+        category,
+        gender,
+        country,
+        admin1,
+        admin2,
+        organization_id,
+        case_id,
+        problem,
+        status,
+        opened,
+        finished,
+    ) in rows:
+        case_parties = parties.get(case_id, [])
+        if chain is not None:
+            case_parties = [p for p in case_parties if p in chain]
+            if not case_parties:
+                continue  # a case about someone outside the company's chain is none of its business
+        unit = per_unit.get(member_id)
+        if unit is None:
+            unit = per_unit[member_id] = _Unit()
+            unit.attributes = {
+                "category": category,
+                "gender": gender,
+                "country": country,
+                "admin1": _place(admin1),
+                "admin2": _place(admin2),
+                "organization": organization_id,
+            }
+        unit.orders.append((case_id, status, opened, finished))
+        votes[member_id]["problem"][problem] += 1
+        votes[member_id]["case_status"][status] += 1
+        for party_id in case_parties:
+            if chain is not None:
+                votes[member_id]["party"][chain[party_id].party] += 1
+    for key, unit in per_unit.items():
+        for code, counter in votes[key].items():
+            unit.attributes[code] = min(counter.items(), key=lambda item: (-item[1], str(item[0])))[0]
+        unit.cell = tuple(unit.attributes.get(code, NOT_RECORDED) for code in ask.group_by)
+    return per_unit
+
+
 def _cell_and_margins(cell: tuple, dims: int) -> list[tuple]:
     total = disclosure.TOTAL
     if dims == 1:
@@ -429,6 +499,23 @@ def _text(value: Decimal | None, places: str) -> str | None:
 def _figures_of(units: list[_Unit], dataset: str) -> dict:
     if dataset == "members":
         return {"workers": len(units)}
+    if dataset == "grievances":
+        cases = {
+            case_id: (status, opened, finished)
+            for unit in units
+            for case_id, status, opened, finished in unit.orders
+        }
+        resolved = [
+            (finished - opened).days
+            for status, opened, finished in cases.values()
+            if status == "resolved" and finished
+        ]
+        return {
+            "workers": len(units),
+            "cases": len(cases),
+            "resolved_percent": _text(Decimal(100) * len(resolved) / len(cases), "0.1") if cases else None,
+            "median_days_to_resolution": _text(_median(resolved), "0.1"),
+        }
     orders = [order for unit in units for order in unit.orders]
     currencies = {order[0] for order in orders}
     hourly = [_median(order[1] for order in unit.orders) for unit in units]
@@ -462,6 +549,8 @@ def _labeller(ask: Ask, units: dict, chain: dict | None):
         "category": dict(Category.choices),
         "gender": dict(Gender.choices),
         "sector": dict(Sector.choices),
+        "problem": dict(GrievanceCategory.choices),
+        "case_status": dict(CaseStatus.choices),
         "country": dict(countries),
         "organization": dict(
             Organization.objects.filter(

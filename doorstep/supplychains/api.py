@@ -252,7 +252,9 @@ class DossierOut(Schema):
     made_on: date
     k: int
     organizations: list[dict]
-    tables: dict[str, dict] = Field(description="supplier, party and sector: as /aggregates/work returns.")
+    tables: dict[str, dict] = Field(
+        description="supplier, party, sector (as /aggregates/work returns) and grievances (by problem)."
+    )
     narratives: list[NarrativeOut]
     commitments: list[CommitmentOut]
 
@@ -294,7 +296,7 @@ def get_dossier(request, company_id: int, period: Query[Period]):
         "organizations": [{"id": o.pk, "name": o.name} for o in dossier.organizations],
         "tables": {
             code: as_data(result)
-            for (code, _title), (_t, result) in zip(dossiers.TABLES, dossier.tables, strict=True)
+            for (code, *_rest), (_t, result) in zip(dossiers.TABLES, dossier.tables, strict=True)
         },
         "narratives": [
             {

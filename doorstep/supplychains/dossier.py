@@ -19,10 +19,17 @@ from doorstep.insights import services as insights_services
 from . import queries
 from .models import Commitment, DiligenceStep
 
+# (key, dataset, dimension, title)
 TABLES = (
-    ("supplier", gettext_lazy("By supplier")),
-    ("party", gettext_lazy("By work giver (the intermediary or contractor who gave the work)")),
-    ("sector", gettext_lazy("By sector")),
+    ("supplier", "work", "supplier", gettext_lazy("By supplier")),
+    (
+        "party",
+        "work",
+        "party",
+        gettext_lazy("By work giver (the intermediary or contractor who gave the work)"),
+    ),
+    ("sector", "work", "sector", gettext_lazy("By sector")),
+    ("grievances", "grievances", "problem", gettext_lazy("Grievances taken up, by problem")),
 )
 
 
@@ -64,8 +71,8 @@ class Dossier:
 def build(company, *, actor, start=None, end=None, channel: str = "dossier") -> Dossier:
     """The dossier for a company the actor acts for (``insights.queries.get_recipient`` checked)."""
     tables = []
-    for code, title in TABLES:
-        ask = insights.ask(company, dataset="work", group_by=[code], start=start, end=end)
+    for _key, dataset, dimension, title in TABLES:
+        ask = insights.ask(company, dataset=dataset, group_by=[dimension], start=start, end=end)
         tables.append((str(title), insights_services.release(ask, actor=actor, channel=channel)))
     dossier = Dossier(company, start, end, timezone.localdate(), tables)
     shared = queries.shared_with_company(company, [o.pk for o in dossier.organizations])

@@ -221,3 +221,52 @@ def test_one_organizations_figures_are_its_row_of_the_table_by_organization(worl
         client, recipient_id=world.network.pk, group_by="sector,category", organization_id=world.org_a.pk
     )
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "organization_id"
+
+
+def test_grievance_figures_count_each_worker_once_and_keep_to_the_chain(world, shared, api):
+    from doorstep.grievances import services as grievances
+
+    SharingAgreement.objects.filter(recipient=world.network).update(
+        data_kinds=["members", "work", "grievances"]
+    )
+    grievances.create_case(
+        world.org_a,
+        data={
+            "kind": "collective",
+            "category": "late_payment",
+            "members": [m.pk for m in shared.embroiderers] + [shared.refusers[0].pk],
+            "parties": [shared.rafiq.pk],
+            "summary": "Rafiq pays months late",
+        },
+        actor=world.admin_a,
+    )
+    for member in shared.beadworkers:
+        grievances.create_case(
+            world.org_a,
+            data={
+                "category": "low_rates",
+                "members": [member.pk],
+                "parties": [shared.outside.pk],
+                "summary": "Low",
+            },
+            actor=world.admin_a,
+        )
+    body = _get(
+        api(world.analyst), dataset="grievances", recipient_id=world.network.pk, group_by="problem"
+    ).json()
+    rows = _rows(body)
+    # 12 consenting embroiderers in one case (the refuser is not counted); 3 beadworkers in 3 cases.
+    assert rows[("Piece rates too low to live on",)]["suppressed"] == "primary"
+    assert rows[("All",)]["figures"] == {
+        "workers": 15,
+        "cases": 4,
+        "resolved_percent": "0.0",
+        "median_days_to_resolution": None,
+    }
+    # The company sees only cases against parties in its chain: Rafiq's, not the outside agent's.
+    SharingAgreement.objects.filter(recipient=world.company).update(data_kinds=["work", "grievances"])
+    body = _get(
+        api(world.company_user), dataset="grievances", recipient_id=world.company.pk, group_by="party"
+    ).json()
+    assert [row["labels"]["party"] for row in body["rows"]] == ["Rafiq", "All"]
+    assert body["rows"][0]["figures"]["workers"] == 12 and body["rows"][0]["figures"]["cases"] == 1

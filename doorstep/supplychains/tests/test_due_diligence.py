@@ -59,7 +59,7 @@ def test_the_company_reads_its_dossier_on_the_page_as_pdf_and_csv(world, shared,
     assert any(line[:2] == ["Star Exports", "15"] for line in lines)
     for secret in _names_and_numbers(world, shared):
         assert secret not in response.content
-    assert AuditEvent.objects.filter(action="aggregates.released", metadata__channel="csv").count() == 3
+    assert AuditEvent.objects.filter(action="aggregates.released", metadata__channel="csv").count() == 4
 
 
 def test_the_company_commits_and_the_organization_tracks_it(world, shared, login):
@@ -159,7 +159,7 @@ def test_the_dossier_api_and_the_commitments_api(world, shared, api):
     )
     assert tracked.json()["status"] == "done"
     dossier = company.get(f"/api/v1/due-diligence/{world.company.pk}/dossier").json()
-    assert set(dossier["tables"]) == {"supplier", "party", "sector"}
+    assert set(dossier["tables"]) == {"supplier", "party", "sector", "grievances"}
     assert dossier["tables"]["supplier"]["rows"][0]["figures"]["workers"] == 15
     assert dossier["narratives"][0]["text"].startswith("Pay at least")
     assert dossier["commitments"][0]["status"] == "done"
