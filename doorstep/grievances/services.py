@@ -249,18 +249,23 @@ def set_status(case: Case, status: str, *, actor, on: date | None = None) -> Cas
     return case
 
 
-def reveal_case(case: Case, *, actor, reason: str) -> dict:
-    """The case's summary and narrative (an audited read)."""
-    tenancy.require_role(actor, case.organization_id, STAFF_ROLES)
-    opened = vault.open_sealed(case.subject_key, bytes(case.sealed), purpose=CASE_PURPOSE)
+def _audit_read(cases, *, actor, reason: str) -> None:
+    """One audit event for cases whose sealed words were just opened (ids, never words)."""
     audit.record_reads(
         "grievance.read",
         actor=actor,
-        rows=[case],
+        rows=cases,
         object_type="grievances.case",
         ids_key="case_ids",
         reason=reason,
     )
+
+
+def reveal_case(case: Case, *, actor, reason: str) -> dict:
+    """The case's summary and narrative (an audited read)."""
+    tenancy.require_role(actor, case.organization_id, STAFF_ROLES)
+    opened = vault.open_sealed(case.subject_key, bytes(case.sealed), purpose=CASE_PURPOSE)
+    _audit_read([case], actor=actor, reason=reason)
     return opened
 
 
@@ -274,14 +279,7 @@ def summaries(cases, *, actor, reason: str) -> dict[int, str]:
         c.pk: vault.open_sealed(c.subject_key, bytes(c.sealed), purpose=CASE_PURPOSE).get("summary", "")
         for c in cases
     }
-    audit.record_reads(
-        "grievance.read",
-        actor=actor,
-        rows=cases,
-        object_type="grievances.case",
-        ids_key="case_ids",
-        reason=reason,
-    )
+    _audit_read(cases, actor=actor, reason=reason)
     return found
 
 
@@ -495,14 +493,7 @@ def timeline(case: Case, *, actor, reason: str) -> list[Entry]:
         "finished": 6,
     }
     entries.sort(key=lambda e: (e.on, order[e.kind], getattr(e.item, "pk", 0)))
-    audit.record_reads(
-        "grievance.read",
-        actor=actor,
-        rows=[case],
-        object_type="grievances.case",
-        ids_key="case_ids",
-        reason=reason,
-    )
+    _audit_read([case], actor=actor, reason=reason)
     return entries
 
 

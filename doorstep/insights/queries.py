@@ -342,17 +342,32 @@ def _member_units(consenting, ask: Ask) -> dict:
         "pk", "category", "gender", "sectors", "country", "admin1", "admin2", "organization_id"
     )
     for pk, category, gender, sectors, country, admin1, admin2, organization_id in rows.iterator():
-        attributes = {
-            "category": category,
-            "gender": gender,
-            "sector": (sectors or [NOT_RECORDED])[0],
-            "country": country,
-            "admin1": _place(admin1),
-            "admin2": _place(admin2),
-            "organization": organization_id,
-        }
+        attributes = _her_attributes(category, gender, country, admin1, admin2, organization_id)
+        attributes["sector"] = (sectors or [NOT_RECORDED])[0]  # the first she gave
         units[pk] = _Unit(tuple(attributes[code] for code in ask.group_by))
     return units
+
+
+def _her_attributes(category, gender, country, admin1, admin2, organization_id) -> dict:
+    """A member's own attributes, as cells group them."""
+    return {
+        "category": category,
+        "gender": gender,
+        "country": country,
+        "admin1": _place(admin1),
+        "admin2": _place(admin2),
+        "organization": organization_id,
+    }
+
+
+def _settled(per_unit: dict, votes: dict, group_by: tuple) -> dict:
+    """Place each unit in its cell: for the attributes of her orders or cases, the value most of them
+    have (a tie goes to the first in order)."""
+    for key, unit in per_unit.items():
+        for code, counter in votes[key].items():
+            unit.attributes[code] = min(counter.items(), key=lambda item: (-item[1], str(item[0])))[0]
+        unit.cell = tuple(unit.attributes.get(code, NOT_RECORDED) for code in group_by)
+    return per_unit
 
 
 def _place(name: str) -> str:
@@ -403,27 +418,14 @@ def _work_units(consenting, organization_ids, ask: Ask, chain: dict | None) -> d
         unit = per_unit.get(key)
         if unit is None:
             unit = per_unit[key] = _Unit()
-            unit.attributes = {
-                "category": category,
-                "gender": gender,
-                "country": country,
-                "admin1": _place(admin1),
-                "admin2": _place(admin2),
-                "organization": organization_id,
-                "month": month,
-            }
+            unit.attributes = _her_attributes(category, gender, country, admin1, admin2, organization_id)
+            unit.attributes["month"] = month
         unit.orders.append(values)
         if chain is not None:
             votes[key]["party"][chain[party_id].party] += 1
             votes[key]["supplier"][chain[party_id].supplier] += 1
         votes[key]["sector"][sector] += 1
-    for key, unit in per_unit.items():
-        attributes = unit.attributes
-        for code, counter in votes[key].items():
-            # Her cell is where most of her orders fall; a tie goes to the first in order.
-            attributes[code] = min(counter.items(), key=lambda item: (-item[1], str(item[0])))[0]
-        unit.cell = tuple(attributes[code] for code in ask.group_by)
-    return per_unit
+    return _settled(per_unit, votes, ask.group_by)
 
 
 def _grievance_units(consenting, organization_ids, ask: Ask, chain: dict | None) -> dict:
@@ -456,25 +458,14 @@ def _grievance_units(consenting, organization_ids, ask: Ask, chain: dict | None)
         unit = per_unit.get(member_id)
         if unit is None:
             unit = per_unit[member_id] = _Unit()
-            unit.attributes = {
-                "category": category,
-                "gender": gender,
-                "country": country,
-                "admin1": _place(admin1),
-                "admin2": _place(admin2),
-                "organization": organization_id,
-            }
+            unit.attributes = _her_attributes(category, gender, country, admin1, admin2, organization_id)
         unit.orders.append((case_id, status, opened, finished))
         votes[member_id]["problem"][problem] += 1
         votes[member_id]["case_status"][status] += 1
         for party_id in case_parties:
             if chain is not None:
                 votes[member_id]["party"][chain[party_id].party] += 1
-    for key, unit in per_unit.items():
-        for code, counter in votes[key].items():
-            unit.attributes[code] = min(counter.items(), key=lambda item: (-item[1], str(item[0])))[0]
-        unit.cell = tuple(unit.attributes.get(code, NOT_RECORDED) for code in ask.group_by)
-    return per_unit
+    return _settled(per_unit, votes, ask.group_by)
 
 
 def _cell_and_margins(cell: tuple, dims: int) -> list[tuple]:
