@@ -815,16 +815,15 @@ REPLY_PURPOSE = "grievance.reply"
 def companies_for_cases(organization) -> list:
     """The companies this organization shares grievances with today (a live agreement for a company's
     due diligence that lists grievances)."""
-    from doorstep.organizations.models import SharingAgreement, SharingPurpose
+    from doorstep.organizations.models import SharingPurpose
+    from doorstep.organizations.queries import recipient_ids
 
-    ids = [
-        a.recipient_id
-        for a in SharingAgreement.objects.filter(
-            organization=organization, purpose=SharingPurpose.COMPANY_DUE_DILIGENCE, revoked_at__isnull=True
+    ids = recipient_ids(organization, SharingPurpose.COMPANY_DUE_DILIGENCE, "grievances")
+    return list(
+        Organization.objects.filter(pk__in=ids, kind=Organization.Kind.COMPANY, is_active=True).order_by(
+            "name"
         )
-        if a.is_live() and "grievances" in a.data_kinds
-    ]
-    return list(Organization.objects.filter(pk__in=ids, is_active=True).order_by("name"))
+    )
 
 
 def share_case(case: Case, company: Organization, raw: Mapping[str, Any], *, actor):

@@ -133,11 +133,17 @@ def recipients_of(user) -> list[Organization]:
     return [o for o in Organization.objects.filter(pk__in=ids, is_active=True) if purposes_for(o)]
 
 
-def get_recipient(user, recipient_id) -> Organization:
-    """An organization the user reads shared figures for: 404 without a role there (or as a worker),
-    and for an organization nothing can be shared with (a union, a cooperative)."""
+def get_recipient(
+    user, recipient_id=None, *, slug: str | None = None, kind: str | None = None
+) -> Organization:
+    """An organization (by id or slug) the user reads shared figures for: 404 without a role there (or
+    as a worker), for an organization nothing can be shared with (a union, a cooperative), and for
+    one not of ``kind`` when a kind is asked for."""
+    lookup = {"slug": slug} if slug is not None else {"pk": recipient_id}
+    if kind is not None:
+        lookup["kind"] = kind
     try:
-        recipient = Organization.objects.get(pk=int(recipient_id), is_active=True)
+        recipient = Organization.objects.get(is_active=True, **lookup)
     except (Organization.DoesNotExist, TypeError, ValueError):
         raise Http404 from None
     if tenancy.role_in(user, recipient) not in RECIPIENT_ROLES or not purposes_for(recipient):

@@ -5,30 +5,20 @@ import csv
 import io
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.text import slugify
 
 from doorstep.core import tenancy
 from doorstep.core.downloads import attachment
 from doorstep.core.errors import ValidationError
-from doorstep.organizations.models import Organization
 
 from . import queries, services
 from .forms import FiguresForm
 
 
-def _recipient(request, org_slug: str) -> Organization:
-    try:
-        organization = Organization.objects.get(slug=org_slug, is_active=True)
-    except Organization.DoesNotExist:
-        raise Http404 from None
-    return queries.get_recipient(request.user, organization.pk)
-
-
 @login_required
 def shared_figures(request, org_slug: str):
-    recipient = _recipient(request, org_slug)
+    recipient = queries.get_recipient(request.user, slug=org_slug)
     purposes = queries.purposes_for(recipient)
     form = FiguresForm(request.GET or None, purposes=purposes)
     result, error = None, None

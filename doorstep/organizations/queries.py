@@ -145,16 +145,23 @@ def get_agreement(user, agreement_id, organization=None) -> SharingAgreement:
     )
 
 
+def _live_agreements(purpose: str, data_kind: str, on, **which) -> list[SharingAgreement]:
+    """Agreements for ``purpose`` in force on ``on`` (today) that list ``data_kind``."""
+    on = on or timezone.localdate()
+    agreements = SharingAgreement.objects.filter(
+        purpose=purpose, revoked_at__isnull=True, starts_on__lte=on, **which
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+    return [a for a in agreements if data_kind in a.data_kinds]
+
+
 def sharing_organization_ids(recipient: Organization, purpose: str, data_kind: str, on=None) -> list[int]:
     """The organizations whose live agreement lets ``recipient`` have aggregates of ``data_kind`` for
     ``purpose`` on ``on`` (today): the first check of every aggregate leaving an organization."""
-    on = on or timezone.localdate()
+    return sorted({a.organization_id for a in _live_agreements(purpose, data_kind, on, recipient=recipient)})
+
+
+def recipient_ids(organization: Organization, purpose: str, data_kind: str, on=None) -> list[int]:
+    """The other way round: whom ``organization`` lets have ``data_kind`` for ``purpose`` today."""
     return sorted(
-        {
-            a.organization_id
-            for a in SharingAgreement.objects.filter(
-                recipient=recipient, purpose=purpose, revoked_at__isnull=True, starts_on__lte=on
-            ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-            if data_kind in a.data_kinds
-        }
+        {a.recipient_id for a in _live_agreements(purpose, data_kind, on, organization=organization)}
     )

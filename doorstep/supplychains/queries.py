@@ -201,16 +201,10 @@ def companies_with_agreements(user, organization) -> list:
 def company_for(user, *, pk=None, slug=None):
     """A company the user acts for: 404 without a role there, and for an organization that is not a
     company (the due-diligence pages and API are a company's own)."""
-    from django.http import Http404
-
     from doorstep.insights.queries import get_recipient
     from doorstep.organizations.models import Organization
 
-    lookup = {"pk": pk} if pk is not None else {"slug": slug}
-    company = Organization.objects.filter(is_active=True, kind=Organization.Kind.COMPANY, **lookup).first()
-    if company is None:
-        raise Http404
-    return get_recipient(user, company.pk)
+    return get_recipient(user, pk, slug=slug, kind=Organization.Kind.COMPANY)
 
 
 def sharing_with_company(company, on=None) -> list[int]:
