@@ -239,11 +239,13 @@ def deadlines_panel(request, organization) -> str:
 
 
 def _language(request, organization) -> str:
-    """The form's language: one of the organization's, as asked (?lang=), else the browser's if it
-    is one of them, else the organization's first."""
+    """The form's language: one of the organization's that Doorstep speaks, as asked (?lang=), else
+    the browser's if it is one of them, else the organization's first."""
     from django.utils import translation
 
-    languages = [code for code in (organization.languages or []) if code] or ["en"]
+    from doorstep.core.languages import spoken
+
+    languages = spoken(organization.languages or []) or ["en"]
     asked = request.GET.get("lang") or request.POST.get("lang") or translation.get_language() or ""
     return asked if asked in languages else languages[0]
 
@@ -256,6 +258,7 @@ def intake(request, code: str):
 
     from doorstep.core import throttle
     from doorstep.core.errors import Throttled
+    from doorstep.core.languages import named
 
     from .forms import IntakeForm
 
@@ -287,22 +290,13 @@ def intake(request, code: str):
                 "form": form,
                 "receipt": receipt,
                 "language": language,
-                "languages": [(c, _language_name(c)) for c in organization.languages or []],
+                "languages": named(organization.languages or []),
                 "code": code,
             },
             status=status,
         )
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _language_name(code: str) -> str:
-    from django.utils.translation import get_language_info
-
-    try:
-        return get_language_info(code)["name_local"]
-    except KeyError:
-        return code
 
 
 def intake_status(request):

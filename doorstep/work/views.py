@@ -484,14 +484,15 @@ def rate_delete(request, org_slug: str, rate_id: int):
 def _passbook(request, organization, member, name: str, *, own: bool):
     """Her passbook, in her language: the one asked for (``?lang=``), else for an organizer the
     first of her languages Doorstep speaks, else the page's own."""
-    supported = dict(settings.LANGUAGES)
+    from doorstep.core import languages
+
     current = translation.get_language() or settings.LANGUAGE_CODE
-    hers = [code for code in member.languages if code in supported]
+    hers = languages.spoken(member.languages)
     asked = request.GET.get("lang", "")
-    language = asked if asked in supported else (current if own or not hers else hers[0])
+    language = asked if languages.spoken([asked]) else (current if own or not hers else hers[0])
     layout = "narrow" if request.GET.get("layout") == "narrow" else "a4"
     book = stats.passbook(list(queries.member_orders(member)), timezone.localdate())
-    offered = list(dict.fromkeys([*hers, current, language]))
+    offered = [*hers, current, language]
     with translation.override(language):
         return render(
             request,
@@ -504,7 +505,7 @@ def _passbook(request, organization, member, name: str, *, own: bool):
                 "own": own,
                 "layout": layout,
                 "language": translation.get_language_info(language),
-                "languages": [(code, translation.get_language_info(code)["name_local"]) for code in offered],
+                "languages": languages.named(offered),
                 "late_after": organization.late_payment_days,
                 "today": timezone.localdate(),
             },
