@@ -7,6 +7,8 @@ from doorstep.core.import_api import router as imports_router
 from doorstep.grievances.api import router as grievances_router
 from doorstep.insights.api import router as insights_router
 from doorstep.members.api import router as members_router
+from doorstep.network.api import public as network_public_router
+from doorstep.network.api import router as network_router
 from doorstep.organizations.api import auth_router
 from doorstep.organizations.api import router as organizations_router
 from doorstep.organizations.auth import SessionAuth, TokenAuth
@@ -36,3 +38,5 @@ api.add_router("/", work_router)
 api.add_router("/", surveys_router)
 api.add_router("/", insights_router)
 api.add_router("/", grievances_router)
+api.add_router("/", network_router)
+api.add_router("/", network_public_router)

@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "doorstep.surveys",
     "doorstep.grievances",
     "doorstep.insights",
+    "doorstep.network",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

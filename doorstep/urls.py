@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("doorstep.surveys.urls")),
     path("", include("doorstep.insights.urls")),
     path("", include("doorstep.grievances.urls")),
+    path("", include("doorstep.network.urls")),
 ]

@@ -7,7 +7,11 @@ def shell(request) -> dict:
     """What the base layout needs: navigation, the organization switcher, the languages."""
     user = getattr(request, "user", None)
     organization = getattr(request, "organization", None)
-    context = {"languages": settings.LANGUAGES, "active_organization": organization}
+    context = {
+        "languages": settings.LANGUAGES,
+        "active_organization": organization,
+        "public_navigation": navigation.public_items(),
+    }
     if user is None or not user.is_authenticated:
         return context
     from doorstep.organizations.queries import organizations_with_role

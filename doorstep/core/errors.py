@@ -34,6 +34,16 @@ class ValidationError(DomainError):
     def for_field(cls, name: str, message: str, *, code: str = "invalid") -> "ValidationError":
         return cls(message=message, code=code, errors=[FieldError(field=name, message=message)])
 
+    @classmethod
+    def from_django(cls, error, message: str) -> "ValidationError":
+        """The same errors as a Django ``ValidationError`` from ``Model.full_clean()``, by field."""
+        errors = [
+            FieldError(field=name if name != "__all__" else "", message=str(text))
+            for name, texts in error.message_dict.items()
+            for text in texts
+        ]
+        return cls(message=message, errors=errors)
+
 
 @dataclass
 class PermissionDenied(DomainError):

@@ -72,3 +72,21 @@ def panels_for(request, organization) -> list[str]:
         if html:
             shown.append(html)
     return shown
+
+
+# Public pages (directory, laws, bulletins, resources, events): linked from every page's footer, for
+# everyone, logged in or not.
+
+_PUBLIC: dict[str, tuple[int, str, str]] = {}
+
+
+def register_public(key: str, label, url_name: str, *, order: int = 100) -> None:
+    _PUBLIC[key] = (order, label, url_name)
+
+
+def public_items() -> list[tuple[str, str, str]]:
+    """(key, label, url) of the public pages, in order."""
+    return [
+        (key, label, reverse(url_name))
+        for key, (_order, label, url_name) in sorted(_PUBLIC.items(), key=lambda item: (item[1][0], item[0]))
+    ]

@@ -2,13 +2,13 @@
 
 from datetime import date
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from doorstep.core import tenancy
 from doorstep.core.roles import STAFF_ROLES
 
-from .models import ConsentEvent, DuplicateCandidate, Member, MemberGroup, MemberIdentifier, Purpose
+from .models import ConsentEvent, DuplicateCandidate, Member, MemberGroup, MemberIdentifier, Purpose, Status
 from .services import normalize_id_number, normalize_phone
 
 FILTERS = ("category", "sector", "admin1", "admin2", "group", "status")
@@ -155,3 +155,17 @@ def members_shared_with(recipient, sharing_purpose: str, data_kind: str, on: dat
     on = on or timezone.localdate()
     organizations = sharing_organization_ids(recipient, sharing_purpose, data_kind, on)
     return consenting_members(organizations, CONSENT_FOR_SHARING[sharing_purpose], on)
+
+
+def active_member_counts(organization_ids) -> dict[int, int]:
+    """{organization id: active members} (merged records not counted). A count, no one's data: the
+    directory turns it into a size band."""
+    rows = (
+        Member.objects.filter(
+            organization_id__in=list(organization_ids), status=Status.ACTIVE, merged_into__isnull=True
+        )
+        .values("organization_id")
+        .annotate(n=Count("pk"))
+        .values_list("organization_id", "n")
+    )
+    return dict(rows)

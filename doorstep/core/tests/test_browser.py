@@ -239,3 +239,64 @@ def test_a_worker_reports_a_problem_without_javascript_and_checks_it(demo_server
             page.get_by_role("button", name="Check").click()
         assert page.get_by_text("No report has this code").is_visible()
         browser.close()
+
+
+# The public pages: anyone, no login. Each must work without JavaScript and pass axe-core with no
+# serious or critical violation.
+PUBLIC_PAGES = [
+    "/directory/",
+    "/directory/?country=IN&sector=embroidery",
+    "/directory/demo-union/",
+]
+
+
+def test_public_pages_work_without_javascript(demo_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = _launch(playwright)
+        context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+        page = context.new_page()
+        for path in PUBLIC_PAGES:
+            response = page.goto(demo_server + path)
+            assert response.status == 200, path
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+        # The directory's filter is a plain GET form: it works with no script at all.
+        page.goto(demo_server + "/directory/")
+        page.get_by_text("Filter").click()
+        page.get_by_label("Country").select_option("KE")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Show").click()
+        assert "country=KE" in page.url
+        assert page.get_by_role("link", name="Demo Home-Based Workers Cooperative").is_visible()
+        assert page.get_by_role("link", name="Demo Homeworkers Union").count() == 0
+        browser.close()
+
+
+def test_public_pages_pass_axe_core(demo_server):
+    from axe_playwright_python.base import AXE_SCRIPT
+    from playwright.sync_api import sync_playwright
+
+    failures = []
+    with sync_playwright() as playwright:
+        browser = _launch(playwright)
+        page = browser.new_page(viewport={"width": 360, "height": 740})
+        # The check can fail: a picture without words and a nameless button are caught.
+        page.set_content(
+            '<html lang="en"><body><main><img src="x.png"><button></button></main></body></html>'
+        )
+        page.evaluate(AXE_SCRIPT)
+        found = page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
+        assert {"image-alt", "button-name"} <= {v["id"] for v in found}
+        for language in ("en", "ar"):
+            page.context.add_cookies([{"name": "django_language", "value": language, "url": demo_server}])
+            for path in PUBLIC_PAGES:
+                page.goto(demo_server + path)
+                page.evaluate(AXE_SCRIPT)
+                result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+                for violation in result["violations"]:
+                    if violation["impact"] in ("serious", "critical"):
+                        targets = [node["target"] for node in violation["nodes"]][:3]
+                        failures.append(f"{language} {path}: {violation['id']} {targets}")
+        browser.close()
+    assert failures == []

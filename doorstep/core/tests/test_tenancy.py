@@ -26,6 +26,8 @@ EXEMPT = {
     "orgs/<slug:org_slug>/login/": "the public page where members log in with phone and PIN",
     "intake/<str:code>/": "the public intake form, found by its unguessable code (test_intake.py)",
     "api/v1/grievances/intake/<code>": "public status by receipt code: status and dates (test_intake.py)",
+    "directory/<slug:slug>/": "a listed organization's public entry; unlisted ones 404 (test_directory.py)",
+    "api/v1/public/directory/<slug>": "the same public entry through the API (test_directory.py)",
 }
 EXEMPT_PREFIXES = (
     "admin/",  # the platform admin's site: superusers only, not organization-scoped
@@ -801,6 +803,67 @@ CASES = {
         ("get", f"/api/v1/forms/{_survey_a(w)}/submissions", None),
     ],
 }
+
+
+def _affiliation_request_a(world):
+    """Union A's request to join a second network."""
+    from doorstep.network import services as network_services
+    from doorstep.network.models import AffiliationRequest
+
+    existing = AffiliationRequest.objects.filter(organization=world.org_a).first()
+    if existing:
+        return existing.pk
+    network = services.create_organization(
+        name="Other Network", slug="other-network", kind="national_network", actor=world.admin
+    )
+    return network_services.request_affiliation(
+        world.org_a, network=network, message="", actor=world.admin_a
+    ).pk
+
+
+CASES.update(
+    {
+        "orgs/<slug:org_slug>/directory-entry/": lambda w: [
+            ("get", "/orgs/union-a/directory-entry/", None),
+            ("post", "/orgs/union-a/directory-entry/", {"action": "listing", "listed": "on", "area": "x"}),
+        ],
+        "orgs/<slug:org_slug>/affiliation-requests/<int:request_id>/": lambda w: [
+            (
+                "post",
+                f"/orgs/coop-b/affiliation-requests/{_affiliation_request_a(w)}/",
+                {"action": "withdraw"},
+            ),
+            (
+                "post",
+                f"/orgs/coop-b/affiliation-requests/{_affiliation_request_a(w)}/",
+                {"action": "approve"},
+            ),
+            (
+                "post",
+                f"/orgs/union-a/affiliation-requests/{_affiliation_request_a(w)}/",
+                {"action": "withdraw"},
+            ),
+        ],
+        "api/v1/directory/listings/<organization_id>": lambda w: [
+            ("get", f"/api/v1/directory/listings/{w.org_a.pk}", None),
+            ("patch", f"/api/v1/directory/listings/{w.org_a.pk}", {"listed": True}),
+        ],
+        "api/v1/affiliation-requests/<request_id>/decision": lambda w: [
+            (
+                "post",
+                f"/api/v1/affiliation-requests/{_affiliation_request_a(w)}/decision?network_id={w.org_b.pk}",
+                {"approve": True},
+            ),
+        ],
+        "api/v1/affiliation-requests/<request_id>/withdraw": lambda w: [
+            (
+                "post",
+                f"/api/v1/affiliation-requests/{_affiliation_request_a(w)}/withdraw?organization_id={w.org_b.pk}",
+                {},
+            ),
+        ],
+    }
+)
 
 
 def _snapshot():
