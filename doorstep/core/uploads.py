@@ -89,3 +89,71 @@ def check_evidence(name: str, data: bytes, *, field: str = "file", max_bytes: in
         )
     stem = "".join(c for c in PurePath(name or "evidence").stem if c.isalnum() or c in " -_")[:80].strip()
     return f"{stem or 'evidence'}.{kind.extension}", kind.content_type
+
+
+# Documents for a library (guides, training materials, laws): what evidence accepts, plus office
+# documents (OOXML and OpenDocument) without macros.
+
+MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
+_OFFICE = {
+    "word/": Kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "xl/": Kind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "ppt/": Kind("application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
+}
+_OPENDOCUMENT = {
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.presentation": "odp",
+}
+
+
+def _office(data: bytes) -> Kind | None:
+    """An office document read from inside its zip; None for anything else, or one with macros."""
+    import io
+    import zipfile
+
+    if not data.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            if any(
+                n.lower().endswith(("vbaproject.bin", ".bas")) or n.lower().startswith("basic/")
+                for n in names
+            ):
+                return None
+            if "[Content_Types].xml" in names:
+                for prefix, kind in _OFFICE.items():
+                    if any(n.startswith(prefix) for n in names):
+                        return kind
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                if mimetype in _OPENDOCUMENT:
+                    return Kind(mimetype, _OPENDOCUMENT[mimetype])
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    return None
+
+
+def check_document(name: str, data: bytes, *, field: str = "file", max_bytes: int = MAX_DOCUMENT_BYTES):
+    """(safe file name, content type) for a library document, or ``ValidationError`` saying why not."""
+    if not data:
+        raise ValidationError.for_field(field, _("The file is empty."), code="empty")
+    if len(data) > max_bytes:
+        raise ValidationError.for_field(
+            field,
+            _("The file is larger than %(mb)s MB.") % {"mb": max_bytes // (1024 * 1024)},
+            code="too_large",
+        )
+    kind = _office(data) or _kind(data)
+    if kind is None:
+        raise ValidationError.for_field(
+            field,
+            _(
+                "This kind of file is not accepted. Send a PDF, an office document without macros (Word, "
+                "Excel, PowerPoint, OpenDocument), a picture, a sound recording or plain text."
+            ),
+            code="file_type",
+        )
+    stem = "".join(c for c in PurePath(name or "document").stem if c.isalnum() or c in " -_")[:80].strip()
+    return f"{stem or 'document'}.{kind.extension}", kind.content_type

@@ -5,7 +5,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.http import HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from doorstep.core.pagination import page_of
 from doorstep.core.roles import ADMIN_ROLES
@@ -205,3 +206,331 @@ def withdraw(request, request_id: int, organization_id: int):
     organization = organization_for_staff(request.auth, organization_id, ADMIN_ROLES)
     found: AffiliationRequest = queries.get_request_sent(request.auth, organization, request_id)
     return services.withdraw_request(found, actor=request.auth)
+
+
+# Bulletins ---------------------------------------------------------------------------------------
+
+
+class SectionOut(Schema):
+    id: int
+    position: int
+    heading: str
+    body: str = Field(description="Sanitized HTML")
+
+
+class BulletinOut(Schema):
+    id: int
+    organization: str = Field(description="The publishing organization's slug")
+    edition: str = Field(description="Shared by the language versions of one issue")
+    language: str
+    title: str
+    summary: str
+    status: str
+    published_at: datetime | None
+    sent_at: datetime | None
+    sections: list[SectionOut]
+
+
+class BulletinPage(Schema):
+    items: list[BulletinOut]
+    next: str | None = None
+
+
+def _bulletin_out(bulletin) -> dict:
+    return {
+        "id": bulletin.pk,
+        "organization": bulletin.organization.slug,
+        "edition": str(bulletin.edition),
+        "language": bulletin.language,
+        "title": bulletin.title,
+        "summary": bulletin.summary,
+        "status": bulletin.status,
+        "published_at": bulletin.published_at,
+        "sent_at": bulletin.sent_at,
+        "sections": [
+            {"id": s.pk, "position": s.position, "heading": s.heading, "body": s.body}
+            for s in bulletin.sections.all()
+        ],
+    }
+
+
+class PublicBulletinFilters(Schema):
+    organization: str = Field(description="The publishing organization's slug")
+    language: str | None = None
+    limit: int = Field(settings.API_PAGE_DEFAULT, ge=1, le=settings.API_PAGE_MAX)
+    cursor: str | None = None
+
+
+@public.get("/public/bulletins", auth=None, response={200: BulletinPage, 404: ErrorOut, 422: ErrorOut})
+def public_bulletins(request, response: HttpResponse, filters: Query[PublicBulletinFilters]):
+    """An organization's published bulletins, newest first, with their sections."""
+    cached(response)
+    _organization, bulletins = queries.published_bulletins(filters.organization, filters.language)
+    rows, next_cursor = page_of(
+        bulletins.select_related("organization").prefetch_related("sections"),
+        limit=filters.limit,
+        cursor=filters.cursor,
+        newest_first=True,
+    )
+    return {"items": [_bulletin_out(b) for b in rows], "next": next_cursor}
+
+
+@public.get(
+    "/public/bulletins/{organization}/{bulletin_id}", auth=None, response={200: BulletinOut, 404: ErrorOut}
+)
+def public_bulletin(request, response: HttpResponse, organization: str, bulletin_id: int):
+    cached(response)
+    return _bulletin_out(queries.published_bulletin(organization, bulletin_id))
+
+
+class BulletinIn(Schema):
+    organization_id: int
+    title: str = Field(max_length=200)
+    language: str
+    summary: str = Field("", max_length=1000)
+    translation_of: int | None = Field(None, description="Make a new language version of this bulletin")
+
+
+class BulletinPatch(Schema):
+    title: str | None = Field(None, max_length=200)
+    summary: str | None = Field(None, max_length=1000)
+
+
+class SectionIn(Schema):
+    heading: str = Field(max_length=200)
+    body: str = Field(max_length=20000, description="Plain text or simple HTML; unsafe parts are removed")
+
+
+@router.get("/bulletins", response={200: list[BulletinOut], **ERRORS})
+def list_bulletins(request, organization_id: int):
+    """The organization's bulletins, drafts included (newest 200)."""
+    organization = organization_for_staff(request.auth, organization_id)
+    rows = (
+        queries.bulletins_of(request.auth, organization)
+        .select_related("organization")
+        .prefetch_related("sections")
+    )
+    return [_bulletin_out(b) for b in rows[:200]]
+
+
+@router.post("/bulletins", response={201: BulletinOut, **ERRORS})
+def create_bulletin(request, payload: BulletinIn):
+    organization = organization_for_staff(request.auth, payload.organization_id)
+    data = payload.dict(exclude={"organization_id", "translation_of"})
+    if payload.translation_of is not None:
+        data["translation_of"] = queries.get_bulletin(request.auth, payload.translation_of, organization)
+    created = services.create_bulletin(organization, data=data, actor=request.auth)
+    return Status(201, _bulletin_out(queries.get_bulletin(request.auth, created.pk)))
+
+
+@router.get("/bulletins/{bulletin_id}", response={200: BulletinOut, **ERRORS})
+def get_bulletin(request, bulletin_id: int):
+    return _bulletin_out(queries.get_bulletin(request.auth, bulletin_id))
+
+
+@router.patch("/bulletins/{bulletin_id}", response={200: BulletinOut, **ERRORS})
+def update_bulletin(request, bulletin_id: int, payload: BulletinPatch):
+    found = queries.get_bulletin(request.auth, bulletin_id)
+    services.update_bulletin(found, data=payload.dict(exclude_unset=True), actor=request.auth)
+    return _bulletin_out(queries.get_bulletin(request.auth, bulletin_id))
+
+
+@router.post("/bulletins/{bulletin_id}/sections", response={201: BulletinOut, **ERRORS})
+def add_section(request, bulletin_id: int, payload: SectionIn):
+    found = queries.get_bulletin(request.auth, bulletin_id)
+    services.add_section(found, data=payload.dict(), actor=request.auth)
+    return Status(201, _bulletin_out(queries.get_bulletin(request.auth, bulletin_id)))
+
+
+@router.post("/bulletins/{bulletin_id}/publish", response={200: BulletinOut, **ERRORS})
+def publish_bulletin(request, bulletin_id: int):
+    found = queries.get_bulletin(request.auth, bulletin_id)
+    services.publish_bulletin(found, actor=request.auth)
+    return _bulletin_out(queries.get_bulletin(request.auth, bulletin_id))
+
+
+@router.post("/bulletins/{bulletin_id}/send", response={202: BulletinOut, **ERRORS})
+def send_bulletin(request, bulletin_id: int):
+    """Send the issue by e-mail to confirmed subscribers (a background job; again: only the new ones)."""
+    found = queries.get_bulletin(request.auth, bulletin_id)
+    services.send_edition(found, actor=request.auth)
+    return Status(202, _bulletin_out(found))
+
+
+class NewsIn(Schema):
+    organization_id: int
+    network: str = Field(description="The network's slug")
+    title: str = Field(max_length=200)
+    body: str = Field(max_length=10000)
+    language: str = "en"
+
+
+class NewsOut(Schema):
+    id: int
+    organization_id: int
+    network_id: int
+    title: str
+    body: str
+    language: str
+    status: str
+    submitted_at: datetime
+
+
+@router.post("/news-items", response={201: NewsOut, **ERRORS})
+def submit_news(request, payload: NewsIn):
+    """Send news to a network the organization is in, for its next bulletin."""
+    from doorstep.core.errors import ValidationError
+
+    organization = organization_for_staff(request.auth, payload.organization_id)
+    network = queries.networks_of(organization).filter(slug=payload.network).first()
+    if network is None:
+        raise ValidationError.for_field("network", "The organization is not in a network with this slug.")
+    item = services.submit_news(
+        organization,
+        network=network,
+        data=payload.dict(exclude={"organization_id", "network"}),
+        actor=request.auth,
+    )
+    return Status(201, item)
+
+
+@router.get("/news-items", response={200: list[NewsOut], **ERRORS})
+def list_news(request, organization_id: int):
+    """News the organization sent, and (for a network) the news its affiliates sent it."""
+    organization = organization_for_staff(request.auth, organization_id)
+    sent = list(queries.news_sent(request.auth, organization)[:200])
+    return sent + list(queries.news_received(request.auth, organization)[:200])
+
+
+# The resource library -----------------------------------------------------------------------------
+
+
+class ResourceOut(Schema):
+    id: int
+    organization: str
+    title: str
+    summary: str = Field(description="Sanitized HTML")
+    kind: str
+    audience: str = Field(description="public, or members (the owner's people and its affiliates')")
+    link: str
+    file_url: str | None = None
+    file_name: str
+    file_size: int
+    languages: list[str]
+    topics: list[str]
+    countries: list[str]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ResourcePage(Schema):
+    items: list[ResourceOut]
+    next: str | None = None
+
+
+class ResourceFilters(Schema):
+    q: str | None = None
+    kind: str | None = None
+    topic: str | None = None
+    language: str | None = None
+    country: str | None = None
+    organization: str | None = Field(None, description="The owning organization's slug")
+    limit: int = Field(settings.API_PAGE_DEFAULT, ge=1, le=settings.API_PAGE_MAX)
+    cursor: str | None = None
+
+
+def _resource_out(resource) -> dict:
+    from django.urls import reverse
+
+    return {
+        "id": resource.pk,
+        "organization": resource.organization.slug,
+        "title": resource.title,
+        "summary": resource.summary,
+        "kind": resource.kind,
+        "audience": resource.audience,
+        "link": resource.link,
+        "file_url": reverse("resource_file", args=[resource.pk]) if resource.file_size else None,
+        "file_name": resource.file_name,
+        "file_size": resource.file_size,
+        "languages": resource.languages,
+        "topics": resource.topics,
+        "countries": resource.countries,
+        "created_at": resource.created_at,
+        "updated_at": resource.updated_at,
+    }
+
+
+def _resource_page(user, filters: ResourceFilters) -> dict:
+    chosen = filters.dict(exclude={"limit", "cursor"})
+    if chosen.get("country"):
+        chosen["country"] = chosen["country"].upper()
+    rows, next_cursor = page_of(
+        queries.visible_resources(user, chosen), limit=filters.limit, cursor=filters.cursor, newest_first=True
+    )
+    return {"items": [_resource_out(r) for r in rows], "next": next_cursor}
+
+
+@public.get("/public/resources", auth=None, response={200: ResourcePage, 422: ErrorOut})
+def public_resources(request, response: HttpResponse, filters: Query[ResourceFilters]):
+    """Public resources only, newest first; members-only ones are never here (see GET /resources)."""
+    cached(response)
+    return _resource_page(None, filters)
+
+
+@public.get("/public/resources/{resource_id}", auth=None, response={200: ResourceOut, 404: ErrorOut})
+def public_resource(request, response: HttpResponse, resource_id: int):
+    cached(response)
+    return _resource_out(queries.get_visible_resource(None, resource_id))
+
+
+@router.get("/resources", response={200: ResourcePage, **ERRORS})
+def list_resources(request, filters: Query[ResourceFilters]):
+    """Public resources and the members-only ones the caller may see."""
+    return _resource_page(request.auth, filters)
+
+
+class ResourceIn(Schema):
+    title: str | None = Field(None, max_length=200)
+    summary: str | None = Field(None, max_length=5000)
+    kind: str | None = None
+    audience: str | None = None
+    link: str | None = Field(None, max_length=500)
+    languages: list[str] | None = None
+    topics: list[str] | None = None
+    countries: list[str] | None = None
+
+
+@router.post("/resources", response={201: ResourceOut, **ERRORS})
+def create_resource(request, organization_id: Form[int], data: Form[str], file: File[UploadedFile] = None):
+    """Add a resource: multipart with ``organization_id``, ``data`` (the fields as JSON: ``title``,
+    ``kind``, ``audience``, ``summary``, ``link``, ``languages``, ``topics``, ``countries``) and an
+    optional ``file``. A resource needs a file or a link."""
+    import json
+
+    from doorstep.core.errors import ValidationError
+
+    organization = organization_for_staff(request.auth, organization_id)
+    try:
+        fields = ResourceIn(**json.loads(data)).dict(exclude_unset=True)
+    except (ValueError, TypeError) as error:
+        raise ValidationError.for_field(
+            "data", f"Not a JSON object of a resource's fields: {error}"
+        ) from None
+    made = services.save_resource(organization, data=fields, upload=file, actor=request.auth)
+    return Status(201, _resource_out(made))
+
+
+@router.patch("/resources/{resource_id}", response={200: ResourceOut, **ERRORS})
+def update_resource(request, resource_id: int, payload: ResourceIn):
+    found = queries.get_resource(request.auth, resource_id)
+    saved = services.save_resource(
+        found.organization, data=payload.dict(exclude_unset=True), resource=found, actor=request.auth
+    )
+    return _resource_out(saved)
+
+
+@router.delete("/resources/{resource_id}", response={204: None, **ERRORS})
+def delete_resource(request, resource_id: int):
+    services.delete_resource(queries.get_resource(request.auth, resource_id), actor=request.auth)
+    return Status(204, None)

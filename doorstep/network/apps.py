@@ -22,3 +22,20 @@ class NetworkConfig(AppConfig):
             )
         )
         register_public("directory", _("Directory"), "directory", order=10)
+        register_public("bulletins", _("Bulletins"), "bulletins", order=30)
+        register_public("resources", _("Resources"), "resources", order=40)
+        register(
+            NavItem(
+                "resources", _("Library"), "resource_list", roles=STAFF_ROLES, in_organization=True, order=86
+            )
+        )
+        register(
+            NavItem(
+                "bulletins",
+                _("Bulletins"),
+                "bulletin_list",
+                roles=STAFF_ROLES,
+                in_organization=True,
+                order=84,
+            )
+        )

@@ -102,4 +102,205 @@ def load() -> list[str]:
             message="We would like to join the regional network and take part in its trainings.",
             requested_by=admin,
         )
-    return [f"directory: {added} listings"] if added else []
+    lines = [f"directory: {added} listings"] if added else []
+    made = load_bulletins(network, admin)
+    lines += [f"bulletins: {made} published versions"] if made else []
+    resources = load_resources(network)
+    return lines + ([f"library: {resources} resources"] if resources else [])
+
+
+# Two issues of the network's bulletin, each in English and one more language.
+BULLETINS = [
+    (
+        70,
+        {
+            "en": (
+                "Bulletin 1: Organizing homeworkers across the region",
+                "Leaders from four countries met; the union won arrears for 22 beadworkers.",
+                [
+                    (
+                        "Regional leaders' meeting",
+                        "Organizers from India, Kenya, Nepal and Bangladesh met for two days to share how "
+                        "they register homeworkers and keep records of their work.\n\nThe next meeting will "
+                        "plan the campaign for ILO Convention 177.",
+                    ),
+                    (
+                        "Arrears won",
+                        "After a collective grievance, 22 beadworkers received the pay an intermediary had "
+                        "held back for three months. Their passbooks were the evidence.",
+                    ),
+                ],
+            ),
+            "hi": (
+                "बुलेटिन 1: पूरे क्षेत्र में गृह-आधारित कामगारों का संगठन",
+                "चार देशों की नेता मिलीं; यूनियन ने 22 कामगारों का बकाया दिलाया।",
+                [
+                    (
+                        "क्षेत्रीय नेताओं की बैठक",
+                        "भारत, केन्या, नेपाल और बांग्लादेश की आयोजकों ने दो दिन तक मिलकर अनुभव साझा किए।",
+                    ),
+                    ("बकाया मिला", "सामूहिक शिकायत के बाद 22 कामगारों को तीन महीने का रुका हुआ भुगतान मिला।"),
+                ],
+            ),
+        },
+    ),
+    (
+        20,
+        {
+            "en": (
+                "Bulletin 2: Toward C177 ratification",
+                "A new guide for organizers and a call for evidence on piece rates.",
+                [
+                    (
+                        "Campaign for C177",
+                        "Only a handful of countries have ratified the Home Work Convention. Affiliates are "
+                        "gathering evidence on pay and conditions to support national campaigns.",
+                    ),
+                    (
+                        "Call for evidence",
+                        "Send us what homeworkers are paid per piece this season: the fair piece-rate "
+                        "calculator in Doorstep shows what the minimum wage requires.",
+                    ),
+                ],
+            ),
+            "sw": (
+                "Jarida 2: Kuelekea kuridhiwa kwa C177",
+                "Mwongozo mpya kwa waandaaji na wito wa ushahidi kuhusu malipo kwa kipande.",
+                [
+                    (
+                        "Kampeni ya C177",
+                        "Nchi chache tu zimeridhia Mkataba wa Kazi za Nyumbani. Washirika wanakusanya "
+                        "ushahidi kuhusu malipo na hali za kazi.",
+                    ),
+                ],
+            ),
+        },
+    ),
+]
+
+
+def load_bulletins(network, admin) -> int:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .models import Bulletin, Subscriber
+
+    if Bulletin.objects.filter(organization=network).exists():
+        return 0
+    editor = User.objects.get(username="netadmin")
+    made = 0
+    for days_ago, versions in BULLETINS:
+        first = None
+        for language, (title, summary, sections) in versions.items():
+            data = {"title": title, "summary": summary, "language": language}
+            if first is not None:
+                data["translation_of"] = first
+            bulletin = services.create_bulletin(network, data=data, actor=editor)
+            bulletin.sections.all().delete()  # a translation starts as a copy; the demo has its own words
+            for heading, body in sections:
+                services.add_section(bulletin, data={"heading": heading, "body": body}, actor=editor)
+            services.publish_bulletin(bulletin, actor=editor)
+            when = timezone.now() - timedelta(days=days_ago)
+            Bulletin.objects.filter(pk=bulletin.pk).update(published_at=when, sent_at=when)
+            first = first or bulletin
+            made += 1
+    union = Organization.objects.get(slug="demo-union")
+    services.submit_news(
+        union,
+        network=network,
+        data={
+            "title": "Incense rollers' rates negotiated",
+            "body": "The union agreed a new piece rate with two contractors after timing the work together.",
+            "language": "en",
+        },
+        actor=User.objects.get(username="orgadmin-a"),
+    )
+    if not Subscriber.objects.filter(organization=network).exists():
+        from django.test.utils import override_settings
+
+        # The demo reader is confirmed at once: no confirmation e-mail is printed.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            services.subscribe(network, email="reader@example.org", language="en", address="127.0.0.1")
+        Subscriber.objects.filter(organization=network).update(
+            status="confirmed", confirmed_at=timezone.now()
+        )
+    return made
+
+
+def _pdf(title: str, paragraphs: list[str]) -> bytes:
+    from doorstep.core.pdf import Document
+
+    document = Document(title, footer="Doorstep demo")
+    for text in paragraphs:
+        document.paragraph(text)
+    return document.pdf()
+
+
+def load_resources(network) -> int:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .models import Resource
+
+    if Resource.objects.filter(organization=network).exists():
+        return 0
+    editor = User.objects.get(username="netadmin")
+    items = [
+        (
+            {
+                "title": "Pocket tool: timing the work for a fair piece rate",
+                "kind": "tool",
+                "summary": "Time a few workers making the same piece, take the mean pieces per hour, and "
+                "divide the hourly minimum wage by it; the UK rule adds 20 percent so that slower "
+                "workers are not left below the minimum.",
+                "languages": ["en"],
+                "topics": ["pay", "organizing"],
+            },
+            _pdf(
+                "Timing the work",
+                [
+                    "1. Choose five workers who are typical of the group.",
+                    "2. Time each for an hour on the same piece and count what she makes.",
+                    "3. Fair rate = hourly minimum wage x 1.2 / mean pieces per hour.",
+                ],
+            ),
+        ),
+        (
+            {
+                "title": "ILO Home Work Convention, 1996 (No. 177)",
+                "kind": "law",
+                "summary": "The text of the Convention and its ratifications, on the ILO's NORMLEX.",
+                "link": "https://normlex.ilo.org/dyn/nrmlx_en/f?p=NORMLEXPUB:12100:0::NO::P12100_ILO_CODE:C177",
+                "languages": ["en", "fr", "es"],
+                "topics": ["laws"],
+            },
+            None,
+        ),
+        (
+            {
+                "title": "How homeworkers can use the OECD due diligence guidance (garment and footwear)",
+                "kind": "guide",
+                "link": "https://www.wiego.org/resources/how-homeworkers-can-use-oecd-due-diligence-guidance-"
+                "responsible-supply-chains-garment-and",
+                "languages": ["en"],
+                "topics": ["supply_chains"],
+            },
+            None,
+        ),
+        (
+            {
+                "title": "Trainers' notes for the leaders' workshop",
+                "kind": "training",
+                "audience": "members",
+                "summary": "For the affiliates' trainers only: the plan of the two days and the exercises.",
+                "languages": ["en", "hi", "sw"],
+                "countries": ["IN", "KE"],
+                "topics": ["organizing"],
+            },
+            _pdf("Leaders' workshop", ["Day 1: registering members.", "Day 2: keeping records of work."]),
+        ),
+    ]
+    for data, pdf in items:
+        upload = SimpleUploadedFile("document.pdf", pdf) if pdf else None
+        services.save_resource(network, data=data, upload=upload, actor=editor)
+    return len(items)

@@ -1,10 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from doorstep.core.sectors import Sector
 from doorstep.organizations.models import Organization
 
-from .models import Listing
+from .models import Listing, Resource, Topic
 
 
 def _blank(choices):
@@ -72,3 +73,101 @@ class DecisionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class BulletinForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    summary = forms.CharField(
+        label=_("Summary"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class BulletinEditForm(BulletinForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["language"]  # a version's language is fixed; add a translation instead
+
+
+class TranslationForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language of the new version"), choices=settings.LANGUAGES)
+
+
+class SectionForm(forms.Form):
+    heading = forms.CharField(label=_("Heading"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Plain text (leave a blank line between paragraphs) or simple HTML; anything unsafe is removed."
+        ),
+    )
+
+
+class NewsForm(forms.Form):
+    network = forms.ModelChoiceField(label=_("Network"), queryset=Organization.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Text"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5}))
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, networks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if networks is not None:
+            self.fields["network"].queryset = networks
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    # Hidden from people by the stylesheet; robots fill it in.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+
+class ResourceForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Resource.Kind.choices)
+    audience = forms.ChoiceField(label=_("Who may see it"), choices=Resource.Audience.choices)
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Plain text (leave a blank line between paragraphs) or simple HTML; anything unsafe is removed."
+        ),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_("PDF, office document without macros, picture, sound or text; 25 MB at most."),
+    )
+    link = forms.URLField(label=_("Or a link"), required=False, max_length=500, assume_scheme="https")
+    languages = forms.CharField(
+        label=_("Languages"),
+        required=False,
+        max_length=200,
+        help_text=_("Language codes, separated by commas, e.g. en, hi, ne."),
+    )
+    countries = forms.CharField(
+        label=_("Countries"),
+        required=False,
+        max_length=500,
+        help_text=_("Country names or codes, separated by commas. Leave blank if it is for everywhere."),
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("Topics"), choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class ResourceFilterForm(forms.Form):
+    q = forms.CharField(label=_("Words"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_blank(Resource.Kind.choices))
+    topic = forms.ChoiceField(label=_("Topic"), required=False, choices=_blank(Topic.choices))
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+
+    def __init__(self, *args, language_choices=(), country_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = _blank(list(language_choices))
+        self.fields["country"].choices = _blank(list(country_choices))

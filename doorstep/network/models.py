@@ -1,5 +1,7 @@
 """The network's public face: the directory of organizations and the requests to join a network."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -79,3 +81,193 @@ class AffiliationRequest(OwnedModel):
 
     def __str__(self) -> str:
         return f"{self.organization} → {self.network}"
+
+
+class Bulletin(OwnedModel):
+    """One language version of a bulletin (newsletter). The versions of one issue share ``edition``;
+    each translation is its own version, written and published on its own. ``summary`` is plain
+    text; sections hold cleaned HTML (``core.html``)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    edition = models.UUIDField(default=uuid.uuid4, db_index=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=1000, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "edition", "language"], name="bulletin_one_version_per_language"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "status", "published_at"], name="bulletin_archive_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class BulletinSection(OwnedModel):
+    bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField(default=0)
+    heading = models.CharField(_("heading"), max_length=200)
+    body = models.TextField(_("text"), max_length=20000)
+    # The affiliate's news item it was made from, if any.
+    news_item = models.ForeignKey(
+        "NewsItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="sections"
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class NewsItem(OwnedModel):
+    """News an affiliate sends its network for the next bulletin. Belongs to the sending
+    organization; the network reads those addressed to it and uses or declines them."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting")
+        USED = "used", _("In a bulletin")
+        DECLINED = "declined", _("Not used")
+
+    network = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="news_items"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), max_length=10000)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Subscriber(OwnedModel):
+    """An address that asked for an organization's bulletins. The address is sealed under its own
+    key and found by a keyed digest; unsubscribing deletes the row and destroys the key. Bulletins
+    go only to confirmed addresses (double opt-in)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    key = models.ForeignKey("core.SubjectKey", on_delete=models.PROTECT, related_name="+")
+    sealed = models.BinaryField()
+    email_index = models.CharField(max_length=64)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "email_index"], name="subscriber_one_per_address")
+        ]
+
+    def __str__(self) -> str:
+        return f"subscriber {self.pk}"
+
+
+class Delivery(OwnedModel):
+    """A bulletin issue (edition) sent to one subscriber: sending again skips her, so an interrupted
+    send can simply be run again."""
+
+    edition = models.UUIDField()
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="deliveries")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "subscriber"], name="delivery_once_per_edition")
+        ]
+
+
+class Topic(models.TextChoices):
+    ORGANIZING = "organizing", _("Organizing and leadership")
+    PAY = "pay", _("Pay and piece rates")
+    SAFETY = "safety", _("Health and safety at work")
+    SOCIAL_PROTECTION = "social_protection", _("Social protection")
+    SUPPLY_CHAINS = "supply_chains", _("Supply chains and due diligence")
+    LAWS = "laws", _("Laws and ILO Convention 177")
+    GENDER = "gender", _("Gender, violence and harassment")
+    MARKETING = "marketing", _("Marketing and trade")
+    RESEARCH = "research_methods", _("Research and data")
+    OTHER = "other", _("Other")
+
+
+class Resource(OwnedModel):
+    """An item of the library: a guide, a pocket tool for organizers, training material, research or
+    a law, as a file or a link. Public, or for members only: the owning organization's people and
+    those of organizations affiliated to it."""
+
+    class Kind(models.TextChoices):
+        GUIDE = "guide", _("Guide")
+        TOOL = "tool", _("Pocket tool for organizers")
+        TRAINING = "training", _("Training material")
+        RESEARCH = "research", _("Research")
+        LAW = "law", _("Law or policy")
+        OTHER = "other", _("Other")
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", _("Everyone")
+        MEMBERS = "members", _("Members only (our people and our affiliates')")
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=5000, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    audience = models.CharField(
+        _("who may see it"), max_length=20, choices=Audience.choices, default=Audience.PUBLIC
+    )
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    topics = models.JSONField(_("topics"), default=list, blank=True)
+    countries = models.JSONField(_("countries"), default=list, blank=True)
+    file_name = models.CharField(max_length=120, blank=True)
+    file_type = models.CharField(max_length=120, blank=True)
+    file_size = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["audience", "created_at"], name="resource_audience_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.audience == self.Audience.PUBLIC
+
+
+class ResourceFile(OwnedModel):
+    """The file of a resource, kept apart so that lists never load it."""
+
+    resource = models.OneToOneField(Resource, on_delete=models.CASCADE, related_name="stored_file")
+    content = models.BinaryField()

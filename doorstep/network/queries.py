@@ -14,7 +14,16 @@ from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES
 from doorstep.core.sectors import Sector
 from doorstep.organizations.models import Affiliation, Organization
 
-from .models import AffiliationRequest, Listing
+from .models import (
+    AffiliationRequest,
+    Bulletin,
+    BulletinSection,
+    Listing,
+    NewsItem,
+    Resource,
+    ResourceFile,
+    Subscriber,
+)
 
 # (lower bound, label): a band never names an exact small number.
 SIZE_BANDS = (
@@ -192,3 +201,201 @@ def joinable_networks(organization) -> QuerySet[Organization]:
         .exclude(pk__in=waiting)
         .order_by("name")
     )
+
+
+# Bulletins ---------------------------------------------------------------------------------------
+
+
+def bulletins_of(user, organization) -> QuerySet[Bulletin]:
+    return tenancy.scoped(Bulletin, user, organization)
+
+
+def get_bulletin(user, bulletin_id, organization=None) -> Bulletin:
+    return tenancy.get_scoped_or_404(
+        Bulletin,
+        user,
+        bulletin_id,
+        organization,
+        select_related=["organization"],
+        prefetch_related=["sections"],
+    )
+
+
+def get_section(user, bulletin: Bulletin, section_id) -> BulletinSection:
+    section = tenancy.get_scoped_or_404(BulletinSection, user, section_id, bulletin.organization_id)
+    if section.bulletin_id != bulletin.pk:
+        raise Http404
+    return section
+
+
+def versions_of(bulletin: Bulletin, *, published_only: bool = False) -> QuerySet[Bulletin]:
+    """The language versions of the bulletin's issue (the bulletin itself included)."""
+    versions = Bulletin.objects.filter(organization_id=bulletin.organization_id, edition=bulletin.edition)
+    if published_only:
+        versions = versions.filter(status=Bulletin.Status.PUBLISHED)
+    return versions.order_by("language")
+
+
+def subscriber_counts(user, organization) -> dict[str, int]:
+    tenancy.require_role(user, organization, STAFF_ROLES)
+    rows = Subscriber.objects.filter(organization=organization).values_list("status", flat=True)
+    counts = {status: 0 for status in Subscriber.Status.values}
+    for status in rows:
+        counts[status] += 1
+    return counts
+
+
+def _active_publisher(slug: str) -> Organization:
+    try:
+        return Organization.objects.get(slug=slug, is_active=True)
+    except Organization.DoesNotExist:
+        raise Http404 from None
+
+
+def published_bulletins(slug: str, language: str | None = None) -> tuple[Organization, QuerySet[Bulletin]]:
+    """An organization and its published bulletins, newest first (public)."""
+    organization = _active_publisher(slug)
+    bulletins = Bulletin.objects.filter(organization=organization, status=Bulletin.Status.PUBLISHED)
+    if language:
+        bulletins = bulletins.filter(language=language)
+    return organization, bulletins.order_by("-published_at", "-pk")
+
+
+def published_bulletin(slug: str, bulletin_id) -> Bulletin:
+    organization = _active_publisher(slug)
+    try:
+        return (
+            Bulletin.objects.select_related("organization")
+            .prefetch_related("sections")
+            .get(pk=bulletin_id, organization=organization, status=Bulletin.Status.PUBLISHED)
+        )
+    except (Bulletin.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def publishers() -> list[tuple[Organization, Bulletin]]:
+    """Organizations with published bulletins, each with its latest, newest first (public)."""
+    latest: dict[int, Bulletin] = {}
+    for bulletin in (
+        Bulletin.objects.filter(status=Bulletin.Status.PUBLISHED, organization__is_active=True)
+        .select_related("organization")
+        .order_by("-published_at", "-pk")[:500]
+    ):
+        latest.setdefault(bulletin.organization_id, bulletin)
+    return [(b.organization, b) for b in latest.values()]
+
+
+def subscribable(slug: str) -> Organization:
+    """An organization one may subscribe to: one that has published a bulletin."""
+    organization = _active_publisher(slug)
+    if not Bulletin.objects.filter(organization=organization, status=Bulletin.Status.PUBLISHED).exists():
+        raise Http404
+    return organization
+
+
+# News from affiliates ------------------------------------------------------------------------------------
+
+
+def news_sent(user, organization) -> QuerySet[NewsItem]:
+    return tenancy.scoped(NewsItem, user, organization).select_related("network")
+
+
+def news_received(user, network) -> QuerySet[NewsItem]:
+    """News the network's affiliates sent it (the items belong to the affiliates)."""
+    if tenancy.role_in(user, network) not in STAFF_ROLES:
+        return NewsItem.objects.none()
+    return NewsItem.objects.filter(network=network).select_related("organization")
+
+
+def get_news_received(user, network, item_id) -> NewsItem:
+    tenancy.require_role(user, network, STAFF_ROLES)
+    try:
+        return NewsItem.objects.select_related("organization").get(pk=item_id, network=network)
+    except (NewsItem.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def networks_of(organization) -> QuerySet[Organization]:
+    """The networks the organization is in now."""
+    return Organization.objects.filter(
+        pk__in=Affiliation.objects.filter(member=organization, until__isnull=True).values("network_id"),
+        is_active=True,
+    ).order_by("name")
+
+
+# The resource library ---------------------------------------------------------------------------------
+
+
+def _members_of_libraries(user) -> set[int]:
+    """Organizations whose members-only resources the user may see: hers, and the networks her
+    organizations are currently in."""
+    own = tenancy.organization_ids(user)
+    if not own:
+        return set()
+    networks = Affiliation.objects.filter(member_id__in=own, until__isnull=True).values_list(
+        "network_id", flat=True
+    )
+    return set(own) | set(networks)
+
+
+def visible_resources(user, filters: dict | None = None) -> QuerySet[Resource]:
+    """Public resources of active organizations, and the members-only ones the user may see; filtered
+    by words (title or summary), kind, topic, language and country."""
+    filters = filters or {}
+    allowed = Q(audience=Resource.Audience.PUBLIC)
+    libraries = _members_of_libraries(user) if user is not None and user.is_authenticated else set()
+    if libraries:
+        allowed |= Q(audience=Resource.Audience.MEMBERS, organization_id__in=libraries)
+    resources = Resource.objects.filter(allowed, organization__is_active=True).select_related("organization")
+    if filters.get("q"):
+        resources = resources.filter(Q(title__icontains=filters["q"]) | Q(summary__icontains=filters["q"]))
+    if filters.get("kind"):
+        resources = resources.filter(kind=filters["kind"])
+    if filters.get("organization"):
+        resources = resources.filter(organization__slug=filters["organization"])
+    listed = [
+        (name, filters.get(key))
+        for key, name in (("topic", "topics"), ("language", "languages"), ("country", "countries"))
+        if filters.get(key)
+    ]
+    if listed:
+        # JSON containment is not on SQLite; libraries are small, so keep the ids that match.
+        rows = resources.values_list("pk", "topics", "languages", "countries")
+        index = {"topics": 1, "languages": 2, "countries": 3}
+        ids = [row[0] for row in rows if all(value in row[index[name]] for name, value in listed)]
+        resources = resources.filter(pk__in=ids)
+    return resources
+
+
+def get_visible_resource(user, resource_id) -> Resource:
+    try:
+        return visible_resources(user).get(pk=resource_id)
+    except (Resource.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def resource_content(resource: Resource) -> bytes:
+    """The file of a resource the caller has already checked the reader may see."""
+    stored = ResourceFile.objects.filter(resource=resource).values_list("content", flat=True).first()
+    if stored is None:
+        raise Http404
+    return bytes(stored)
+
+
+def resources_of(user, organization) -> QuerySet[Resource]:
+    return tenancy.scoped(Resource, user, organization)
+
+
+def get_resource(user, resource_id, organization=None) -> Resource:
+    return tenancy.get_scoped_or_404(
+        Resource, user, resource_id, organization, select_related=["organization"]
+    )
+
+
+def resource_facets(resources) -> tuple[list[str], list[str]]:
+    """(languages, countries) that the given resources use, for the filters."""
+    languages, countries = set(), set()
+    for langs, places in resources.values_list("languages", "countries")[:2000]:
+        languages.update(langs or [])
+        countries.update(places or [])
+    return sorted(languages), sorted(countries)

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -23,7 +25,21 @@ from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES
 from doorstep.organizations.queries import get_organization_with_role
 
 from . import queries, services
-from .forms import AffiliationRequestForm, DecisionForm, DirectoryFilterForm, ListingForm
+from .forms import (
+    AffiliationRequestForm,
+    BulletinEditForm,
+    BulletinForm,
+    DecisionForm,
+    DirectoryFilterForm,
+    ListingForm,
+    NewsForm,
+    ResourceFilterForm,
+    ResourceForm,
+    SectionForm,
+    SubscribeForm,
+    TranslationForm,
+)
+from .models import Topic
 
 MAP = Path(__file__).parent / "data" / "worldmap.svg"
 PUBLIC_CACHE = {"public": True, "max_age": 300}
@@ -167,3 +183,421 @@ def affiliation_request(request, org_slug: str, request_id: int):
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("network_home", org_slug=organization.slug)
+
+
+# Bulletins: public archive, feed and subscriptions ----------------------------------------------------
+
+
+@cache_control(**PUBLIC_CACHE)
+def bulletins_index(request):
+    return render(request, "network/bulletins_index.html", {"publishers": queries.publishers()})
+
+
+@cache_control(**PUBLIC_CACHE)
+def bulletin_archive(request, slug: str):
+    organization, bulletins = queries.published_bulletins(slug)
+    rows, next_cursor = page_of(bulletins, limit=30, cursor=request.GET.get("cursor"), newest_first=True)
+    if not rows and not request.GET.get("cursor"):
+        raise Http404
+    form = SubscribeForm(initial={"language": translation.get_language()})
+    return render(
+        request,
+        "network/archive.html",
+        {
+            "publisher": organization,
+            "rows": rows,
+            "next_query": next_page_query(request, next_cursor),
+            "form": form,
+        },
+    )
+
+
+@cache_control(**PUBLIC_CACHE)
+def bulletin(request, slug: str, bulletin_id: int):
+    found = queries.published_bulletin(slug, bulletin_id)
+    versions = [v for v in queries.versions_of(found, published_only=True) if v.pk != found.pk]
+    return render(request, "network/bulletin.html", {"bulletin": found, "versions": versions})
+
+
+@require_POST
+def bulletin_subscribe(request, slug: str):
+    """Ask for the bulletins by e-mail: the same answer whether the address was known or not."""
+    from doorstep.core import throttle
+    from doorstep.core.errors import Throttled
+
+    organization = queries.subscribable(slug)
+    form = SubscribeForm(request.POST)
+    status = 200
+    if form.is_valid():
+        if form.cleaned_data["website"]:  # only robots fill in the hidden field
+            return render(request, "network/subscribed.html", {"publisher": organization})
+        try:
+            services.subscribe(
+                organization,
+                email=form.cleaned_data["email"],
+                language=form.cleaned_data["language"],
+                address=throttle.client_address(request),
+            )
+        except Throttled as refused:
+            form.add_error(None, refused.message)
+            status = 429
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return render(request, "network/subscribed.html", {"publisher": organization})
+    return render(
+        request,
+        "network/subscribe.html",
+        {"publisher": organization, "form": form},
+        status=status if status != 200 else 422,
+    )
+
+
+def bulletin_confirm(request, token: str):
+    try:
+        organization, changed = services.confirm_subscription(token)
+    except services.InvalidLink:
+        return render(request, "network/link_invalid.html", status=400)
+    return render(request, "network/confirmed.html", {"publisher": organization, "changed": changed})
+
+
+def bulletin_unsubscribe(request, token: str):
+    """GET asks to confirm (so that a mail scanner following links unsubscribes no one); POST, also
+    the one-click unsubscribe of mail programs (RFC 8058), does it."""
+    try:
+        if request.method == "POST":
+            organization = services.unsubscribe(token)
+            return render(request, "network/unsubscribed.html", {"publisher": organization})
+        organization = services.check_unsubscribe_link(token)
+    except services.InvalidLink:
+        return render(request, "network/link_invalid.html", status=400)
+    return render(request, "network/unsubscribe.html", {"publisher": organization})
+
+
+# Bulletins: writing them ------------------------------------------------------------------------------
+
+
+def _writer(request, org_slug: str):
+    return get_organization_with_role(request.user, org_slug, services.BULLETIN_ROLES)
+
+
+@login_required
+def bulletin_list(request, org_slug: str):
+    organization = _writer(request, org_slug)
+    form = BulletinForm(request.POST or None, initial={"language": (organization.languages or ["en"])[0]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.create_bulletin(organization, data=form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return redirect("bulletin_edit", org_slug=organization.slug, bulletin_id=created.pk)
+    rows, next_cursor = page_of(
+        queries.bulletins_of(request.user, organization),
+        limit=50,
+        cursor=request.GET.get("cursor"),
+        newest_first=True,
+    )
+    return render(
+        request,
+        "network/bulletin_list.html",
+        {
+            "organization": organization,
+            "rows": rows,
+            "next_query": next_page_query(request, next_cursor),
+            "form": form,
+            "news": queries.news_received(request.user, organization).filter(status="submitted")[:50],
+            "subscribers": queries.subscriber_counts(request.user, organization),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def bulletin_edit(request, org_slug: str, bulletin_id: int):
+    """One version of a bulletin: its title and summary, its sections (add, change, move, remove),
+    news from affiliates to add, other languages, publishing and sending."""
+    organization = _writer(request, org_slug)
+    found = queries.get_bulletin(request.user, bulletin_id, organization)
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms_ = {
+        "bulletin": BulletinEditForm(initial={"title": found.title, "summary": found.summary}),
+        "section": SectionForm(),
+        "translation": TranslationForm(),
+    }
+    failed_section, failed_form = None, None
+    if action:
+        try:
+            done = _bulletin_action(request, found, action, forms_)
+        except DomainError as error:
+            messages.error(request, error.message)
+            for item in error.errors:
+                messages.error(request, item.message)
+            done = None
+        if done is not None:
+            messages.success(request, done[0])
+            return redirect(done[1] or request.path)
+        failed_section = request.POST.get("section")
+        failed_form = SectionForm(request.POST) if action == "section_update" else None
+    news = queries.news_received(request.user, organization).filter(status="submitted")[:50]
+    return render(
+        request,
+        "network/bulletin_edit.html",
+        {
+            "organization": organization,
+            "bulletin": found,
+            "sections": [
+                (
+                    s,
+                    failed_form
+                    if failed_form is not None and str(s.pk) == failed_section
+                    else SectionForm(initial={"heading": s.heading, "body": s.body}, prefix=f"s{s.pk}"),
+                )
+                for s in found.sections.all()
+            ],
+            "versions": [v for v in queries.versions_of(found) if v.pk != found.pk],
+            "news": news,
+            **{f"{name}_form": form for name, form in forms_.items()},
+        },
+        status=422 if action else 200,
+    )
+
+
+def _bulletin_action(request, found, action: str, forms_: dict):
+    """Do one posted action on a bulletin: (message, where to go next), or None with the form's
+    errors left in ``forms_``."""
+    user, post = request.user, request.POST
+    if action == "bulletin":
+        form = forms_["bulletin"] = BulletinEditForm(post)
+        if form.is_valid():
+            services.update_bulletin(found, data=form.cleaned_data, actor=user)
+            return _("The bulletin is saved."), None
+    elif action == "section_add":
+        form = forms_["section"] = SectionForm(post)
+        if form.is_valid():
+            services.add_section(found, data=form.cleaned_data, actor=user)
+            return _("The section is added."), None
+    elif action in ("section_update", "section_delete", "section_up", "section_down"):
+        section = queries.get_section(user, found, post.get("section"))
+        if action == "section_delete":
+            services.delete_section(section, actor=user)
+            return _("The section is removed."), None
+        if action in ("section_up", "section_down"):
+            services.move_section(section, up=action == "section_up", actor=user)
+            return _("The section is moved."), None
+        form = SectionForm(post, prefix=f"s{section.pk}")
+        if form.is_valid():
+            services.update_section(section, data=form.cleaned_data, actor=user)
+            return _("The section is saved."), None
+    elif action == "translation":
+        form = forms_["translation"] = TranslationForm(post)
+        if form.is_valid():
+            version = services.create_bulletin(
+                found.organization,
+                data={
+                    "title": found.title,
+                    "summary": found.summary,
+                    "language": form.cleaned_data["language"],
+                    "translation_of": found,
+                },
+                actor=user,
+            )
+            return _("A new version is made: translate it."), reverse(
+                "bulletin_edit", args=[found.organization.slug, version.pk]
+            )
+    elif action == "news":
+        item = queries.get_news_received(user, found.organization, post.get("item"))
+        services.use_news(item, bulletin=found, actor=user)
+        return _("The news is added as a section."), None
+    elif action == "news_decline":
+        item = queries.get_news_received(user, found.organization, post.get("item"))
+        services.decline_news(item, actor=user)
+        return _("The news is set aside."), None
+    elif action == "publish":
+        services.publish_bulletin(found, actor=user)
+        return _("The bulletin is published."), None
+    elif action == "send":
+        services.send_edition(found, actor=user)
+        return _("The bulletin is being sent to the confirmed subscribers."), None
+    return None
+
+
+@login_required
+def news(request, org_slug: str):
+    """News for the networks the organization is in."""
+    organization = _writer(request, org_slug)
+    networks = queries.networks_of(organization)
+    form = NewsForm(
+        request.POST or None, networks=networks, initial={"language": (organization.languages or ["en"])[0]}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_news(
+                organization, network=form.cleaned_data["network"], data=form.cleaned_data, actor=request.user
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The news is sent to the network."))
+            return redirect("news", org_slug=organization.slug)
+    return render(
+        request,
+        "network/news.html",
+        {
+            "organization": organization,
+            "form": form if networks.exists() else None,
+            "sent": queries.news_sent(request.user, organization)[:50],
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+# The resource library -------------------------------------------------------------------------------
+
+
+def _language_name(code: str) -> str:
+    from django.conf import global_settings
+
+    return str(dict(global_settings.LANGUAGES).get(code, code))
+
+
+def _cacheable(request, response, public: bool):
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
+    response["Vary"] = "Cookie"
+    return response
+
+
+def resources(request):
+    """The library: public resources for everyone, and members-only ones for their members."""
+    everything = queries.visible_resources(request.user)
+    languages, places = queries.resource_facets(everything)
+    form = ResourceFilterForm(
+        request.GET or None,
+        language_choices=[(code, _language_name(code)) for code in languages],
+        country_choices=sorted(((code, countries.name(code)) for code in places), key=lambda c: c[1]),
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows, next_cursor = page_of(
+        queries.visible_resources(request.user, filters),
+        limit=30,
+        cursor=request.GET.get("cursor"),
+        newest_first=True,
+    )
+    response = render(
+        request,
+        "network/resources.html",
+        {
+            "form": form,
+            "rows": rows,
+            "next_query": next_page_query(request, next_cursor),
+            "filtered": bool(filters and any(filters.values())),
+        },
+    )
+    return _cacheable(request, response, not request.user.is_authenticated)
+
+
+def resource(request, resource_id: int):
+    found = queries.get_visible_resource(request.user, resource_id)
+    response = render(
+        request,
+        "network/resource.html",
+        {
+            "resource": found,
+            "language_names": [_language_name(code) for code in found.languages],
+            "country_names": [countries.name(code) for code in found.countries],
+            "topic_names": [str(label) for code, label in Topic.choices if code in found.topics],
+        },
+    )
+    return _cacheable(request, response, found.is_public)
+
+
+def resource_file(request, resource_id: int):
+    from doorstep.core.downloads import attachment
+
+    found = queries.get_visible_resource(request.user, resource_id)
+    response = attachment(
+        queries.resource_content(found), content_type=found.file_type, filename=found.file_name
+    )
+    if found.is_public:
+        response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _resource_data(form) -> dict:
+    data = dict(form.cleaned_data)
+    data.pop("file", None)
+    return data
+
+
+@login_required
+def resource_list(request, org_slug: str):
+    organization = get_organization_with_role(request.user, org_slug, services.RESOURCE_ROLES)
+    form = ResourceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_resource(
+                organization, data=_resource_data(form), upload=form.cleaned_data["file"], actor=request.user
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The resource is in the library."))
+            return redirect("resource_list", org_slug=organization.slug)
+    rows, next_cursor = page_of(
+        queries.resources_of(request.user, organization),
+        limit=50,
+        cursor=request.GET.get("cursor"),
+        newest_first=True,
+    )
+    return render(
+        request,
+        "network/resource_list.html",
+        {
+            "organization": organization,
+            "form": form,
+            "rows": rows,
+            "next_query": next_page_query(request, next_cursor),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def resource_edit(request, org_slug: str, resource_id: int):
+    organization = get_organization_with_role(request.user, org_slug, services.RESOURCE_ROLES)
+    found = queries.get_resource(request.user, resource_id, organization)
+    initial = {
+        "title": found.title,
+        "kind": found.kind,
+        "audience": found.audience,
+        "summary": found.summary,
+        "link": found.link,
+        "languages": ", ".join(found.languages),
+        "countries": ", ".join(found.countries),
+        "topics": found.topics,
+    }
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        services.delete_resource(found, actor=request.user)
+        messages.success(request, _("The resource is deleted."))
+        return redirect("resource_list", org_slug=organization.slug)
+    form = ResourceForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_resource(
+                organization,
+                data=_resource_data(form),
+                upload=form.cleaned_data["file"],
+                resource=found,
+                actor=request.user,
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The resource is saved."))
+            return redirect("resource_list", org_slug=organization.slug)
+    return render(
+        request,
+        "network/resource_edit.html",
+        {"organization": organization, "resource": found, "form": form},
+        status=422 if form.errors else 200,
+    )

@@ -247,7 +247,24 @@ PUBLIC_PAGES = [
     "/directory/",
     "/directory/?country=IN&sector=embroidery",
     "/directory/demo-union/",
+    "/bulletins/",
+    "/bulletins/demo-network/",
+    "/resources/",
+    "/resources/?topic=pay",
 ]
+
+
+def _public_pages(base: str) -> list[str]:
+    """The public pages, with the demo's first bulletin found in its archive."""
+    import re
+
+    archive = urllib.request.urlopen(base + "/bulletins/demo-network/", timeout=10).read().decode()  # noqa: S310
+    library = urllib.request.urlopen(base + "/resources/", timeout=10).read().decode()  # noqa: S310
+    return [
+        *PUBLIC_PAGES,
+        re.search(r"/bulletins/demo-network/\d+/", archive).group(0),
+        re.search(r"/resources/\d+/", library).group(0),
+    ]
 
 
 def test_public_pages_work_without_javascript(demo_server):
@@ -257,7 +274,7 @@ def test_public_pages_work_without_javascript(demo_server):
         browser = _launch(playwright)
         context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
         page = context.new_page()
-        for path in PUBLIC_PAGES:
+        for path in _public_pages(demo_server):
             response = page.goto(demo_server + path)
             assert response.status == 200, path
             assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
@@ -270,6 +287,12 @@ def test_public_pages_work_without_javascript(demo_server):
         assert "country=KE" in page.url
         assert page.get_by_role("link", name="Demo Home-Based Workers Cooperative").is_visible()
         assert page.get_by_role("link", name="Demo Homeworkers Union").count() == 0
+        # Subscribing to the bulletins is a plain form too.
+        page.goto(demo_server + "/bulletins/demo-network/")
+        page.get_by_label("Your e-mail address").fill("someone@example.org")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Subscribe").click()
+        assert page.locator("h1").inner_text() == "Check your e-mail"
         browser.close()
 
 
@@ -290,7 +313,7 @@ def test_public_pages_pass_axe_core(demo_server):
         assert {"image-alt", "button-name"} <= {v["id"] for v in found}
         for language in ("en", "ar"):
             page.context.add_cookies([{"name": "django_language", "value": language, "url": demo_server}])
-            for path in PUBLIC_PAGES:
+            for path in _public_pages(demo_server):
                 page.goto(demo_server + path)
                 page.evaluate(AXE_SCRIPT)
                 result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")

@@ -28,6 +28,13 @@ EXEMPT = {
     "api/v1/grievances/intake/<code>": "public status by receipt code: status and dates (test_intake.py)",
     "directory/<slug:slug>/": "a listed organization's public entry; unlisted ones 404 (test_directory.py)",
     "api/v1/public/directory/<slug>": "the same public entry through the API (test_directory.py)",
+    "bulletins/confirm/<str:token>/": "a signed link e-mailed to one subscriber (test_bulletins.py)",
+    "bulletins/unsubscribe/<str:token>/": "a signed link e-mailed to one subscriber (test_bulletins.py)",
+    "bulletins/<slug:slug>/": "an organization's public archive of published bulletins",
+    "bulletins/<slug:slug>/feed.atom": "the public Atom feed of published bulletins",
+    "bulletins/<slug:slug>/subscribe/": "the public subscription form (double opt-in)",
+    "bulletins/<slug:slug>/<int:bulletin_id>/": "a published bulletin; drafts 404 (test_bulletins.py)",
+    "api/v1/public/bulletins/<organization>/<bulletin_id>": "a published bulletin through the API",
 }
 EXEMPT_PREFIXES = (
     "admin/",  # the platform admin's site: superusers only, not organization-scoped
@@ -861,6 +868,105 @@ CASES.update(
                 f"/api/v1/affiliation-requests/{_affiliation_request_a(w)}/withdraw?organization_id={w.org_b.pk}",
                 {},
             ),
+        ],
+    }
+)
+
+
+def _bulletin_a(world):
+    """Union A's draft bulletin."""
+    from doorstep.network import services as network_services
+    from doorstep.network.models import Bulletin
+
+    existing = Bulletin.objects.filter(organization=world.org_a).first()
+    if existing:
+        return existing.pk
+    made = network_services.create_bulletin(
+        world.org_a, data={"title": "Union news", "language": "en"}, actor=world.admin_a
+    )
+    network_services.add_section(made, data={"heading": "One", "body": "Text"}, actor=world.admin_a)
+    return made.pk
+
+
+CASES.update(
+    {
+        "orgs/<slug:org_slug>/bulletins/": lambda w: [
+            ("get", "/orgs/union-a/bulletins/", None),
+            ("post", "/orgs/union-a/bulletins/", {"title": "x", "language": "en"}),
+        ],
+        "orgs/<slug:org_slug>/bulletins/<int:bulletin_id>/": lambda w: [
+            ("get", f"/orgs/coop-b/bulletins/{_bulletin_a(w)}/", None),
+            ("post", f"/orgs/coop-b/bulletins/{_bulletin_a(w)}/", {"action": "publish"}),
+            (
+                "post",
+                f"/orgs/coop-b/bulletins/{_bulletin_a(w)}/",
+                {"action": "translation", "language": "fr"},
+            ),
+            ("get", f"/orgs/union-a/bulletins/{_bulletin_a(w)}/", None),
+        ],
+        "orgs/<slug:org_slug>/news/": lambda w: [
+            ("get", "/orgs/union-a/news/", None),
+            (
+                "post",
+                "/orgs/union-a/news/",
+                {"network": w.network.pk, "title": "x", "body": "y", "language": "en"},
+            ),
+        ],
+        "api/v1/bulletins/<bulletin_id>": lambda w: [
+            ("get", f"/api/v1/bulletins/{_bulletin_a(w)}", None),
+            ("patch", f"/api/v1/bulletins/{_bulletin_a(w)}", {"title": "Taken"}),
+        ],
+        "api/v1/bulletins/<bulletin_id>/sections": lambda w: [
+            ("post", f"/api/v1/bulletins/{_bulletin_a(w)}/sections", {"heading": "x", "body": "y"}),
+        ],
+        "api/v1/bulletins/<bulletin_id>/publish": lambda w: [
+            ("post", f"/api/v1/bulletins/{_bulletin_a(w)}/publish", {}),
+        ],
+        "api/v1/bulletins/<bulletin_id>/send": lambda w: [
+            ("post", f"/api/v1/bulletins/{_bulletin_a(w)}/send", {}),
+        ],
+    }
+)
+
+
+def _resource_a(world):
+    """Union A's members-only resource."""
+    from doorstep.network import services as network_services
+    from doorstep.network.models import Resource
+
+    existing = Resource.objects.filter(organization=world.org_a).first()
+    if existing:
+        return existing.pk
+    return network_services.save_resource(
+        world.org_a,
+        data={"title": "Union only", "kind": "guide", "audience": "members", "link": "https://example.org/x"},
+        actor=world.admin_a,
+    ).pk
+
+
+CASES.update(
+    {
+        "resources/<int:resource_id>/": lambda w: [("get", f"/resources/{_resource_a(w)}/", None)],
+        "resources/<int:resource_id>/file": lambda w: [("get", f"/resources/{_resource_a(w)}/file", None)],
+        "orgs/<slug:org_slug>/resources/": lambda w: [
+            ("get", "/orgs/union-a/resources/", None),
+            ("post", "/orgs/union-a/resources/", {"title": "x", "kind": "guide", "audience": "public"}),
+        ],
+        "orgs/<slug:org_slug>/resources/<int:resource_id>/": lambda w: [
+            ("get", f"/orgs/coop-b/resources/{_resource_a(w)}/", None),
+            ("post", f"/orgs/coop-b/resources/{_resource_a(w)}/", {"action": "delete"}),
+            (
+                "post",
+                f"/orgs/coop-b/resources/{_resource_a(w)}/",
+                {"title": "x", "kind": "guide", "audience": "public"},
+            ),
+        ],
+        "api/v1/public/resources/<resource_id>": lambda w: [
+            ("get", f"/api/v1/public/resources/{_resource_a(w)}", None)
+        ],
+        "api/v1/resources/<resource_id>": lambda w: [
+            ("patch", f"/api/v1/resources/{_resource_a(w)}", {"title": "Taken"}),
+            ("delete", f"/api/v1/resources/{_resource_a(w)}", None),
         ],
     }
 )
