@@ -1,7 +1,7 @@
 """API of the directory. ``/public/...`` needs no login and is cached by browsers and proxies for five
 minutes; editing an entry and asking to join a network need a token."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -534,3 +534,199 @@ def update_resource(request, resource_id: int, payload: ResourceIn):
 def delete_resource(request, resource_id: int):
     services.delete_resource(queries.get_resource(request.auth, resource_id), actor=request.auth)
     return Status(204, None)
+
+
+# Events and trainings ---------------------------------------------------------------------------------
+
+
+class EventOut(Schema):
+    id: int
+    organization: str
+    kind: str
+    title: str
+    description: str = Field(description="Sanitized HTML")
+    starts_on: date
+    ends_on: date | None
+    place: str
+    online_link: str
+    is_public: bool
+    registration_open: bool
+    capacity: int | None
+    co_organizers: list[str]
+    materials: list[int] = Field(description="Resource ids (public ones only in the public API)")
+
+
+class EventPage(Schema):
+    items: list[EventOut]
+    next: str | None = None
+
+
+def _event_out(event, *, public_only: bool = False) -> dict:
+    return {
+        "id": event.pk,
+        "organization": event.organization.slug,
+        "kind": event.kind,
+        "title": event.title,
+        "description": event.description,
+        "starts_on": event.starts_on,
+        "ends_on": event.ends_on,
+        "place": event.place,
+        "online_link": event.online_link,
+        "is_public": event.is_public,
+        "registration_open": event.registration_open,
+        "capacity": event.capacity,
+        "co_organizers": [o.slug for o in event.co_organizers.all()],
+        "materials": [m.pk for m in event.materials.all() if m.is_public or not public_only],
+    }
+
+
+class EventFilters(Schema):
+    upcoming: bool | None = Field(None, description="true: not over yet; false: past")
+    limit: int = Field(settings.API_PAGE_DEFAULT, ge=1, le=settings.API_PAGE_MAX)
+    cursor: str | None = None
+
+
+@public.get("/public/events", auth=None, response={200: EventPage, 422: ErrorOut})
+def public_events(request, response: HttpResponse, filters: Query[EventFilters]):
+    """Public events, newest first."""
+    cached(response)
+    rows, next_cursor = page_of(
+        queries.public_events(upcoming=filters.upcoming).prefetch_related("co_organizers", "materials"),
+        limit=filters.limit,
+        cursor=filters.cursor,
+        newest_first=True,
+    )
+    return {"items": [_event_out(e, public_only=True) for e in rows], "next": next_cursor}
+
+
+@public.get("/public/events/{event_id}", auth=None, response={200: EventOut, 404: ErrorOut})
+def public_event(request, response: HttpResponse, event_id: int):
+    cached(response)
+    return _event_out(queries.get_public_event(event_id), public_only=True)
+
+
+class EventIn(Schema):
+    kind: str | None = None
+    title: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=10000)
+    starts_on: date | None = None
+    ends_on: date | None = None
+    place: str | None = Field(None, max_length=300)
+    online_link: str | None = Field(None, max_length=500)
+    is_public: bool | None = None
+    registration_open: bool | None = None
+    capacity: int | None = None
+    co_organizers: list[int] | None = Field(None, description="Organization ids")
+    invited: list[int] | None = Field(None, description="Organization ids")
+    materials: list[int] | None = Field(None, description="Resource ids")
+
+
+class RegistrationIn(Schema):
+    name: str = Field(max_length=200, description="Sealed; the organizers see it to take attendance")
+    member_number: int | None = None
+    gender: str = ""
+    role: str = Field("", max_length=100)
+
+
+class RegistrationOut(Schema):
+    id: int
+    organization_id: int
+    event_id: int
+    member_id: int | None = Field(None, description="Only for the registering organization")
+    gender: str
+    role: str
+    attendance: str
+
+
+def _registration_out(registration, organization) -> dict:
+    own = registration.organization_id == organization.pk
+    return {
+        "id": registration.pk,
+        "organization_id": registration.organization_id,
+        "event_id": registration.event_id,
+        "member_id": registration.member_id if own else None,
+        "gender": registration.gender,
+        "role": registration.role,
+        "attendance": registration.attendance,
+    }
+
+
+class AttendanceIn(Schema):
+    attendance: str = Field(description="present, absent, or empty for not recorded")
+
+
+class ParticipationRow(Schema):
+    organization: str
+    gender: str
+    registered: int
+    attended: int
+
+
+@router.get("/events", response={200: list[EventOut], **ERRORS})
+def list_events(request, organization_id: int):
+    """Events the organization organizes or is invited to (newest 200)."""
+    organization = organization_for_staff(request.auth, organization_id)
+    rows = queries.events_for(request.auth, organization).prefetch_related("co_organizers", "materials")[:200]
+    return [_event_out(e) for e in rows]
+
+
+@router.post("/events", response={201: EventOut, **ERRORS})
+def create_event(request, organization_id: int, payload: EventIn):
+    organization = organization_for_staff(request.auth, organization_id)
+    data = payload.dict(exclude_unset=True)
+    data.setdefault("title", "")
+    data.setdefault("starts_on", None)
+    return Status(201, _event_out(services.save_event(organization, data=data, actor=request.auth)))
+
+
+@router.patch("/events/{event_id}", response={200: EventOut, **ERRORS})
+def update_event(request, event_id: int, organization_id: int, payload: EventIn):
+    """Change the event (its organizing organization only)."""
+    organization = organization_for_staff(request.auth, organization_id)
+    found = queries.get_event_for(request.auth, organization, event_id)
+    if found.organization_id != organization.pk:
+        from doorstep.core.errors import PermissionDenied
+
+        raise PermissionDenied()
+    return _event_out(
+        services.save_event(
+            organization, data=payload.dict(exclude_unset=True), event=found, actor=request.auth
+        )
+    )
+
+
+@router.post("/events/{event_id}/registrations", response={201: RegistrationOut, **ERRORS})
+def register(request, event_id: int, organization_id: int, payload: RegistrationIn):
+    """Register one of the organization's people (a member by her number, or anyone)."""
+    from doorstep.core.errors import ValidationError
+
+    organization = organization_for_staff(request.auth, organization_id)
+    found = queries.get_event_for(request.auth, organization, event_id)
+    data = payload.dict()
+    number = data.pop("member_number")
+    data["member"] = queries.member_by_number(request.auth, organization, number)
+    if number and data["member"] is None:
+        raise ValidationError.for_field("member_number", "No member has this number.")
+    made = services.register_person(found, organization, data=data, actor=request.auth)
+    return Status(201, _registration_out(made, organization))
+
+
+@router.patch("/events/{event_id}/registrations/{registration_id}", response={200: RegistrationOut, **ERRORS})
+def attendance(request, event_id: int, registration_id: int, organization_id: int, payload: AttendanceIn):
+    organization = organization_for_staff(request.auth, organization_id)
+    found = queries.get_event_for(request.auth, organization, event_id)
+    registration = queries.get_registration(found, organization, registration_id)
+    changed = services.set_attendance(registration, attendance=payload.attendance, actor=request.auth)
+    return _registration_out(changed, organization)
+
+
+@router.get("/events/{event_id}/participation", response={200: list[ParticipationRow], **ERRORS})
+def event_participation(request, event_id: int, organization_id: int):
+    """Registered and attended by organization and gender (organizers only)."""
+    organization = organization_for_staff(request.auth, organization_id)
+    found = queries.get_event_for(request.auth, organization, event_id)
+    if not queries.organizes(found, organization):
+        from doorstep.core.errors import PermissionDenied
+
+        raise PermissionDenied()
+    return queries.participation(found)

@@ -24,6 +24,20 @@ class NetworkConfig(AppConfig):
         register_public("directory", _("Directory"), "directory", order=10)
         register_public("bulletins", _("Bulletins"), "bulletins", order=30)
         register_public("resources", _("Resources"), "resources", order=40)
+        register_public("events", _("Events"), "events", order=50)
+        register(
+            NavItem("events", _("Events"), "event_list", roles=STAFF_ROLES, in_organization=True, order=88)
+        )
+        from doorstep.core import rights
+
+        from . import services
+
+        rights.register(
+            "network",
+            export=services.export_registrations,
+            erase=services.erase_registrations,
+            merge=services.move_registrations,
+        )
         register(
             NavItem(
                 "resources", _("Library"), "resource_list", roles=STAFF_ROLES, in_organization=True, order=86

@@ -106,7 +106,9 @@ def load() -> list[str]:
     made = load_bulletins(network, admin)
     lines += [f"bulletins: {made} published versions"] if made else []
     resources = load_resources(network)
-    return lines + ([f"library: {resources} resources"] if resources else [])
+    lines += [f"library: {resources} resources"] if resources else []
+    events = load_events(network)
+    return lines + ([f"events: {events}, one training with attendance"] if events else [])
 
 
 # Two issues of the network's bulletin, each in English and one more language.
@@ -304,3 +306,75 @@ def load_resources(network) -> int:
         upload = SimpleUploadedFile("document.pdf", pdf) if pdf else None
         services.save_resource(network, data=data, upload=upload, actor=editor)
     return len(items)
+
+
+def load_events(network) -> int:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from doorstep.members.models import Member
+
+    from .models import Event, Resource
+
+    if Event.objects.filter(organization=network).exists():
+        return 0
+    editor = User.objects.get(username="netadmin")
+    union = Organization.objects.get(slug="demo-union")
+    cooperative = Organization.objects.get(slug="demo-cooperative")
+    today = timezone.localdate()
+    training = services.save_event(
+        network,
+        data={
+            "kind": "training",
+            "title": "Leaders' workshop: registering members and recording work",
+            "description": "Two days for organizers: registering homeworkers, keeping records of work as ILO "
+            "Recommendation 184 asks, and using the passbook in negotiations.",
+            "starts_on": today - timedelta(days=30),
+            "ends_on": today - timedelta(days=29),
+            "place": "Ahmedabad",
+            "is_public": True,
+            "invited": [union, cooperative],
+            "materials": list(Resource.objects.filter(organization=network, kind="training")),
+        },
+        actor=editor,
+    )
+    people = [
+        (
+            union,
+            "orgadmin-a",
+            [
+                ("Meena", "organizer", "present"),
+                ("Sunita", "member", "present"),
+                ("Kamla", "member", "absent"),
+            ],
+        ),
+        (cooperative, "orgadmin-b", [("Achieng", "organizer", "present"), ("Wanjiku", "leader", "present")]),
+    ]
+    for organization, username, names in people:
+        actor = User.objects.get(username=username)
+        members = list(Member.objects.filter(organization=organization).order_by("number")[: len(names)])
+        for index, (name, role, attendance) in enumerate(names):
+            member = members[index] if role == "member" and index < len(members) else None
+            registration = services.register_person(
+                training,
+                organization,
+                data={"name": name, "role": role, "member": member, "gender": "woman"},
+                actor=actor,
+            )
+            services.set_attendance(registration, attendance=attendance, actor=editor)
+    services.save_event(
+        network,
+        data={
+            "kind": "exchange",
+            "title": "Learning exchange on piece rates",
+            "description": "Organizers from Kenya and India compare how they time the work and negotiate "
+            "rates.",
+            "starts_on": today + timedelta(days=21),
+            "online_link": "https://meet.example.org/piece-rates",
+            "is_public": True,
+            "invited": [union, cooperative],
+        },
+        actor=editor,
+    )
+    return 2

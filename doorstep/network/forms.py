@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from doorstep.core.sectors import Sector
 from doorstep.organizations.models import Organization
 
-from .models import Listing, Resource, Topic
+from .models import Event, Listing, Resource, Topic
 
 
 def _blank(choices):
@@ -171,3 +171,63 @@ class ResourceFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = _blank(list(language_choices))
         self.fields["country"].choices = _blank(list(country_choices))
+
+
+class EventForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label=_("Ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    online_link = forms.URLField(
+        label=_("Online link"), max_length=500, required=False, assume_scheme="https"
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    capacity = forms.IntegerField(
+        label=_("Places"), required=False, min_value=1, help_text=_("Blank: no limit.")
+    )
+    is_public = forms.BooleanField(label=_("Show on the public events page"), required=False)
+    registration_open = forms.BooleanField(label=_("Registration open"), required=False, initial=True)
+    co_organizers = forms.ModelMultipleChoiceField(
+        label=_("Co-organizers"), queryset=Organization.objects.none(), required=False
+    )
+    invited = forms.ModelMultipleChoiceField(
+        label=_("Invited organizations"), queryset=Organization.objects.none(), required=False
+    )
+    materials = forms.ModelMultipleChoiceField(
+        label=_("Materials from the library"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, organizations=None, resources=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organizations is not None:
+            self.fields["co_organizers"].queryset = organizations
+            self.fields["invited"].queryset = organizations
+        if resources is not None:
+            self.fields["materials"].queryset = resources
+
+
+class RegistrationForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=200, help_text=_("The organizers will see this name, to take attendance.")
+    )
+    member_number = forms.IntegerField(
+        label=_("Member number"),
+        required=False,
+        min_value=1,
+        help_text=_("If she is a member: links to her record."),
+    )
+    gender = forms.ChoiceField(label=_("Gender"), required=False)
+    role = forms.CharField(
+        label=_("Role"), max_length=100, required=False, help_text=_("e.g. leader, organizer, member")
+    )
+
+    def __init__(self, *args, **kwargs):
+        from doorstep.members.models import Gender
+
+        super().__init__(*args, **kwargs)
+        self.fields["gender"].choices = [("", "—"), *Gender.choices]

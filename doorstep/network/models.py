@@ -271,3 +271,90 @@ class ResourceFile(OwnedModel):
 
     resource = models.OneToOneField(Resource, on_delete=models.CASCADE, related_name="stored_file")
     content = models.BinaryField()
+
+
+class Event(OwnedModel):
+    """A meeting, training or learning exchange organized by ``organization`` (with co-organizers),
+    to which other organizations are invited to send people."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("Meeting")
+        TRAINING = "training", _("Training")
+        EXCHANGE = "exchange", _("Learning exchange")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=10000, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_link = models.URLField(_("online link"), max_length=500, blank=True)
+    is_public = models.BooleanField(_("show on the public events page"), default=False)
+    registration_open = models.BooleanField(_("registration open"), default=True)
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    co_organizers = models.ManyToManyField(
+        "organizations.Organization",
+        blank=True,
+        related_name="events_co_organized",
+        verbose_name=_("co-organizers"),
+    )
+    invited = models.ManyToManyField(
+        "organizations.Organization", blank=True, related_name="events_invited_to", verbose_name=_("invited")
+    )
+    materials = models.ManyToManyField(
+        Resource, blank=True, related_name="events", verbose_name=_("materials")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="event_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Registration(OwnedModel):
+    """One person an organization sends to an event. Belongs to the sending organization; the name is
+    sealed under its own key (the organizers read it, audited, to take attendance). For a member the
+    registration links to her record, which only her organization sees."""
+
+    class Attendance(models.TextChoices):
+        UNKNOWN = "", _("Not recorded")
+        PRESENT = "present", _("Attended")
+        ABSENT = "absent", _("Did not attend")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    member = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="event_registrations"
+    )
+    key = models.ForeignKey("core.SubjectKey", on_delete=models.PROTECT, related_name="+")
+    sealed = models.BinaryField()
+    gender = models.CharField(_("gender"), max_length=20, blank=True)
+    role = models.CharField(
+        _("role"), max_length=100, blank=True, help_text=_("e.g. leader, organizer, member")
+    )
+    attendance = models.CharField(
+        _("attendance"), max_length=10, choices=Attendance.choices, blank=True, default=Attendance.UNKNOWN
+    )
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["registered_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "member"], condition=Q(member__isnull=False), name="registration_member_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"registration {self.pk}"

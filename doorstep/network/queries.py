@@ -18,8 +18,10 @@ from .models import (
     AffiliationRequest,
     Bulletin,
     BulletinSection,
+    Event,
     Listing,
     NewsItem,
+    Registration,
     Resource,
     ResourceFile,
     Subscriber,
@@ -399,3 +401,101 @@ def resource_facets(resources) -> tuple[list[str], list[str]]:
         languages.update(langs or [])
         countries.update(places or [])
     return sorted(languages), sorted(countries)
+
+
+# Events and trainings --------------------------------------------------------------------------------
+
+
+def events_for(user, organization) -> QuerySet[Event]:
+    """Events the organization organizes (alone or with others) or is invited to, for its staff."""
+    tenancy.require_role(user, organization, STAFF_ROLES)
+    return (
+        Event.objects.filter(
+            Q(organization=organization) | Q(co_organizers=organization) | Q(invited=organization)
+        )
+        .distinct()
+        .select_related("organization")
+    )
+
+
+def get_event_for(user, organization, event_id) -> Event:
+    try:
+        return events_for(user, organization).get(pk=event_id)
+    except (Event.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def organizes(event: Event, organization) -> bool:
+    return event.organization_id == organization.pk or event.co_organizers.filter(pk=organization.pk).exists()
+
+
+def registrations_seen_by(event: Event, organization):
+    """All of the event's registrations for an organizer; only its own for an invited organization."""
+    registrations = event.registrations.select_related("organization", "key", "member")
+    if organizes(event, organization):
+        return registrations
+    return registrations.filter(organization=organization)
+
+
+def get_registration(event: Event, organization, registration_id) -> Registration:
+    try:
+        return registrations_seen_by(event, organization).get(pk=registration_id)
+    except (Registration.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def participation(event: Event) -> list[dict]:
+    """Registered and attended, by organization and by gender (organizers only)."""
+    from doorstep.members.models import Gender
+
+    labels = dict(Gender.choices)
+    rows: dict[tuple[str, str], dict] = {}
+    for name, gender, attendance in event.registrations.values_list(
+        "organization__name", "gender", "attendance"
+    ):
+        row = rows.setdefault(
+            (name, gender),
+            {"organization": name, "gender": str(labels.get(gender, "—")), "registered": 0, "attended": 0},
+        )
+        row["registered"] += 1
+        row["attended"] += attendance == Registration.Attendance.PRESENT
+    return [rows[key] for key in sorted(rows)]
+
+
+def public_events(*, upcoming: bool | None = None) -> QuerySet[Event]:
+    from django.utils import timezone
+
+    events = Event.objects.filter(is_public=True, organization__is_active=True).select_related("organization")
+    today = timezone.localdate()
+    if upcoming is True:
+        return events.filter(Q(ends_on__gte=today) | Q(ends_on__isnull=True, starts_on__gte=today)).order_by(
+            "starts_on", "pk"
+        )
+    if upcoming is False:
+        return events.filter(Q(ends_on__lt=today) | Q(ends_on__isnull=True, starts_on__lt=today))
+    return events
+
+
+def get_public_event(event_id) -> Event:
+    try:
+        return public_events().prefetch_related("materials", "co_organizers").get(pk=event_id)
+    except (Event.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def member_by_number(user, organization, number):
+    """One of the organization's members by her number, or None."""
+    from doorstep.members.queries import members_of
+
+    if not number:
+        return None
+    return members_of(user, organization).filter(number=number).first()
+
+
+def invitable_organizations(organization) -> QuerySet[Organization]:
+    return (
+        Organization.objects.filter(is_active=True)
+        .exclude(pk=organization.pk)
+        .exclude(kind=Organization.Kind.COMPANY)
+        .order_by("name")
+    )

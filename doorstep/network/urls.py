@@ -26,6 +26,10 @@ urlpatterns = [
     path("resources/", views.resources, name="resources"),
     path("resources/<int:resource_id>/", views.resource, name="resource"),
     path("resources/<int:resource_id>/file", views.resource_file, name="resource_file"),
+    path("events/", views.events, name="events"),
+    path("events/<int:event_id>/", views.event, name="event"),
+    path("orgs/<slug:org_slug>/events/", views.event_list, name="event_list"),
+    path("orgs/<slug:org_slug>/events/<int:event_id>/", views.event_detail, name="event_detail"),
     path("orgs/<slug:org_slug>/resources/", views.resource_list, name="resource_list"),
     path("orgs/<slug:org_slug>/resources/<int:resource_id>/", views.resource_edit, name="resource_edit"),
 ]

@@ -31,8 +31,10 @@ from .forms import (
     BulletinForm,
     DecisionForm,
     DirectoryFilterForm,
+    EventForm,
     ListingForm,
     NewsForm,
+    RegistrationForm,
     ResourceFilterForm,
     ResourceForm,
     SectionForm,
@@ -600,4 +602,149 @@ def resource_edit(request, org_slug: str, resource_id: int):
         "network/resource_edit.html",
         {"organization": organization, "resource": found, "form": form},
         status=422 if form.errors else 200,
+    )
+
+
+# Events and trainings -------------------------------------------------------------------------------
+
+
+@cache_control(**PUBLIC_CACHE)
+def events(request):
+    upcoming = queries.public_events(upcoming=True)[:100]
+    past, next_cursor = page_of(
+        queries.public_events(upcoming=False), limit=30, cursor=request.GET.get("cursor"), newest_first=True
+    )
+    return render(
+        request,
+        "network/events.html",
+        {"upcoming": upcoming, "past": past, "next_query": next_page_query(request, next_cursor)},
+    )
+
+
+@cache_control(**PUBLIC_CACHE)
+def event(request, event_id: int):
+    found = queries.get_public_event(event_id)
+    materials = [m for m in found.materials.all() if m.is_public]
+    return render(request, "network/event.html", {"event": found, "materials": materials})
+
+
+def _event_form(request, organization, data=None, initial=None):
+    return EventForm(
+        data,
+        initial=initial,
+        organizations=queries.invitable_organizations(organization),
+        resources=queries.resources_of(request.user, organization) | queries.visible_resources(None),
+    )
+
+
+@login_required
+def event_list(request, org_slug: str):
+    organization = get_organization_with_role(request.user, org_slug, services.EVENT_ROLES)
+    form = _event_form(request, organization, request.POST or None, initial={"registration_open": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.save_event(organization, data=form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The event is saved."))
+            return redirect("event_detail", org_slug=organization.slug, event_id=made.pk)
+    rows, next_cursor = page_of(
+        queries.events_for(request.user, organization),
+        limit=50,
+        cursor=request.GET.get("cursor"),
+        newest_first=True,
+    )
+    return render(
+        request,
+        "network/event_list.html",
+        {
+            "organization": organization,
+            "form": form,
+            "rows": rows,
+            "next_query": next_page_query(request, next_cursor),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def event_detail(request, org_slug: str, event_id: int):
+    """For an organizer: the event, its registrations with names (an audited read), attendance and
+    participation. For an invited organization: the event and the people it registers."""
+    organization = get_organization_with_role(request.user, org_slug, services.EVENT_ROLES)
+    found = queries.get_event_for(request.user, organization, event_id)
+    organizer = queries.organizes(found, organization)
+    action = request.POST.get("action") if request.method == "POST" else None
+    registration_form = RegistrationForm(request.POST if action == "register" else None)
+    edit_form = None
+    if organizer:
+        initial = {
+            name: getattr(found, name)
+            for name in (
+                "kind",
+                "title",
+                "starts_on",
+                "ends_on",
+                "place",
+                "online_link",
+                "description",
+                "capacity",
+                "is_public",
+                "registration_open",
+            )
+        }
+        initial.update(
+            co_organizers=list(found.co_organizers.all()),
+            invited=list(found.invited.all()),
+            materials=list(found.materials.all()),
+        )
+        edit_form = _event_form(
+            request, organization, request.POST if action == "edit" else None, initial=initial
+        )
+    try:
+        if action == "edit" and edit_form is not None and found.organization_id == organization.pk:
+            if edit_form.is_valid():
+                services.save_event(
+                    organization, data=edit_form.cleaned_data, event=found, actor=request.user
+                )
+                messages.success(request, _("The event is saved."))
+                return redirect(request.path)
+        elif action == "register" and registration_form.is_valid():
+            data = dict(registration_form.cleaned_data)
+            number = data.pop("member_number")
+            data["member"] = queries.member_by_number(request.user, organization, number)
+            if number and data["member"] is None:
+                registration_form.add_error("member_number", _("No member has this number."))
+            else:
+                services.register_person(found, organization, data=data, actor=request.user)
+                messages.success(request, _("She is registered."))
+                return redirect(request.path)
+        elif action in ("present", "absent", "unknown", "cancel"):
+            registration = queries.get_registration(found, organization, request.POST.get("registration"))
+            if action == "cancel":
+                services.cancel_registration(registration, actor=request.user)
+            else:
+                services.set_attendance(
+                    registration, attendance="" if action == "unknown" else action, actor=request.user
+                )
+            return redirect(request.path)
+    except DomainError as error:
+        add_domain_error(registration_form if action == "register" else edit_form or registration_form, error)
+    registrations = list(queries.registrations_seen_by(found, organization))
+    names = services.registration_names(registrations, actor=request.user, reason="event attendance")
+    return render(
+        request,
+        "network/event_detail.html",
+        {
+            "organization": organization,
+            "event": found,
+            "organizer": organizer,
+            "owner": found.organization_id == organization.pk,
+            "edit_form": edit_form,
+            "registration_form": registration_form,
+            "registrations": [(r, names.get(r.pk, "")) for r in registrations],
+            "participation": queries.participation(found) if organizer else None,
+        },
+        status=422 if action and request.method == "POST" else 200,
     )

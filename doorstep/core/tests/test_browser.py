@@ -251,6 +251,7 @@ PUBLIC_PAGES = [
     "/bulletins/demo-network/",
     "/resources/",
     "/resources/?topic=pay",
+    "/events/",
 ]
 
 
@@ -260,10 +261,12 @@ def _public_pages(base: str) -> list[str]:
 
     archive = urllib.request.urlopen(base + "/bulletins/demo-network/", timeout=10).read().decode()  # noqa: S310
     library = urllib.request.urlopen(base + "/resources/", timeout=10).read().decode()  # noqa: S310
+    events = urllib.request.urlopen(base + "/events/", timeout=10).read().decode()  # noqa: S310
     return [
         *PUBLIC_PAGES,
         re.search(r"/bulletins/demo-network/\d+/", archive).group(0),
         re.search(r"/resources/\d+/", library).group(0),
+        re.search(r"/events/\d+/", events).group(0),
     ]
 
 

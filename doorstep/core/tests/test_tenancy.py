@@ -972,6 +972,70 @@ CASES.update(
 )
 
 
+def _event_a(world):
+    """Union A's own meeting (not public, nobody invited) and one registration to it."""
+    from datetime import date
+
+    from doorstep.network import services as network_services
+    from doorstep.network.models import Event
+
+    existing = Event.objects.filter(organization=world.org_a).first()
+    if existing:
+        return existing.pk, existing.registrations.first().pk
+    event = network_services.save_event(
+        world.org_a,
+        data={"kind": "meeting", "title": "Union meeting", "starts_on": date.today()},
+        actor=world.admin_a,
+    )
+    registration = network_services.register_person(
+        event, world.org_a, data={"name": "Olga"}, actor=world.admin_a
+    )
+    return event.pk, registration.pk
+
+
+CASES.update(
+    {
+        "events/<int:event_id>/": lambda w: [("get", f"/events/{_event_a(w)[0]}/", None)],
+        "orgs/<slug:org_slug>/events/": lambda w: [
+            ("get", "/orgs/union-a/events/", None),
+            ("post", "/orgs/union-a/events/", {"kind": "meeting", "title": "x", "starts_on": "2026-12-01"}),
+        ],
+        "orgs/<slug:org_slug>/events/<int:event_id>/": lambda w: [
+            ("get", f"/orgs/coop-b/events/{_event_a(w)[0]}/", None),
+            ("post", f"/orgs/coop-b/events/{_event_a(w)[0]}/", {"action": "register", "name": "Bob's"}),
+            (
+                "post",
+                f"/orgs/coop-b/events/{_event_a(w)[0]}/",
+                {"action": "cancel", "registration": _event_a(w)[1]},
+            ),
+        ],
+        "api/v1/public/events/<event_id>": lambda w: [
+            ("get", f"/api/v1/public/events/{_event_a(w)[0]}", None)
+        ],
+        "api/v1/events/<event_id>": lambda w: [
+            ("patch", f"/api/v1/events/{_event_a(w)[0]}?organization_id={w.org_b.pk}", {"title": "Taken"}),
+        ],
+        "api/v1/events/<event_id>/registrations": lambda w: [
+            (
+                "post",
+                f"/api/v1/events/{_event_a(w)[0]}/registrations?organization_id={w.org_b.pk}",
+                {"name": "x"},
+            ),
+        ],
+        "api/v1/events/<event_id>/registrations/<registration_id>": lambda w: [
+            (
+                "patch",
+                f"/api/v1/events/{_event_a(w)[0]}/registrations/{_event_a(w)[1]}?organization_id={w.org_b.pk}",
+                {"attendance": "present"},
+            ),
+        ],
+        "api/v1/events/<event_id>/participation": lambda w: [
+            ("get", f"/api/v1/events/{_event_a(w)[0]}/participation?organization_id={w.org_b.pk}", None),
+        ],
+    }
+)
+
+
 def _snapshot():
     """Every row of every Doorstep table but the logs, to prove a refused request changed nothing."""
     skip = {"core.auditevent", "core.auditchainhead", "core.loginfailure"}
