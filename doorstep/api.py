@@ -2,6 +2,8 @@
 
 from ninja import NinjaAPI
 
+from doorstep.advocacy.api import public as laws_public_router
+from doorstep.advocacy.api import router as laws_router
 from doorstep.core.api import install_error_handlers
 from doorstep.core.import_api import router as imports_router
 from doorstep.grievances.api import router as grievances_router
@@ -40,3 +42,5 @@ api.add_router("/", insights_router)
 api.add_router("/", grievances_router)
 api.add_router("/", network_router)
 api.add_router("/", network_public_router)
+api.add_router("/", laws_router)
+api.add_router("/", laws_public_router)

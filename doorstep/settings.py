@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "doorstep.grievances",
     "doorstep.insights",
     "doorstep.network",
+    "doorstep.advocacy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

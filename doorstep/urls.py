@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("doorstep.insights.urls")),
     path("", include("doorstep.grievances.urls")),
     path("", include("doorstep.network.urls")),
+    path("", include("doorstep.advocacy.urls")),
 ]

@@ -252,6 +252,8 @@ PUBLIC_PAGES = [
     "/resources/",
     "/resources/?topic=pay",
     "/events/",
+    "/laws/",
+    "/laws/ES/",
 ]
 
 

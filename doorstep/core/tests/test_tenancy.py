@@ -35,6 +35,10 @@ EXEMPT = {
     "bulletins/<slug:slug>/subscribe/": "the public subscription form (double opt-in)",
     "bulletins/<slug:slug>/<int:bulletin_id>/": "a published bulletin; drafts 404 (test_bulletins.py)",
     "api/v1/public/bulletins/<organization>/<bulletin_id>": "a published bulletin through the API",
+    "laws/<str:code>/": "the legal tracker's public page of a country: reference data, no one's own",
+    "laws/<str:code>/<slug:fact>/edit/": "public reference data; editing needs a network role (test_laws.py)",
+    "api/v1/public/laws/<country>": "the legal tracker's public data of a country",
+    "api/v1/laws/<country>/<fact>": "public reference data; changing it needs a network role (test_laws.py)",
 }
 EXEMPT_PREFIXES = (
     "admin/",  # the platform admin's site: superusers only, not organization-scoped

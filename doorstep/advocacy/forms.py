@@ -1,0 +1,77 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Coverage, Fact
+
+SOURCE_FIELDS = ("source", "as_of", "note_why")
+
+
+def _source_fields(form):
+    form.fields["source"] = forms.CharField(
+        label=_("Source"),
+        max_length=1000,
+        help_text=_(
+            "Where this comes from: the law's gazette, an ILO page, a report (a link or a reference)."
+        ),
+        error_messages={"required": _("Every fact needs its source: a law, an ILO page, a report.")},
+    )
+    form.fields["as_of"] = forms.CharField(
+        label=_("Date of the source"),
+        max_length=10,
+        required=False,
+        help_text=_("2024, 2024-05 or 2024-05-31."),
+    )
+    form.fields["note_why"] = forms.CharField(label=_("Why the change"), max_length=500, required=False)
+
+
+class FactForm(forms.Form):
+    """The fields of one fact (which ones depends on the fact), then its source."""
+
+    def __init__(self, *args, fact: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if fact == Fact.C177_RATIFIED:
+            self.fields["ratified"] = forms.BooleanField(label=_("Ratified"), required=False, initial=True)
+            self.fields["on"] = forms.CharField(
+                label=_("Ratified in"),
+                max_length=10,
+                required=False,
+                help_text=_("A year (2002) or a date (2002-07-24)."),
+            )
+        elif fact == Fact.C177_IN_FORCE:
+            self.fields["on"] = forms.CharField(
+                label=_("In force from"), max_length=10, help_text=_("A date (2023-05-25).")
+            )
+        elif fact == Fact.HOMEWORK_LAW:
+            self.fields["name"] = forms.CharField(label=_("Name of the law or policy"), max_length=300)
+            self.fields["year"] = forms.IntegerField(label=_("Year"), required=False)
+            self.fields["covers"] = forms.CharField(
+                label=_("Who it covers"),
+                max_length=1000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields["link"] = forms.URLField(
+                label=_("Link"), max_length=500, required=False, assume_scheme="https"
+            )
+        elif fact == Fact.ILO_COMMENTS:
+            self.fields["text"] = forms.CharField(
+                label=_("What the ILO said"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+            )
+            self.fields["link"] = forms.URLField(
+                label=_("Link"), max_length=500, required=False, assume_scheme="https"
+            )
+        else:
+            self.fields["coverage"] = forms.ChoiceField(label=_("Coverage"), choices=Coverage.choices)
+            self.fields["note"] = forms.CharField(
+                label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+        _source_fields(self)
+
+
+class WorldFilterForm(forms.Form):
+    q = forms.CharField(label=_("Country"), required=False, max_length=60)
+    ratified = forms.ChoiceField(
+        label=_("Convention 177"),
+        required=False,
+        choices=[("", _("Any")), ("yes", _("Ratified")), ("no", _("Not ratified"))],
+    )
