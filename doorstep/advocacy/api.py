@@ -1,10 +1,12 @@
 """API of the legal tracker: public reads (no login, cached), and a token to change a fact."""
 
-from datetime import datetime
+from datetime import date, datetime
 
+from django.conf import settings
 from django.http import HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
+from doorstep.core.pagination import page_of
 from doorstep.core.schemas import ErrorOut
 
 from . import queries, services
@@ -83,3 +85,210 @@ def put_fact(request, country: str, fact: str, payload: FactIn):
         raise ValidationError.for_field("fact", f"Unknown fact; one of {', '.join(Fact.values)}.")
     services.save_fact(country, fact, data=data, actor=request.auth)
     return _country_out(queries.profile(country))
+
+
+# Campaigns ---------------------------------------------------------------------------------------
+
+
+class DemandOut(Schema):
+    id: int
+    text: str
+    status: str
+
+
+class TargetOut(Schema):
+    id: int
+    kind: str
+    name: str
+    country: str
+
+
+class ActionOut(Schema):
+    id: int
+    on: date
+    kind: str
+    description: str
+    outcome: str
+    target_id: int | None
+
+
+class CampaignOut(Schema):
+    id: int
+    organization: str = Field(description="The leading organization's slug")
+    title: str
+    summary: str = Field(description="Sanitized HTML")
+    status: str
+    starts_on: date | None
+    ends_on: date | None
+    is_public: bool
+    participants: list[str]
+    demands: list[DemandOut]
+    targets: list[TargetOut]
+    actions: list[ActionOut]
+
+
+class CampaignPage(Schema):
+    items: list[CampaignOut]
+    next: str | None = None
+
+
+def _campaign_out(campaign) -> dict:
+    return {
+        "id": campaign.pk,
+        "organization": campaign.organization.slug,
+        "title": campaign.title,
+        "summary": campaign.summary,
+        "status": campaign.status,
+        "starts_on": campaign.starts_on,
+        "ends_on": campaign.ends_on,
+        "is_public": campaign.is_public,
+        "participants": [o.slug for o in campaign.participants.all()],
+        "demands": [{"id": d.pk, "text": d.text, "status": d.status} for d in campaign.demands.all()],
+        "targets": [
+            {"id": t.pk, "kind": t.kind, "name": t.name, "country": str(t.country or "")}
+            for t in campaign.targets.all()
+        ],
+        "actions": [
+            {
+                "id": a.pk,
+                "on": a.on,
+                "kind": a.kind,
+                "description": a.description,
+                "outcome": a.outcome,
+                "target_id": a.target_id,
+            }
+            for a in campaign.actions.all()
+        ],
+    }
+
+
+class CampaignFilters(Schema):
+    limit: int = Field(settings.API_PAGE_DEFAULT, ge=1, le=settings.API_PAGE_MAX)
+    cursor: str | None = None
+
+
+@public.get("/public/campaigns", auth=None, response={200: CampaignPage, 422: ErrorOut})
+def public_campaigns(request, response: HttpResponse, filters: Query[CampaignFilters]):
+    response["Cache-Control"] = "public, max-age=300"
+    rows, next_cursor = page_of(
+        queries.public_campaigns().prefetch_related("demands", "targets", "actions", "participants"),
+        limit=filters.limit,
+        cursor=filters.cursor,
+        newest_first=True,
+    )
+    return {"items": [_campaign_out(c) for c in rows], "next": next_cursor}
+
+
+@public.get("/public/campaigns/{campaign_id}", auth=None, response={200: CampaignOut, 404: ErrorOut})
+def public_campaign(request, response: HttpResponse, campaign_id: int):
+    response["Cache-Control"] = "public, max-age=300"
+    return _campaign_out(queries.get_public_campaign(campaign_id))
+
+
+class CampaignIn(Schema):
+    title: str | None = Field(None, max_length=200)
+    summary: str | None = Field(None, max_length=10000)
+    status: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    is_public: bool | None = None
+    participants: list[int] | None = Field(None, description="Organization ids")
+
+
+class DemandIn(Schema):
+    text: str = Field(max_length=500)
+
+
+class DemandStatusIn(Schema):
+    status: str = Field(description="open, partly, met or refused")
+
+
+class TargetIn(Schema):
+    kind: str = Field(description="government, company, employers, ilo or other")
+    name: str = Field(max_length=200)
+    country: str = ""
+
+
+class ActionIn(Schema):
+    on: date
+    kind: str = Field(description="letter, meeting, protest, submission, media or other")
+    description: str = Field(max_length=1000)
+    outcome: str = Field("", max_length=1000)
+    target_id: int | None = None
+
+
+def _lead_campaign(request, campaign_id: int, organization_id: int):
+    from doorstep.core.errors import PermissionDenied
+    from doorstep.organizations.queries import organization_for_staff
+
+    organization = organization_for_staff(request.auth, organization_id)
+    found = queries.get_campaign_for(request.auth, organization, campaign_id)
+    if found.organization_id != organization.pk:
+        raise PermissionDenied()
+    return found
+
+
+def _fresh(request, campaign) -> dict:
+    return _campaign_out(queries.get_campaign_for(request.auth, campaign.organization, campaign.pk))
+
+
+@router.get("/campaigns", response={200: list[CampaignOut], **ERRORS})
+def list_campaigns(request, organization_id: int):
+    """Campaigns the organization leads or takes part in (newest 200)."""
+    from doorstep.organizations.queries import organization_for_staff
+
+    organization = organization_for_staff(request.auth, organization_id)
+    rows = queries.campaigns_for(request.auth, organization).prefetch_related(
+        "demands", "targets", "actions", "participants"
+    )
+    return [_campaign_out(c) for c in rows[:200]]
+
+
+@router.post("/campaigns", response={201: CampaignOut, **ERRORS})
+def create_campaign(request, organization_id: int, payload: CampaignIn):
+    from doorstep.organizations.queries import organization_for_staff
+
+    organization = organization_for_staff(request.auth, organization_id)
+    made = services.save_campaign(organization, data=payload.dict(exclude_unset=True), actor=request.auth)
+    return Status(201, _fresh(request, made))
+
+
+@router.patch("/campaigns/{campaign_id}", response={200: CampaignOut, **ERRORS})
+def update_campaign(request, campaign_id: int, organization_id: int, payload: CampaignIn):
+    found = _lead_campaign(request, campaign_id, organization_id)
+    services.save_campaign(
+        found.organization, data=payload.dict(exclude_unset=True), campaign=found, actor=request.auth
+    )
+    return _fresh(request, found)
+
+
+@router.post("/campaigns/{campaign_id}/demands", response={201: CampaignOut, **ERRORS})
+def add_demand(request, campaign_id: int, organization_id: int, payload: DemandIn):
+    found = _lead_campaign(request, campaign_id, organization_id)
+    services.add_demand(found, text=payload.text, actor=request.auth)
+    return Status(201, _fresh(request, found))
+
+
+@router.patch("/campaigns/{campaign_id}/demands/{demand_id}", response={200: CampaignOut, **ERRORS})
+def demand_status(request, campaign_id: int, demand_id: int, organization_id: int, payload: DemandStatusIn):
+    found = _lead_campaign(request, campaign_id, organization_id)
+    services.set_demand_status(
+        queries.get_demand(found, demand_id), status=payload.status, actor=request.auth
+    )
+    return _fresh(request, found)
+
+
+@router.post("/campaigns/{campaign_id}/targets", response={201: CampaignOut, **ERRORS})
+def add_target(request, campaign_id: int, organization_id: int, payload: TargetIn):
+    found = _lead_campaign(request, campaign_id, organization_id)
+    services.add_target(found, data=payload.dict(), actor=request.auth)
+    return Status(201, _fresh(request, found))
+
+
+@router.post("/campaigns/{campaign_id}/actions", response={201: CampaignOut, **ERRORS})
+def add_action(request, campaign_id: int, organization_id: int, payload: ActionIn):
+    found = _lead_campaign(request, campaign_id, organization_id)
+    data = payload.dict()
+    data["target"] = queries.get_target(found, data.pop("target_id"))
+    services.add_action(found, data=data, actor=request.auth)
+    return Status(201, _fresh(request, found))

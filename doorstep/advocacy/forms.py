@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Coverage, Fact
+from .models import Campaign, CampaignAction, Coverage, Fact, Target
 
 SOURCE_FIELDS = ("source", "as_of", "note_why")
 
@@ -75,3 +75,57 @@ class WorldFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any")), ("yes", _("Ratified")), ("no", _("Not ratified"))],
     )
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    status = forms.ChoiceField(label=_("Status"), choices=Campaign.Status.choices)
+    summary = forms.CharField(
+        label=_("Summary"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    starts_on = forms.DateField(
+        label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    is_public = forms.BooleanField(label=_("Show on the public campaigns page"), required=False)
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Organizations taking part"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = organizations
+
+
+class DemandForm(forms.Form):
+    text = forms.CharField(label=_("Demand"), max_length=500)
+
+
+class TargetForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Target.Kind.choices)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from django_countries import countries
+
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "—"), *countries]
+
+
+class CampaignActionForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=CampaignAction.Kind.choices)
+    description = forms.CharField(
+        label=_("What was done"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    outcome = forms.CharField(
+        label=_("Outcome"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    target = forms.ModelChoiceField(label=_("Target"), queryset=None, required=False)
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = targets

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from doorstep.core.models import OwnedModel
+
 
 class Fact(models.TextChoices):
     """The facts the tracker keeps for a country. Stable codes; the value's shape depends on the fact
@@ -71,3 +73,105 @@ class LegalFactChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fact} at {self.changed_at:%Y-%m-%d}"
+
+
+class Campaign(OwnedModel):
+    """A campaign an organization leads, with the organizations taking part, a platform of demands,
+    the targets it addresses (a government, a company, an employers' body) and its actions."""
+
+    class Status(models.TextChoices):
+        PLANNING = "planning", _("Being planned")
+        ACTIVE = "active", _("Active")
+        WON = "won", _("Won")
+        ENDED = "ended", _("Ended")
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=10000, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNING)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    is_public = models.BooleanField(_("show on the public campaigns page"), default=False)
+    participants = models.ManyToManyField(
+        "organizations.Organization",
+        blank=True,
+        related_name="campaigns_joined",
+        verbose_name=_("taking part"),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Demand(OwnedModel):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Not met yet")
+        PARTLY = "partly", _("Partly met")
+        MET = "met", _("Met")
+        REFUSED = "refused", _("Refused")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="demands")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(_("demand"), max_length=500)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Target(OwnedModel):
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Government")
+        COMPANY = "company", _("Company")
+        EMPLOYERS = "employers", _("Employers' body")
+        ILO = "ilo", _("ILO or another international body")
+        OTHER = "other", _("Other")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    country = CountryField(_("country"), blank=True)
+
+    class Meta:
+        ordering = ["kind", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignAction(OwnedModel):
+    class Kind(models.TextChoices):
+        LETTER = "letter", _("Letter or petition")
+        MEETING = "meeting", _("Meeting")
+        PROTEST = "protest", _("Protest or rally")
+        SUBMISSION = "submission", _("Submission or report")
+        MEDIA = "media", _("Media")
+        OTHER = "other", _("Other")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="actions")
+    on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    description = models.CharField(_("what was done"), max_length=1000)
+    outcome = models.CharField(_("outcome"), max_length=1000, blank=True)
+    target = models.ForeignKey(
+        Target,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+        verbose_name=_("target"),
+    )
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.description

@@ -60,3 +60,73 @@ def history(code: str, limit: int = 100):
     return LegalFactChange.objects.filter(fact__country=code.upper()).select_related("fact", "changed_by")[
         :limit
     ]
+
+
+# Campaigns -----------------------------------------------------------------------------------------
+
+
+def campaigns_for(user, organization):
+    """Campaigns the organization leads or takes part in, for its staff."""
+    from django.db.models import Q
+
+    from doorstep.core import tenancy
+    from doorstep.core.roles import STAFF_ROLES
+
+    from .models import Campaign
+
+    tenancy.require_role(user, organization, STAFF_ROLES)
+    return (
+        Campaign.objects.filter(Q(organization=organization) | Q(participants=organization))
+        .distinct()
+        .select_related("organization")
+    )
+
+
+def get_campaign_for(user, organization, campaign_id):
+    from .models import Campaign
+
+    try:
+        return (
+            campaigns_for(user, organization)
+            .prefetch_related("demands", "targets", "actions", "participants")
+            .get(pk=campaign_id)
+        )
+    except (Campaign.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_demand(campaign, demand_id):
+    try:
+        return campaign.demands.select_related("campaign").get(pk=demand_id)
+    except (ValueError, TypeError, campaign.demands.model.DoesNotExist):
+        raise Http404 from None
+
+
+def get_target(campaign, target_id):
+    if not target_id:
+        return None
+    try:
+        return campaign.targets.get(pk=target_id)
+    except (ValueError, TypeError, campaign.targets.model.DoesNotExist):
+        raise Http404 from None
+
+
+def public_campaigns():
+    from .models import Campaign
+
+    return Campaign.objects.filter(is_public=True, organization__is_active=True).select_related(
+        "organization"
+    )
+
+
+def get_public_campaign(campaign_id):
+    from .models import Campaign
+
+    try:
+        return (
+            public_campaigns()
+            .prefetch_related("demands", "targets", "actions", "participants")
+            .get(pk=campaign_id)
+        )
+    except (Campaign.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

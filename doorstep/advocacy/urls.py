@@ -6,4 +6,8 @@ urlpatterns = [
     path("laws/", views.laws, name="laws"),
     path("laws/<str:code>/", views.country, name="law_country"),
     path("laws/<str:code>/<slug:fact>/edit/", views.edit_fact, name="law_fact_edit"),
+    path("campaigns/", views.campaigns, name="campaigns"),
+    path("campaigns/<int:campaign_id>/", views.campaign, name="campaign"),
+    path("orgs/<slug:org_slug>/campaigns/", views.campaign_list, name="campaign_list"),
+    path("orgs/<slug:org_slug>/campaigns/<int:campaign_id>/", views.campaign_detail, name="campaign_detail"),
 ]

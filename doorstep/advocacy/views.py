@@ -12,7 +12,7 @@ from doorstep.core.errors import DomainError, PermissionDenied
 from doorstep.core.forms import add_domain_error
 
 from . import queries, services
-from .forms import FactForm, WorldFilterForm
+from .forms import CampaignActionForm, CampaignForm, DemandForm, FactForm, TargetForm, WorldFilterForm
 from .models import Coverage, Fact
 
 PUBLIC_CACHE = {"public": True, "max_age": 300}
@@ -83,3 +83,146 @@ def edit_fact(request, code: str, fact: str):
         {"profile": found, "fact": fact, "label": Fact(fact).label, "form": form},
         status=422 if form.errors else 200,
     )
+
+
+# Campaigns ------------------------------------------------------------------------------------------
+
+
+@cache_control(**PUBLIC_CACHE)
+def campaigns(request):
+    from doorstep.core.pagination import next_page_query, page_of
+
+    rows, next_cursor = page_of(
+        queries.public_campaigns(), limit=30, cursor=request.GET.get("cursor"), newest_first=True
+    )
+    return render(
+        request,
+        "advocacy/campaigns.html",
+        {"rows": rows, "next_query": next_page_query(request, next_cursor)},
+    )
+
+
+@cache_control(**PUBLIC_CACHE)
+def campaign(request, campaign_id: int):
+    return render(request, "advocacy/campaign.html", {"campaign": queries.get_public_campaign(campaign_id)})
+
+
+def _lead(request, org_slug: str):
+    from doorstep.organizations.queries import get_organization_with_role
+
+    return get_organization_with_role(request.user, org_slug, services.CAMPAIGN_ROLES)
+
+
+def _campaign_form(organization, data=None, initial=None):
+    from doorstep.network.queries import invitable_organizations
+
+    return CampaignForm(data, initial=initial, organizations=invitable_organizations(organization))
+
+
+@login_required
+def campaign_list(request, org_slug: str):
+    from doorstep.core.pagination import next_page_query, page_of
+
+    organization = _lead(request, org_slug)
+    form = _campaign_form(organization, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.save_campaign(organization, data=form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The campaign is saved."))
+            return redirect("campaign_detail", org_slug=organization.slug, campaign_id=made.pk)
+    rows, next_cursor = page_of(
+        queries.campaigns_for(request.user, organization),
+        limit=50,
+        cursor=request.GET.get("cursor"),
+        newest_first=True,
+    )
+    return render(
+        request,
+        "advocacy/campaign_list.html",
+        {
+            "organization": organization,
+            "form": form,
+            "rows": rows,
+            "next_query": next_page_query(request, next_cursor),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def campaign_detail(request, org_slug: str, campaign_id: int):
+    """The campaign with its demands, targets and actions; its leading organization changes them, the
+    others taking part read them."""
+    organization = _lead(request, org_slug)
+    found = queries.get_campaign_for(request.user, organization, campaign_id)
+    lead = found.organization_id == organization.pk
+    action = request.POST.get("action") if request.method == "POST" and lead else None
+    initial = {
+        "title": found.title,
+        "summary": found.summary,
+        "status": found.status,
+        "starts_on": found.starts_on,
+        "ends_on": found.ends_on,
+        "is_public": found.is_public,
+        "participants": list(found.participants.all()),
+    }
+    forms_ = {
+        "campaign": _campaign_form(
+            organization, request.POST if action == "campaign" else None, initial=initial
+        ),
+        "demand": DemandForm(request.POST if action == "demand" else None),
+        "target": TargetForm(request.POST if action == "target" else None),
+        "action": CampaignActionForm(
+            request.POST if action == "action" else None, targets=found.targets.all()
+        ),
+    }
+    if action:
+        try:
+            done = _campaign_action(request, found, action, forms_)
+        except DomainError as error:
+            form = forms_.get(action)
+            if form is not None and form.is_bound:
+                add_domain_error(form, error)
+            else:
+                messages.error(request, error.message)
+            done = None
+        if done:
+            messages.success(request, done)
+            return redirect(request.path)
+    return render(
+        request,
+        "advocacy/campaign_detail.html",
+        {
+            "organization": organization,
+            "campaign": found,
+            "lead": lead,
+            "demand_statuses": found.demands.model.Status.choices,
+            **{f"{name}_form": form for name, form in forms_.items()},
+        },
+        status=422 if action else 200,
+    )
+
+
+def _campaign_action(request, found, action: str, forms_: dict) -> str | None:
+    user = request.user
+    if action == "demand_status":
+        demand = queries.get_demand(found, request.POST.get("demand"))
+        services.set_demand_status(demand, status=request.POST.get("status", ""), actor=user)
+        return _("The demand is updated.")
+    form = forms_.get(action)
+    if form is None or not form.is_valid():
+        return None
+    if action == "campaign":
+        services.save_campaign(found.organization, data=form.cleaned_data, campaign=found, actor=user)
+        return _("The campaign is saved.")
+    if action == "demand":
+        services.add_demand(found, text=form.cleaned_data["text"], actor=user)
+        return _("The demand is added.")
+    if action == "target":
+        services.add_target(found, data=form.cleaned_data, actor=user)
+        return _("The target is added.")
+    services.add_action(found, data=form.cleaned_data, actor=user)
+    return _("The action is recorded.")

@@ -254,21 +254,24 @@ PUBLIC_PAGES = [
     "/events/",
     "/laws/",
     "/laws/ES/",
+    "/campaigns/",
 ]
 
 
 def _public_pages(base: str) -> list[str]:
-    """The public pages, with the demo's first bulletin found in its archive."""
+    """The public pages, with the demo's first bulletin, resource, event and campaign found in their lists."""
     import re
 
     archive = urllib.request.urlopen(base + "/bulletins/demo-network/", timeout=10).read().decode()  # noqa: S310
     library = urllib.request.urlopen(base + "/resources/", timeout=10).read().decode()  # noqa: S310
     events = urllib.request.urlopen(base + "/events/", timeout=10).read().decode()  # noqa: S310
+    campaigns = urllib.request.urlopen(base + "/campaigns/", timeout=10).read().decode()  # noqa: S310
     return [
         *PUBLIC_PAGES,
         re.search(r"/bulletins/demo-network/\d+/", archive).group(0),
         re.search(r"/resources/\d+/", library).group(0),
         re.search(r"/events/\d+/", events).group(0),
+        re.search(r"/campaigns/\d+/", campaigns).group(0),
     ]
 
 

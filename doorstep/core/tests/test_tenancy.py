@@ -1040,6 +1040,65 @@ CASES.update(
 )
 
 
+def _campaign_a(world):
+    """Union A's own campaign (not public, no one else taking part) with one demand."""
+    from doorstep.advocacy import services as advocacy_services
+    from doorstep.advocacy.models import Campaign
+
+    existing = Campaign.objects.filter(organization=world.org_a).first()
+    if existing:
+        return existing.pk, existing.demands.first().pk
+    made = advocacy_services.save_campaign(world.org_a, data={"title": "Union campaign"}, actor=world.admin_a)
+    demand = advocacy_services.add_demand(made, text="A fair rate", actor=world.admin_a)
+    return made.pk, demand.pk
+
+
+def _campaign_api(path, body):
+    def case(w):
+        return [("post", f"/api/v1/campaigns/{_campaign_a(w)[0]}/{path}?organization_id={w.org_b.pk}", body)]
+
+    return case
+
+
+CASES.update(
+    {
+        "campaigns/<int:campaign_id>/": lambda w: [("get", f"/campaigns/{_campaign_a(w)[0]}/", None)],
+        "orgs/<slug:org_slug>/campaigns/": lambda w: [
+            ("get", "/orgs/union-a/campaigns/", None),
+            ("post", "/orgs/union-a/campaigns/", {"title": "x", "status": "active"}),
+        ],
+        "orgs/<slug:org_slug>/campaigns/<int:campaign_id>/": lambda w: [
+            ("get", f"/orgs/coop-b/campaigns/{_campaign_a(w)[0]}/", None),
+            ("post", f"/orgs/coop-b/campaigns/{_campaign_a(w)[0]}/", {"action": "demand", "text": "Taken"}),
+        ],
+        "api/v1/public/campaigns/<campaign_id>": lambda w: [
+            ("get", f"/api/v1/public/campaigns/{_campaign_a(w)[0]}", None)
+        ],
+        "api/v1/campaigns/<campaign_id>": lambda w: [
+            (
+                "patch",
+                f"/api/v1/campaigns/{_campaign_a(w)[0]}?organization_id={w.org_b.pk}",
+                {"title": "Taken"},
+            ),
+        ],
+        "api/v1/campaigns/<campaign_id>/demands": _campaign_api("demands", {"text": "Taken"}),
+        "api/v1/campaigns/<campaign_id>/targets": _campaign_api(
+            "targets", {"kind": "government", "name": "x"}
+        ),
+        "api/v1/campaigns/<campaign_id>/actions": _campaign_api(
+            "actions", {"on": "2026-01-01", "kind": "letter", "description": "x"}
+        ),
+        "api/v1/campaigns/<campaign_id>/demands/<demand_id>": lambda w: [
+            (
+                "patch",
+                f"/api/v1/campaigns/{_campaign_a(w)[0]}/demands/{_campaign_a(w)[1]}?organization_id={w.org_b.pk}",
+                {"status": "met"},
+            ),
+        ],
+    }
+)
+
+
 def _snapshot():
     """Every row of every Doorstep table but the logs, to prove a refused request changed nothing."""
     skip = {"core.auditevent", "core.auditchainhead", "core.loginfailure"}
