@@ -292,3 +292,137 @@ def add_action(request, campaign_id: int, organization_id: int, payload: ActionI
     data["target"] = queries.get_target(found, data.pop("target_id"))
     services.add_action(found, data=data, actor=request.auth)
     return Status(201, _fresh(request, found))
+
+
+# Reports to the ILO ----------------------------------------------------------------------------------
+
+
+class ReportOut(Schema):
+    id: int
+    organization_id: int
+    title: str
+    convention: str
+    country: str
+    addressed_to: str
+    status: str
+    submitted_on: date | None
+    submitted_version: int | None
+    sections: list[dict]
+    versions: list[int]
+
+
+def _report_out(report) -> dict:
+    return {
+        "id": report.pk,
+        "organization_id": report.organization_id,
+        "title": report.title,
+        "convention": report.convention,
+        "country": str(report.country),
+        "addressed_to": report.addressed_to,
+        "status": report.status,
+        "submitted_on": report.submitted_on,
+        "submitted_version": report.submitted_version,
+        "sections": [
+            {
+                "id": s.pk,
+                "kind": s.kind,
+                "heading": s.heading,
+                "body": s.body,
+                "speaker": s.speaker,
+                "params": s.params,
+            }
+            for s in report.sections.all()
+        ],
+        "versions": list(report.versions.values_list("number", flat=True)),
+    }
+
+
+class ReportIn(Schema):
+    organization_id: int
+    title: str = Field(max_length=200)
+    convention: str = "C177"
+    country: str
+    addressed_to: str = ""
+
+
+class ReportSectionIn(Schema):
+    kind: str = Field(description="text, legal, evidence, testimony or demands")
+    heading: str = Field(max_length=200)
+    body: str = Field("", max_length=20000)
+    speaker: str = Field("", max_length=200, description="testimony: who, in general words")
+    dataset: str = Field("", description="evidence: members, work or grievances")
+    group_by: str = Field("", description="evidence: one or two dimensions, comma-separated")
+    from_: date | None = Field(None, alias="from")
+    to: date | None = None
+
+
+class VersionIn(Schema):
+    note: str = Field("", max_length=300)
+
+
+class VersionOut(Schema):
+    number: int
+    note: str
+    created_at: datetime
+    content: dict
+    pdf: str
+    docx: str
+
+
+def _version_out(report, version) -> dict:
+    from django.urls import reverse
+
+    args = [report.organization.slug, report.pk, version.number]
+    return {
+        "number": version.number,
+        "note": version.note,
+        "created_at": version.created_at,
+        "content": version.content,
+        "pdf": reverse("report_export", args=[*args, "pdf"]),
+        "docx": reverse("report_export", args=[*args, "docx"]),
+    }
+
+
+@router.get("/reports", response={200: list[ReportOut], **ERRORS})
+def list_reports(request, organization_id: int):
+    from doorstep.organizations.queries import organization_for_staff
+
+    organization = organization_for_staff(request.auth, organization_id)
+    return [
+        _report_out(r)
+        for r in queries.reports_of(request.auth, organization).prefetch_related("sections")[:200]
+    ]
+
+
+@router.post("/reports", response={201: ReportOut, **ERRORS})
+def create_report(request, payload: ReportIn):
+    from doorstep.organizations.queries import organization_for_staff
+
+    organization = organization_for_staff(request.auth, payload.organization_id)
+    made = services.save_report(
+        organization, data=payload.dict(exclude={"organization_id"}), actor=request.auth
+    )
+    return Status(201, _report_out(made))
+
+
+@router.post("/reports/{report_id}/sections", response={201: ReportOut, **ERRORS})
+def add_report_section(request, report_id: int, payload: ReportSectionIn):
+    found = queries.get_report(request.auth, report_id)
+    data = payload.dict(by_alias=True)
+    data["from"] = data.get("from") or None
+    services.add_report_section(found, data=data, actor=request.auth)
+    return Status(201, _report_out(queries.get_report(request.auth, report_id)))
+
+
+@router.post("/reports/{report_id}/versions", response={201: VersionOut, **ERRORS})
+def save_report_version(request, report_id: int, payload: VersionIn):
+    """Freeze the report as it reads now (figures released, audited) as its next version."""
+    found = queries.get_report(request.auth, report_id)
+    version = services.save_version(found, note=payload.note, actor=request.auth)
+    return Status(201, _version_out(found, version))
+
+
+@router.get("/reports/{report_id}/versions/{number}", response={200: VersionOut, **ERRORS})
+def get_report_version(request, report_id: int, number: int):
+    found = queries.get_report(request.auth, report_id)
+    return _version_out(found, queries.get_report_version(found, number))

@@ -69,4 +69,40 @@ def load() -> list[str]:
         },
         actor=editor,
     )
-    return ["campaigns: 1 public campaign"]
+    return ["campaigns: 1 public campaign", *_report(network, editor)]
+
+
+def _report(network, editor) -> list[str]:
+    """A draft of observations to the ILO on India, with its first version saved."""
+    report = services.save_report(
+        network,
+        data={"title": "Observations on homework in India", "convention": "C177", "country": "IN"},
+        actor=editor,
+    )
+    for data in (
+        {
+            "kind": "text",
+            "heading": "Who we are",
+            "body": "A regional network of organizations of homeworkers. These observations draw on "
+            "the records our affiliates keep of their members' work and pay.",
+        },
+        {"kind": "legal", "heading": "The law in India"},
+        {"kind": "evidence", "heading": "Our members by sector", "dataset": "members", "group_by": "sector"},
+        {"kind": "evidence", "heading": "Pay and payment delays", "dataset": "work", "group_by": "sector"},
+        {
+            "kind": "testimony",
+            "heading": "In her words",
+            "body": "We are paid by the piece and wait two months for the money. If we complain, the work "
+            "goes to someone else.",
+            "speaker": "an embroiderer in Ahmedabad",
+        },
+        {
+            "kind": "demands",
+            "heading": "We ask the Committee",
+            "body": "To ask the Government to ratify Convention 177.\n\nTo ask how employers and "
+            "intermediaries who give out home work are registered.",
+        },
+    ):
+        services.add_report_section(report, data=data, actor=editor)
+    services.save_version(report, note="First draft", actor=editor)
+    return ["reports: 1 draft to the ILO with a version"]

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Campaign, CampaignAction, Coverage, Fact, Target
+from .models import Campaign, CampaignAction, Convention, Coverage, Fact, ReportSection, Target
 
 SOURCE_FIELDS = ("source", "as_of", "note_why")
 
@@ -129,3 +129,80 @@ class CampaignActionForm(forms.Form):
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = targets
+
+
+class ReportForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    convention = forms.ChoiceField(label=_("Convention"), choices=Convention.choices)
+    country = forms.ChoiceField(label=_("Country"))
+    addressed_to = forms.CharField(
+        label=_("Addressed to"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Blank: the ILO Committee of Experts on the Application of Conventions and Recommendations."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django_countries import countries
+
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "—"), *countries]
+
+
+def _dimension_choices():
+    from doorstep.insights.queries import DATASETS, DIMENSIONS
+
+    datasets = [("", "—"), *((code, label) for code, label in DATASETS.items())]
+    dimensions = [("", "—"), *((d.code, d.label) for d in DIMENSIONS.values() if not d.company_only)]
+    return datasets, dimensions
+
+
+class ReportSectionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReportSection.Kind.choices)
+    heading = forms.CharField(label=_("Heading"), max_length=200)
+    body = forms.CharField(
+        label=_("Text or quote"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "For text and demands: plain text or simple HTML. For a testimony: her words, with nothing "
+            "that could identify her."
+        ),
+    )
+    speaker = forms.CharField(
+        label=_("Who said it (testimony)"),
+        max_length=200,
+        required=False,
+        help_text=_("In general words only, e.g. “a beadworker in Nairobi”."),
+    )
+    dataset = forms.ChoiceField(label=_("Figures of (evidence)"), required=False)
+    first = forms.ChoiceField(label=_("Grouped by (evidence)"), required=False)
+    second = forms.ChoiceField(label=_("and by (optional)"), required=False)
+    start = forms.DateField(
+        label=_("From (evidence)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To (evidence)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        datasets, dimensions = _dimension_choices()
+        self.fields["dataset"].choices = datasets
+        self.fields["first"].choices = dimensions
+        self.fields["second"].choices = dimensions
+
+    def section_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["group_by"] = ",".join(code for code in (data.pop("first"), data.pop("second")) if code)
+        data["from"], data["to"] = data.pop("start"), data.pop("end")
+        return data
+
+
+class SubmittedForm(forms.Form):
+    submitted_on = forms.DateField(
+        label=_("Sent to the ILO on"), widget=forms.DateInput(attrs={"type": "date"})
+    )

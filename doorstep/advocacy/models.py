@@ -175,3 +175,98 @@ class CampaignAction(OwnedModel):
 
     def __str__(self) -> str:
         return self.description
+
+
+class Convention(models.TextChoices):
+    C177 = "C177", _("Home Work Convention, 1996 (No. 177)")
+    C190 = "C190", _("Violence and Harassment Convention, 2019 (No. 190)")
+    C102 = "C102", _("Social Security (Minimum Standards) Convention, 1952 (No. 102)")
+    C087 = (
+        "C087",
+        _("Freedom of Association and Protection of the Right to Organise Convention, 1948 (No. 87)"),
+    )
+    C131 = "C131", _("Minimum Wage Fixing Convention, 1970 (No. 131)")
+    C189 = "C189", _("Domestic Workers Convention, 2011 (No. 189)")
+
+
+class Report(OwnedModel):
+    """A shadow report, or observations, to the ILO Committee of Experts on how a country applies a
+    convention, drafted by an organization or a network from sections, kept in versions."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    title = models.CharField(_("title"), max_length=200)
+    convention = models.CharField(
+        _("convention"), max_length=10, choices=Convention.choices, default=Convention.C177
+    )
+    country = CountryField(_("country"))
+    addressed_to = models.CharField(
+        _("addressed to"),
+        max_length=300,
+        default="ILO Committee of Experts on the Application of Conventions and Recommendations (CEACR)",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    submitted_version = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportSection(OwnedModel):
+    """A part of a report: words (cleaned HTML), the legal tracker's facts on the country, the
+    organization's evidence as suppressed figures (``params``: dataset, group_by, from, to), an
+    anonymised testimony (a quote and who, in general words, said it), or demands."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        LEGAL = "legal", _("The law in the country (from the legal tracker)")
+        EVIDENCE = "evidence", _("Our evidence (figures, small groups withheld)")
+        TESTIMONY = "testimony", _("Testimony (an anonymised quote)")
+        DEMANDS = "demands", _("Demands")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    heading = models.CharField(_("heading"), max_length=200)
+    body = models.TextField(_("text"), max_length=20000, blank=True)
+    speaker = models.CharField(
+        _("who said it"),
+        max_length=200,
+        blank=True,
+        help_text=_("In general words only, e.g. “a beadworker in Nairobi”."),
+    )
+    params = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class ReportVersion(OwnedModel):
+    """A frozen copy of the report as it read when saved (figures included): what is exported and
+    what was submitted."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"], name="report_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.report} v{self.number}"

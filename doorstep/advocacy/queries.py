@@ -130,3 +130,38 @@ def get_public_campaign(campaign_id):
         )
     except (Campaign.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+# Reports to the ILO ------------------------------------------------------------------------------------
+
+
+def reports_of(user, organization):
+    from doorstep.core import tenancy
+
+    from .models import Report
+
+    return tenancy.scoped(Report, user, organization)
+
+
+def get_report(user, report_id, organization=None):
+    from doorstep.core import tenancy
+
+    from .models import Report
+
+    return tenancy.get_scoped_or_404(
+        Report, user, report_id, organization, select_related=["organization"], prefetch_related=["sections"]
+    )
+
+
+def get_report_section(report, section_id):
+    try:
+        return report.sections.get(pk=section_id)
+    except (ValueError, TypeError, report.sections.model.DoesNotExist):
+        raise Http404 from None
+
+
+def get_report_version(report, number):
+    try:
+        return report.versions.get(number=number)
+    except (ValueError, TypeError, report.versions.model.DoesNotExist):
+        raise Http404 from None

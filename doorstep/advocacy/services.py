@@ -5,12 +5,13 @@ import re
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from doorstep.core import audit, tenancy
 from doorstep.core.errors import FieldError, PermissionDenied, ValidationError
-from doorstep.core.html import clean_html
+from doorstep.core.html import clean_html, plain_text
 from doorstep.core.roles import Role
 
 from .models import Coverage, Fact, LegalFact, LegalFactChange
@@ -303,3 +304,254 @@ def add_action(campaign, *, data: dict, actor):
         )
         audit.record("campaign.action_added", actor=actor, organization=campaign.organization_id, obj=action)
     return action
+
+
+# Reports to the ILO supervisory bodies -----------------------------------------------------------
+
+REPORT_ROLES = CAMPAIGN_ROLES
+
+
+def save_report(organization, *, data: dict, report=None, actor):
+    from .models import Convention, Report
+
+    tenancy.require_role(actor, organization, REPORT_ROLES)
+    errors: list[FieldError] = []
+    fields = {}
+    if "title" in data or report is None:
+        fields["title"] = (data.get("title") or "").strip()[:200]
+        if not fields["title"]:
+            errors.append(FieldError("title", _("A report needs a title.")))
+    if "convention" in data:
+        if data["convention"] not in Convention.values:
+            errors.append(FieldError("convention", _("Unknown convention.")))
+        fields["convention"] = data["convention"]
+    if "country" in data or report is None:
+        try:
+            fields["country"] = check_country(data.get("country") or "")
+        except ValidationError as error:
+            errors.extend(error.errors)
+    if data.get("addressed_to"):
+        fields["addressed_to"] = data["addressed_to"].strip()[:300]
+    if errors:
+        raise ValidationError(message=_("The report could not be saved."), errors=errors)
+    with transaction.atomic():
+        report = report or Report(organization=organization, created_by=actor)
+        for name, value in fields.items():
+            setattr(report, name, value)
+        report.save()
+        audit.record(
+            "report.saved",
+            actor=actor,
+            organization=organization,
+            obj=report,
+            metadata={"fields": sorted(fields)},
+        )
+    return report
+
+
+def _evidence_ask(report, params: dict):
+    """The checked request for a report's figures: a network's come through its sharing agreements;
+    an organization's own are of its members who consented to research. Both suppressed below k."""
+    from doorstep.insights import queries as insights
+
+    return insights.ask(
+        report.organization,
+        dataset=params.get("dataset") or "",
+        group_by=params.get("group_by") or "",
+        start=params.get("from") or None,
+        end=params.get("to") or None,
+        own=not report.organization.is_network,
+    )
+
+
+def _section_fields_for(report, data: dict) -> dict:
+    from .models import ReportSection
+
+    errors: list[FieldError] = []
+    kind = data.get("kind") or ReportSection.Kind.TEXT
+    if kind not in ReportSection.Kind.values:
+        raise ValidationError.for_field("kind", _("Unknown kind of section."))
+    fields = {
+        "kind": kind,
+        "heading": (data.get("heading") or "").strip()[:200],
+        "params": {},
+        "speaker": "",
+        "body": "",
+    }
+    if not fields["heading"]:
+        errors.append(FieldError("heading", _("A section needs a heading.")))
+    if kind in (ReportSection.Kind.TEXT, ReportSection.Kind.DEMANDS):
+        fields["body"] = clean_html(data.get("body") or "")
+        if not fields["body"]:
+            errors.append(
+                FieldError(
+                    "body", _("A section needs some text (what is left once unsafe parts are removed).")
+                )
+            )
+    elif kind == ReportSection.Kind.TESTIMONY:
+        fields["body"] = (data.get("body") or "").strip()[:5000]
+        fields["speaker"] = (data.get("speaker") or "").strip()[:200]
+        if not fields["body"]:
+            errors.append(FieldError("body", _("Write the quote.")))
+        if not fields["speaker"]:
+            errors.append(
+                FieldError("speaker", _("Say in general words who said it, e.g. “a beadworker in Nairobi”."))
+            )
+        if re.search(r"\d{6,}", fields["body"] + fields["speaker"]):
+            errors.append(
+                FieldError("body", _("A testimony must not carry a phone or ID number: anonymise it first."))
+            )
+    elif kind == ReportSection.Kind.EVIDENCE:
+        params = {
+            "dataset": data.get("dataset") or "",
+            "group_by": data.get("group_by") or "",
+            "from": str(data.get("from") or ""),
+            "to": str(data.get("to") or ""),
+        }
+        try:
+            _evidence_ask(report, params)
+        except ValidationError as error:
+            errors.extend(error.errors)
+        fields["params"] = params
+    if errors:
+        raise ValidationError(message=_("The section could not be saved."), errors=errors)
+    return fields
+
+
+def add_report_section(report, *, data: dict, actor):
+    from .models import ReportSection
+
+    tenancy.require_role(actor, report.organization_id, REPORT_ROLES)
+    fields = _section_fields_for(report, data)
+    with transaction.atomic():
+        last = report.sections.order_by("-position").values_list("position", flat=True).first() or 0
+        section = ReportSection.objects.create(
+            organization_id=report.organization_id, report=report, position=last + 1, **fields
+        )
+        audit.record("report.section_added", actor=actor, organization=report.organization_id, obj=section)
+    return section
+
+
+def delete_report_section(section, *, actor) -> None:
+    tenancy.require_role(actor, section.organization_id, REPORT_ROLES)
+    with transaction.atomic():
+        audit.record("report.section_deleted", actor=actor, organization=section.organization_id, obj=section)
+        section.delete()
+
+
+def move_report_section(section, *, up: bool, actor) -> None:
+    tenancy.require_role(actor, section.organization_id, REPORT_ROLES)
+    with transaction.atomic():
+        siblings = list(section.report.sections.select_for_update().order_by("position", "pk"))
+        index = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
+        other = index - 1 if up else index + 1
+        if 0 <= other < len(siblings):
+            siblings[index], siblings[other] = siblings[other], siblings[index]
+        for position, row in enumerate(siblings, start=1):
+            if row.position != position:
+                row.position = position
+                row.save(update_fields=["position"])
+
+
+def _legal_facts(country: str) -> list[dict]:
+    from django.template.loader import render_to_string
+
+    from . import queries
+    from .models import Coverage, Fact
+
+    profile = queries.profile(country)
+    facts = []
+    for key, label in Fact.choices:
+        found = profile.facts.get(key)
+        if found is None:
+            continue
+        text = render_to_string(
+            "advocacy/fact_value.html", {"key": key, "fact": found, "coverage_labels": dict(Coverage.choices)}
+        )
+        facts.append(
+            {"label": str(label), "text": plain_text(text), "source": found.source, "as_of": found.as_of}
+        )
+    return facts
+
+
+def compose(report, *, actor) -> dict:
+    """The report as it reads now: every section resolved, figures released (audited) through the
+    aggregates door with small groups withheld."""
+    from doorstep.insights import queries as insights
+    from doorstep.insights import services as insights_services
+
+    from .models import ReportSection
+
+    tenancy.require_role(actor, report.organization_id, REPORT_ROLES)
+    sections = []
+    for section in report.sections.all():
+        part = {"kind": section.kind, "heading": section.heading}
+        if section.kind == ReportSection.Kind.LEGAL:
+            part["facts"] = _legal_facts(str(report.country))
+        elif section.kind == ReportSection.Kind.EVIDENCE:
+            checked = _evidence_ask(report, section.params)
+            result = insights_services.release(checked, actor=actor, channel="ilo_report")
+            lines = [[str(cell) for cell in line] for line in insights.csv_lines(result)]
+            blank = lines.index([]) if [] in lines else len(lines)
+            part["table"] = {"header": lines[0], "rows": lines[1:blank]}
+            part["notes"] = [": ".join(line) for line in lines[blank + 1 :]]
+            part["reason"] = str(result.reason or "")
+        elif section.kind == ReportSection.Kind.TESTIMONY:
+            part["quote"], part["speaker"] = section.body, section.speaker
+        else:
+            part["html"], part["text"] = section.body, plain_text(section.body)
+        sections.append(part)
+    return {
+        "title": report.title,
+        "organization": report.organization.name,
+        "convention": report.convention,
+        "convention_label": str(report.get_convention_display()),
+        "country": str(report.country),
+        "country_name": str(countries.name(str(report.country))),
+        "addressed_to": report.addressed_to,
+        "composed_on": timezone.localdate().isoformat(),
+        "sections": sections,
+    }
+
+
+def save_version(report, *, note: str = "", actor):
+    """Freeze the report as it reads now as its next version."""
+    from .models import ReportVersion
+
+    content = compose(report, actor=actor)
+    with transaction.atomic():
+        number = (report.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        version = ReportVersion.objects.create(
+            organization_id=report.organization_id,
+            report=report,
+            number=number,
+            content=content,
+            note=(note or "").strip()[:300],
+            created_by=actor,
+        )
+        audit.record("report.version_saved", actor=actor, organization=report.organization_id, obj=version)
+    return version
+
+
+def mark_submitted(report, *, version, on, actor):
+    """Record that this version was sent to the ILO on this date."""
+    from .models import Report
+
+    tenancy.require_role(actor, report.organization_id, REPORT_ROLES)
+    if version.report_id != report.pk:
+        raise ValidationError.for_field("version", _("Choose one of this report's versions."))
+    if on is None:
+        raise ValidationError.for_field("submitted_on", _("Give the date it was sent."))
+    with transaction.atomic():
+        Report.objects.filter(pk=report.pk).update(
+            status=Report.Status.SUBMITTED, submitted_on=on, submitted_version=version.number
+        )
+        audit.record(
+            "report.submitted",
+            actor=actor,
+            organization=report.organization_id,
+            obj=report,
+            metadata={"version": version.number},
+        )
+    report.refresh_from_db()
+    return report

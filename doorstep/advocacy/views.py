@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
@@ -12,7 +13,17 @@ from doorstep.core.errors import DomainError, PermissionDenied
 from doorstep.core.forms import add_domain_error
 
 from . import queries, services
-from .forms import CampaignActionForm, CampaignForm, DemandForm, FactForm, TargetForm, WorldFilterForm
+from .forms import (
+    CampaignActionForm,
+    CampaignForm,
+    DemandForm,
+    FactForm,
+    ReportForm,
+    ReportSectionForm,
+    SubmittedForm,
+    TargetForm,
+    WorldFilterForm,
+)
 from .models import Coverage, Fact
 
 PUBLIC_CACHE = {"public": True, "max_age": 300}
@@ -226,3 +237,137 @@ def _campaign_action(request, found, action: str, forms_: dict) -> str | None:
         return _("The target is added.")
     services.add_action(found, data=form.cleaned_data, actor=user)
     return _("The action is recorded.")
+
+
+# Reports to the ILO ---------------------------------------------------------------------------------
+
+
+def _writer(request, org_slug: str):
+    from doorstep.organizations.queries import get_organization_with_role
+
+    return get_organization_with_role(request.user, org_slug, services.REPORT_ROLES)
+
+
+@login_required
+def report_list(request, org_slug: str):
+    organization = _writer(request, org_slug)
+    form = ReportForm(request.POST or None, initial={"country": organization.country.code or ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.save_report(organization, data=form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return redirect("report_detail", org_slug=organization.slug, report_id=made.pk)
+    return render(
+        request,
+        "advocacy/report_list.html",
+        {
+            "organization": organization,
+            "form": form,
+            "rows": queries.reports_of(request.user, organization)[:100],
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def report_detail(request, org_slug: str, report_id: int):
+    """A report's sections (add, move, remove), its versions, and saving a new version."""
+    organization = _writer(request, org_slug)
+    found = queries.get_report(request.user, report_id, organization)
+    action = request.POST.get("action") if request.method == "POST" else None
+    section_form = ReportSectionForm(request.POST if action == "section" else None)
+    report_form = ReportForm(
+        request.POST if action == "report" else None,
+        initial={
+            "title": found.title,
+            "convention": found.convention,
+            "country": str(found.country),
+            "addressed_to": found.addressed_to,
+        },
+    )
+    try:
+        if action == "section" and section_form.is_valid():
+            services.add_report_section(found, data=section_form.section_data(), actor=request.user)
+            messages.success(request, _("The section is added."))
+            return redirect(request.path)
+        if action == "report" and report_form.is_valid():
+            services.save_report(
+                organization, data=report_form.cleaned_data, report=found, actor=request.user
+            )
+            messages.success(request, _("The report is saved."))
+            return redirect(request.path)
+        if action in ("up", "down", "delete"):
+            section = queries.get_report_section(found, request.POST.get("section"))
+            if action == "delete":
+                services.delete_report_section(section, actor=request.user)
+            else:
+                services.move_report_section(section, up=action == "up", actor=request.user)
+            return redirect(request.path)
+        if action == "version":
+            version = services.save_version(found, note=request.POST.get("note", ""), actor=request.user)
+            messages.success(request, _("Version %(number)s is saved.") % {"number": version.number})
+            return redirect(
+                "report_version", org_slug=organization.slug, report_id=found.pk, number=version.number
+            )
+    except DomainError as error:
+        form = section_form if action == "section" else report_form
+        if form.is_bound:
+            add_domain_error(form, error)
+        else:
+            messages.error(request, error.message)
+    return render(
+        request,
+        "advocacy/report_detail.html",
+        {
+            "organization": organization,
+            "report": found,
+            "section_form": section_form,
+            "report_form": report_form,
+            "versions": found.versions.all()[:50],
+        },
+        status=422 if action else 200,
+    )
+
+
+@login_required
+def report_version(request, org_slug: str, report_id: int, number: int, export: str = ""):
+    """A saved version as a printable page, a PDF or a Word file; and recording its submission."""
+    from doorstep.core.downloads import attachment
+
+    from . import exports
+
+    organization = _writer(request, org_slug)
+    found = queries.get_report(request.user, report_id, organization)
+    version = queries.get_report_version(found, number)
+    name = f"{slugify(found.title) or 'report'}-v{version.number}"
+    if export == "pdf":
+        return attachment(exports.report_pdf(version), content_type="application/pdf", filename=f"{name}.pdf")
+    if export == "docx":
+        return attachment(
+            exports.report_docx(version),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            filename=f"{name}.docx",
+        )
+    if export:
+        raise Http404
+    form = SubmittedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.mark_submitted(
+            found, version=version, on=form.cleaned_data["submitted_on"], actor=request.user
+        )
+        messages.success(request, _("The report is recorded as submitted."))
+        return redirect(request.path)
+    return render(
+        request,
+        "advocacy/report_version.html",
+        {
+            "organization": organization,
+            "report": found,
+            "version": version,
+            "content": version.content,
+            "form": form,
+        },
+        status=422 if form.errors else 200,
+    )

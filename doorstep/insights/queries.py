@@ -163,6 +163,7 @@ class Ask:
     end: date | None = None
     organization_id: int | None = None  # only this sharing organization
     on: date = field(default_factory=timezone.localdate)
+    own: bool = False  # the recipient's own members' figures, for it to publish (a report, a brief)
 
 
 def ask(
@@ -174,8 +175,12 @@ def ask(
     start=None,
     end=None,
     organization_id=None,
+    own: bool = False,
 ) -> Ask:
-    """Check a request; ``ValidationError`` naming the parameter that is wrong."""
+    """Check a request; ``ValidationError`` naming the parameter that is wrong.
+
+    ``own``: the organization's own figures, to publish outside it (a report to the ILO): of its
+    members who consented to research, suppressed at its own k, through the same table."""
     from doorstep.core import inputs
     from doorstep.core.errors import FieldError
 
@@ -184,7 +189,7 @@ def ask(
         errors.append(
             FieldError("dataset", _("Choose one of: %(choices)s.") % {"choices": ", ".join(DATASETS)})
         )
-    allowed = purposes_for(recipient)
+    allowed = [SharingPurpose.RESEARCH] if own else purposes_for(recipient)
     purpose = purpose or (allowed[0] if allowed else "")
     if purpose not in allowed:
         errors.append(
@@ -233,7 +238,7 @@ def ask(
         )
     if errors:
         raise ValidationError(message=_("These figures cannot be made."), errors=errors)
-    return Ask(recipient, dataset, purpose, group_by, start, end, organization_id)
+    return Ask(recipient, dataset, purpose, group_by, start, end, organization_id, own=own)
 
 
 @dataclass
@@ -267,6 +272,8 @@ def figures(ask: Ask) -> Figures:
 
     One organization's figures are its row of the table by organization and the dimension asked,
     suppressed with the others' rows, so that it cannot be subtracted from the table of all."""
+    if ask.own:
+        return _table(ask, [ask.recipient.pk])
     organization_ids = sharing_organization_ids(ask.recipient, ask.purpose, ask.dataset, ask.on)
     unit = "worker_month" if "month" in ask.group_by else "worker"
     if ask.organization_id is not None and ask.organization_id not in organization_ids:

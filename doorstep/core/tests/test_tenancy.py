@@ -1099,6 +1099,61 @@ CASES.update(
 )
 
 
+def _report_a(world):
+    """Union A's report to the ILO, with a text section and version 1."""
+    from doorstep.advocacy import services as advocacy_services
+    from doorstep.advocacy.models import Report
+
+    existing = Report.objects.filter(organization=world.org_a).first()
+    if existing:
+        return existing.pk
+    report = advocacy_services.save_report(
+        world.org_a,
+        data={"title": "Union report", "convention": "C177", "country": "IN"},
+        actor=world.admin_a,
+    )
+    advocacy_services.add_report_section(
+        report, data={"kind": "text", "heading": "Sunita", "body": "Sunita's words"}, actor=world.admin_a
+    )
+    advocacy_services.save_version(report, actor=world.admin_a)
+    return report.pk
+
+
+CASES.update(
+    {
+        "orgs/<slug:org_slug>/reports/": lambda w: [
+            ("get", "/orgs/union-a/reports/", None),
+            ("post", "/orgs/union-a/reports/", {"title": "x", "convention": "C177", "country": "IN"}),
+        ],
+        "orgs/<slug:org_slug>/reports/<int:report_id>/": lambda w: [
+            ("get", f"/orgs/coop-b/reports/{_report_a(w)}/", None),
+            ("post", f"/orgs/coop-b/reports/{_report_a(w)}/", {"action": "version"}),
+        ],
+        "orgs/<slug:org_slug>/reports/<int:report_id>/versions/<int:number>/": lambda w: [
+            ("get", f"/orgs/coop-b/reports/{_report_a(w)}/versions/1/", None),
+            ("post", f"/orgs/coop-b/reports/{_report_a(w)}/versions/1/", {"submitted_on": "2026-01-01"}),
+        ],
+        "orgs/<slug:org_slug>/reports/<int:report_id>/versions/<int:number>/report.<slug:export>": lambda w: [
+            ("get", f"/orgs/coop-b/reports/{_report_a(w)}/versions/1/report.pdf", None),
+            ("get", f"/orgs/union-a/reports/{_report_a(w)}/versions/1/report.docx", None),
+        ],
+        "api/v1/reports/<report_id>/sections": lambda w: [
+            (
+                "post",
+                f"/api/v1/reports/{_report_a(w)}/sections",
+                {"kind": "text", "heading": "x", "body": "y"},
+            ),
+        ],
+        "api/v1/reports/<report_id>/versions": lambda w: [
+            ("post", f"/api/v1/reports/{_report_a(w)}/versions", {"note": "x"}),
+        ],
+        "api/v1/reports/<report_id>/versions/<number>": lambda w: [
+            ("get", f"/api/v1/reports/{_report_a(w)}/versions/1", None),
+        ],
+    }
+)
+
+
 def _snapshot():
     """Every row of every Doorstep table but the logs, to prove a refused request changed nothing."""
     skip = {"core.auditevent", "core.auditchainhead", "core.loginfailure"}
