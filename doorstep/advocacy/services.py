@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from doorstep.core import audit, tenancy
+from doorstep.core import audit, ordering, tenancy
 from doorstep.core.errors import FieldError, PermissionDenied, ValidationError
 from doorstep.core.html import clean_html, plain_text
 from doorstep.core.roles import Role
@@ -441,16 +441,7 @@ def delete_report_section(section, *, actor) -> None:
 
 def move_report_section(section, *, up: bool, actor) -> None:
     tenancy.require_role(actor, section.organization_id, REPORT_ROLES)
-    with transaction.atomic():
-        siblings = list(section.report.sections.select_for_update().order_by("position", "pk"))
-        index = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
-        other = index - 1 if up else index + 1
-        if 0 <= other < len(siblings):
-            siblings[index], siblings[other] = siblings[other], siblings[index]
-        for position, row in enumerate(siblings, start=1):
-            if row.position != position:
-                row.position = position
-                row.save(update_fields=["position"])
+    ordering.move(section, section.report.sections.all(), up=up)
 
 
 def _legal_facts(country: str) -> list[dict]:

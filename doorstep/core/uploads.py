@@ -67,8 +67,9 @@ def _text(data: bytes) -> Kind | None:
     return Kind("text/plain", "txt")
 
 
-def check_evidence(name: str, data: bytes, *, field: str = "file", max_bytes: int = MAX_EVIDENCE_BYTES):
-    """(safe file name, content type) for an evidence file, or ``ValidationError`` saying why not."""
+def _checked(name: str, data: bytes, *, field: str, max_bytes: int, kind, refused: str, stem: str):
+    """(safe file name, content type) once ``data`` is not empty, not too large, and of a kind
+    ``kind(data)`` recognizes; ``ValidationError`` with ``refused`` otherwise."""
     if not data:
         raise ValidationError.for_field(field, _("The file is empty."), code="empty")
     if len(data) > max_bytes:
@@ -77,18 +78,27 @@ def check_evidence(name: str, data: bytes, *, field: str = "file", max_bytes: in
             _("The file is larger than %(mb)s MB.") % {"mb": max_bytes // (1024 * 1024)},
             code="too_large",
         )
-    kind = _kind(data)
-    if kind is None:
-        raise ValidationError.for_field(
-            field,
-            _(
-                "This kind of file is not accepted. Send a photo (JPEG, PNG, WebP, HEIC), a PDF, a voice "
-                "note (MP3, M4A, OGG, AMR, 3GP, WAV) or plain text."
-            ),
-            code="file_type",
-        )
-    stem = "".join(c for c in PurePath(name or "evidence").stem if c.isalnum() or c in " -_")[:80].strip()
-    return f"{stem or 'evidence'}.{kind.extension}", kind.content_type
+    found = kind(data)
+    if found is None:
+        raise ValidationError.for_field(field, refused, code="file_type")
+    safe = "".join(c for c in PurePath(name or stem).stem if c.isalnum() or c in " -_")[:80].strip()
+    return f"{safe or stem}.{found.extension}", found.content_type
+
+
+def check_evidence(name: str, data: bytes, *, field: str = "file", max_bytes: int = MAX_EVIDENCE_BYTES):
+    """(safe file name, content type) for an evidence file, or ``ValidationError`` saying why not."""
+    return _checked(
+        name,
+        data,
+        field=field,
+        max_bytes=max_bytes,
+        kind=_kind,
+        refused=_(
+            "This kind of file is not accepted. Send a photo (JPEG, PNG, WebP, HEIC), a PDF, a voice "
+            "note (MP3, M4A, OGG, AMR, 3GP, WAV) or plain text."
+        ),
+        stem="evidence",
+    )
 
 
 # Documents for a library (guides, training materials, laws): what evidence accepts, plus office
@@ -137,23 +147,15 @@ def _office(data: bytes) -> Kind | None:
 
 def check_document(name: str, data: bytes, *, field: str = "file", max_bytes: int = MAX_DOCUMENT_BYTES):
     """(safe file name, content type) for a library document, or ``ValidationError`` saying why not."""
-    if not data:
-        raise ValidationError.for_field(field, _("The file is empty."), code="empty")
-    if len(data) > max_bytes:
-        raise ValidationError.for_field(
-            field,
-            _("The file is larger than %(mb)s MB.") % {"mb": max_bytes // (1024 * 1024)},
-            code="too_large",
-        )
-    kind = _office(data) or _kind(data)
-    if kind is None:
-        raise ValidationError.for_field(
-            field,
-            _(
-                "This kind of file is not accepted. Send a PDF, an office document without macros (Word, "
-                "Excel, PowerPoint, OpenDocument), a picture, a sound recording or plain text."
-            ),
-            code="file_type",
-        )
-    stem = "".join(c for c in PurePath(name or "document").stem if c.isalnum() or c in " -_")[:80].strip()
-    return f"{stem or 'document'}.{kind.extension}", kind.content_type
+    return _checked(
+        name,
+        data,
+        field=field,
+        max_bytes=max_bytes,
+        kind=lambda content: _office(content) or _kind(content),
+        refused=_(
+            "This kind of file is not accepted. Send a PDF, an office document without macros (Word, "
+            "Excel, PowerPoint, OpenDocument), a picture, a sound recording or plain text."
+        ),
+        stem="document",
+    )

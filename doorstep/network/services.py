@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from doorstep.core import audit, tenancy, throttle, vault
+from doorstep.core import audit, ordering, tenancy, throttle, vault
 from doorstep.core.errors import FieldError, Throttled, ValidationError
 from doorstep.core.html import clean_html
 from doorstep.core.roles import ADMIN_ROLES, Role
@@ -296,16 +296,7 @@ def delete_section(section: BulletinSection, *, actor) -> None:
 def move_section(section: BulletinSection, *, up: bool, actor) -> None:
     """Swap the section with the one before (``up``) or after it."""
     tenancy.require_role(actor, section.organization_id, BULLETIN_ROLES)
-    with transaction.atomic():
-        siblings = list(section.bulletin.sections.select_for_update().order_by("position", "pk"))
-        index = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
-        other = index - 1 if up else index + 1
-        if 0 <= other < len(siblings):
-            siblings[index], siblings[other] = siblings[other], siblings[index]
-        for position, row in enumerate(siblings, start=1):
-            if row.position != position:
-                row.position = position
-                row.save(update_fields=["position"])
+    ordering.move(section, section.bulletin.sections.all(), up=up)
 
 
 def publish_bulletin(bulletin: Bulletin, *, actor) -> Bulletin:
