@@ -23,3 +23,8 @@ class AdvocacyConfig(AppConfig):
                 order=87,
             )
         )
+        register(
+            NavItem(
+                "reports", _("ILO reports"), "report_list", roles=STAFF_ROLES, in_organization=True, order=89
+            )
+        )

@@ -174,3 +174,12 @@ def test_the_api_builds_and_versions_a_report(world, shared, api):
         0
     ] == ("Sector")
     assert api(world.admin_b).get(f"/api/v1/reports/{pk}/versions/1").status_code == 404
+
+
+def test_the_reports_are_in_the_navigation_of_staff(world, login):
+    page = login(world.organizer_a).get("/orgs/union-a/")
+    assert (
+        b'href="/orgs/union-a/reports/"' in page.content
+        and b'href="/orgs/union-a/campaigns/"' in page.content
+    )
+    assert b"/reports/" not in login(world.worker_a).get("/").content
