@@ -21,10 +21,17 @@ class AdvocacyConfig(AppConfig):
                 roles=STAFF_ROLES,
                 in_organization=True,
                 order=87,
+                more=True,
             )
         )
         register(
             NavItem(
-                "reports", _("ILO reports"), "report_list", roles=STAFF_ROLES, in_organization=True, order=89
+                "reports",
+                _("ILO reports"),
+                "report_list",
+                roles=STAFF_ROLES,
+                in_organization=True,
+                order=89,
+                more=True,
             )
         )

@@ -18,7 +18,8 @@ def shell(request) -> dict:
 
     role = tenancy.role_in(user, organization) if organization is not None else None
     context.update(
-        navigation=navigation.items_for(user, organization),
+        navigation=navigation.items_for(user, organization, more=False),
+        navigation_more=navigation.items_for(user, organization, more=True),
         switchable_organizations=list(organizations_with_role(user)),
         active_role=role,
         active_role_label=role.label if role else "",

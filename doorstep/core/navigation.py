@@ -19,6 +19,7 @@ class NavItem:
     platform_admin_only: bool = False
     organization_kinds: frozenset[str] | None = None  # None: any kind of organization
     order: int = 100
+    more: bool = False  # in the menu's "More" part, to keep the menu short on a phone
 
 
 _ITEMS: dict[str, NavItem] = {}
@@ -28,13 +29,16 @@ def register(item: NavItem) -> None:
     _ITEMS[item.key] = item
 
 
-def items_for(user, organization) -> list[tuple[str, str, str]]:
-    """(key, label, url) for the entries this user may use, in order."""
+def items_for(user, organization, *, more: bool | None = None) -> list[tuple[str, str, str]]:
+    """(key, label, url) for the entries this user may use, in order: all of them, or only the
+    menu's main part (``more=False``) or its "More" part (``more=True``)."""
     if not user.is_authenticated:
         return []
     role = tenancy.role_in(user, organization) if organization is not None else None
     entries = []
     for item in sorted(_ITEMS.values(), key=lambda i: (i.order, i.key)):
+        if more is not None and item.more != more:
+            continue
         if item.platform_admin_only and not user.is_superuser:
             continue
         if item.in_organization and organization is None:

@@ -19,6 +19,7 @@ class NetworkConfig(AppConfig):
                 roles=STAFF_ROLES,
                 in_organization=True,
                 order=82,
+                more=True,
             )
         )
         register_public("directory", _("Directory"), "directory", order=10)
@@ -26,7 +27,15 @@ class NetworkConfig(AppConfig):
         register_public("resources", _("Resources"), "resources", order=40)
         register_public("events", _("Events"), "events", order=50)
         register(
-            NavItem("events", _("Events"), "event_list", roles=STAFF_ROLES, in_organization=True, order=88)
+            NavItem(
+                "events",
+                _("Events"),
+                "event_list",
+                roles=STAFF_ROLES,
+                in_organization=True,
+                order=88,
+                more=True,
+            )
         )
         from doorstep.core import rights
 
@@ -40,7 +49,13 @@ class NetworkConfig(AppConfig):
         )
         register(
             NavItem(
-                "resources", _("Library"), "resource_list", roles=STAFF_ROLES, in_organization=True, order=86
+                "resources",
+                _("Library"),
+                "resource_list",
+                roles=STAFF_ROLES,
+                in_organization=True,
+                order=86,
+                more=True,
             )
         )
         register(
@@ -51,5 +66,6 @@ class NetworkConfig(AppConfig):
                 roles=STAFF_ROLES,
                 in_organization=True,
                 order=84,
+                more=True,
             )
         )

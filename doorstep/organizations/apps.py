@@ -13,6 +13,8 @@ class OrganizationsConfig(AppConfig):
 
         register(NavItem("organization", _("Organization"), "organization", in_organization=True, order=10))
         register(NavItem("people", _("People"), "people", roles=ADMIN_ROLES, in_organization=True, order=80))
-        register(NavItem("account", _("Account"), "account", order=90))
-        register(NavItem("tokens", _("API tokens"), "tokens", order=95))
-        register(NavItem("admin", _("Site admin"), "admin:index", platform_admin_only=True, order=99))
+        register(NavItem("account", _("Account"), "account", order=90, more=True))
+        register(NavItem("tokens", _("API tokens"), "tokens", order=95, more=True))
+        register(
+            NavItem("admin", _("Site admin"), "admin:index", platform_admin_only=True, order=99, more=True)
+        )

@@ -107,3 +107,12 @@ def test_form_errors_sit_next_to_their_field(world, login):
     )
     field = html.split('<label for="id_username">')[1].split("</div>")[0]
     assert "This field is required." in field
+
+
+def test_the_menu_keeps_daily_work_in_front_and_the_rest_under_more(world, login):
+    html = login(world.organizer_a).get("/").content.decode()
+    nav = html.split('<nav class="nav"')[1].split("</nav>")[0]
+    front, more = nav.split('<details class="more">')
+    assert "/orgs/union-a/members/" in front and "/orgs/union-a/bulletins/" not in front
+    assert "/orgs/union-a/bulletins/" in more and "/orgs/union-a/reports/" in more and "/account/" in more
+    assert "<summary>More</summary>" in more
