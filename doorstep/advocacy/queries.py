@@ -35,7 +35,11 @@ def world(filters: dict | None = None) -> list[Profile]:
         code = str(found.country)
         profile = profiles.setdefault(code, Profile(code, str(countries.name(code))))
         profile.facts[found.fact] = found
-    rows = sorted(profiles.values(), key=lambda p: p.name)
+    return matching(sorted(profiles.values(), key=lambda p: p.name), filters)
+
+
+def matching(rows: list[Profile], filters: dict) -> list[Profile]:
+    """The profiles ``world`` gave that pass its filters (to filter one load several ways)."""
     if filters.get("ratified") in (True, False):
         rows = [p for p in rows if p.ratified == filters["ratified"]]
     if filters.get("q"):

@@ -12,6 +12,7 @@ from django_countries import countries
 from doorstep.core import audit, ordering, tenancy
 from doorstep.core.errors import FieldError, PermissionDenied, ValidationError
 from doorstep.core.html import clean_html, plain_text
+from doorstep.core.inputs import web_link
 from doorstep.core.roles import Role
 
 from .models import Coverage, Fact, LegalFact, LegalFactChange
@@ -79,7 +80,7 @@ def clean_value(fact: str, data: dict) -> dict:
             "name": name[:300],
             "year": year if year not in (None, "") else None,
             "covers": (data.get("covers") or "").strip()[:1000],
-            "link": _link(data.get("link"), errors),
+            "link": web_link(data.get("link"), "link", errors),
         }
     elif fact in (Fact.MINIMUM_WAGE, Fact.SOCIAL_SECURITY, Fact.SAFETY):
         coverage = data.get("coverage") or ""
@@ -92,19 +93,12 @@ def clean_value(fact: str, data: dict) -> dict:
         text = (data.get("text") or "").strip()
         if not text:
             errors.append(FieldError("text", _("Summarize what the ILO said.")))
-        value = {"text": text[:4000], "link": _link(data.get("link"), errors)}
+        value = {"text": text[:4000], "link": web_link(data.get("link"), "link", errors)}
     else:
         raise ValidationError.for_field("fact", _("Unknown fact."))
     if errors:
         raise ValidationError(message=_("The fact could not be saved."), errors=errors)
     return value
-
-
-def _link(raw, errors: list) -> str:
-    link = (raw or "").strip()
-    if link and not link.lower().startswith(("http://", "https://")):
-        errors.append(FieldError("link", _("A link must start with http:// or https://.")))
-    return link[:500]
 
 
 def save_fact(country: str, fact: str, *, data: dict, actor) -> LegalFact:
@@ -258,9 +252,12 @@ def add_target(campaign, *, data: dict, actor):
         errors.append(FieldError("name", _("Name the target: a ministry, a company, an employers' body.")))
     if data.get("kind") not in Target.Kind.values:
         errors.append(FieldError("kind", _("Unknown kind of target.")))
-    country = (data.get("country") or "").upper()
-    if country and country not in dict(countries):
-        errors.append(FieldError("country", _("Unknown country code: %(code)s.") % {"code": country[:10]}))
+    country = ""
+    if data.get("country"):
+        try:
+            country = check_country(data["country"])
+        except ValidationError as error:
+            errors.extend(error.errors)
     if errors:
         raise ValidationError(message=_("The target could not be saved."), errors=errors)
     with transaction.atomic():

@@ -36,14 +36,15 @@ def laws(request):
     if form.is_valid():
         filters["q"] = form.cleaned_data["q"]
         filters["ratified"] = {"yes": True, "no": False}.get(form.cleaned_data["ratified"])
-    rows = queries.world(filters)
+    everything = queries.world()
+    rows = queries.matching(everything, filters)
     return render(
         request,
         "advocacy/world.html",
         {
             "form": form,
             "rows": rows,
-            "ratified_count": sum(1 for p in queries.world() if p.ratified),
+            "ratified_count": sum(1 for p in everything if p.ratified),
             "coverage_labels": dict(Coverage.choices),
             "filtered": any(filters.values()),
         },

@@ -113,3 +113,12 @@ def country_code(value) -> str:
     folded = " ".join(folded.split())
     with translation.override("en"):
         return COUNTRY_ALIASES.get(folded) or countries.by_name(text) or countries.by_name(folded) or ""
+
+
+def web_link(value, name: str, errors: list, *, max_length: int = 500) -> str:
+    """A link people follow from a page: blank, or a web address (http or https; never
+    ``javascript:`` or a file)."""
+    link = str(value or "").strip()
+    if link and not link.lower().startswith(("http://", "https://")):
+        errors.append(FieldError(name, _("A link must start with http:// or https://.")))
+    return link[:max_length]

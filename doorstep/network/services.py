@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from doorstep.core import audit, ordering, tenancy, throttle, vault
 from doorstep.core.errors import FieldError, Throttled, ValidationError
 from doorstep.core.html import clean_html
+from doorstep.core.inputs import web_link
 from doorstep.core.roles import ADMIN_ROLES, Role
 from doorstep.core.sectors import Sector
 from doorstep.organizations.models import Organization
@@ -651,7 +652,7 @@ def _language_code(text: str) -> str:
     return code if code in known else ""
 
 
-def _resource_fields(data: dict, *, has_file: bool) -> dict:
+def _resource_fields(data: dict) -> dict:
     from doorstep.core.inputs import country_code
 
     from .models import Resource, Topic
@@ -672,10 +673,7 @@ def _resource_fields(data: dict, *, has_file: bool) -> dict:
             errors.append(FieldError("audience", _("Unknown audience.")))
         fields["audience"] = data["audience"]
     if "link" in data:
-        link = (data["link"] or "").strip()
-        if link and not link.lower().startswith(("http://", "https://")):
-            errors.append(FieldError("link", _("A link must start with http:// or https://.")))
-        fields["link"] = link[:500]
+        fields["link"] = web_link(data["link"], "link", errors)
     if "topics" in data:
         unknown = [t for t in data["topics"] or [] if t not in Topic.values]
         if unknown:
@@ -723,7 +721,7 @@ def save_resource(organization: Organization, *, data: dict, upload=None, resour
         }
         for required in ("title", "kind"):
             data.setdefault(required, "")
-    fields = _resource_fields(data, has_file=upload is not None)
+    fields = _resource_fields(data)
     stored = _stored_file(upload)
     has_file = stored is not None or (resource is not None and resource.file_size > 0)
     link = fields.get("link", resource.link if resource is not None else "")
@@ -778,8 +776,8 @@ def _event_fields(data: dict, organization) -> dict:
         errors.append(FieldError("kind", _("Unknown kind of event.")))
     if "description" in fields:
         fields["description"] = clean_html(fields["description"])
-    if fields.get("online_link") and not fields["online_link"].lower().startswith(("http://", "https://")):
-        errors.append(FieldError("online_link", _("A link must start with http:// or https://.")))
+    if "online_link" in fields:
+        fields["online_link"] = web_link(fields["online_link"], "online_link", errors)
     for name in ("starts_on", "ends_on", "is_public", "registration_open", "capacity"):
         if name in data:
             fields[name] = data[name]

@@ -463,7 +463,7 @@ def _language_name(code: str) -> str:
     return str(dict(global_settings.LANGUAGES).get(code, code))
 
 
-def _cacheable(request, response, public: bool):
+def _cacheable(response, public: bool):
     response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
     response["Vary"] = "Cookie"
     return response
@@ -495,7 +495,7 @@ def resources(request):
             "filtered": bool(filters and any(filters.values())),
         },
     )
-    return _cacheable(request, response, not request.user.is_authenticated)
+    return _cacheable(response, not request.user.is_authenticated)
 
 
 def resource(request, resource_id: int):
@@ -510,7 +510,7 @@ def resource(request, resource_id: int):
             "topic_names": [str(label) for code, label in Topic.choices if code in found.topics],
         },
     )
-    return _cacheable(request, response, found.is_public)
+    return _cacheable(response, found.is_public)
 
 
 def resource_file(request, resource_id: int):
