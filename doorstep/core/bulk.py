@@ -1,6 +1,6 @@
-"""Bulk inserts for imports and synthetic data: one ``executemany`` per table, each value prepared by
-its Django field (so JSON, UUIDs, dates and binary data are stored exactly as the ORM would store
-them), without building a model instance per row."""
+"""Bulk inserts for imports and synthetic data: one ``COPY`` (PostgreSQL) or ``executemany`` in
+batches (SQLite) per table, each value prepared by its Django field (so JSON, UUIDs, dates and binary
+data are stored exactly as the ORM would store them), without building a model instance per row."""
 
 from collections.abc import Callable, Iterable, Sequence
 
@@ -39,6 +39,8 @@ def _preparer(field: Field, connection) -> Callable | None:
         return None
     if kind not in _REPEATING:
         return lambda value: field.get_db_prep_save(value, connection)
+    if connection.vendor == "postgresql":
+        return None  # psycopg adapts dates and aware datetimes itself, as Django would pass them
     memo: dict = {}
 
     def prepare(value):
@@ -52,36 +54,76 @@ def _preparer(field: Field, connection) -> Callable | None:
 
 
 def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """Insert ``rows`` (tuples in the order of ``columns``, field names) into ``model``'s table."""
+    """Insert ``rows`` (tuples in the order of ``columns``, field names) into ``model``'s table.
+
+    PostgreSQL: one ``COPY … FROM STDIN``, several times faster than inserts over a million rows.
+    SQLite: ``executemany`` of one prepared insert, in batches of ``SQLITE_BATCH`` rows."""
     connection = connections[DEFAULT_DB_ALIAS]
     fields = [model._meta.get_field(name) for name in columns]
     prepare = [_preparer(field, connection) for field in fields]
     quote = connection.ops.quote_name
-    # Table and column names come from the model, quoted; every value is a parameter.
+    # Table and column names come from the model, quoted; every value is a parameter or copied data.
     names = ", ".join(quote(f.column) for f in fields)
-    parameters = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({parameters})"  # noqa: S608
-    prepared = _prepared(prepare, rows)
-    if prepared:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, prepared)
-    return len(prepared)
+    table = quote(model._meta.db_table)
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in _prepared_each(prepare, rows):
+                    copy.write_row(row)
+                    count += 1
+            return count
+        parameters = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({parameters})"  # noqa: S608
+        batch: list[tuple] = []
+        for row in _prepared_each(prepare, rows):
+            batch.append(row)
+            if len(batch) == SQLITE_BATCH:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
 
 
-def _prepared(prepare: list[Callable | None], rows: Iterable[Sequence]) -> list[tuple]:
-    """The rows with each value prepared by its column's preparer (only where one is needed)."""
+SQLITE_BATCH = 50_000
+
+
+def reserve_ids(model: type[Model], count: int) -> list[int]:
+    """``count`` primary keys for rows about to be inserted with ``insert_rows`` (so that children can
+    name their parents without reading the ids back). PostgreSQL: taken from the table's sequence,
+    safe beside other writers. SQLite: the ones after the largest; SQLite has one writer at a time,
+    and the caller holds the write transaction."""
+    if count <= 0:
+        return []
+    connection = connections[DEFAULT_DB_ALIAS]
+    meta = model._meta
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX({quote(meta.pk.column)}), 0) FROM {quote(meta.db_table)}")  # noqa: S608
+        first = cursor.fetchone()[0] + 1
+    return list(range(first, first + count))
+
+
+def _prepared_each(prepare: list[Callable | None], rows: Iterable[Sequence]):
+    """Each row as a tuple, its values prepared by their columns' preparers (where one is needed)."""
     needed = [(index, p) for index, p in enumerate(prepare) if p is not None]
-    if not needed:
-        return [tuple(row) for row in rows]
-    prepared = []
+    width = len(prepare)
     for row in rows:
         values = list(row)
-        if len(values) != len(prepare):
-            raise ValueError(f"a row has {len(values)} values for {len(prepare)} columns")
+        if len(values) != width:
+            raise ValueError(f"a row has {len(values)} values for {width} columns")
         for index, p in needed:
             values[index] = p(values[index])
-        prepared.append(tuple(values))
-    return prepared
+        yield tuple(values)
 
 
 def update_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence]) -> int:
@@ -95,7 +137,7 @@ def update_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Seque
     meta = model._meta
     fields = [meta.pk] + [meta.get_field(name) for name in columns]
     prepare = [_preparer(field, connection) for field in fields]
-    prepared = _prepared(prepare, rows)
+    prepared = list(_prepared_each(prepare, rows))
     if not prepared:
         return 0
     quote = connection.ops.quote_name

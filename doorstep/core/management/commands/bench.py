@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
+from doorstep.insights import synth
 from doorstep.members.demo import INDIA, KENYA
 
 SCALES = {
@@ -250,6 +251,17 @@ class Command(BaseCommand):
             orgs.add_person(organization, username=f"{slug}-admin", role="org_admin", actor=admin)
         return organization
 
+    def _synthetic(self, prefix: str, **sizes):
+        """The one organization ``synth`` wrote under ``prefix`` (written now if it is not there)."""
+        from doorstep.organizations.models import Organization
+
+        found = Organization.objects.filter(slug__startswith=f"{prefix}-1-").first()
+        if found is None:
+            plan = synth.Plan(organizations=1, prefix=prefix, submissions_per_member=0, seed=1, **sizes)
+            synth.run(plan, say=lambda line: self.stdout.write("  " + line))
+            found = Organization.objects.get(slug__startswith=f"{prefix}-1-")
+        return found
+
     def member_import(self, admin, orgs, size) -> Result:
         """Upload, check every row and import N members from a CSV (target: 100,000 in under 60 s)."""
         from doorstep.core import imports
@@ -351,176 +363,6 @@ class Command(BaseCommand):
             note=f"index built once in {build:.1f} s; {len(found)} matches",
         )
 
-    def _work_orders(self, organization, admin, rows: int) -> None:
-        """``rows`` work orders with a delivery, one or two payments and a cost each (most of them),
-        written through the bulk path; 2,000 members in Delhi and Uttar Pradesh, two work givers."""
-        from datetime import date, timedelta
-        from decimal import Decimal
-
-        from django.utils import timezone
-
-        from doorstep.core.bulk import insert_rows
-        from doorstep.members import services as member_services
-        from doorstep.supplychains import services as party_services
-        from doorstep.work.models import Cost, Delivery, Payment, WorkOrder
-
-        rng = random.Random(11)
-        cleans = [
-            member_services.clean_member(
-                organization,
-                {
-                    "full_name": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
-                    "category": "homeworker",
-                    "admin1": rng.choice(["Delhi", "Uttar Pradesh"]),
-                    "sectors": "embroidery",
-                },
-            )
-            for _ in range(2000)
-        ]
-        with transaction.atomic():
-            members = member_services.create_members_bulk(organization, cleans, actor=admin, source="bench")
-            parties = [
-                party_services.create_party(
-                    organization, data={"name": name, "kind": "intermediary"}, actor=admin
-                ).pk
-                for name in ("Bench Agent A", "Bench Agent B")
-            ]
-        now, start = timezone.now(), date(2025, 4, 1)
-        order_columns = [
-            "organization",
-            "member",
-            "party",
-            "given_on",
-            "product",
-            "sector",
-            "materials_supplied",
-            "quantity_ordered",
-            "unit",
-            "piece_rate",
-            "currency",
-            "her_hours",
-            "status",
-            "cancelled_by",
-            "materials_lost",
-            "work_lost",
-            "created_at",
-            "updated_at",
-            "delivered_qty",
-            "rejected_qty",
-            "accepted_qty",
-            "expected_pay",
-            "gross_paid",
-            "deductions_total",
-            "shortfall",
-            "costs_total",
-            "net",
-            "benchmark_level",
-            "flag_below_minimum",
-            "flag_late",
-            "flag_unpaid",
-            "flag_rejected_without_reason",
-            "flag_cancelled_after_materials",
-        ]
-        zero = Decimal(0)
-        for offset in range(0, rows, 100_000):
-            batch = min(100_000, rows - offset)
-            orders, plan = [], []
-            for _ in range(batch):
-                given = start + timedelta(days=rng.randrange(365))
-                quantity = Decimal(rng.choice([10, 20, 50, 100]))
-                rate = Decimal(rng.randint(8, 160)) / 4
-                orders.append(
-                    (
-                        organization.pk,
-                        rng.choice(members),
-                        rng.choice(parties),
-                        given,
-                        "Zari border",
-                        "embroidery",
-                        True,
-                        quantity,
-                        "piece",
-                        rate,
-                        "INR",
-                        Decimal(rng.randint(5, 60)),
-                        "given",
-                        "",
-                        False,
-                        False,
-                        now,
-                        now,
-                        zero,
-                        zero,
-                        zero,
-                        zero,
-                        zero,
-                        zero,
-                        zero,
-                        zero,
-                        zero,
-                        "",
-                        False,
-                        False,
-                        False,
-                        False,
-                        False,
-                    )
-                )
-                plan.append((given, quantity, rate))
-            with transaction.atomic():
-                last = (
-                    WorkOrder.objects.filter(organization=organization)
-                    .order_by("-pk")
-                    .values_list("pk", flat=True)
-                    .first()
-                    or 0
-                )
-                insert_rows(WorkOrder, order_columns, orders)
-                ids = list(
-                    WorkOrder.objects.filter(organization=organization, pk__gt=last)
-                    .order_by("pk")
-                    .values_list("pk", flat=True)
-                )
-                deliveries, payments, costs = [], [], []
-                for order_id, (given, quantity, rate) in zip(ids, plan, strict=True):
-                    if rng.random() < 0.9:
-                        delivered = given + timedelta(days=rng.randint(3, 20))
-                        rejected = quantity * Decimal(rng.choice([0, 0, 0, 0.1]))
-                        deliveries.append(
-                            (
-                                organization.pk,
-                                order_id,
-                                delivered,
-                                quantity,
-                                rejected,
-                                "" if rng.random() < 0.5 else "stain",
-                                False,
-                            )
-                        )
-                        owed = rate * (quantity - rejected)
-                        paid_on = delivered + timedelta(days=int(rng.paretovariate(1.2) * 5))
-                        if rng.random() < 0.8:
-                            payments.append((organization.pk, order_id, paid_on, owed, "cash"))
-                        elif rng.random() < 0.5:
-                            payments.append((organization.pk, order_id, paid_on, owed / 2, "cash"))
-                    costs.append((organization.pk, order_id, "electricity", Decimal(rng.randint(5, 50)), ""))
-                insert_rows(
-                    Delivery,
-                    [
-                        "organization",
-                        "order",
-                        "delivered_on",
-                        "quantity",
-                        "rejected",
-                        "rejection_reason",
-                        "rejected_paid",
-                    ],
-                    deliveries,
-                )
-                insert_rows(Payment, ["organization", "order", "paid_on", "amount", "method"], payments)
-                insert_rows(Cost, ["organization", "order", "kind", "amount", "note"], costs)
-            self.stdout.write(f"  … {offset + batch} work orders written")
-
     def work_recompute(self, admin, orgs, size) -> Result:
         """Recompute the derived figures of N work orders (target: 1,000,000 in under 2 minutes);
         baseline: Django's own bulk_update of the same figures, on the first 20,000, scaled up."""
@@ -528,12 +370,7 @@ class Command(BaseCommand):
         from doorstep.work.models import WorkOrder
 
         rows = size["orders"]
-        slug = f"bench-work-{rows}"
-        organization = self._organization(admin, orgs, slug)
-        if WorkOrder.objects.filter(organization=organization).count() < rows:
-            from doorstep.organizations.models import User
-
-            self._work_orders(organization, User.objects.get(username=f"{slug}-admin"), rows)
+        organization = self._synthetic(f"bench-work-{rows}", members=rows // 50, orders_per_member=50)
         times = []
         for _ in range(size["runs"]):
             if connection.vendor == "postgresql":
@@ -567,85 +404,6 @@ class Command(BaseCommand):
             f"baseline: bulk_update of 20,000 scaled (writes only)",
         )
 
-    def _submissions(self, organization, actor, rows: int):
-        """A 100-question form (numbers, choices, text) and ``rows`` sealed submissions, written
-        through the bulk path (the records as a phone's would parse)."""
-        from django.utils import timezone
-
-        from doorstep.core import vault
-        from doorstep.core.bulk import insert_rows
-        from doorstep.surveys import services as survey_services
-        from doorstep.surveys.models import Submission
-
-        lines = ["| survey |", "| | type | name | label |"]
-        for i in range(100):
-            kind = ("integer", "select_one sector", "text", "decimal")[i % 4]
-            lines.append(f"| | {kind} | q{i:03d} | Question {i} |")
-        lines += ["| choices |", "| | list_name | name | label |"]
-        lines += [f"| | sector | {s} | {s.title()} |" for s in ("embroidery", "beadwork", "garments")]
-        lines += ["| settings |", "| | form_id | version | name |", "| | bench_form | 1 | data |"]
-        version = survey_services.upload_form(
-            organization, filename="bench.md", data="\n".join(lines).encode(), actor=actor
-        )
-        survey_services.set_state(version.form, "open", actor=actor)
-        rng = random.Random(5)
-        now = timezone.now()
-        columns = [
-            "organization",
-            "form",
-            "version",
-            "instance_id",
-            "root_instance_id",
-            "deprecated_id",
-            "current",
-            "subject_key",
-            "sealed_xml",
-            "sealed_data",
-            "source",
-            "received_at",
-            "attachments_expected",
-        ]
-        for offset in range(0, rows, 20_000):
-            batch = min(20_000, rows - offset)
-            keys = vault.new_subject_keys(organization, batch)
-            values = []
-            for n, key in enumerate(keys):
-                record = {}
-                for i in range(100):
-                    kind = i % 4
-                    record[f"q{i:03d}"] = (
-                        str(rng.randint(0, 500))
-                        if kind == 0
-                        else rng.choice(("embroidery", "beadwork", "garments"))
-                        if kind == 1
-                        else f"answer {rng.randint(0, 10**6)}"
-                        if kind == 2
-                        else f"{rng.uniform(0, 100):.2f}"
-                    )
-                instance = f"uuid:bench-{offset + n}"
-                record["meta/instanceID"] = instance
-                values.append(
-                    (
-                        organization.pk,
-                        version.form_id,
-                        version.pk,
-                        instance,
-                        instance,
-                        "",
-                        True,
-                        key.id,
-                        key.seal({"xml": "not kept for the benchmark"}, purpose="submission.xml"),
-                        key.seal(record, purpose=survey_services.DATA_PURPOSE),
-                        "bench",
-                        now,
-                        [],
-                    )
-                )
-            with transaction.atomic():
-                insert_rows(Submission, columns, values)
-            self.stdout.write(f"  … {offset + batch} submissions written")
-        return version.form
-
     def survey_export(self, admin, orgs, size, fmt: str = "csv") -> Result:
         """Export N submissions of a 100-question form to CSV or XLSX (target: 1,000,000 in under 5
         minutes and under 1 GB): each run is `python -m doorstep export_submissions` in a process of
@@ -666,9 +424,10 @@ class Command(BaseCommand):
         slug = f"bench-survey-{rows}"
         organization = self._organization(admin, orgs, slug)
         actor = User.objects.get(username=f"{slug}-admin")
-        form = Form.objects.filter(organization=organization, xml_form_id="bench_form").first()
+        form = Form.objects.filter(organization=organization, xml_form_id="synth_100").first()
         if form is None or Submission.objects.filter(form=form).count() < rows:
-            form = self._submissions(organization, actor, rows)
+            synth.submissions(organization, actor, rows, questions=100, seed=5)
+            form = Form.objects.get(organization=organization, xml_form_id="synth_100")
         times, peaks = [], []
         for _ in range(size["runs"]):
             with (
