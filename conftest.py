@@ -27,6 +27,12 @@ def _fresh_vault_caches():
 
 
 @pytest.fixture(autouse=True)
+def _own_analytics_root(settings, tmp_path):
+    """Each test's analytics engine writes its files in a folder of its own."""
+    settings.ANALYTICS_ROOT = tmp_path / "analytics"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(request, settings):
     """Argon2 is deliberately slow; tests that do not check hashing use a fast hasher."""
     if "real_hashers" not in request.keywords:

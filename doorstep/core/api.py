@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from .errors import DomainError, Throttled
+from .errors import DomainError, NotReady, Throttled
 
 
 def _field_path(loc) -> str:
@@ -28,7 +28,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         response = error(
             request, exc.status, exc.message, exc.code, [(e.field, e.message) for e in exc.errors]
         )
-        if isinstance(exc, Throttled):
+        if isinstance(exc, Throttled | NotReady):
             response["Retry-After"] = str(math.ceil(exc.retry_after))
         return response
 

@@ -62,3 +62,13 @@ class Throttled(DomainError):
     code: str = "throttled"
     status: int = 429
     retry_after: int = 0
+
+
+@dataclass
+class NotReady(DomainError):
+    """The figures are being prepared or rebuilt; ask again after ``retry_after`` seconds (503)."""
+
+    message: str = "Not ready yet."
+    code: str = "not_ready"
+    status: int = 503
+    retry_after: int = 60

@@ -1,12 +1,15 @@
 """API for work and earnings: work orders with their derived figures, wage benchmarks, the fair
 piece-rate calculator and saved rates, a member's passbook and the organization's summary."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from doorstep.core.errors import ValidationError
 from doorstep.core.pagination import page_of
 from doorstep.core.schemas import ErrorOut
 from doorstep.members import queries as member_queries
@@ -183,21 +186,35 @@ def remove_entry(request, order_id: int, kind: str, entry_id: int):
     return order_out(queries.get_order(request.auth, order_id), detail=True)
 
 
-@router.get("/work-summary", response={200: dict, **ERRORS})
-def summary(request, organization_id: int, currency: str | None = None):
-    """The dashboard's figures: orders, median net hourly earnings, share below the minimum wage,
-    median payment delay and total owed, overall and by party, sector and month (one currency)."""
+@router.get("/work-summary", response={200: dict, **ERRORS, 503: ErrorOut})
+def summary(
+    request,
+    organization_id: int,
+    currency: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+):
+    """The dashboard's figures from the analytics engine: orders, median net hourly earnings, share
+    below the minimum wage, median payment delay and total owed, overall and by party, sector and
+    month (one currency; ``start``/``end`` limit the period), with ``refreshed_at``, the time of the
+    last refresh they come from. 503 with ``Retry-After`` while the figures are being prepared."""
+    from doorstep.core.errors import NotReady
+    from doorstep.insights import boards
+
     organization = organization_for_staff(request.auth, organization_id)
-    orders = queries.orders_of(request.auth, organization)
-    used = stats.currencies(orders)
-    chosen = currency or (used[0] if used else services.organization_currency(organization))
-    board = stats.dashboard(orders, chosen)
+    if start and end and end < start:
+        raise ValidationError.for_field("end", _("The end comes before the start."))
+    found = boards.work_board(request.auth, organization, currency=currency, start=start, end=end)
+    if found.unavailable:
+        raise NotReady(message=found.unavailable)
+    board = found.board
     return {
-        "currency": chosen,
-        "currencies": used,
-        "total": board["total"].as_dict(),
-        "flags": board["flags"],
-        "by": {name: [c.as_dict() for c in cells] for name, cells in board["by"].items()},
+        "refreshed_at": found.refreshed_at.isoformat() if found.refreshed_at else None,
+        "currency": found.currency or services.organization_currency(organization),
+        "currencies": found.currencies,
+        "total": board["total"].as_dict() if board else None,
+        "flags": board["flags"] if board else {},
+        "by": {name: [c.as_dict() for c in cells] for name, cells in board["by"].items()} if board else {},
     }
 
 

@@ -203,6 +203,8 @@ class WorkOrder(OwnedModel):
             models.Index(fields=["organization", "party"], name="workorder_org_party_idx"),
             models.Index(fields=["organization", "member"], name="workorder_org_member_idx"),
             models.Index(fields=["organization", "status"], name="workorder_org_status_idx"),
+            # The analytics engine reads the orders changed since its last refresh.
+            models.Index(fields=["updated_at"], name="workorder_updated_idx"),
         ]
 
     def __str__(self) -> str:

@@ -598,7 +598,8 @@ def create_orders_bulk(
 # Recomputing the derived figures ------------------------------------------------------------------
 
 CHUNK = 5000
-_STORED = [name for name in derivation.DERIVED_FIELDS] + ["benchmark", "benchmark_level"]
+# ``updated_at`` too: the analytics engine finds changed orders by it.
+_STORED = [name for name in derivation.DERIVED_FIELDS] + ["benchmark", "benchmark_level", "updated_at"]
 
 
 def recompute(
@@ -688,7 +689,7 @@ def _recompute_chunk(queryset, pk_range, books: dict[int, Book], today: date) ->
         children(HelperTime).values("order_id").annotate(s=Sum("hours")).values_list("order_id", "s")
     )
 
-    updates = []
+    updates, now = [], timezone.now()
     for (
         pk,
         org_id,
@@ -734,6 +735,7 @@ def _recompute_chunk(queryset, pk_range, books: dict[int, Book], today: date) ->
                 *(values[name] for name in derivation.DERIVED_FIELDS),
                 match.benchmark.pk if match.benchmark else None,
                 match.level,
+                now,
             )
         )
     update_rows(WorkOrder, _STORED, updates)

@@ -23,30 +23,17 @@ def _median(values: list) -> Decimal | None:
 
 
 @dataclass
-class Cell:
+class Summary:
+    """The figures of one row of the dashboard (or its total)."""
+
     key: str
     label: str
-    orders: int = 0
-    net_hourly: list = field(default_factory=list)
-    ratios: list = field(default_factory=list)
-    delays: list = field(default_factory=list)
-    owed: Decimal = Decimal(0)
-
-    @property
-    def median_net_hourly(self) -> Decimal | None:
-        return _median(self.net_hourly)
-
-    @property
-    def below_minimum_share(self) -> Decimal | None:
-        """The share of orders below the minimum wage, among those with a ratio (0 to 100)."""
-        if not self.ratios:
-            return None
-        below = sum(1 for r in self.ratios if r < 1)
-        return (Decimal(100) * below / len(self.ratios)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-    @property
-    def median_delay(self) -> Decimal | None:
-        return _median(self.delays)
+    orders: int
+    median_net_hourly: Decimal | None
+    below_minimum_share: Decimal | None  # % of the orders with a benchmark, to one decimal
+    orders_with_benchmark: int
+    median_delay: Decimal | None
+    owed: Decimal
 
     def as_dict(self) -> dict:
         def text(value):
@@ -58,10 +45,43 @@ class Cell:
             "orders": self.orders,
             "median_net_hourly": text(self.median_net_hourly),
             "below_minimum_percent": text(self.below_minimum_share),
-            "orders_with_benchmark": len(self.ratios),
+            "orders_with_benchmark": self.orders_with_benchmark,
             "median_payment_delay_days": text(self.median_delay),
             "owed": text(self.owed),
         }
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """``part`` of ``whole`` in %, to one decimal (None of nothing)."""
+    if not whole:
+        return None
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Cell:
+    """Figures gathered order by order (the plain way: what the analytics engine is measured against
+    in ``make bench``, and checked against in the tests)."""
+
+    key: str
+    label: str
+    orders: int = 0
+    net_hourly: list = field(default_factory=list)
+    ratios: list = field(default_factory=list)
+    delays: list = field(default_factory=list)
+    owed: Decimal = Decimal(0)
+
+    def summary(self) -> Summary:
+        return Summary(
+            self.key,
+            self.label,
+            self.orders,
+            _median(self.net_hourly),
+            share(sum(1 for r in self.ratios if r < 1), len(self.ratios)),
+            len(self.ratios),
+            _median(self.delays),
+            self.owed,
+        )
 
 
 def currencies(orders: QuerySet[WorkOrder]) -> list[str]:
@@ -121,17 +141,34 @@ def dashboard(orders: QuerySet[WorkOrder], currency: str) -> dict:
             if shortfall > 0 and status != "cancelled":
                 cell.owed += shortfall
         for name, value in zip(
-            ("below_minimum", "late", "unpaid", "rejected_without_reason", "cancelled_after_materials"),
+            FLAGS,
             flag_values,
             strict=True,
         ):
             flags[name] += int(value)
-    by = {
-        "party": sorted(cells["party"].values(), key=lambda c: (-c.orders, c.label)),
-        "sector": sorted(cells["sector"].values(), key=lambda c: (-c.orders, c.label)),
-        "month": sorted(cells["month"].values(), key=lambda c: c.key),
+    return arranged(
+        currency,
+        total.summary(),
+        {dimension: [c.summary() for c in found.values()] for dimension, found in cells.items()},
+        flags,
+    )
+
+
+def arranged(currency: str, total: Summary, by: dict[str, list[Summary]], flags) -> dict:
+    """The dashboard as pages and the API show it: work givers and sectors by orders, months in order."""
+    return {
+        "currency": currency,
+        "total": total,
+        "by": {
+            "party": sorted(by.get("party", []), key=lambda c: (-c.orders, c.label)),
+            "sector": sorted(by.get("sector", []), key=lambda c: (-c.orders, c.label)),
+            "month": sorted(by.get("month", []), key=lambda c: c.key),
+        },
+        "flags": {code: int(flags.get(code, 0)) for code in FLAGS},
     }
-    return {"currency": currency, "total": total, "by": by, "flags": dict(flags)}
+
+
+FLAGS = ("below_minimum", "late", "unpaid", "rejected_without_reason", "cancelled_after_materials")
 
 
 def compare_with_paid(fair_rate: Decimal, rates: list[Decimal]) -> dict:

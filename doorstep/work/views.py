@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from doorstep.core.errors import DomainError, ValidationError
+from doorstep.core.errors import DomainError, FieldError, ValidationError
 from doorstep.core.forms import add_domain_error
 from doorstep.core.pagination import next_page_query, page_of
 from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES, Role
@@ -72,13 +72,25 @@ def fair_rate(request):
 
 @login_required
 def dashboard(request, org_slug: str):
+    """Figures from the analytics engine (as of its last refresh, which the page states), for one
+    currency and a period (``from``, ``to``; all time when blank)."""
+    from doorstep.core import inputs
+    from doorstep.insights import boards
+
     organization = _organization(request, org_slug)
-    orders = queries.orders_of(request.user, organization)
-    used = stats.currencies(orders)
-    currency = (
-        request.GET.get("currency") if request.GET.get("currency") in used else (used[0] if used else "")
+    problems: list = []
+    start = inputs.date_value(request.GET.get("from") or None, "from", problems)
+    end = inputs.date_value(request.GET.get("to") or None, "to", problems)
+    if start and end and end < start:
+        problems.append(FieldError("to", _("The end comes before the start.")))
+    found = boards.work_board(
+        request.user,
+        organization,
+        currency=request.GET.get("currency"),
+        start=None if problems else start,
+        end=None if problems else end,
     )
-    board = stats.dashboard(orders, currency) if currency else None
+    board = found.board
     charts = {}
     if board:
         months = board["by"]["month"][-12:]
@@ -99,9 +111,13 @@ def dashboard(request, org_slug: str):
         "work/dashboard.html",
         {
             "organization": organization,
+            "found": found,
             "board": board,
-            "currencies": used,
-            "currency": currency,
+            "currencies": found.currencies,
+            "currency": found.currency,
+            "period": {"from": request.GET.get("from", ""), "to": request.GET.get("to", "")},
+            "period_set": bool(start or end) and not problems,
+            "problems": problems,
             "charts": charts,
             "flags": [
                 (code, label, board["flags"].get(code, 0) if board else 0) for code, label in Flag.choices
@@ -109,6 +125,7 @@ def dashboard(request, org_slug: str):
             "is_admin": role_in(request.user, organization) in ADMIN_ROLES,
             "settings_form": SettingsForm(initial={"late_payment_days": organization.late_payment_days}),
         },
+        status=422 if problems else 200,
     )
 
 

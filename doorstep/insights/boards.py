@@ -1,0 +1,160 @@
+"""Dashboards read from the analytics engine (``insights.engine``), never from the live tables.
+
+Each board opens a snapshot of the named organizations' files only (the scope is the file list),
+runs fixed SQL with parameters and says when its figures were last refreshed. A board older than
+``ANALYTICS_MAX_AGE`` seconds asks for a refresh in the background (at most one waiting at a time).
+"""
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from doorstep.work import stats
+
+from . import engine
+
+
+def request_refresh(*, verify: bool = False) -> bool:
+    """Queue a refresh unless one is already waiting; True when one was queued."""
+    from .tasks import refresh_analytics
+
+    marker = engine.root() / "queued"
+    try:
+        if time.time() - marker.stat().st_mtime < 600:
+            return False
+    except FileNotFoundError:
+        pass
+    engine.root().mkdir(parents=True, exist_ok=True)
+    marker.touch()
+    transaction.on_commit(lambda: refresh_analytics.enqueue(verify=verify))
+    return True
+
+
+def _keep_fresh(refreshed_at: datetime | None) -> None:
+    if refreshed_at is None or (timezone.now() - refreshed_at).total_seconds() > settings.ANALYTICS_MAX_AGE:
+        request_refresh()
+
+
+@dataclass
+class WorkBoard:
+    """The organization's work dashboard: totals and rows by work giver, sector and month, in one
+    currency, over a period (or all time)."""
+
+    refreshed_at: datetime | None
+    currencies: list[str] = field(default_factory=list)
+    currency: str = ""
+    board: dict | None = None  # as ``work.stats.arranged`` gives it; None when there are no orders
+    unavailable: str = ""  # why there are no figures to show now
+
+
+def work_board(
+    user, organization, *, currency: str | None = None, start: date | None = None, end: date | None = None
+) -> WorkBoard:
+    """The board of an organization whose staff ``user`` is (else ``PermissionDenied``)."""
+    from doorstep.core import tenancy
+    from doorstep.core.roles import STAFF_ROLES
+
+    tenancy.require_role(user, organization, STAFF_ROLES)
+    try:
+        with engine.Snapshot([organization.pk]) as snapshot:
+            result = _work_board(snapshot, user, organization, currency, start, end)
+    except engine.Unavailable as problem:
+        if problem.damaged:
+            request_refresh(verify=True)
+        else:
+            request_refresh()
+        return WorkBoard(engine.last_refresh(), unavailable=problem.message)
+    _keep_fresh(result.refreshed_at)
+    return result
+
+
+def _work_board(snapshot, user, organization, currency, start, end) -> WorkBoard:
+    used = [code for code, _n in snapshot.query(CURRENCIES)]
+    result = WorkBoard(snapshot.refreshed_at, used)
+    if not used:
+        return result
+    result.currency = currency if currency in used else used[0]
+    parameters = {"currency": result.currency, "start": start, "end": end}
+    rows = snapshot.query(WORK_FIGURES, parameters)
+    flags = dict(zip(stats.FLAGS, snapshot.query(WORK_FLAGS, parameters)[0], strict=True))
+    from doorstep.core.sectors import Sector
+    from doorstep.supplychains.queries import parties_of
+
+    sector_labels = dict(Sector.choices)
+    names = dict(
+        parties_of(user, organization)
+        .filter(pk__in={row[0] for row in rows if row[0] is not None})
+        .values_list("pk", "name")
+    )
+    total, by = None, {"party": [], "sector": [], "month": []}
+    for party, sector, month, level, orders, hourly, with_ratio, below, delay, owed in rows:
+        if level == "total":
+            key, label = "all", ""
+        elif level == "party":
+            key, label = str(party), names.get(party, "")
+        elif level == "sector":
+            key, label = sector, str(sector_labels.get(sector, sector))
+        else:
+            key, label = month, month
+        summary = stats.Summary(
+            key,
+            label,
+            orders,
+            _money(hourly),
+            stats.share(below, with_ratio),
+            with_ratio,
+            _days(delay),
+            _money(owed) or Decimal(0),
+        )
+        if level == "total":
+            total = summary
+        else:
+            by[level].append(summary)
+    if total is None or not total.orders:
+        result.board = None
+        return result
+    result.board = stats.arranged(result.currency, total, by, flags)
+    return result
+
+
+def _money(value) -> Decimal | None:
+    """An amount from the engine (a double) as amounts are stored: to 4 decimal places."""
+    return None if value is None else Decimal(repr(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def _days(value) -> Decimal | None:
+    """A number of days: whole, or to one decimal for a median between two."""
+    if value is None:
+        return None
+    days = Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return days.to_integral_value() if days == days.to_integral_value() else days
+
+
+CURRENCIES = "SELECT currency, count(*) AS n FROM orders GROUP BY currency ORDER BY n DESC, currency"
+_PERIOD = (
+    "currency = $currency AND ($start IS NULL OR given_on >= $start) AND ($end IS NULL OR given_on <= $end)"
+)
+WORK_FIGURES = f"""
+SELECT party_id, sector, month,
+       CASE WHEN grouping(party_id) = 0 THEN 'party' WHEN grouping(sector) = 0 THEN 'sector'
+            WHEN grouping(month) = 0 THEN 'month' ELSE 'total' END AS level,
+       count(*) AS orders,
+       median(net_hourly) AS hourly,
+       count(mw_ratio) AS with_ratio,
+       count(*) FILTER (WHERE mw_ratio < 1) AS below,
+       median(payment_delay_days) AS delay,
+       coalesce(sum(shortfall) FILTER (WHERE shortfall > 0 AND status <> 'cancelled'), 0) AS owed
+FROM orders WHERE {_PERIOD}
+GROUP BY GROUPING SETS ((), (party_id), (sector), (month))
+"""  # noqa: S608 - fixed text; values are parameters
+WORK_FLAGS = f"""
+SELECT count(*) FILTER (WHERE flag_below_minimum), count(*) FILTER (WHERE flag_late),
+       count(*) FILTER (WHERE flag_unpaid), count(*) FILTER (WHERE flag_rejected_without_reason),
+       count(*) FILTER (WHERE flag_cancelled_after_materials)
+FROM orders WHERE {_PERIOD}
+"""  # noqa: S608 - fixed text; values are parameters

@@ -1,0 +1,630 @@
+"""The analytics engine: facts without personal data, extracted from the database into Parquet files
+under ``ANALYTICS_ROOT`` (``var/analytics/``) and queried in-process with DuckDB.
+
+Layout (Hive-style, readable as it is by Trino, Spark or DuckDB; the partition values are in the
+path, not in the files)::
+
+    orders/organization_id=7/country=IN/month=2026-03/part-<token>.parquet
+    members/organization_id=7/country=IN/part-<token>.parquet
+    manifest.json
+
+``manifest.json`` names the one current file of every partition, with its rows and the newest change
+it holds; it is replaced atomically at the end of a refresh and is the only thing readers trust. A
+refresh cut off halfway leaves the previous manifest, so dashboards keep showing the last complete
+state, and the next refresh does the work again (its stray files are removed then).
+
+Refresh (``refresh()``, run as a background job) is incremental:
+
+- orders: one grouped query gives each partition's row count and newest ``updated_at``; the orders
+  changed since the last refresh (less a margin, so that a transaction that committed late is not
+  missed) are read and merged into their partitions' files; a partition whose count or newest change
+  still disagrees (a deletion, an order moved to another month) is read again whole; a file that is
+  missing or unreadable is rebuilt;
+- members: an organization's file is read again whole when its members or their consents changed,
+  or the day changed (a consent takes effect on a date).
+
+Readers (``Snapshot``) are always scoped: a query reads the files of the organizations it names and
+no others, with parameters for every value (no SQL built from what a user typed).
+"""
+
+import contextlib
+import fcntl
+import json
+import os
+import secrets
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Max
+from django.utils import timezone
+
+FORMAT = 1
+# Orders changed this long before the last refresh are read again: a transaction that began before
+# it and committed after it carries an older ``updated_at``.
+MARGIN = timedelta(minutes=10)
+NO_COUNTRY = "none"
+
+ORDER_COLUMNS = [
+    ("id", pa.int64()),
+    ("member_id", pa.int64()),
+    ("party_id", pa.int64()),
+    ("given_on", pa.date32()),
+    ("sector", pa.string()),
+    ("currency", pa.string()),
+    ("status", pa.string()),
+    ("delivered_qty", pa.float64()),
+    ("rejected_qty", pa.float64()),
+    ("expected_pay", pa.float64()),
+    ("gross_paid", pa.float64()),
+    ("shortfall", pa.float64()),
+    ("net", pa.float64()),
+    ("total_hours", pa.float64()),
+    ("net_hourly", pa.float64()),
+    ("mw_ratio", pa.float64()),
+    ("payment_delay_days", pa.int32()),
+    ("flag_below_minimum", pa.bool_()),
+    ("flag_late", pa.bool_()),
+    ("flag_unpaid", pa.bool_()),
+    ("flag_rejected_without_reason", pa.bool_()),
+    ("flag_cancelled_after_materials", pa.bool_()),
+    ("updated_at", pa.timestamp("us", tz="UTC")),
+]
+ORDER_SCHEMA = pa.schema(ORDER_COLUMNS)
+MEMBER_COLUMNS = [
+    ("id", pa.int64()),
+    ("category", pa.string()),
+    ("gender", pa.string()),
+    ("sector", pa.string()),  # the first she gave
+    ("admin1", pa.string()),  # folded: trimmed, one space, lower case
+    ("admin2", pa.string()),
+    ("status", pa.string()),
+    ("joined_on", pa.date32()),
+    ("consent_research", pa.bool_()),
+    ("consent_network_sharing", pa.bool_()),
+    ("consent_company_case", pa.bool_()),
+]
+MEMBER_SCHEMA = pa.schema(MEMBER_COLUMNS)
+CONSENTS = ("research", "network_sharing", "company_case")
+
+
+class Unavailable(Exception):
+    """The figures cannot be read now (none extracted yet, or a file is damaged: a rebuild is due)."""
+
+    def __init__(self, message: str, *, damaged: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.damaged = damaged
+
+
+def root() -> Path:
+    return Path(settings.ANALYTICS_ROOT)
+
+
+# The manifest ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Part:
+    file: str  # relative to the root
+    rows: int
+    stamp: str = ""  # orders: the newest updated_at it holds (ISO); members: a fingerprint
+    size: int = 0
+
+
+@dataclass
+class Manifest:
+    refreshed_at: datetime | None = None
+    as_of: str = ""  # the day the members' consents were read for
+    watermark: str = ""  # the newest order change read (ISO)
+    orders: dict[str, Part] = field(default_factory=dict)  # "org/country/month"
+    members: dict[str, Part] = field(default_factory=dict)  # "org/country"
+    seconds: float = 0.0
+    changed_partitions: int = 0
+
+    @classmethod
+    def load(cls) -> "Manifest":
+        path = root() / "manifest.json"
+        try:
+            data = json.loads(path.read_text())
+        except FileNotFoundError:
+            return cls()
+        except (OSError, ValueError):
+            return cls()  # unreadable: everything is rebuilt
+        if data.get("format") != FORMAT:
+            return cls()
+        return cls(
+            refreshed_at=datetime.fromisoformat(data["refreshed_at"]) if data.get("refreshed_at") else None,
+            as_of=data.get("as_of", ""),
+            watermark=data.get("watermark", ""),
+            orders={k: Part(**v) for k, v in data.get("orders", {}).items()},
+            members={k: Part(**v) for k, v in data.get("members", {}).items()},
+            seconds=data.get("seconds", 0.0),
+            changed_partitions=data.get("changed_partitions", 0),
+        )
+
+    def save(self) -> None:
+        path = root() / "manifest.json"
+        temporary = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
+        data = {
+            "format": FORMAT,
+            "refreshed_at": self.refreshed_at.isoformat() if self.refreshed_at else None,
+            "as_of": self.as_of,
+            "watermark": self.watermark,
+            "seconds": round(self.seconds, 3),
+            "changed_partitions": self.changed_partitions,
+            "orders": {k: p.__dict__ for k, p in sorted(self.orders.items())},
+            "members": {k: p.__dict__ for k, p in sorted(self.members.items())},
+        }
+        with open(temporary, "w") as out:
+            json.dump(data, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)  # the commit point of a refresh
+
+
+def last_refresh() -> datetime | None:
+    """When the figures were last brought up to date (None: never)."""
+    return Manifest.load().refreshed_at
+
+
+# Refresh -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    seconds: float
+    orders_rows: int
+    partitions_written: int
+    partitions_kept: int
+    partitions_removed: int
+    changed_orders: int
+    rebuilt_damaged: int
+    members_written: int
+
+
+@contextlib.contextmanager
+def _lock():
+    """One refresh at a time (another waits for it)."""
+    root().mkdir(parents=True, exist_ok=True)
+    with open(root() / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def refresh(*, full: bool = False, verify: bool = False, stop_after: int | None = None) -> Report:
+    """Bring the Parquet files up to date with the database; ``full`` reads everything again,
+    ``verify`` reads every file whole to find damage (else only their footers are checked).
+    ``stop_after`` partitions: stop there without committing (to test an interrupted refresh)."""
+    started = time.perf_counter()
+    with _lock():
+        old = Manifest() if full else Manifest.load()
+        new = Manifest(as_of=timezone.localdate().isoformat())
+        countries = _countries()
+        report = Report(0, 0, 0, 0, 0, 0, 0, 0)
+        budget = [stop_after]
+        _refresh_orders(old, new, countries, report, verify, budget)
+        _refresh_members(old, new, countries, report, verify, budget)
+        new.refreshed_at = timezone.now()
+        new.seconds = time.perf_counter() - started
+        new.changed_partitions = report.partitions_written + report.partitions_removed
+        new.save()
+        _remove_strays(new)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _countries() -> dict[int, str]:
+    from doorstep.organizations.models import Organization
+
+    return {pk: (str(code) or NO_COUNTRY) for pk, code in Organization.objects.values_list("pk", "country")}
+
+
+def _spend(budget: list) -> None:
+    if budget[0] is not None:
+        if budget[0] <= 0:
+            raise InterruptedError("refresh stopped before committing (stop_after)")
+        budget[0] -= 1
+
+
+def _refresh_orders(old: Manifest, new: Manifest, countries, report: Report, verify: bool, budget) -> None:
+    fingerprints = {}
+    newest = None
+    for org_id, month, count, stamp in _order_fingerprints():
+        key = f"{org_id}/{countries.get(org_id, NO_COUNTRY)}/{month}"
+        fingerprints[key] = (count, stamp)
+        newest = stamp if newest is None or stamp > newest else newest
+    stale_by_org: dict[int, set[str]] = defaultdict(set)
+    differing = []
+    for key, (count, stamp) in fingerprints.items():
+        part = old.orders.get(key)
+        if part is None or not _healthy(part, verify):
+            report.rebuilt_damaged += part is not None
+            stale_by_org[_org(key)].add(key)
+        elif part.rows == count and part.stamp == stamp.isoformat():
+            new.orders[key] = part
+            report.partitions_kept += 1
+        else:
+            differing.append(key)
+    # Partitions that changed: merge the changed orders into their files where that accounts for
+    # every difference; read the rest again whole.
+    changed = _changed_orders(old, {_org(key) for key in differing}) if differing else None
+    report.changed_orders = changed.num_rows if changed is not None else 0
+    changed_by_part = _split_by_partition(changed, countries) if changed is not None else {}
+    for key in differing:
+        count, stamp = fingerprints[key]
+        rows = changed_by_part.get(key)
+        if rows is not None:
+            merged = _merge(old.orders[key], rows)
+            if merged.num_rows == count and _newest(merged) == stamp:
+                _spend(budget)
+                new.orders[key] = _write("orders", key, merged, stamp.isoformat())
+                report.partitions_written += 1
+                report.orders_rows += merged.num_rows
+                continue
+        stale_by_org[_org(key)].add(key)
+    for org_id, keys in sorted(stale_by_org.items()):
+        for key, table in _extract_orders(org_id, keys, countries).items():
+            _spend(budget)
+            new.orders[key] = _write("orders", key, table, fingerprints[key][1].isoformat())
+            report.partitions_written += 1
+            report.orders_rows += table.num_rows
+    report.partitions_removed += len(set(old.orders) - set(fingerprints))
+    new.watermark = newest.isoformat() if newest else old.watermark
+
+
+def _order_fingerprints():
+    """(organization, "YYYY-MM", orders, newest updated_at) for every month of every organization."""
+    from django.db.models.functions import TruncMonth
+
+    from doorstep.work.models import WorkOrder
+
+    rows = (
+        WorkOrder.objects.order_by()
+        .annotate(month=TruncMonth("given_on"))
+        .values("organization_id", "month")
+        .annotate(n=Count("id"), stamp=Max("updated_at"))
+        .values_list("organization_id", "month", "n", "stamp")
+    )
+    for org_id, month, count, stamp in rows.iterator():
+        yield org_id, month.strftime("%Y-%m"), count, stamp
+
+
+def _healthy(part: Part, verify: bool) -> bool:
+    """The file is there, of the size written, and its footer (or, with ``verify``, all of it) reads."""
+    path = root() / part.file
+    try:
+        if path.stat().st_size != part.size:
+            return False
+        if verify:
+            return pq.read_table(path).num_rows == part.rows
+        return pq.read_metadata(path).num_rows == part.rows
+    except (OSError, pa.ArrowException):
+        return False
+
+
+def _newest(table: pa.Table) -> datetime | None:
+    return pc.max(table.column("updated_at")).as_py()
+
+
+def _merge(part: Part, rows: pa.Table) -> pa.Table:
+    """The partition's file with ``rows`` put in place of their older versions (or added)."""
+    old = pq.read_table(root() / part.file, schema=ORDER_SCHEMA)
+    kept = old.filter(pc.invert(pc.is_in(old.column("id"), value_set=rows.column("id"))))
+    return pa.concat_tables([kept, rows.select(ORDER_SCHEMA.names).cast(ORDER_SCHEMA)]).sort_by("id")
+
+
+def _split_by_partition(table: pa.Table, countries) -> dict[str, pa.Table]:
+    months = pc.strftime(table.column("given_on"), format="%Y-%m")
+    keys = [
+        f"{org}/{countries.get(org, NO_COUNTRY)}/{month}"
+        for org, month in zip(table.column("organization_id").to_pylist(), months.to_pylist(), strict=True)
+    ]
+    table = table.append_column("_key", pa.array(keys))
+    parts = {}
+    for key in set(keys):
+        parts[key] = table.filter(pc.equal(table.column("_key"), key)).drop_columns(["_key"])
+    return parts
+
+
+def _write(kind: str, key: str, table: pa.Table, stamp: str) -> Part:
+    """Write one partition's new file (the old one stays until the manifest no longer names it)."""
+    if kind == "orders":
+        org_id, country, month = key.split("/")
+        folder = f"orders/organization_id={org_id}/country={country}/month={month}"
+        table = table.select(ORDER_SCHEMA.names).cast(ORDER_SCHEMA)
+    else:
+        org_id, country = key.split("/")
+        folder = f"members/organization_id={org_id}/country={country}"
+        table = table.select(MEMBER_SCHEMA.names).cast(MEMBER_SCHEMA)
+    directory = root() / folder
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"part-{secrets.token_hex(6)}.parquet"
+    temporary = directory / (name + ".tmp")
+    pq.write_table(table, temporary, compression="zstd")
+    with open(temporary, "rb") as written:
+        os.fsync(written.fileno())
+    os.replace(temporary, directory / name)
+    return Part(f"{folder}/{name}", table.num_rows, stamp, (directory / name).stat().st_size)
+
+
+def _remove_strays(manifest: Manifest) -> None:
+    """Files the manifest does not name: replaced ones, and those of a refresh that was cut off."""
+    named = {p.file for p in manifest.orders.values()} | {p.file for p in manifest.members.values()}
+    for kind in ("orders", "members"):
+        base = root() / kind
+        if not base.exists():
+            continue
+        for path in base.rglob("part-*"):
+            if str(path.relative_to(root())) not in named:
+                path.unlink(missing_ok=True)
+        for directory in sorted(base.rglob("*"), reverse=True):
+            if directory.is_dir() and not any(directory.iterdir()):
+                directory.rmdir()
+
+
+# Extraction --------------------------------------------------------------------------------------
+
+_ORDER_SELECT = [
+    "organization_id",
+    *[name for name, _type in ORDER_COLUMNS],
+]
+
+
+def _org(key: str) -> int:
+    return int(key.split("/", 1)[0])
+
+
+def _changed_orders(old: Manifest, organization_ids: set[int]) -> pa.Table | None:
+    """The organizations' orders changed since the last refresh (less the margin)."""
+    if not old.watermark:
+        return None
+    since = datetime.fromisoformat(old.watermark) - MARGIN
+    ids = sorted(organization_ids)
+    return _orders_table(
+        "o.updated_at > %s AND o.organization_id = ANY(%s)",
+        [since, ids],
+        {"updated_at__gt": since, "organization_id__in": ids},
+    )
+
+
+def _extract_orders(org_id: int, keys: set[str], countries) -> dict[str, pa.Table]:
+    """The whole of some months of one organization, a table per partition."""
+    months = sorted(key.split("/")[2] for key in keys)
+    first = date.fromisoformat(months[0] + "-01")
+    last = date.fromisoformat(months[-1] + "-01")
+    end = (last.replace(day=28) + timedelta(days=4)).replace(day=1)
+    table = _orders_table(
+        "o.organization_id = %s AND o.given_on >= %s AND o.given_on < %s",
+        [org_id, first, end],
+        {"organization_id": org_id, "given_on__gte": first, "given_on__lt": end},
+    )
+    parts = _split_by_partition(table, countries) if table.num_rows else {}
+    empty = pa.Table.from_pylist([], schema=pa.schema([("organization_id", pa.int64()), *ORDER_COLUMNS]))
+    return {key: parts.get(key, empty) for key in keys}
+
+
+def _orders_table(where: str, params: list, filters: dict) -> pa.Table:
+    """Orders as an Arrow table: on PostgreSQL through ``COPY … TO STDOUT`` read by Arrow's CSV
+    reader (the fast path, no Python object per value); elsewhere through the ORM."""
+    schema = pa.schema([("organization_id", pa.int64()), *ORDER_COLUMNS])
+    if connection.vendor == "postgresql":
+        import io
+
+        from pyarrow import csv
+
+        columns = ", ".join(f"o.{name}" for name in _ORDER_SELECT)
+        # Fixed column names; every value is a parameter.
+        sql = f"COPY (SELECT {columns} FROM work_workorder o WHERE {where}) TO STDOUT WITH (FORMAT csv)"  # noqa: S608
+        buffer = io.BytesIO()
+        with connection.cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
+            for chunk in copy:
+                buffer.write(chunk)
+        if not buffer.tell():
+            return schema.empty_table()
+        buffer.seek(0)
+        return csv.read_csv(
+            buffer,
+            read_options=csv.ReadOptions(column_names=schema.names),
+            convert_options=csv.ConvertOptions(
+                column_types=schema, true_values=["t"], false_values=["f"], strings_can_be_null=False
+            ),
+        )
+    from doorstep.work.models import WorkOrder
+
+    rows = WorkOrder.objects.filter(**filters).order_by().values_list(*_ORDER_SELECT)
+    columns = list(zip(*rows.iterator(chunk_size=20_000), strict=True)) or [[] for _ in _ORDER_SELECT]
+    arrays = []
+    for values, column in zip(columns, schema, strict=True):
+        if pa.types.is_floating(column.type):
+            values = [None if v is None else float(v) for v in values]
+        arrays.append(pa.array(values, type=column.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _refresh_members(old: Manifest, new: Manifest, countries, report: Report, verify: bool, budget) -> None:
+    from doorstep.members.models import ConsentEvent, Member
+
+    today = timezone.localdate().isoformat()
+    counts = {
+        org: (n, stamp)
+        for org, n, stamp in Member.objects.order_by()
+        .values("organization_id")
+        .annotate(n=Count("id"), stamp=Max("updated_at"))
+        .values_list("organization_id", "n", "stamp")
+    }
+    consents = {
+        org: (n, stamp)
+        for org, n, stamp in ConsentEvent.objects.order_by()
+        .values("organization_id")
+        .annotate(n=Count("id"), stamp=Max("recorded_at"))
+        .values_list("organization_id", "n", "stamp")
+    }
+    for org_id, (count, stamp) in counts.items():
+        key = f"{org_id}/{countries.get(org_id, NO_COUNTRY)}"
+        consent = consents.get(org_id, (0, None))
+        fingerprint = (
+            f"{today}|{count}|{stamp.isoformat()}|{consent[0]}|{consent[1] and consent[1].isoformat()}"
+        )
+        part = old.members.get(key)
+        if part is not None and part.stamp == fingerprint and _healthy(part, verify):
+            new.members[key] = part
+            continue
+        _spend(budget)
+        new.members[key] = _write("members", key, _members_table(org_id), fingerprint)
+        report.members_written += 1
+
+
+def _members_table(org_id: int) -> pa.Table:
+    from doorstep.members.models import Member
+    from doorstep.members.queries import consenting_members
+
+    today = timezone.localdate()
+    agreed = {
+        purpose: set(consenting_members([org_id], purpose, today).values_list("pk", flat=True))
+        for purpose in CONSENTS
+    }
+    rows = (
+        Member.objects.filter(organization_id=org_id, merged_into__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "category", "gender", "sectors", "admin1", "admin2", "status", "joined_on")
+    )
+    data = defaultdict(list)
+    for pk, category, gender, sectors, admin1, admin2, status, joined in rows.iterator(chunk_size=20_000):
+        data["id"].append(pk)
+        data["category"].append(category)
+        data["gender"].append(gender)
+        data["sector"].append((sectors or [""])[0])
+        data["admin1"].append(place(admin1))
+        data["admin2"].append(place(admin2))
+        data["status"].append(status)
+        data["joined_on"].append(joined)
+        for purpose in CONSENTS:
+            data[f"consent_{purpose}"].append(pk in agreed[purpose])
+    return pa.Table.from_pydict(
+        {name: data.get(name, []) for name in MEMBER_SCHEMA.names}, schema=MEMBER_SCHEMA
+    )
+
+
+def place(name: str) -> str:
+    """A place as cells group it: trimmed, one space between words, any case."""
+    return " ".join((name or "").split()).casefold()
+
+
+# Reading -----------------------------------------------------------------------------------------
+
+
+class Snapshot:
+    """The last complete refresh, read through DuckDB, limited to some organizations' files."""
+
+    def __init__(self, organization_ids):
+        self.manifest = Manifest.load()
+        if self.manifest.refreshed_at is None:
+            raise Unavailable(_not_ready())
+        wanted = {str(pk) for pk in organization_ids}
+        self.order_files = [
+            str(root() / p.file)
+            for k, p in self.manifest.orders.items()
+            if k.split("/")[0] in wanted and p.rows
+        ]
+        self.member_files = [
+            str(root() / p.file)
+            for k, p in self.manifest.members.items()
+            if k.split("/")[0] in wanted and p.rows
+        ]
+        self.refreshed_at = self.manifest.refreshed_at
+        self.db = duckdb.connect(config={"threads": max(1, os.cpu_count() or 1)})
+
+    def close(self):
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def query(self, sql: str, params: dict | None = None) -> list[tuple]:
+        """Run ``sql`` over the views ``orders`` and ``members`` (only the named organizations'
+        rows); values go in ``params`` (``$name``), never into the text."""
+        self._views()
+        try:
+            return self.db.execute(sql, params or {}).fetchall()
+        except duckdb.Error as error:
+            self._blame_files(error)
+            raise
+
+    def _views(self):
+        if getattr(self, "_ready", False):
+            return
+        try:
+            self._view("orders", self.order_files, ORDER_COLUMNS, ("organization_id", "country", "month"))
+            self._view("members", self.member_files, MEMBER_COLUMNS, ("organization_id", "country"))
+        except duckdb.Error as error:
+            self._blame_files(error)
+            raise
+        self._ready = True
+
+    def _blame_files(self, error: Exception) -> None:
+        """After DuckDB failed: if one of our files does not read whole, say so (a rebuild is due);
+        otherwise the error is ours and goes on up."""
+        for path in self.order_files + self.member_files:
+            try:
+                pq.read_table(path)
+            except (OSError, pa.ArrowException):
+                raise Unavailable(_damaged(), damaged=True) from error
+
+    def _view(self, name: str, files: list[str], columns, partitions: tuple[str, ...]) -> None:
+        """``name`` over the files (the partition values from their paths); an empty table of the same
+        columns when there are none. Names and paths are ours, never from input."""
+        types = {"organization_id": "BIGINT", "country": "VARCHAR", "month": "VARCHAR"}
+        if not files:
+            definition = ", ".join(
+                [f"{p} {types[p]}" for p in partitions] + [f"{n} {_duck(t)}" for n, t in columns]
+            )
+            self.db.execute(f"CREATE TEMP TABLE {name} ({definition})")
+            return
+        hive = ", ".join(f"'{p}': {types[p]}" for p in partitions)
+        self.db.execute(
+            f"CREATE TEMP VIEW {name} AS SELECT * FROM read_parquet({_list(files)}, "  # noqa: S608 - our names
+            f"hive_partitioning = true, hive_types = {{{hive}}})"
+        )
+
+
+def _list(files: list[str]) -> str:
+    """A DuckDB list literal of file paths we made ourselves (never from input)."""
+    return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+
+
+def _duck(kind: pa.DataType) -> str:
+    return {
+        pa.int64(): "BIGINT",
+        pa.int32(): "INTEGER",
+        pa.float64(): "DOUBLE",
+        pa.string(): "VARCHAR",
+        pa.bool_(): "BOOLEAN",
+        pa.date32(): "DATE",
+    }.get(kind, "TIMESTAMPTZ")
+
+
+def _not_ready() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("The figures are being prepared for the first time. Come back in a minute.")
+
+
+def _damaged() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("A file of figures was found damaged and is being rebuilt. Come back in a minute.")
