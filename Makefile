@@ -56,11 +56,12 @@ lock: install
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-# Benchmarks on a database of their own (SCALE=small by default, SCALE=full for the targets' sizes).
+# Benchmarks on a database of their own (SCALE=small by default; SCALE=1M for the targets' sizes;
+# SCALE=smoke, in CI, only checks that every workload runs).
 SCALE ?= small
 BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench/bench.sqlite3
 bench: install keys
 	mkdir -p var/bench
-	rm -f var/bench/bench.sqlite3*
+	rm -rf var/bench/bench.sqlite3* var/bench/analytics
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m doorstep migrate --noinput >/dev/null
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m doorstep bench --scale $(SCALE)

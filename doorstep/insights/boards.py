@@ -35,7 +35,7 @@ def request_refresh(*, verify: bool = False) -> bool:
     return True
 
 
-def _keep_fresh(refreshed_at: datetime | None) -> None:
+def keep_fresh(refreshed_at: datetime | None) -> None:
     if refreshed_at is None or (timezone.now() - refreshed_at).total_seconds() > settings.ANALYTICS_MAX_AGE:
         request_refresh()
 
@@ -69,7 +69,7 @@ def work_board(
         else:
             request_refresh()
         return WorkBoard(engine.last_refresh(), unavailable=problem.message)
-    _keep_fresh(result.refreshed_at)
+    keep_fresh(result.refreshed_at)
     return result
 
 

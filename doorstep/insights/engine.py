@@ -47,7 +47,7 @@ from django.db import connection
 from django.db.models import Count, Max
 from django.utils import timezone
 
-FORMAT = 1
+FORMAT = 2  # a new format: everything is extracted again
 # Orders changed this long before the last refresh are read again: a transaction that began before
 # it and committed after it carries an older ``updated_at``.
 MARGIN = timedelta(minutes=10)
@@ -83,6 +83,7 @@ MEMBER_COLUMNS = [
     ("id", pa.int64()),
     ("category", pa.string()),
     ("gender", pa.string()),
+    ("member_country", pa.string()),  # hers (the partition's country is her organization's)
     ("sector", pa.string()),  # the first she gave
     ("admin1", pa.string()),  # folded: trimmed, one space, lower case
     ("admin2", pa.string()),
@@ -498,13 +499,18 @@ def _members_table(org_id: int) -> pa.Table:
     rows = (
         Member.objects.filter(organization_id=org_id, merged_into__isnull=True)
         .order_by("pk")
-        .values_list("pk", "category", "gender", "sectors", "admin1", "admin2", "status", "joined_on")
+        .values_list(
+            "pk", "category", "gender", "country", "sectors", "admin1", "admin2", "status", "joined_on"
+        )
     )
     data = defaultdict(list)
-    for pk, category, gender, sectors, admin1, admin2, status, joined in rows.iterator(chunk_size=20_000):
+    for pk, category, gender, country, sectors, admin1, admin2, status, joined in rows.iterator(
+        chunk_size=20_000
+    ):
         data["id"].append(pk)
         data["category"].append(category)
         data["gender"].append(gender)
+        data["member_country"].append(str(country or ""))
         data["sector"].append((sectors or [""])[0])
         data["admin1"].append(place(admin1))
         data["admin2"].append(place(admin2))

@@ -46,6 +46,8 @@ from doorstep.organizations.models import Organization, SharingPurpose
 from doorstep.organizations.queries import sharing_organization_ids
 from doorstep.organizations.services import RECIPIENT_KINDS
 
+from .engine import place
+
 # Who may read figures shared with her organization (never a worker).
 RECIPIENT_ROLES = frozenset({Role.ORG_ADMIN, Role.ORGANIZER, Role.NETWORK_ANALYST, Role.COMPANY})
 
@@ -257,6 +259,7 @@ class Figures:
     organizations: list[Organization]
     rows: list[Row]  # the cells, then the margins; a 1-D table's total last
     reason: str = ""  # why there is nothing, when there is nothing
+    refreshed_at: object = None  # figures from the analytics engine: as of its last refresh
 
     @property
     def figure_names(self) -> tuple[str, ...]:
@@ -298,43 +301,70 @@ def _table(ask: Ask, organization_ids: list[int]) -> Figures:
     organizations = list(Organization.objects.filter(pk__in=organization_ids).order_by("name"))
     unit = "worker_month" if "month" in ask.group_by else "worker"
     k = max(disclosure.checked_k(o.disclosure_k) for o in organizations)
-    consenting = consenting_members(organization_ids, CONSENT_FOR_SHARING[ask.purpose], ask.on)
     chain = None
     if ask.dataset in ("work", "grievances") and ask.purpose == SharingPurpose.COMPANY_DUE_DILIGENCE:
         from doorstep.supplychains.queries import company_chain
 
         chain = company_chain(ask.recipient, organization_ids)
-    if ask.dataset == "members":
-        units = _member_units(consenting, ask)
-    elif ask.dataset == "grievances":
-        units = _grievance_units(consenting, organization_ids, ask, chain)
-    else:
-        units = _work_units(consenting, organization_ids, ask, chain)
+    if ask.dataset in ENGINE_DATASETS:
+        return _table_from_engine(ask, organizations, k, unit, chain)
+    consenting = consenting_members(organization_ids, CONSENT_FOR_SHARING[ask.purpose], ask.on)
+    units = _grievance_units(consenting, organization_ids, ask, chain)
     if not units:
         return Figures(ask, k, unit, organizations, [], _("No worker's data fits these choices."))
-    dims = len(ask.group_by)
-    protected = disclosure.protect(((u.cell, key) for key, u in units.items()), k=k, dims=dims)
-    members_by_key: dict[tuple, list[_Unit]] = defaultdict(list)
-    for u in units.values():
-        for key in _cell_and_margins(u.cell, dims):
-            members_by_key[key].append(u)
-    labels = _labeller(ask, units, chain)
-    rows = []
-    for key in sorted(protected.counts, key=lambda key: _order(key, labels)):
-        suppressed = (
-            "primary"
-            if key in protected.primary
-            else "complementary"
-            if key in protected.complementary
-            else ""
+    return Figures(ask, k, unit, organizations, _unit_rows(ask, units, k, chain))
+
+
+# Members and work come from the analytics engine; grievances are still read from the database.
+ENGINE_DATASETS = ("members", "work")
+
+
+def _suppression(protected, key: tuple) -> str:
+    if key in protected.primary:
+        return "primary"
+    return "complementary" if key in protected.complementary else ""
+
+
+def _table_from_engine(ask: Ask, organizations: list, k: int, unit: str, chain: dict | None) -> Figures:
+    """The same table from the engine's files (``insights.cells``): as of its last refresh, less the
+    members whose consent changed since then."""
+    from doorstep.members.queries import consent_changed_since
+
+    from . import boards, cells, engine
+
+    organization_ids = [o.pk for o in organizations]
+    purpose = CONSENT_FOR_SHARING[ask.purpose]
+    try:
+        with engine.Snapshot(organization_ids) as snapshot:
+            recent = consent_changed_since(organization_ids, snapshot.refreshed_at)
+            if ask.dataset == "members":
+                found = cells.members(snapshot, group_by=ask.group_by, consent=purpose, recent=recent)
+            else:
+                found = cells.work(
+                    snapshot,
+                    group_by=ask.group_by,
+                    consent=purpose,
+                    recent=recent,
+                    start=ask.start,
+                    end=ask.end,
+                    chain=chain,
+                )
+    except engine.Unavailable as problem:
+        boards.request_refresh(verify=problem.damaged)
+        return Figures(ask, k, unit, organizations, [], problem.message, refreshed_at=engine.last_refresh())
+    boards.keep_fresh(found.refreshed_at)
+    if not found.counts:
+        return Figures(
+            ask, k, unit, organizations, [], _("No worker's data fits these choices."), found.refreshed_at
         )
-        values = (
-            dict.fromkeys(FIGURES[ask.dataset])
-            if suppressed
-            else _figures_of(members_by_key.get(key, []), ask.dataset)
-        )
-        rows.append(Row(key, tuple(labels(i, part) for i, part in enumerate(key)), values, suppressed))
-    return Figures(ask, k, unit, organizations, rows)
+    protected = disclosure.protect_counts(found.counts, k=k, dims=len(ask.group_by))
+    rows = _rows(
+        ask,
+        protected,
+        _labeller(ask, found.counts, chain),
+        lambda key: found.figures.get(key) or _figures_of([], ask.dataset),
+    )
+    return Figures(ask, k, unit, organizations, rows, refreshed_at=found.refreshed_at)
 
 
 # Units: one per worker (or worker-month), placed in one cell ---------------------------------------
@@ -349,26 +379,14 @@ class _Unit:
     )  # (currency, net_hourly, ratio, delay, delivered, rejected, status)
 
 
-def _member_units(consenting, ask: Ask) -> dict:
-    units = {}
-    rows = consenting.filter(status="active").values_list(
-        "pk", "category", "gender", "sectors", "country", "admin1", "admin2", "organization_id"
-    )
-    for pk, category, gender, sectors, country, admin1, admin2, organization_id in rows.iterator():
-        attributes = _her_attributes(category, gender, country, admin1, admin2, organization_id)
-        attributes["sector"] = (sectors or [NOT_RECORDED])[0]  # the first she gave
-        units[pk] = _Unit(tuple(attributes[code] for code in ask.group_by))
-    return units
-
-
 def _her_attributes(category, gender, country, admin1, admin2, organization_id) -> dict:
     """A member's own attributes, as cells group them."""
     return {
         "category": category,
         "gender": gender,
         "country": country,
-        "admin1": _place(admin1),
-        "admin2": _place(admin2),
+        "admin1": place(admin1),
+        "admin2": place(admin2),
         "organization": organization_id,
     }
 
@@ -383,8 +401,68 @@ def _settled(per_unit: dict, votes: dict, group_by: tuple) -> dict:
     return per_unit
 
 
-def _place(name: str) -> str:
-    return " ".join((name or "").split()).casefold()
+# The plain way: members and work read through the ORM and gathered in Python. Not used to answer
+# requests (the engine does); kept as the baseline ``make bench`` measures the engine against and as
+# the oracle the engine's tests compare with.
+
+
+def orm_table(ask: Ask) -> Figures:
+    """The table of a checked request for members or work, computed from the live tables."""
+    organization_ids = (
+        [ask.recipient.pk]
+        if ask.own
+        else sharing_organization_ids(ask.recipient, ask.purpose, ask.dataset, ask.on)
+    )
+    organizations = list(Organization.objects.filter(pk__in=organization_ids).order_by("name"))
+    unit = "worker_month" if "month" in ask.group_by else "worker"
+    if not organizations:
+        return Figures(ask, disclosure.DEFAULT_K, unit, [], [], "")
+    k = max(disclosure.checked_k(o.disclosure_k) for o in organizations)
+    chain = None
+    if ask.purpose == SharingPurpose.COMPANY_DUE_DILIGENCE:
+        from doorstep.supplychains.queries import company_chain
+
+        chain = company_chain(ask.recipient, organization_ids)
+    consenting = consenting_members(organization_ids, CONSENT_FOR_SHARING[ask.purpose], ask.on)
+    if ask.dataset == "members":
+        units = _member_units(consenting, ask)
+    else:
+        units = _work_units(consenting, organization_ids, ask, chain)
+    return Figures(ask, k, unit, organizations, _unit_rows(ask, units, k, chain))
+
+
+def _unit_rows(ask: Ask, units: dict, k: int, chain: dict | None) -> list[Row]:
+    """The suppressed rows of units gathered in Python, each with her orders or cases."""
+    dims = len(ask.group_by)
+    protected = disclosure.protect(((u.cell, key) for key, u in units.items()), k=k, dims=dims)
+    members_by_key: dict[tuple, list[_Unit]] = defaultdict(list)
+    for u in units.values():
+        for key in _cell_and_margins(u.cell, dims):
+            members_by_key[key].append(u)
+    labels = _labeller(ask, {u.cell for u in units.values()}, chain)
+    return _rows(ask, protected, labels, lambda key: _figures_of(members_by_key.get(key, []), ask.dataset))
+
+
+def _rows(ask: Ask, protected, labels, figures_of) -> list[Row]:
+    """Cells then margins, in label order; every figure of a suppressed cell withheld."""
+    rows = []
+    for key in sorted(protected.counts, key=lambda key: _order(key, labels)):
+        suppressed = _suppression(protected, key)
+        values = dict.fromkeys(FIGURES[ask.dataset]) if suppressed else figures_of(key)
+        rows.append(Row(key, tuple(labels(i, part) for i, part in enumerate(key)), values, suppressed))
+    return rows
+
+
+def _member_units(consenting, ask: Ask) -> dict:
+    units = {}
+    rows = consenting.filter(status="active").values_list(
+        "pk", "category", "gender", "sectors", "country", "admin1", "admin2", "organization_id"
+    )
+    for pk, category, gender, sectors, country, admin1, admin2, organization_id in rows.iterator():
+        attributes = _her_attributes(category, gender, country, admin1, admin2, organization_id)
+        attributes["sector"] = (sectors or [NOT_RECORDED])[0]  # the first she gave
+        units[pk] = _Unit(tuple(attributes[code] for code in ask.group_by))
+    return units
 
 
 def _work_units(consenting, organization_ids, ask: Ask, chain: dict | None) -> dict:
@@ -548,7 +626,7 @@ def _figures_of(units: list[_Unit], dataset: str) -> dict:
 # Labels and order --------------------------------------------------------------------------------
 
 
-def _labeller(ask: Ask, units: dict, chain: dict | None):
+def _labeller(ask: Ask, cells, chain: dict | None):
     names = {
         "category": dict(Category.choices),
         "gender": dict(Gender.choices),
@@ -558,12 +636,7 @@ def _labeller(ask: Ask, units: dict, chain: dict | None):
         "country": dict(countries),
         "organization": dict(
             Organization.objects.filter(
-                pk__in={
-                    u.cell[i]
-                    for u in units.values()
-                    for i, c in enumerate(ask.group_by)
-                    if c == "organization"
-                }
+                pk__in={cell[i] for cell in cells for i, c in enumerate(ask.group_by) if c == "organization"}
             ).values_list("pk", "name")
         ),
     }
@@ -614,6 +687,7 @@ def as_data(result: Figures) -> dict:
         "unit": result.unit,
         "organizations": [{"id": o.pk, "name": o.name} for o in result.organizations],
         "reason": result.reason,
+        "refreshed_at": result.refreshed_at.isoformat() if result.refreshed_at else None,
         "suppressed_cells": result.suppressed_count,
         "method": str(METHOD),
         "rows": [
@@ -651,3 +725,5 @@ def csv_lines(result: Figures):
     yield [str(_("k (smallest group shown)")), result.k]
     yield [str(_("Organizations")), "; ".join(o.name for o in result.organizations)]
     yield [str(_("Method")), str(METHOD)]
+    if result.refreshed_at:
+        yield [str(_("Figures as of")), result.refreshed_at.isoformat()]

@@ -100,6 +100,18 @@ def consenting_members(organization_ids, purpose: str, on: date) -> QuerySet[Mem
     )
 
 
+def consent_changed_since(organization_ids, moment) -> list[int]:
+    """Members whose consent was recorded after ``moment`` (the analytics engine's last refresh):
+    its figures leave them out until the next refresh, so that a withdrawal counts at once."""
+    return sorted(
+        set(
+            ConsentEvent.objects.filter(
+                organization_id__in=list(organization_ids), recorded_at__gt=moment
+            ).values_list("member_id", flat=True)
+        )
+    )
+
+
 def consent_status(member: Member, on: date) -> dict[str, bool]:
     """{purpose: given?} on a date, from her consent history."""
     status: dict[str, bool] = {}

@@ -104,4 +104,7 @@ def shared(world):
     for member in beadworkers:
         order(world, member, meena, sector="beadwork", hours="60")
     order(world, embroiderers[0], outside)
+    from doorstep.insights import engine
+
+    engine.refresh()  # members and work figures come from the analytics engine
     return Shared(embroiderers, beadworkers, refusers, garment, brand, supplier, rafiq, meena, outside)

@@ -244,3 +244,97 @@ def test_a_stale_board_queues_one_refresh_that_brings_it_up_to_date(
     assert not (engine.root() / "queued").exists()  # the job ran and cleared its marker
     page = client.get("/orgs/union-a/work/").content.decode()
     assert "1</strong> orders" in page
+
+
+# The aggregates door through the engine -----------------------------------------------------------
+
+
+def _network_ask(dataset, group_by, **options):
+    from doorstep.insights import queries
+
+    network = Organization.objects.get(slug="synth-network")
+    return queries.ask(network, dataset=dataset, group_by=group_by, **options)
+
+
+def _same_table(ours, theirs):
+    assert [(r.key, r.labels, r.suppressed) for r in ours.rows] == [
+        (r.key, r.labels, r.suppressed) for r in theirs.rows
+    ]
+    assert ours.k == theirs.k and [o.pk for o in ours.organizations] == [o.pk for o in theirs.organizations]
+    for mine, plain in zip(ours.rows, theirs.rows, strict=True):
+        for name, value in plain.figures.items():
+            other = mine.figures.get(name)
+            if isinstance(value, str) and value and name != "currency":
+                assert abs(Decimal(other) - Decimal(value)) <= Decimal("0.011"), (mine.key, name)
+            else:
+                assert other == value, (mine.key, name)
+
+
+@pytest.mark.parametrize(
+    "dataset, group_by",
+    [
+        ("work", ("sector",)),
+        ("work", ("organization", "month")),
+        ("work", ("category", "admin1")),
+        ("members", ("gender",)),
+        ("members", ("country", "sector")),
+    ],
+)
+def test_the_door_gives_through_the_engine_what_the_orm_gives(dataset, group_by):
+    from doorstep.insights import queries
+
+    synth.run(
+        synth.Plan(members=150, orders_per_member=5, organizations=3, workers=1, submissions_per_member=0)
+    )
+    engine.refresh()
+    ask = _network_ask(dataset, group_by)
+    ours = queries.figures(ask)
+    assert ours.refreshed_at is not None and ours.rows
+    assert any(not row.suppressed for row in ours.rows) and any(row.suppressed for row in ours.rows)
+    _same_table(ours, queries.orm_table(ask))
+
+
+def test_a_withdrawal_counts_at_once_and_a_new_consent_from_the_next_refresh(world):
+    from doorstep.insights import queries
+    from doorstep.members import services as member_services
+    from doorstep.members.models import Member
+
+    synth.run(
+        synth.Plan(members=60, orders_per_member=3, organizations=2, workers=1, submissions_per_member=0)
+    )
+    engine.refresh()
+    ask = _network_ask("members", ("organization",))
+    total = next(r for r in queries.figures(ask).rows if r.key == ("__total__",)).figures["workers"]
+    organization = Organization.objects.get(slug="synth-1-001-in")
+    admin = User.objects.get(username="synth-1-001-in-admin")
+    consenting = queries.consenting_members([organization.pk], "network_sharing", timezone.localdate())
+    leaving = Member.objects.get(pk=consenting.filter(status="active").values_list("pk", flat=True)[0])
+    joining = (
+        Member.objects.filter(organization=organization, status="active")
+        .exclude(pk__in=consenting.values("pk"))
+        .first()
+    )
+    for member, given in ((leaving, False), (joining, True)):
+        member_services.record_consent(
+            member,
+            purpose="network_sharing",
+            given=given,
+            effective_on=timezone.localdate(),
+            method="verbal",
+            actor=admin,
+        )
+    now = next(r for r in queries.figures(ask).rows if r.key == ("__total__",)).figures["workers"]
+    assert now == total - 1  # she who withdrew is out; she who consented waits for the refresh
+    engine.refresh()
+    assert next(r for r in queries.figures(ask).rows if r.key == ("__total__",)).figures["workers"] == total
+    _same_table(queries.figures(ask), queries.orm_table(ask))
+
+
+def test_shared_figures_before_the_first_refresh_say_so(world, login):
+    from doorstep.insights import queries
+
+    synth.run(
+        synth.Plan(members=20, orders_per_member=1, organizations=2, workers=1, submissions_per_member=0)
+    )
+    found = queries.figures(_network_ask("work", ("sector",)))
+    assert found.rows == [] and "being prepared" in found.reason

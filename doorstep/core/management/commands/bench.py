@@ -6,12 +6,14 @@ is one), their ratio, the target and pass/fail. Results are also written to
 `var/bench/results.json`. Run it on a database of its own (`make bench` uses a fresh SQLite file
 under var/bench/, or BENCH_DATABASE_URL).
 
-Scales: `small` (the default: fast enough to run often) and `full` (the targets' own sizes).
+Scales: `smoke` (CI: every workload runs, in a few minutes), `small` (the default: fast enough to run
+often) and `1M` (the targets' own sizes: 1,000,000 members with 10,000,000 work orders).
 """
 
 import csv
 import io
 import json
+import math
 import platform
 import random
 import statistics
@@ -29,21 +31,41 @@ from doorstep.insights import synth
 from doorstep.members.demo import INDIA, KENYA
 
 SCALES = {
+    # A few minutes in CI: that every workload runs, not how fast (timings at this size mean little).
+    "smoke": {
+        "members": 2_000,
+        "orders": 10_000,
+        "submissions": 2_000,
+        "runs": 2,
+        "suppliers": (100, 1_000),
+        "federation": 4_000,
+        "changed": 500,
+        "api_members": 5_000,
+    },
     "small": {
         "members": 10_000,
         "orders": 100_000,
         "submissions": 100_000,
         "runs": 3,
         "suppliers": (1_000, 10_000),
+        "federation": 20_000,
+        "changed": 1_000,
+        "api_members": 50_000,
     },
-    "full": {
+    # The targets' own sizes: a million members with ten million work orders.
+    "1M": {
         "members": 100_000,
         "orders": 1_000_000,
         "submissions": 1_000_000,
         "runs": 3,
         "suppliers": (10_000, 100_000),
+        "federation": 1_000_000,
+        "changed": 10_000,
+        "api_members": 1_000_000,
     },
 }
+ORDERS_PER_MEMBER = 10
+DASHBOARD_RUNS = 7
 GIVEN = INDIA["given"] + KENYA["given"]
 FAMILY = INDIA["family"] + KENYA["family"]
 
@@ -75,6 +97,22 @@ class Result:
     target: str
     passed: bool
     note: str = ""
+    p95_s: float | None = None
+
+
+def _timed(work: Callable, runs: int) -> tuple[list[float], object]:
+    times, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - started)
+    return times, result
+
+
+def _p95(times: list[float]) -> float:
+    """The 95th percentile (nearest rank) of the runs."""
+    ordered = sorted(times)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
 def _median(times: list[float]) -> float:
@@ -183,11 +221,19 @@ class Command(BaseCommand):
             "survey_export": lambda: self.survey_export(admin, orgs, size),
             "survey_export_xlsx": lambda: self.survey_export(admin, orgs, size, fmt="xlsx"),
             "supplier_match": lambda: self.supplier_match(size),
+            "org_dashboard": lambda: self.org_dashboard(size),
+            "network_dashboard": lambda: self.network_dashboard(size),
+            "incremental_refresh": lambda: self.incremental_refresh(size),
+            "api_members_first_page": lambda: self.api_members_first_page(size),
         }
         wanted = [w for w in only.split(",") if w] or list(workloads)
         results = []
         with override_settings(
-            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+            # The engine's files of the benchmark database, apart from any other; and no refresh
+            # asked for by a dashboard while it is being timed.
+            ANALYTICS_ROOT=Path(output).parent / "analytics",
+            ANALYTICS_MAX_AGE=10**9,
         ):
             for name in wanted:
                 self.stdout.write(f"running {name}…")
@@ -504,6 +550,199 @@ class Command(BaseCommand):
                 else "ORM instances decrypted into a list then written, 20,000 scaled: "
                 f"{baseline_memory:.0f} MB of Python objects held"
             ),
+        )
+
+    # The analytics engine ---------------------------------------------------------------------------
+
+    def _federation(self, size):
+        """The synthetic federation of ``size["federation"]`` members (10 orders each), one
+        organization a 25,000 members, with its network; extracted into the engine."""
+        from doorstep.insights import engine
+        from doorstep.organizations.models import Organization
+
+        members = size["federation"]
+        prefix = f"bench-fed-{members}"
+        if not Organization.objects.filter(slug__startswith=f"{prefix}-1-").exists():
+            started = time.perf_counter()
+            written = synth.run(
+                synth.Plan(members=members, orders_per_member=ORDERS_PER_MEMBER, prefix=prefix, seed=1),
+                say=lambda line: self.stdout.write("  " + line),
+            )
+            self.stdout.write(
+                f"  synth: {written.members:,} members, {written.orders:,} orders in "
+                f"{time.perf_counter() - started:.0f} s"
+            )
+        started = time.perf_counter()
+        report = engine.refresh()
+        self.stdout.write(
+            f"  engine refresh: {report.orders_rows:,} rows in {time.perf_counter() - started:.1f} s"
+        )
+        organizations = list(Organization.objects.filter(slug__startswith=f"{prefix}-1-").order_by("slug"))
+        return organizations, Organization.objects.get(slug=f"{prefix}-network")
+
+    def org_dashboard(self, size) -> Result:
+        """The organization's work dashboard (currencies; totals and rows by work giver, sector and
+        month; flags) of the federation's largest organization, from the engine; baseline: the same
+        figures through the Django ORM on the live tables (``work.stats``)."""
+        from doorstep.insights import boards
+        from doorstep.organizations.models import User
+        from doorstep.work import stats
+        from doorstep.work.models import WorkOrder
+
+        organizations, _network = self._federation(size)
+        organization = organizations[0]
+        admin = User.objects.get(username=f"{organization.slug}-admin")
+        times, found = _timed(lambda: boards.work_board(admin, organization), DASHBOARD_RUNS)
+
+        def plain():
+            orders = WorkOrder.objects.filter(organization=organization)
+            return stats.dashboard(orders, stats.currencies(orders)[0])
+
+        baseline, board = _timed(plain, 1 if size is SCALES["1M"] else size["runs"])
+        assert found.board["total"].orders == board["total"].orders, "the engine and the ORM disagree"
+        median, base, p95 = _median(times), _median(baseline), _p95(times)
+        return Result(
+            "org_dashboard",
+            board["total"].orders,
+            median,
+            times,
+            base,
+            base / median if median else None,
+            "p95 ≤ 1 s and ≥ 10× the ORM",
+            p95 <= 1 and base / median >= 10,
+            note=f"p95 {p95:.3f} s over {len(times)} runs; {board['total'].orders:,} orders of one "
+            "organization",
+            p95_s=p95,
+        )
+
+    def network_dashboard(self, size) -> Result:
+        """The network's dashboard across all its organizations: work by sector, work by organization
+        and members by country, through the aggregates door (consent, disclosure control) from the
+        engine; baseline: the same tables through the ORM (``insights.queries.orm_table``)."""
+        from doorstep.insights import queries
+
+        organizations, network = self._federation(size)
+        asks = [
+            queries.ask(network, dataset="work", group_by=["sector"]),
+            queries.ask(network, dataset="work", group_by=["organization"]),
+            queries.ask(network, dataset="members", group_by=["country"]),
+        ]
+        times, tables = _timed(lambda: [queries.figures(a) for a in asks], DASHBOARD_RUNS)
+        baseline, plain = _timed(
+            lambda: [queries.orm_table(a) for a in asks], 1 if size is SCALES["1M"] else size["runs"]
+        )
+        for ours, theirs in zip(tables, plain, strict=True):
+            assert [r.key for r in ours.rows] == [r.key for r in theirs.rows], (
+                "the engine and the ORM disagree"
+            )
+            assert [r.figures.get("workers") for r in ours.rows] == [
+                r.figures.get("workers") for r in theirs.rows
+            ]
+        median, base, p95 = _median(times), _median(baseline), _p95(times)
+        workers = next(r.figures["workers"] for r in tables[0].rows if r.key == ("__total__",))
+        return Result(
+            "network_dashboard",
+            size["federation"],
+            median,
+            times,
+            base,
+            base / median if median else None,
+            "p95 ≤ 2 s and ≥ 10× the ORM",
+            p95 <= 2 and base / median >= 10,
+            note=f"p95 {p95:.3f} s; 3 tables over {len(organizations)} organizations; "
+            f"{workers:,} consenting workers with orders",
+            p95_s=p95,
+        )
+
+    def incremental_refresh(self, size) -> Result:
+        """Refresh the engine after N orders of the last 90 days changed (as payments and deliveries
+        come in), target: 10,000 in 30 s; baseline: a full re-extract of everything."""
+        from datetime import timedelta
+
+        from django.db.models import F
+        from django.utils import timezone
+
+        from doorstep.insights import engine
+        from doorstep.work.models import WorkOrder
+
+        organizations, _network = self._federation(size)
+        changed, times, counts = size["changed"], [], []
+        recent = list(
+            WorkOrder.objects.filter(
+                organization__in=organizations, given_on__gte=timezone.localdate() - timedelta(days=90)
+            ).values_list("pk", flat=True)
+        )
+        rng = random.Random(3)
+        for _ in range(size["runs"]):
+            chosen = rng.sample(recent, min(changed, len(recent)))
+            with transaction.atomic():
+                WorkOrder.objects.filter(pk__in=chosen).update(
+                    gross_paid=F("gross_paid") + 1, updated_at=timezone.now()
+                )
+            started = time.perf_counter()
+            report = engine.refresh()
+            times.append(time.perf_counter() - started)
+            counts.append(report.partitions_written)
+        baseline, _report = _timed(lambda: engine.refresh(full=True), 1)
+        median = _median(times)
+        return Result(
+            "incremental_refresh",
+            changed,
+            median,
+            times,
+            _median(baseline),
+            _median(baseline) / median if median else None,
+            "10,000 changed orders ≤ 30 s",
+            median <= 30,
+            note=f"{_median(counts):.0f} monthly files rewritten; baseline: full re-extract of "
+            f"{_report.orders_rows:,} orders",
+        )
+
+    def api_members_first_page(self, size) -> Result:
+        """The first page of ``GET /api/v1/members`` for an organization of N members, with a token,
+        through the whole Django stack (target: 1,000,000 members, 200 ms)."""
+        from django.test import Client
+
+        from doorstep.organizations import services as orgs
+        from doorstep.organizations.models import Organization, User
+
+        members = size["api_members"]
+        prefix = f"bench-api-{members}"
+        if not Organization.objects.filter(slug__startswith=f"{prefix}-1-").exists():
+            synth.run(
+                synth.Plan(
+                    members=members,
+                    orders_per_member=0,
+                    organizations=1,
+                    prefix=prefix,
+                    submissions_per_member=0,
+                ),
+                say=lambda line: self.stdout.write("  " + line),
+            )
+        organization = Organization.objects.get(slug__startswith=f"{prefix}-1-")
+        admin = User.objects.get(username=f"{organization.slug}-admin")
+        _token, raw = orgs.issue_token(admin, name=f"bench {time.time_ns()}", actor=admin)
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_HOST="127.0.0.1")
+
+        def first_page():
+            response = client.get("/api/v1/members", {"organization_id": organization.pk})
+            assert response.status_code == 200, response.content[:300]
+            return response
+
+        first_page()  # warm: the first request loads the URL configuration
+        times, response = _timed(first_page, 20)
+        median, p95 = _median(times), _p95(times)
+        return Result(
+            "api_members_first_page",
+            members,
+            median,
+            times,
+            None,
+            None,
+            "1,000,000 members ≤ 200 ms",
+            p95 <= 0.2,
+            note=f"p95 {p95 * 1000:.0f} ms over 20 requests; {len(response.json()['items'])} members a page",
+            p95_s=p95,
         )
 
     # Report ---------------------------------------------------------------------------------------

@@ -1,0 +1,180 @@
+"""The cells of the aggregates door (``insights.queries``) computed by the analytics engine.
+
+The same rules as the door states, in SQL over the engine's files: only the sharing organizations'
+files are read; only members whose consent (as of the last refresh) covers the purpose count, and
+none whose consent changed since then (a withdrawal takes effect at once, a new consent at the next
+refresh); a unit is a worker (or a worker in a month), placed in the cell of her own attributes and,
+for sector, work giver and supplier, of the value most of her orders have (a tie goes to the first
+in order); figures are medians over units of each unit's own median.
+
+Returns the inner cells' counts of units (for ``core.disclosure``) and every cell's and margin's
+figures; the door suppresses, labels and orders them.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import pyarrow as pa
+
+from doorstep.core.disclosure import TOTAL
+
+# What a dimension is, in the SQL below: the unit's column (``u``) or her member row's (``m``).
+_MEMBER_ATTRIBUTE = {
+    "category": "m.category",
+    "gender": "m.gender",
+    "country": "m.member_country",
+    "admin1": "m.admin1",
+    "admin2": "m.admin2",
+    "organization": "u.organization_id",
+}
+_ORDER_ATTRIBUTE = {"sector": "u.sector", "month": "u.month", "party": "u.party", "supplier": "u.supplier"}
+
+
+@dataclass
+class Cells:
+    counts: dict[tuple, int]  # inner cells only: units in each
+    figures: dict[tuple, dict]  # every cell and margin (TOTAL in a margin's parts)
+    refreshed_at: object
+
+
+def _consent_column(purpose: str) -> str:
+    return {"network_sharing": "consent_network_sharing", "company_case": "consent_company_case"}.get(
+        purpose, "consent_research"
+    )
+
+
+def members(snapshot, *, group_by: tuple, consent: str, recent: list[int]) -> Cells:
+    """Active members who consent, each in the cell of her own attributes (sector: the first she gave)."""
+    dims = [("m.sector" if code == "sector" else _MEMBER_ATTRIBUTE[code]) for code in group_by]
+    sql = f"""
+        WITH u AS (SELECT m.id AS member_id, m.organization_id FROM members m
+                   WHERE m.{_consent_column(consent)} AND m.status = 'active'
+                     AND NOT list_contains($recent, m.id)),
+        c AS (SELECT {_keys(dims)} FROM u JOIN members m ON m.id = u.member_id)
+        SELECT {_grouped(len(dims))}, count(*) AS workers FROM c GROUP BY {_sets(len(dims))}
+    """  # noqa: S608 - fixed fragments; values are parameters
+    rows = snapshot.query(sql, {"recent": recent})
+    return _cells(rows, len(dims), lambda values: {"workers": values[0]}, snapshot.refreshed_at)
+
+
+def work(
+    snapshot, *, group_by: tuple, consent: str, recent: list[int], start, end, chain: dict | None
+) -> Cells:
+    """Workers (or worker-months) with their orders' figures."""
+    by_month = "month" in group_by
+    unit = "o.member_id, o.month" if by_month else "o.member_id"
+    unit_names = "member_id, month" if by_month else "member_id"
+    chain_filter = "AND o.party_id IN (SELECT party_id FROM chain)" if chain is not None else ""
+    if chain is not None:
+        snapshot.db.register(
+            "chain",
+            pa.table(
+                {
+                    "party_id": pa.array(list(chain), pa.int64()),
+                    "party": pa.array([p.party for p in chain.values()], pa.string()),
+                    "supplier": pa.array([p.supplier for p in chain.values()], pa.string()),
+                }
+            ),
+        )
+    votes = []
+    for code in ("sector", "party", "supplier"):
+        if code not in group_by:
+            continue
+        value = "o.sector" if code == "sector" else f"ch.{code}"
+        join = "" if code == "sector" else "JOIN chain ch ON ch.party_id = o.party_id"
+        counted = f"SELECT {unit}, {value} AS value, count(*) AS n FROM chosen o {join} GROUP BY ALL"  # noqa: S608
+        votes.append(
+            f"{code}_pick AS (SELECT {unit_names}, first(value ORDER BY n DESC, value) AS {code} "  # noqa: S608
+            f"FROM ({counted}) GROUP BY ALL)"
+        )
+    picks = "".join(
+        f" JOIN {code}_pick USING ({unit_names})"
+        for code in ("sector", "party", "supplier")
+        if code in group_by
+    )
+    picked = "".join(f", {code}_pick.{code}" for code in ("sector", "party", "supplier") if code in group_by)
+    dims = [_MEMBER_ATTRIBUTE.get(code) or _ORDER_ATTRIBUTE[code] for code in group_by]
+    sql = f"""
+        WITH chosen AS (
+            SELECT o.* FROM orders o JOIN members m ON m.id = o.member_id
+            WHERE m.{_consent_column(consent)} AND NOT list_contains($recent, o.member_id)
+              AND ($start IS NULL OR o.given_on >= $start) AND ($end IS NULL OR o.given_on <= $end)
+              {chain_filter}
+        ),
+        units AS (
+            SELECT {unit}, any_value(o.organization_id) AS organization_id, count(*) AS orders,
+                   median(o.net_hourly) AS hourly, median(o.mw_ratio) AS ratio,
+                   median(o.payment_delay_days) AS delay, sum(o.delivered_qty) AS delivered,
+                   sum(o.rejected_qty) AS rejected,
+                   count(*) FILTER (WHERE o.status = 'cancelled') AS cancelled,
+                   min(o.currency) AS currency_low, max(o.currency) AS currency_high
+            FROM chosen o GROUP BY {unit}
+        ){"".join(", " + v for v in votes)},
+        u AS (SELECT units.*{picked} FROM units{picks}),
+        c AS (SELECT {_keys(dims)}, u.* FROM u JOIN members m ON m.id = u.member_id)
+        SELECT {_grouped(len(dims))}, count(*) AS workers, sum(orders), median(hourly), min(currency_low),
+               max(currency_high), median(ratio), count(ratio), count(*) FILTER (WHERE ratio < 1),
+               median(delay), sum(delivered), sum(rejected), sum(cancelled)
+        FROM c GROUP BY {_sets(len(dims))}
+    """  # noqa: S608 - fixed fragments; values are parameters
+    rows = snapshot.query(sql, {"recent": recent, "start": start, "end": end})
+    return _cells(rows, len(dims), _work_figures, snapshot.refreshed_at)
+
+
+def _keys(dims: list[str]) -> str:
+    """The cell's parts as d0, d1: blank where not recorded."""
+    parts = []
+    for i, expression in enumerate(dims):
+        if expression == "u.organization_id":
+            parts.append(f"{expression} AS d{i}")
+        else:
+            parts.append(f"coalesce(CAST({expression} AS VARCHAR), '') AS d{i}")
+    return ", ".join(parts)
+
+
+def _grouped(dims: int) -> str:
+    return ", ".join([f"d{i}" for i in range(dims)] + [f"grouping(d{i})" for i in range(dims)])
+
+
+def _sets(dims: int) -> str:
+    if dims == 1:
+        return "GROUPING SETS ((d0), ())"
+    return "GROUPING SETS ((d0, d1), (d0), (d1), ())"
+
+
+def _cells(rows, dims: int, figures, refreshed_at) -> Cells:
+    counts, found = {}, {}
+    for row in rows:
+        parts, margins, values = row[:dims], row[dims : 2 * dims], row[2 * dims :]
+        key = tuple(TOTAL if margin else part for part, margin in zip(parts, margins, strict=True))
+        found[key] = figures(values)
+        if not any(margins):
+            counts[key] = values[0]
+    return Cells(counts, found, refreshed_at)
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(repr(float(value)))
+
+
+def _text(value, places: str) -> str | None:
+    value = _decimal(value)
+    return None if value is None else format(value.quantize(Decimal(places), rounding=ROUND_HALF_UP), "f")
+
+
+def _work_figures(values) -> dict:
+    workers, orders, hourly, low, high, ratio, with_ratio, below, delay, delivered, rejected, cancelled = (
+        values
+    )
+    single = low is not None and low == high
+    return {
+        "workers": workers,
+        "orders": int(orders),
+        "median_net_hourly": _text(hourly, "0.01") if single else None,
+        "currency": low if single else "",
+        "median_minimum_wage_ratio": _text(ratio, "0.01"),
+        "below_minimum_percent": _text(100 * below / with_ratio, "0.1") if with_ratio else None,
+        "median_payment_delay_days": _text(delay, "0.1"),
+        "rejection_percent": _text(100 * rejected / delivered, "0.1") if delivered else None,
+        "cancellation_percent": _text(100 * cancelled / orders, "0.1") if orders else None,
+    }
