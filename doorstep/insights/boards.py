@@ -49,6 +49,8 @@ class WorkBoard:
     currencies: list[str] = field(default_factory=list)
     currency: str = ""
     board: dict | None = None  # as ``work.stats.arranged`` gives it; None when there are no orders
+    delays: dict = field(default_factory=dict)  # {band: orders} of payment delays (see DELAY_BANDS)
+    waiting: int = 0  # orders delivered and not yet paid in full
     unavailable: str = ""  # why there are no figures to show now
 
 
@@ -92,7 +94,7 @@ def _work_board(snapshot, user, organization, currency, start, end) -> WorkBoard
         .values_list("pk", "name")
     )
     total, by = None, {"party": [], "sector": [], "month": []}
-    for party, sector, month, level, orders, hourly, with_ratio, below, delay, owed in rows:
+    for party, sector, month, level, orders, hourly, with_ratio, below, delay, owed, ratio in rows:
         if level == "total":
             key, label = "all", ""
         elif level == "party":
@@ -110,6 +112,7 @@ def _work_board(snapshot, user, organization, currency, start, end) -> WorkBoard
             with_ratio,
             _days(delay),
             _money(owed) or Decimal(0),
+            _money(ratio),
         )
         if level == "total":
             total = summary
@@ -119,6 +122,11 @@ def _work_board(snapshot, user, organization, currency, start, end) -> WorkBoard
         result.board = None
         return result
     result.board = stats.arranged(result.currency, total, by, flags)
+    for band, count in snapshot.query(WORK_DELAYS, parameters):
+        if band is None:
+            result.waiting = count
+        else:
+            result.delays[band] = count
     return result
 
 
@@ -148,7 +156,8 @@ SELECT party_id, sector, month,
        count(mw_ratio) AS with_ratio,
        count(*) FILTER (WHERE mw_ratio < 1) AS below,
        median(payment_delay_days) AS delay,
-       coalesce(sum(shortfall) FILTER (WHERE shortfall > 0 AND status <> 'cancelled'), 0) AS owed
+       coalesce(sum(shortfall) FILTER (WHERE shortfall > 0 AND status <> 'cancelled'), 0) AS owed,
+       median(mw_ratio) AS ratio
 FROM orders WHERE {_PERIOD}
 GROUP BY GROUPING SETS ((), (party_id), (sector), (month))
 """  # noqa: S608 - fixed text; values are parameters
@@ -157,4 +166,15 @@ SELECT count(*) FILTER (WHERE flag_below_minimum), count(*) FILTER (WHERE flag_l
        count(*) FILTER (WHERE flag_unpaid), count(*) FILTER (WHERE flag_rejected_without_reason),
        count(*) FILTER (WHERE flag_cancelled_after_materials)
 FROM orders WHERE {_PERIOD}
+"""  # noqa: S608 - fixed text; values are parameters
+# Payment delays in days, by band (the last one open-ended); orders still waiting for pay apart.
+DELAY_BANDS = ((0, 7), (8, 15), (16, 30), (31, 60), (61, None))
+WORK_DELAYS = f"""
+SELECT CASE WHEN payment_delay_days IS NULL THEN NULL
+            WHEN payment_delay_days <= 7 THEN 0 WHEN payment_delay_days <= 15 THEN 1
+            WHEN payment_delay_days <= 30 THEN 2 WHEN payment_delay_days <= 60 THEN 3 ELSE 4 END AS band,
+       count(*)
+FROM orders WHERE {_PERIOD}
+  AND (payment_delay_days IS NOT NULL OR status IN ('delivered', 'partly_paid'))
+GROUP BY band
 """  # noqa: S608 - fixed text; values are parameters

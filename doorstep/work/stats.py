@@ -34,6 +34,7 @@ class Summary:
     orders_with_benchmark: int
     median_delay: Decimal | None
     owed: Decimal
+    median_ratio: Decimal | None = None  # of net hourly earnings to the minimum wage
 
     def as_dict(self) -> dict:
         def text(value):
@@ -48,6 +49,7 @@ class Summary:
             "orders_with_benchmark": self.orders_with_benchmark,
             "median_payment_delay_days": text(self.median_delay),
             "owed": text(self.owed),
+            "median_minimum_wage_ratio": text(self.median_ratio),
         }
 
 
@@ -81,6 +83,7 @@ class Cell:
             len(self.ratios),
             _median(self.delays),
             self.owed,
+            _median(self.ratios),
         )
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("tools/fair-rate/", views.fair_rate, name="fair_rate"),
     path(f"{ORG}/", views.dashboard, name="work_dashboard"),
     path(f"{ORG}/settings/", views.work_settings, name="work_settings"),
+    path(f"{ORG}/charts/<slug:name>.<slug:fmt>", views.chart, name="work_chart"),
     path(f"{ORG}/orders/", views.order_list, name="work_orders"),
     path(f"{ORG}/orders/new/", views.order_new, name="work_order_new"),
     path(f"{ORG}/orders/<int:order_id>/", views.order_detail, name="work_order"),

@@ -70,14 +70,12 @@ def fair_rate(request):
 # The dashboard ------------------------------------------------------------------------------------
 
 
-@login_required
-def dashboard(request, org_slug: str):
-    """Figures from the analytics engine (as of its last refresh, which the page states), for one
-    currency and a period (``from``, ``to``; all time when blank)."""
+def _board(request, organization):
+    """The dashboard's board for the asked currency and period (``from``, ``to``), and the problems
+    with what was asked (the board is then of all time)."""
     from doorstep.core import inputs
     from doorstep.insights import boards
 
-    organization = _organization(request, org_slug)
     problems: list = []
     start = inputs.date_value(request.GET.get("from") or None, "from", problems)
     end = inputs.date_value(request.GET.get("to") or None, "to", problems)
@@ -90,22 +88,19 @@ def dashboard(request, org_slug: str):
         start=None if problems else start,
         end=None if problems else end,
     )
+    return found, problems, bool(start or end) and not problems
+
+
+@login_required
+def dashboard(request, org_slug: str):
+    """Figures from the analytics engine (as of its last refresh, which the page states), for one
+    currency and a period (``from``, ``to``; all time when blank), with charts and their tables."""
+    from . import charts
+
+    organization = _organization(request, org_slug)
+    found, problems, period_set = _board(request, organization)
     board = found.board
-    charts = {}
-    if board:
-        months = board["by"]["month"][-12:]
-        charts["orders"] = _bars([(c.label, c.orders, str(c.orders)) for c in months])
-        charts["below"] = _bars(
-            [
-                (
-                    c.label,
-                    c.below_minimum_share or 0,
-                    f"{c.below_minimum_share}%" if c.below_minimum_share is not None else "—",
-                )
-                for c in months
-            ],
-            maximum=100,
-        )
+    query = request.GET.urlencode()
     return render(
         request,
         "work/dashboard.html",
@@ -116,9 +111,10 @@ def dashboard(request, org_slug: str):
             "currencies": found.currencies,
             "currency": found.currency,
             "period": {"from": request.GET.get("from", ""), "to": request.GET.get("to", "")},
-            "period_set": bool(start or end) and not problems,
+            "period_set": period_set,
             "problems": problems,
-            "charts": charts,
+            "charts": list(charts.for_board(found).values()) if board else [],
+            "chart_query": f"?{query}" if query else "",
             "flags": [
                 (code, label, board["flags"].get(code, 0) if board else 0) for code, label in Flag.choices
             ],
@@ -129,13 +125,31 @@ def dashboard(request, org_slug: str):
     )
 
 
-def _bars(rows: list[tuple[str, object, str]], maximum=None) -> list[dict]:
-    """Rows for a server-drawn bar chart: each bar's width as a share of the largest (or of ``maximum``)."""
-    top = maximum or max((float(value) for _label, value, _text in rows), default=0) or 1
-    return [
-        {"label": label, "text": text, "width": round(max(float(value), 0) * 100 / float(top), 1)}
-        for label, value, text in rows
-    ]
+CHART_TYPES = {
+    "svg": "image/svg+xml; charset=utf-8",
+    "png": "image/png",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+@login_required
+def chart(request, org_slug: str, name: str, fmt: str):
+    """One chart of the dashboard (same currency and period) as SVG, PNG or its table as CSV."""
+    from doorstep.core.downloads import attachment
+
+    from . import charts
+
+    organization = _organization(request, org_slug)
+    if name not in charts.NAMES or fmt not in CHART_TYPES:
+        raise Http404
+    found, _problems, _period_set = _board(request, organization)
+    if not found.board:
+        raise Http404
+    drawn = charts.for_board(found)[name]
+    content = drawn.svg() if fmt == "svg" else drawn.png() if fmt == "png" else drawn.csv()
+    return attachment(
+        content, content_type=CHART_TYPES[fmt], filename=f"{organization.slug}-{name}-{found.currency}.{fmt}"
+    )
 
 
 @login_required
