@@ -85,6 +85,14 @@ class Document:
         self._pdf.ln(2)
         return self
 
+    def image(self, png: bytes, *, width: float = 150) -> "Document":
+        """A picture (a chart's PNG), ``width`` mm wide."""
+        import io
+
+        self._pdf.image(io.BytesIO(png), w=width)
+        self._pdf.ln(2)
+        return self
+
     def pdf(self) -> bytes:
         return bytes(self._pdf.output())
 

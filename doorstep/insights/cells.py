@@ -146,6 +146,8 @@ def _cells(rows, dims: int, figures, refreshed_at) -> Cells:
     counts, found = {}, {}
     for row in rows:
         parts, margins, values = row[:dims], row[dims : 2 * dims], row[2 * dims :]
+        if not values[0]:
+            continue  # the grand total of nothing (grouping sets give it even over no rows)
         key = tuple(TOTAL if margin else part for part, margin in zip(parts, margins, strict=True))
         found[key] = figures(values)
         if not any(margins):

@@ -5,14 +5,18 @@ import csv
 import io
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from doorstep.core import tenancy
 from doorstep.core.downloads import attachment
 from doorstep.core.errors import ValidationError
 
 from . import queries, services
+from .brief import methods as brief_methods
 from .forms import FiguresForm
 
 
@@ -77,3 +81,107 @@ def _table(result: queries.Figures) -> dict:
             for row in result.rows
         ],
     }
+
+
+@login_required
+def brief_page(request, org_slug: str):
+    """The evidence brief of an organization or a network for a period, ready to print; ``.pdf``
+    gives the same as a PDF."""
+    from .brief import get_organization
+
+    organization = get_organization(request.user, org_slug)
+    made, problem, period = _brief(request, organization, channel="brief")
+    return render(
+        request,
+        "insights/brief.html",
+        {
+            "organization": organization,
+            "brief": made,
+            "error": problem,
+            "period": period,
+            "methods": brief_methods(made) if made else [],
+            "tables": [(heading, _table(table) if table.rows else None) for heading, table in made.tables]
+            if made
+            else [],
+            "query": request.GET.urlencode(),
+        },
+        status=422 if problem else 200,
+    )
+
+
+@login_required
+def brief_pdf(request, org_slug: str):
+    from doorstep.core.pdf import Document
+
+    from .brief import get_organization
+
+    organization = get_organization(request.user, org_slug)
+    made, problem, _period = _brief(request, organization, channel="brief pdf")
+    if problem or made is None:
+        raise Http404
+    title = _("Evidence brief: %(name)s") % {"name": organization.name}
+    document = Document(title, footer=_period_text(made), language=translation.get_language() or "en")
+    document.paragraph(_period_text(made), small=True)
+    if made.reason:
+        document.paragraph(made.reason)
+    if made.key:
+        document.heading(_("Key figures"))
+        document.table([_("Figure"), _("Value")], [[what, value] for what, value in made.key])
+    for chart in made.charts:
+        document.image(chart.png())
+    for heading, table in made.tables:
+        if not table.rows:
+            continue
+        document.heading(heading)
+        lines = list(queries.csv_lines(table))
+        rows = lines[1 : 1 + len(table.rows)]
+        document.table(
+            lines[0], rows, emphasis={i for i, row in enumerate(table.rows) if "__total__" in row.key}
+        )
+    document.heading(_("Methods"))
+    for line in brief_methods(made):
+        document.paragraph(line, small=True)
+    if made.benchmarks:
+        document.table(
+            [_("Country"), _("Area"), _("Minimum wage"), _("From"), _("Source")],
+            [
+                [
+                    str(b.country.name),
+                    b.region or _("whole country"),
+                    f"{b.amount} {b.currency} / {b.get_period_display()}",
+                    b.effective_from.isoformat(),
+                    b.source,
+                ]
+                for b in made.benchmarks
+            ],
+        )
+    return attachment(
+        document.pdf(), content_type="application/pdf", filename=f"{slugify(organization.slug)}-brief.pdf"
+    )
+
+
+def _brief(request, organization, *, channel: str):
+    """The brief for the period asked (``from``, ``to``), or the problem with the period."""
+    from doorstep.core import inputs
+    from doorstep.core.errors import FieldError
+
+    from .brief import build
+
+    period = {"from": request.GET.get("from", ""), "to": request.GET.get("to", "")}
+    problems: list[FieldError] = []
+    start = inputs.date_value(period["from"] or None, "from", problems)
+    end = inputs.date_value(period["to"] or None, "to", problems)
+    if start and end and end < start:
+        problems.append(FieldError("to", _("The end comes before the start.")))
+    if problems:
+        return None, ValidationError(message=_("Choose the period again."), errors=problems), period
+    return build(organization, actor=request.user, start=start, end=end, channel=channel), None, period
+
+
+def _period_text(made) -> str:
+    if made.start or made.end:
+        return _("Period: %(start)s to %(end)s") % {
+            "start": made.start.isoformat() if made.start else "…",
+            "end": made.end.isoformat() if made.end else "…",
+        }
+    return _("Period: all records")

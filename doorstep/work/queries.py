@@ -67,6 +67,18 @@ def benchmarks_for(user, organization) -> QuerySet[WageBenchmark]:
     ).order_by("country", "region", "sector", "skill", "-effective_from")
 
 
+def reference_benchmarks(countries) -> list[WageBenchmark]:
+    """The shipped statutory minimum wages (public reference data, with their sources) of some
+    countries, for the methods of a brief."""
+    from .models import BenchmarkKind
+
+    return list(
+        WageBenchmark.objects.filter(
+            organization__isnull=True, kind=BenchmarkKind.MINIMUM_WAGE, country__in=sorted(countries)
+        ).order_by("country", "region", "-effective_from")
+    )
+
+
 def get_benchmark(user, benchmark_id, organization) -> WageBenchmark:
     try:
         return benchmarks_for(user, organization).get(pk=benchmark_id)

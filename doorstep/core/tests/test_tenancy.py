@@ -551,6 +551,8 @@ CASES = {
         ("post", "/orgs/union-a/work/settings/", {"late_payment_days": "5"})
     ],
     "orgs/<slug:org_slug>/work/orders/": lambda w: [("get", "/orgs/union-a/work/orders/", None)],
+    "orgs/<slug:org_slug>/brief/": lambda w: [("get", "/orgs/union-a/brief/", None)],
+    "orgs/<slug:org_slug>/brief.pdf": lambda w: [("get", "/orgs/union-a/brief.pdf", None)],
     "orgs/<slug:org_slug>/work/charts/<slug:name>.<slug:fmt>": lambda w: [
         ("get", "/orgs/union-a/work/charts/payment_delays.png", None),
         ("get", "/orgs/union-a/work/charts/orders_by_party.csv", None),
