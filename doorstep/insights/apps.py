@@ -8,10 +8,10 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Insights")
 
     def ready(self) -> None:
-        from doorstep.core.navigation import NavItem, register
+        from doorstep.core.navigation import NavItem, register, register_public
         from doorstep.organizations.models import Organization
 
-        from .queries import RECIPIENT_ROLES
+        from .queries import RECIPIENT_ROLES, RELEASE_ROLES
 
         register(
             NavItem(
@@ -25,3 +25,16 @@ class InsightsConfig(AppConfig):
                 order=40,
             )
         )
+        register(
+            NavItem(
+                "network_releases",
+                _("Open data"),
+                "network_releases",
+                roles=RELEASE_ROLES,
+                in_organization=True,
+                organization_kinds=Organization.NETWORK_KINDS,
+                order=45,
+                more=True,
+            )
+        )
+        register_public("open_data", _("Open data"), "open_data", order=50)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doorstep.organizations.models import SharingPurpose
 
+from .models import Licence
 from .queries import DATASETS, DIMENSIONS
 
 
@@ -27,3 +28,30 @@ class FiguresForm(forms.Form):
         self.fields["then_by"].choices = [("", "—"), *choices]
         if len(purposes) == 1:
             self.fields["purpose"].widget = forms.HiddenInput()
+
+
+class ReleaseForm(forms.Form):
+    """A network's open-data release: which tables, what period, under which licence."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    licence = forms.ChoiceField(label=_("Licence"), choices=Licence.choices, initial=Licence.CC_BY)
+    tables = forms.MultipleChoiceField(label=_("Tables"), choices=[], widget=forms.CheckboxSelectMultiple)
+    starts_on = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from .services import RELEASE_TABLES
+
+        super().__init__(*args, **kwargs)
+        self.fields["tables"].choices = [
+            (
+                code,
+                " × ".join([str(DATASETS[dataset]), *(str(DIMENSIONS[d].label) for d in dimensions)]),
+            )
+            for code, (dataset, dimensions) in RELEASE_TABLES.items()
+        ]

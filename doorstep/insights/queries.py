@@ -727,3 +727,37 @@ def csv_lines(result: Figures):
     yield [str(_("Method")), str(METHOD)]
     if result.refreshed_at:
         yield [str(_("Figures as of")), result.refreshed_at.isoformat()]
+
+
+# Open-data releases --------------------------------------------------------------------------------
+
+RELEASE_ROLES = frozenset({Role.ORG_ADMIN, Role.NETWORK_ANALYST})
+
+
+def published_releases():
+    """Releases anyone may read (published, not withdrawn), newest first."""
+    from .models import Release
+
+    return Release.objects.filter(withdrawn_at__isnull=True).select_related("organization")
+
+
+def get_published(release_id):
+    try:
+        return published_releases().get(pk=release_id)
+    except (ValueError, TypeError, published_releases().model.DoesNotExist):
+        raise Http404 from None
+
+
+def releases_of(user, network):
+    """A network's releases, withdrawn ones too, for its admins and analysts."""
+    from .models import Release
+
+    return tenancy.scoped(Release, user, network, roles=RELEASE_ROLES).defer(
+        "data_csv", "data_parquet", "dictionary_csv"
+    )
+
+
+def get_release(user, release_id, network):
+    from .models import Release
+
+    return tenancy.get_scoped_or_404(Release, user, release_id, network, roles=RELEASE_ROLES)

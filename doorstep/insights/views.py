@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from doorstep.core import tenancy
 from doorstep.core.downloads import attachment
@@ -17,7 +18,7 @@ from doorstep.core.errors import ValidationError
 
 from . import queries, services
 from .brief import methods as brief_methods
-from .forms import FiguresForm
+from .forms import FiguresForm, ReleaseForm
 
 
 @login_required
@@ -185,3 +186,82 @@ def _period_text(made) -> str:
             "end": made.end.isoformat() if made.end else "…",
         }
     return _("Period: all records")
+
+
+# Open data ---------------------------------------------------------------------------------------
+
+
+def open_data(request):
+    """Public: every network's published releases."""
+    return render(request, "insights/open_data.html", {"releases": queries.published_releases()[:200]})
+
+
+def open_data_release(request, release_id: int):
+    """Public: one release, its licence, its dictionary and its files."""
+    import csv as csv_module
+
+    found = queries.get_published(release_id)
+    dictionary = list(csv_module.reader(io.StringIO(bytes(found.dictionary_csv).decode())))
+    columns = dictionary[1 : 1 + len(services.DICTIONARY)]
+    return render(request, "insights/release.html", {"release": found, "columns": columns})
+
+
+RELEASE_FILES = {
+    "data.csv": ("data_csv", "text/csv; charset=utf-8"),
+    "data.parquet": ("data_parquet", "application/vnd.apache.parquet"),
+    "dictionary.csv": ("dictionary_csv", "text/csv; charset=utf-8"),
+}
+
+
+def open_data_file(request, release_id: int, name: str):
+    if name not in RELEASE_FILES:
+        raise Http404
+    found = queries.get_published(release_id)
+    field, content_type = RELEASE_FILES[name]
+    return attachment(
+        bytes(getattr(found, field)),
+        content_type=content_type,
+        filename=f"{slugify(found.organization.slug)}-{found.pk}-{name}",
+    )
+
+
+@login_required
+def network_releases(request, org_slug: str):
+    """A network's admins and analysts publish releases and withdraw them."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from doorstep.core.errors import DomainError
+    from doorstep.core.forms import add_domain_error
+    from doorstep.organizations.queries import get_organization_with_role
+
+    network = get_organization_with_role(request.user, org_slug, queries.RELEASE_ROLES)
+    if not network.is_network:
+        raise Http404
+    form = ReleaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.publish_release(network, data=form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Published: %(title)s.") % {"title": made.title})
+            return redirect("open_data_release", release_id=made.pk)
+    return render(
+        request,
+        "insights/releases.html",
+        {"organization": network, "form": form, "releases": queries.releases_of(request.user, network)},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def release_withdraw(request, org_slug: str, release_id: int):
+    from django.shortcuts import redirect
+
+    from doorstep.organizations.queries import get_organization_with_role
+
+    network = get_organization_with_role(request.user, org_slug, queries.RELEASE_ROLES)
+    services.withdraw_release(queries.get_release(request.user, release_id, network), actor=request.user)
+    return redirect("network_releases", org_slug=network.slug)

@@ -255,6 +255,7 @@ PUBLIC_PAGES = [
     "/laws/",
     "/laws/ES/",
     "/campaigns/",
+    "/open-data/",
 ]
 
 

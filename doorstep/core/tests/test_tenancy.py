@@ -36,6 +36,8 @@ EXEMPT = {
     "bulletins/<slug:slug>/<int:bulletin_id>/": "a published bulletin; drafts 404 (test_bulletins.py)",
     "api/v1/public/bulletins/<organization>/<bulletin_id>": "a published bulletin through the API",
     "laws/<str:code>/": "the legal tracker's public page of a country: reference data, no one's own",
+    "open-data/<int:release_id>/": "a network's published open data, suppressed aggregates (test_open_data)",
+    "open-data/<int:release_id>/<str:name>": "the files of a published release (test_open_data.py)",
     "laws/<str:code>/<slug:fact>/edit/": "public reference data; editing needs a network role (test_laws.py)",
     "api/v1/public/laws/<country>": "the legal tracker's public data of a country",
     "api/v1/laws/<country>/<fact>": "public reference data; changing it needs a network role (test_laws.py)",
@@ -552,6 +554,13 @@ CASES = {
     ],
     "orgs/<slug:org_slug>/work/orders/": lambda w: [("get", "/orgs/union-a/work/orders/", None)],
     "orgs/<slug:org_slug>/brief/": lambda w: [("get", "/orgs/union-a/brief/", None)],
+    "orgs/<slug:org_slug>/open-data/": lambda w: [
+        ("get", "/orgs/union-a/open-data/", None),
+        ("post", "/orgs/union-a/open-data/", {"title": "x", "licence": "CC0-1.0", "tables": "work-sector"}),
+    ],
+    "orgs/<slug:org_slug>/open-data/<int:release_id>/withdraw/": lambda w: [
+        ("post", "/orgs/union-a/open-data/1/withdraw/", {})
+    ],
     "orgs/<slug:org_slug>/brief.pdf": lambda w: [("get", "/orgs/union-a/brief.pdf", None)],
     "orgs/<slug:org_slug>/work/charts/<slug:name>.<slug:fmt>": lambda w: [
         ("get", "/orgs/union-a/work/charts/payment_delays.png", None),
