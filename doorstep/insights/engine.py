@@ -260,7 +260,10 @@ def _refresh_orders(old: Manifest, new: Manifest, countries, report: Report, ver
             differing.append(key)
     # Partitions that changed: merge the changed orders into their files where that accounts for
     # every difference; read the rest again whole.
-    changed = _changed_orders(old, {_org(key) for key in differing}) if differing else None
+    changed = None
+    if differing:
+        earliest = date.fromisoformat(min(key.split("/")[2] for key in differing) + "-01")
+        changed = _changed_orders(old, {_org(key) for key in differing}, earliest)
     report.changed_orders = changed.num_rows if changed is not None else 0
     changed_by_part = _split_by_partition(changed, countries) if changed is not None else {}
     for key in differing:
@@ -387,16 +390,17 @@ def _org(key: str) -> int:
     return int(key.split("/", 1)[0])
 
 
-def _changed_orders(old: Manifest, organization_ids: set[int]) -> pa.Table | None:
-    """The organizations' orders changed since the last refresh (less the margin)."""
+def _changed_orders(old: Manifest, organization_ids: set[int], earliest: date) -> pa.Table | None:
+    """The organizations' orders changed since the last refresh (less the margin), given on or after
+    ``earliest`` (the first month that differs: the others are kept as they are)."""
     if not old.watermark:
         return None
     since = datetime.fromisoformat(old.watermark) - MARGIN
     ids = sorted(organization_ids)
     return _orders_table(
-        "o.updated_at > %s AND o.organization_id = ANY(%s)",
-        [since, ids],
-        {"updated_at__gt": since, "organization_id__in": ids},
+        "o.updated_at > %s AND o.organization_id = ANY(%s) AND o.given_on >= %s",
+        [since, ids, earliest],
+        {"updated_at__gt": since, "organization_id__in": ids, "given_on__gte": earliest},
     )
 
 

@@ -241,7 +241,27 @@ def run(plan: Plan, *, say: Callable[[str], None] = lambda line: None) -> Writte
         for job in jobs:
             done = _fill(*job, say=say)
             written.add(done)
+    _analyze()
     return written
+
+
+def _analyze() -> None:
+    """PostgreSQL: fresh planner statistics for the tables just filled (autovacuum would take its
+    time, and until then the planner believes them empty)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in (
+            "members_member",
+            "members_consentevent",
+            "core_subjectkey",
+            "work_workorder",
+            "work_delivery",
+            "work_payment",
+            "work_cost",
+            "surveys_submission",
+        ):
+            cursor.execute(f"ANALYZE {table}")  # fixed names
 
 
 def _fill_in_child(job: tuple) -> Written:

@@ -115,6 +115,8 @@ class Member(OwnedModel):
         indexes = [
             models.Index(fields=["organization", "status"], name="member_org_status_idx"),
             models.Index(fields=["organization", "updated_at"], name="member_org_updated_idx"),
+            # Lists and the API page through an organization's members in id order.
+            models.Index(fields=["organization", "id"], name="member_org_id_idx"),
         ]
 
     def __str__(self) -> str:

@@ -199,14 +199,24 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=sorted(SCALES), default="small")
         parser.add_argument("--only", default="", help="Comma-separated workload names.")
         parser.add_argument(
+            "--federation",
+            type=int,
+            default=0,
+            help="Members of the synthetic federation (else the scale's).",
+        )
+        parser.add_argument("--changed", type=int, default=0, help="Orders changed before a refresh.")
+        parser.add_argument(
             "--output", default=str(Path(settings.BASE_DIR) / "var" / "bench" / "results.json")
         )
 
-    def handle(self, *args, scale: str, only: str, output: str, **options):
+    def handle(self, *args, scale: str, only: str, output: str, federation: int, changed: int, **options):
         from doorstep.organizations import services as orgs
         from doorstep.organizations.models import User
 
-        size = SCALES[scale]
+        size = dict(SCALES[scale])
+        size["federation"] = federation or size["federation"]
+        size["changed"] = changed or size["changed"]
+        size["one_baseline_run"] = scale == "1M" or size["federation"] >= 200_000
         self.stdout.write(
             f"Doorstep benchmarks, scale {scale}, database {connection.vendor}, "
             f"{platform.machine()} with {__import__('os').cpu_count()} cores\n"
@@ -598,7 +608,7 @@ class Command(BaseCommand):
             orders = WorkOrder.objects.filter(organization=organization)
             return stats.dashboard(orders, stats.currencies(orders)[0])
 
-        baseline, board = _timed(plain, 1 if size is SCALES["1M"] else size["runs"])
+        baseline, board = _timed(plain, 1 if size["one_baseline_run"] else size["runs"])
         assert found.board["total"].orders == board["total"].orders, "the engine and the ORM disagree"
         median, base, p95 = _median(times), _median(baseline), _p95(times)
         return Result(
@@ -629,7 +639,7 @@ class Command(BaseCommand):
         ]
         times, tables = _timed(lambda: [queries.figures(a) for a in asks], DASHBOARD_RUNS)
         baseline, plain = _timed(
-            lambda: [queries.orm_table(a) for a in asks], 1 if size is SCALES["1M"] else size["runs"]
+            lambda: [queries.orm_table(a) for a in asks], 1 if size["one_baseline_run"] else size["runs"]
         )
         for ours, theirs in zip(tables, plain, strict=True):
             assert [r.key for r in ours.rows] == [r.key for r in theirs.rows], (
