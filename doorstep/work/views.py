@@ -113,8 +113,13 @@ def dashboard(request, org_slug: str):
             "period": {"from": request.GET.get("from", ""), "to": request.GET.get("to", "")},
             "period_set": period_set,
             "problems": problems,
-            "charts": list(charts.for_board(found).values()) if board else [],
-            "chart_query": f"?{query}" if query else "",
+            "charts": [
+                (
+                    drawn,
+                    [(fmt.upper(), _chart_url(organization, drawn.name, fmt, query)) for fmt in CHART_TYPES],
+                )
+                for drawn in (charts.for_board(found).values() if board else [])
+            ],
             "flags": [
                 (code, label, board["flags"].get(code, 0) if board else 0) for code, label in Flag.choices
             ],
@@ -123,6 +128,13 @@ def dashboard(request, org_slug: str):
         },
         status=422 if problems else 200,
     )
+
+
+def _chart_url(organization, name: str, fmt: str, query: str) -> str:
+    from django.urls import reverse
+
+    url = reverse("work_chart", args=[organization.slug, name, fmt])
+    return f"{url}?{query}" if query else url
 
 
 CHART_TYPES = {
