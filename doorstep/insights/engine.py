@@ -539,22 +539,26 @@ class Snapshot:
     """The last complete refresh, read through DuckDB, limited to some organizations' files."""
 
     def __init__(self, organization_ids):
-        self.manifest = Manifest.load()
-        if self.manifest.refreshed_at is None:
+        self.wanted = {str(pk) for pk in organization_ids}
+        self._load(Manifest.load())
+        self.db = duckdb.connect(config={"threads": max(1, os.cpu_count() or 1)})
+
+    def _load(self, manifest: Manifest) -> None:
+        if manifest.refreshed_at is None:
             raise Unavailable(_not_ready())
-        wanted = {str(pk) for pk in organization_ids}
+        self.manifest = manifest
         self.order_files = [
             str(root() / p.file)
-            for k, p in self.manifest.orders.items()
-            if k.split("/")[0] in wanted and p.rows
+            for k, p in manifest.orders.items()
+            if k.split("/")[0] in self.wanted and p.rows
         ]
         self.member_files = [
             str(root() / p.file)
-            for k, p in self.manifest.members.items()
-            if k.split("/")[0] in wanted and p.rows
+            for k, p in manifest.members.items()
+            if k.split("/")[0] in self.wanted and p.rows
         ]
-        self.refreshed_at = self.manifest.refreshed_at
-        self.db = duckdb.connect(config={"threads": max(1, os.cpu_count() or 1)})
+        self.refreshed_at = manifest.refreshed_at
+        self._ready = False
 
     def close(self):
         self.db.close()
@@ -568,20 +572,39 @@ class Snapshot:
     def query(self, sql: str, params: dict | None = None) -> list[tuple]:
         """Run ``sql`` over the views ``orders`` and ``members`` (only the named organizations'
         rows); values go in ``params`` (``$name``), never into the text."""
-        self._views()
-        try:
-            return self.db.execute(sql, params or {}).fetchall()
-        except duckdb.Error as error:
-            self._blame_files(error)
-            raise
+        for attempt in (1, 2):
+            self._views()
+            try:
+                return self.db.execute(sql, params or {}).fetchall()
+            except duckdb.Error as error:
+                # A refresh that committed after this snapshot opened removes the files it replaced:
+                # read the new state once, rather than call that damage.
+                if attempt == 1 and self._refreshed_since():
+                    continue
+                self._blame_files(error)
+                raise
+        raise AssertionError("unreachable")
+
+    def _refreshed_since(self) -> bool:
+        latest = Manifest.load()
+        if latest.refreshed_at is None or latest.refreshed_at == self.refreshed_at:
+            return False
+        self._load(latest)
+        for name in ("orders", "members"):
+            for kind in ("VIEW", "TABLE"):
+                with contextlib.suppress(duckdb.Error):  # it is the one or the other
+                    self.db.execute(f"DROP {kind} IF EXISTS {name}")
+        return True
 
     def _views(self):
-        if getattr(self, "_ready", False):
+        if self._ready:
             return
         try:
             self._view("orders", self.order_files, ORDER_COLUMNS, ("organization_id", "country", "month"))
             self._view("members", self.member_files, MEMBER_COLUMNS, ("organization_id", "country"))
         except duckdb.Error as error:
+            if self._refreshed_since():
+                return self._views()
             self._blame_files(error)
             raise
         self._ready = True

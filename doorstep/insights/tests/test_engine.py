@@ -3,6 +3,7 @@ refresh, damaged files, empty periods, scoping, and files that other engines can
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pyarrow.dataset as ds
 import pytest
@@ -338,3 +339,18 @@ def test_shared_figures_before_the_first_refresh_say_so(world, login):
     )
     found = queries.figures(_network_ask("work", ("sector",)))
     assert found.rows == [] and "being prepared" in found.reason
+
+
+def test_a_reader_opened_before_a_refresh_reads_the_new_state_not_a_false_alarm(federation):
+    engine.refresh()
+    organization, admin = federation[0]
+    before = WorkOrder.objects.filter(organization=organization).count()
+    with engine.Snapshot([organization.pk]) as snapshot:  # has read the manifest, not yet the files
+        old_files = set(snapshot.order_files)
+        work_services.delete_order(
+            WorkOrder.objects.filter(organization=organization).order_by("pk").first(), actor=admin
+        )
+        engine.refresh()  # replaces that month's file and removes the old one
+        assert not all(Path(f).exists() for f in old_files)
+        assert snapshot.query("SELECT count(*) FROM orders")[0][0] == before - 1
+        assert snapshot.refreshed_at == engine.last_refresh()
