@@ -135,6 +135,15 @@ def _number(text) -> float | None:
     return None if text in (None, "") else float(text)
 
 
+def _bars(rows, figure: str, unit: str) -> list[Bar]:
+    """A bar per row for one figure of the table (— where it has none)."""
+    bars = []
+    for row in rows:
+        value = row.figures.get(figure)
+        bars.append(Bar(row.labels[0], _number(value), f"{value}{unit}" if value else "—"))
+    return bars
+
+
 def _charts(brief: Brief) -> list[Chart]:
     by_sector, by_month, members = (brief.tables[i][1] for i in range(3))
     minimum = _("minimum wage")
@@ -143,16 +152,7 @@ def _charts(brief: Brief) -> list[Chart]:
             "earnings_by_sector",
             _("Earnings against the minimum wage, by sector"),
             _("Median of each worker's net earnings an hour ÷ the minimum wage an hour"),
-            [
-                Bar(
-                    r.labels[0],
-                    _number(r.figures.get("median_minimum_wage_ratio")),
-                    f"{r.figures['median_minimum_wage_ratio']}×"
-                    if r.figures.get("median_minimum_wage_ratio")
-                    else "—",
-                )
-                for r in _cells(by_sector)
-            ],
+            _bars(_cells(by_sector), "median_minimum_wage_ratio", "×"),
             reference=1,
             reference_label=minimum,
         ),
@@ -160,16 +160,7 @@ def _charts(brief: Brief) -> list[Chart]:
             "below_by_month",
             _("Workers earning below the minimum wage, by month"),
             _("Percent of workers with a benchmark"),
-            [
-                Bar(
-                    r.labels[0],
-                    _number(r.figures.get("below_minimum_percent")),
-                    f"{r.figures['below_minimum_percent']}%"
-                    if r.figures.get("below_minimum_percent")
-                    else "—",
-                )
-                for r in _cells(by_month)[-12:]
-            ],
+            _bars(_cells(by_month)[-12:], "below_minimum_percent", "%"),
             maximum=100,
         ),
         Chart(
