@@ -41,6 +41,7 @@ SCALES = {
         "federation": 4_000,
         "changed": 500,
         "api_members": 5_000,
+        "openrosa_seconds": 10,
     },
     "small": {
         "members": 10_000,
@@ -51,6 +52,7 @@ SCALES = {
         "federation": 20_000,
         "changed": 1_000,
         "api_members": 50_000,
+        "openrosa_seconds": 60,
     },
     # The targets' own sizes: a million members with ten million work orders.
     "1M": {
@@ -62,6 +64,7 @@ SCALES = {
         "federation": 1_000_000,
         "changed": 10_000,
         "api_members": 1_000_000,
+        "openrosa_seconds": 60,
     },
 }
 ORDERS_PER_MEMBER = 10
@@ -235,6 +238,7 @@ class Command(BaseCommand):
             "network_dashboard": lambda: self.network_dashboard(size),
             "incremental_refresh": lambda: self.incremental_refresh(size),
             "api_members_first_page": lambda: self.api_members_first_page(size),
+            "openrosa_ingestion": lambda: self.openrosa_ingestion(admin, orgs, size),
         }
         wanted = [w for w in only.split(",") if w] or list(workloads)
         results = []
@@ -245,9 +249,11 @@ class Command(BaseCommand):
             ANALYTICS_ROOT=Path(output).parent / "analytics",
             ANALYTICS_MAX_AGE=10**9,
         ):
+            self.made: list[Result] = []  # data made on the way, timed (synth)
             for name in wanted:
                 self.stdout.write(f"running {name}…")
                 results.append(workloads[name]())
+            results[:0] = self.made
         self._report(results, scale, Path(output))
         if not all(r.passed for r in results):
             self.stderr.write("Some targets were missed.")
@@ -578,9 +584,26 @@ class Command(BaseCommand):
                 synth.Plan(members=members, orders_per_member=ORDERS_PER_MEMBER, prefix=prefix, seed=1),
                 say=lambda line: self.stdout.write("  " + line),
             )
+            took = time.perf_counter() - started
             self.stdout.write(
-                f"  synth: {written.members:,} members, {written.orders:,} orders in "
-                f"{time.perf_counter() - started:.0f} s"
+                f"  synth: {written.members:,} members, {written.orders:,} orders in {took:.0f} s"
+            )
+            # Reported with the workloads: 10,000,000 orders in 20 minutes, less in proportion.
+            allowed = 20 * 60 * written.orders / 10_000_000
+            self.made.append(
+                Result(
+                    "synth",
+                    written.orders,
+                    took,
+                    [took],
+                    None,
+                    None,
+                    "1M members, 10M orders ≤ 20 min",
+                    took <= allowed,
+                    note=f"{written.members:,} members, {written.orders:,} orders with their deliveries, "
+                    f"payments, costs, consents and {written.submissions:,} submissions; "
+                    f"{written.organizations} organizations",
+                )
             )
         started = time.perf_counter()
         report = engine.refresh()
@@ -752,6 +775,170 @@ class Command(BaseCommand):
             "1,000,000 members ≤ 200 ms",
             p95 <= 0.2,
             note=f"p95 {p95 * 1000:.0f} ms over 20 requests; {len(response.json()['items'])} members a page",
+            p95_s=p95,
+        )
+
+    def openrosa_ingestion(self, admin, orgs, size) -> Result:
+        """Phones posting submissions (a 20-question form) to ``/openrosa/<org>/key/<token>/submission``
+        of a gunicorn server with 2 sync workers on 127.0.0.1, for N seconds, from 4 senders at once;
+        one post in 20 sends again one already acknowledged, as ODK Collect does when a reply was lost.
+        Target: ≥ 50 submissions/s in every 10-second window, p95 ≤ 1 s, none lost or duplicated
+        (every acknowledged instance stored exactly once, and nothing stored that was not sent)."""
+        import base64
+        import os
+        import shutil
+        import socket
+        import subprocess
+        import sys
+        import threading
+        import uuid
+        from http.client import HTTPConnection
+
+        from doorstep.organizations.models import User
+        from doorstep.surveys import services as survey_services
+        from doorstep.surveys.models import Submission
+
+        seconds, senders, questions = size["openrosa_seconds"], 4, 20
+        organization = self._organization(admin, orgs, f"bench-openrosa-{time.time_ns()}")
+        actor = User.objects.get(username=f"{organization.slug}-admin")
+        version = synth.survey_form(organization, actor, questions)
+        _app_user, token = survey_services.create_app_user(organization, name="bench phone", actor=actor)
+        path = f"/openrosa/{organization.slug}/key/{token}/submission"
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        # A production configuration (no DEBUG) behind a TLS proxy, as it would be deployed; the
+        # server is stopped below, and by `timeout` should this process die first.
+        environment = os.environ | {
+            "DOORSTEP_DEBUG": "0",
+            "DOORSTEP_SECRET_KEY": settings.SECRET_KEY,
+            "DOORSTEP_MASTER_KEY": base64.urlsafe_b64encode(settings.MASTER_KEY).decode(),
+            "DOORSTEP_ALLOWED_HOSTS": "127.0.0.1",
+            "DOORSTEP_BEHIND_TLS_PROXY": "1",
+            "DATABASE_URL": settings.DATABASE_URL,
+        }
+        server = subprocess.Popen(  # noqa: S603 - our own command line, no input in it
+            [
+                shutil.which("timeout") or "/usr/bin/timeout",
+                str(seconds + 120),
+                str(Path(sys.executable).parent / "gunicorn"),
+                "doorstep.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--log-level",
+                "warning",
+            ],
+            env=environment,
+            cwd=settings.BASE_DIR,
+        )
+        headers = {"X-OpenRosa-Version": "1.0", "X-Forwarded-Proto": "https"}
+
+        def post(body: bytes | None, boundary: str = "") -> tuple[int, float]:
+            started = time.perf_counter()
+            connection_ = HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                if body is None:
+                    connection_.request("HEAD", path, headers=headers)
+                else:
+                    connection_.request(
+                        "POST",
+                        path,
+                        body=body,
+                        headers=headers | {"Content-Type": f"multipart/form-data; boundary={boundary}"},
+                    )
+                status = connection_.getresponse().status
+            finally:
+                connection_.close()
+            return status, time.perf_counter() - started
+
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if post(None)[0] == 204:
+                        break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the gunicorn server did not start")
+                time.sleep(0.2)
+            log: list[tuple[float, float, int, str, bool]] = []  # (sent at, seconds, status, id, again)
+            lock = threading.Lock()
+            began = time.perf_counter()
+            until = began + seconds
+
+            def sender(number: int) -> None:
+                rng = random.Random(number)
+                acknowledged: list[str] = []
+                while time.perf_counter() < until:
+                    again = bool(acknowledged) and rng.random() < 0.05
+                    instance = (
+                        rng.choice(acknowledged) if again else f"uuid:{uuid.UUID(int=rng.getrandbits(128))}"
+                    )
+                    answers = "".join(f"<{k}>{v}</{k}>" for k, v in synth.answers(questions, rng).items())
+                    xml = (
+                        f'<data id="synth_{questions}" version="1">{answers}'
+                        f"<meta><instanceID>{instance}</instanceID></meta></data>"
+                    ).encode()
+                    boundary = f"doorstep{rng.getrandbits(64):x}"
+                    body = (
+                        (
+                            f'--{boundary}\r\nContent-Disposition: form-data; name="xml_submission_file"; '
+                            f'filename="submission.xml"\r\nContent-Type: text/xml\r\n\r\n'
+                        ).encode()
+                        + xml
+                        + f"\r\n--{boundary}--\r\n".encode()
+                    )
+                    sent_at = time.perf_counter() - began
+                    try:
+                        status, took = post(body, boundary)
+                    except OSError:
+                        status, took = 0, time.perf_counter() - began - sent_at
+                    if status == 201 and not again:
+                        acknowledged.append(instance)
+                    with lock:
+                        log.append((sent_at, took, status, instance, again))
+
+            threads = [threading.Thread(target=sender, args=(n,)) for n in range(senders)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - began
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        first = [entry for entry in log if not entry[4]]
+        acknowledged = {entry[3] for entry in first if entry[2] == 201}
+        sent = {entry[3] for entry in first}
+        failed = [entry for entry in log if entry[2] != 201]
+        stored = list(Submission.objects.filter(form=version.form).values_list("instance_id", flat=True))
+        lost = len(acknowledged - set(stored))
+        duplicated = (len(stored) - len(set(stored))) + len(set(stored) - sent)
+        windows = [0] * max(1, int(elapsed // 10))
+        for sent_at, took, status, _instance, _again in first:
+            if status == 201 and int((sent_at + took) // 10) < len(windows):
+                windows[int((sent_at + took) // 10)] += 1
+        slowest_window = min(windows) / 10 if elapsed >= 10 else len(acknowledged) / elapsed
+        times = [entry[1] for entry in log]
+        rate, p95 = len(acknowledged) / elapsed, _p95(times)
+        return Result(
+            "openrosa_ingestion",
+            len(acknowledged),
+            _median(times),
+            times[:50],
+            None,
+            None,
+            "≥ 50/s sustained, p95 ≤ 1 s, 0 lost",
+            slowest_window >= 50 and p95 <= 1 and not lost and not duplicated,
+            note=f"{rate:.1f} submissions/s over {elapsed:.0f} s (slowest 10 s: {slowest_window:.1f}/s); "
+            f"p95 {p95 * 1000:.0f} ms; {len(log) - len(first)} sent again; {len(failed)} refused or failed; "
+            f"{lost} lost, {duplicated} duplicated; gunicorn, 2 workers, {senders} senders",
             p95_s=p95,
         )
 
