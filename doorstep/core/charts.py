@@ -16,6 +16,8 @@ from pathlib import Path
 from django.utils.html import escape
 
 FONTS = Path(__file__).resolve().parent / "data" / "fonts"
+# What a chart downloads as: the drawing (SVG, PNG) and its table (CSV).
+MEDIA_TYPES = {"svg": "image/svg+xml; charset=utf-8", "png": "image/png", "csv": "text/csv; charset=utf-8"}
 WIDTH, LABEL_WIDTH, ROW, TOP, BOTTOM, RIGHT = 640, 190, 26, 40, 16, 70
 
 
@@ -47,6 +49,10 @@ class Chart:
 
     def _x(self, value: float) -> float:
         return LABEL_WIDTH + max(value, 0) * (WIDTH - LABEL_WIDTH - RIGHT) / self._scale()
+
+    def as_file(self, fmt: str):
+        """The chart in one of ``MEDIA_TYPES``."""
+        return {"svg": self.svg, "png": self.png, "csv": self.csv}[fmt]()
 
     def svg(self) -> str:
         """The chart as an SVG element (labels escaped), described for screen readers by its title."""

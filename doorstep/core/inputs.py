@@ -52,6 +52,18 @@ def date_value(value, name: str, errors: list) -> date | None:
         return None
 
 
+def period(
+    start, end, errors: list, names: tuple[str, str] = ("from", "to")
+) -> tuple[date | None, date | None]:
+    """A period's first and last day (each may be blank: open-ended), as dates; a problem with either,
+    or an end before the start, is added to ``errors`` under the field's name in ``names``."""
+    first = date_value(start, names[0], errors)
+    last = date_value(end, names[1], errors)
+    if first and last and last < first:
+        errors.append(FieldError(names[1], _("The end comes before the start.")))
+    return first, last
+
+
 # Names lists use that django-countries does not know (its names follow ISO 3166).
 COUNTRY_ALIASES = {
     "united states": "US",

@@ -3,11 +3,13 @@ statistics, and the deadlines panel on the home page. Opening a case reads seale
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from doorstep.core.charts import MEDIA_TYPES, Bar, Chart
 from doorstep.core.downloads import attachment as download
 from doorstep.core.errors import DomainError
 from doorstep.core.forms import add_domain_error
@@ -209,12 +211,31 @@ def case_stats(request, org_slug: str):
     problems = []
     start = date_value(request.GET.get("from"), "from", problems)
     end = date_value(request.GET.get("to"), "to", problems)
+    stats = queries.stats(request.user, organization, start=start, end=end)
+    chart = Chart(
+        "cases_by_problem",
+        _("Cases by problem"),
+        _("Cases"),
+        [Bar(label, n, str(n)) for _code, label, n in stats.by_category],
+    )
+    drawing = request.GET.get("chart", "")
+    if drawing:
+        if drawing not in MEDIA_TYPES or problems:
+            raise Http404
+        return download(
+            chart.as_file(drawing),
+            content_type=MEDIA_TYPES[drawing],
+            filename=f"{organization.slug}-cases-by-problem.{drawing}",
+        )
+    query = request.GET.urlencode()
     return render(
         request,
         "grievances/stats.html",
         {
             "organization": organization,
-            "stats": queries.stats(request.user, organization, start=start, end=end),
+            "stats": stats,
+            "chart": chart if chart.bars else None,
+            "chart_downloads": [(fmt.upper(), f"?{query}&chart={fmt}") for fmt in MEDIA_TYPES],
             "problems": problems,
         },
         status=422 if problems else 200,

@@ -13,10 +13,11 @@ from datetime import date, datetime
 from django.utils.translation import gettext as _
 
 from doorstep.core import disclosure
-from doorstep.core.charts import Bar, Chart
+from doorstep.core.charts import Chart
 from doorstep.core.roles import Role
 
 from . import queries, services
+from .charts import bars, shown_cells
 
 # Who may make a brief: an organization's admins and organizers, a network's analysts too.
 BRIEF_ROLES = frozenset({Role.ORG_ADMIN, Role.ORGANIZER, Role.NETWORK_ANALYST})
@@ -126,24 +127,6 @@ def _key_figures(figures: dict) -> list[tuple[str, str]]:
     return lines
 
 
-def _cells(result: queries.Figures):
-    """The table's cells that are shown (no margins, nothing withheld)."""
-    return [r for r in result.rows if disclosure.TOTAL not in r.key and not r.suppressed]
-
-
-def _number(text) -> float | None:
-    return None if text in (None, "") else float(text)
-
-
-def _bars(rows, figure: str, unit: str) -> list[Bar]:
-    """A bar per row for one figure of the table (— where it has none)."""
-    bars = []
-    for row in rows:
-        value = row.figures.get(figure)
-        bars.append(Bar(row.labels[0], _number(value), f"{value}{unit}" if value else "—"))
-    return bars
-
-
 def _charts(brief: Brief) -> list[Chart]:
     by_sector, by_month, members = (brief.tables[i][1] for i in range(3))
     minimum = _("minimum wage")
@@ -152,7 +135,7 @@ def _charts(brief: Brief) -> list[Chart]:
             "earnings_by_sector",
             _("Earnings against the minimum wage, by sector"),
             _("Median of each worker's net earnings an hour ÷ the minimum wage an hour"),
-            _bars(_cells(by_sector), "median_minimum_wage_ratio", "×"),
+            bars(shown_cells(by_sector), "median_minimum_wage_ratio", "×"),
             reference=1,
             reference_label=minimum,
         ),
@@ -160,14 +143,14 @@ def _charts(brief: Brief) -> list[Chart]:
             "below_by_month",
             _("Workers earning below the minimum wage, by month"),
             _("Percent of workers with a benchmark"),
-            _bars(_cells(by_month)[-12:], "below_minimum_percent", "%"),
+            bars(shown_cells(by_month)[-12:], "below_minimum_percent", "%"),
             maximum=100,
         ),
         Chart(
             "members_by_category",
             _("Members by category"),
             _("Members"),
-            [Bar(r.labels[0], r.figures["workers"], str(r.figures["workers"])) for r in _cells(members)],
+            bars(shown_cells(members), "workers"),
         ),
     ]
     return [c for c in charts if c.bars]

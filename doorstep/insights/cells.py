@@ -28,6 +28,8 @@ _MEMBER_ATTRIBUTE = {
     "organization": "u.organization_id",
 }
 _ORDER_ATTRIBUTE = {"sector": "u.sector", "month": "u.month", "party": "u.party", "supplier": "u.supplier"}
+# Of her cases: the value most of them have.
+_CASE_ATTRIBUTE = {"problem": "u.problem", "case_status": "u.case_status", "party": "u.party"}
 
 
 @dataclass
@@ -58,10 +60,22 @@ def members(snapshot, *, group_by: tuple, consent: str, recent: list[int]) -> Ce
 
 
 def work(
-    snapshot, *, group_by: tuple, consent: str, recent: list[int], start, end, chain: dict | None
+    snapshot,
+    *,
+    group_by: tuple,
+    consent: str,
+    recent: list[int],
+    start,
+    end,
+    chain: dict | None,
+    summaries: bool = True,
 ) -> Cells:
-    """Workers (or worker-months) with their orders' figures."""
+    """Workers (or worker-months) with their orders' figures. Over all of her orders (no period, no
+    month, no supply chain), a worker is read from the refresh's summary (``workers``), the same
+    figures computed once; otherwise her orders are read."""
     by_month = "month" in group_by
+    if summaries and not by_month and start is None and end is None and chain is None:
+        return _work_of_summaries(snapshot, group_by=group_by, consent=consent, recent=recent)
     unit = "o.member_id, o.month" if by_month else "o.member_id"
     unit_names = "member_id, month" if by_month else "member_id"
     chain_filter = "AND o.party_id IN (SELECT party_id FROM chain)" if chain is not None else ""
@@ -112,13 +126,104 @@ def work(
         ){"".join(", " + v for v in votes)},
         u AS (SELECT units.*{picked} FROM units{picks}),
         c AS (SELECT {_keys(dims)}, u.* FROM u JOIN members m ON m.id = u.member_id)
-        SELECT {_grouped(len(dims))}, count(*) AS workers, sum(orders), median(hourly), min(currency_low),
-               max(currency_high), median(ratio), count(ratio), count(*) FILTER (WHERE ratio < 1),
-               median(delay), sum(delivered), sum(rejected), sum(cancelled)
+        SELECT {_grouped(len(dims))}, {_WORK_FIGURES}
         FROM c GROUP BY {_sets(len(dims))}
     """  # noqa: S608 - fixed fragments; values are parameters
     rows = snapshot.query(sql, {"recent": recent, "start": start, "end": end})
     return _cells(rows, len(dims), _work_figures, snapshot.refreshed_at)
+
+
+# Over units, each with her orders' figures: medians of her medians, sums of her sums.
+_WORK_FIGURES = """count(*) AS workers, sum(orders), median(hourly), min(currency_low), max(currency_high),
+    median(ratio), count(ratio), count(*) FILTER (WHERE ratio < 1), median(delay), sum(delivered),
+    sum(rejected), sum(cancelled)"""
+
+
+def _work_of_summaries(snapshot, *, group_by: tuple, consent: str, recent: list[int]) -> Cells:
+    """``work`` for workers over all their orders, from the summaries written at refresh."""
+    dims = [_MEMBER_ATTRIBUTE.get(code) or _ORDER_ATTRIBUTE[code] for code in group_by]
+    sql = f"""
+        WITH u AS (
+            SELECT w.* FROM workers w JOIN members m ON m.id = w.member_id
+            WHERE m.{_consent_column(consent)} AND NOT list_contains($recent, w.member_id)
+        ),
+        c AS (SELECT {_keys(dims)}, u.* FROM u JOIN members m ON m.id = u.member_id)
+        SELECT {_grouped(len(dims))}, {_WORK_FIGURES}
+        FROM c GROUP BY {_sets(len(dims))}
+    """  # noqa: S608 - fixed fragments; values are parameters
+    rows = snapshot.query(sql, {"recent": recent})
+    return _cells(rows, len(dims), _work_figures, snapshot.refreshed_at)
+
+
+def grievances(
+    snapshot, *, group_by: tuple, consent: str, recent: list[int], start, end, chain: dict | None
+) -> Cells:
+    """Members named on cases opened in the period, each with her cases; a case naming several
+    members counts once in a cell. For a company, only cases against work givers in its chain."""
+    chain_filter = ""
+    if chain is not None:
+        snapshot.db.register(
+            "chain",
+            pa.table(
+                {
+                    "party_id": pa.array(list(chain), pa.int64()),
+                    "party": pa.array([p.party for p in chain.values()], pa.string()),
+                }
+            ),
+        )
+        chain_filter = "AND list_has_any(c.party_ids, (SELECT list(party_id) FROM chain))"
+    counted = {
+        "problem": "SELECT member_id, category AS value, count(*) AS n FROM links GROUP BY ALL",
+        "case_status": "SELECT member_id, status AS value, count(*) AS n FROM links GROUP BY ALL",
+        "party": "SELECT l.member_id, ch.party AS value, count(*) AS n "
+        "FROM (SELECT member_id, unnest(party_ids) AS party_id FROM links) l "
+        "JOIN chain ch ON ch.party_id = l.party_id GROUP BY ALL",
+    }
+    voted = [code for code in ("problem", "case_status", "party") if code in group_by]
+    votes = "".join(
+        f", {code}_pick AS (SELECT member_id, first(value ORDER BY n DESC, value) AS {code} "  # noqa: S608
+        f"FROM ({counted[code]}) GROUP BY ALL)"
+        for code in voted
+    )
+    picks = "".join(f" LEFT JOIN {code}_pick USING (member_id)" for code in voted)
+    picked = "".join(f", {code}_pick.{code}" for code in voted)
+    dims = [_MEMBER_ATTRIBUTE.get(code) or _CASE_ATTRIBUTE[code] for code in group_by]
+    sql = f"""
+        WITH links AS (
+            SELECT c.* FROM cases c JOIN members m ON m.id = c.member_id
+            WHERE m.{_consent_column(consent)} AND NOT list_contains($recent, c.member_id)
+              AND ($start IS NULL OR c.opened_on >= $start) AND ($end IS NULL OR c.opened_on <= $end)
+              {chain_filter}
+        ),
+        units AS (SELECT member_id, any_value(organization_id) AS organization_id FROM links GROUP BY ALL)
+        {votes},
+        u AS (SELECT units.*{picked} FROM units{picks}),
+        c AS (SELECT {_keys(dims)}, u.member_id FROM u JOIN members m ON m.id = u.member_id),
+        rows AS (
+            SELECT c.*, l.case_id,
+                   CASE WHEN l.status = 'resolved' AND l.finished_on IS NOT NULL
+                        THEN l.finished_on - l.opened_on END AS days
+            FROM c JOIN links l USING (member_id)
+        )
+        SELECT {_grouped(len(dims))}, count(DISTINCT member_id), count(DISTINCT case_id),
+               list(DISTINCT {{'case': case_id, 'days': days}}) FILTER (WHERE days IS NOT NULL)
+        FROM rows GROUP BY {_sets(len(dims))}
+    """  # noqa: S608 - fixed fragments; values are parameters
+    rows = snapshot.query(sql, {"recent": recent, "start": start, "end": end})
+    return _cells(rows, len(dims), _case_figures, snapshot.refreshed_at)
+
+
+def _case_figures(values) -> dict:
+    workers, cases, resolved = values
+    days = sorted(item["days"] for item in resolved or [])
+    middle = len(days) // 2
+    median = None if not days else days[middle] if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
+    return {
+        "workers": workers,
+        "cases": cases,
+        "resolved_percent": _text(100 * len(days) / cases, "0.1") if cases else None,
+        "median_days_to_resolution": _text(median, "0.1"),
+    }
 
 
 def _keys(dims: list[str]) -> str:

@@ -6,6 +6,9 @@ path, not in the files)::
 
     orders/organization_id=7/country=IN/month=2026-03/part-<token>.parquet
     members/organization_id=7/country=IN/part-<token>.parquet
+    workers/organization_id=7/country=IN/part-<token>.parquet   (each worker's orders summed up)
+    cases/organization_id=7/country=IN/part-<token>.parquet     (grievances, a row per member named)
+    answers/organization_id=7/country=IN/month=2026-03/part-<token>.parquet   (survey numbers, choices)
     manifest.json
 
 ``manifest.json`` names the one current file of every partition, with its rows and the newest change
@@ -21,7 +24,15 @@ Refresh (``refresh()``, run as a background job) is incremental:
   still disagrees (a deletion, an order moved to another month) is read again whole; a file that is
   missing or unreadable is rebuilt;
 - members: an organization's file is read again whole when its members or their consents changed,
-  or the day changed (a consent takes effect on a date).
+  or the day changed (a consent takes effect on a date);
+- workers: an organization's summary of each worker's orders (medians, sums, her main sector) is
+  computed again from its order files when any of them changed, so that tables over a whole
+  federation read a row per worker instead of every order;
+- cases: an organization's grievances are read again whole when its cases, or the members and work
+  givers they name, changed;
+- answers: the numbers and choices of the submissions received in a month are read again (opened
+  with their keys) when that month's current submissions changed. Each answer is a row of its own,
+  with no submission or member id, in the order of its value: no two can be tied to one person.
 
 Readers (``Snapshot``) are always scoped: a query reads the files of the organizations it names and
 no others, with parameters for every value (no SQL built from what a user typed).
@@ -29,6 +40,7 @@ no others, with parameters for every value (no SQL built from what a user typed)
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import secrets
@@ -47,7 +59,7 @@ from django.db import connection
 from django.db.models import Count, Max
 from django.utils import timezone
 
-FORMAT = 2  # a new format: everything is extracted again
+FORMAT = 3  # a new format: everything is extracted again
 # Orders changed this long before the last refresh are read again: a transaction that began before
 # it and committed after it carries an older ``updated_at``.
 MARGIN = timedelta(minutes=10)
@@ -95,6 +107,51 @@ MEMBER_COLUMNS = [
 ]
 MEMBER_SCHEMA = pa.schema(MEMBER_COLUMNS)
 CONSENTS = ("research", "network_sharing", "company_case")
+# Each worker's orders summed up once per refresh (all her orders, whatever their month): the unit of
+# the aggregates door's work tables when no period, month or supply chain narrows them.
+WORKER_COLUMNS = [
+    ("member_id", pa.int64()),
+    ("orders", pa.int64()),
+    ("hourly", pa.float64()),  # the median of her orders' net hourly earnings
+    ("ratio", pa.float64()),  # … of their ratio to the minimum wage
+    ("delay", pa.float64()),  # … of their payment delays in days
+    ("delivered", pa.float64()),
+    ("rejected", pa.float64()),
+    ("cancelled", pa.int64()),
+    ("currency_low", pa.string()),
+    ("currency_high", pa.string()),
+    ("sector", pa.string()),  # the sector most of her orders are in (a tie: the first by name)
+]
+WORKER_SCHEMA = pa.schema(WORKER_COLUMNS)
+# Grievances: a row per member named on a case (a case naming nobody: one row without a member).
+CASE_COLUMNS = [
+    ("case_id", pa.int64()),
+    ("member_id", pa.int64()),
+    ("category", pa.string()),  # the problem
+    ("status", pa.string()),
+    ("opened_on", pa.date32()),
+    ("finished_on", pa.date32()),
+    ("party_ids", pa.list_(pa.int64())),  # the work givers it is against
+]
+CASE_SCHEMA = pa.schema(CASE_COLUMNS)
+# Survey answers, for each form's summary inside its organization: a row per answer (and a row with
+# no question per submission, to count them), with no submission or member id, sorted by value, so
+# that no two answers can be tied to one submission. Text is never kept: only that it was answered.
+ANSWER_COLUMNS = [
+    ("form_id", pa.int64()),
+    ("question", pa.string()),  # its path; "" for the submission itself
+    ("choice", pa.string()),  # a choice question's answer (several: space-separated, as sent)
+    ("number", pa.float64()),  # a number question's answer
+]
+ANSWER_SCHEMA = pa.schema(ANSWER_COLUMNS)
+KINDS = ("orders", "members", "workers", "cases", "answers")
+SCHEMAS = {
+    "orders": ORDER_SCHEMA,
+    "members": MEMBER_SCHEMA,
+    "workers": WORKER_SCHEMA,
+    "cases": CASE_SCHEMA,
+    "answers": ANSWER_SCHEMA,
+}
 
 
 class Unavailable(Exception):
@@ -128,6 +185,9 @@ class Manifest:
     watermark: str = ""  # the newest order change read (ISO)
     orders: dict[str, Part] = field(default_factory=dict)  # "org/country/month"
     members: dict[str, Part] = field(default_factory=dict)  # "org/country"
+    workers: dict[str, Part] = field(default_factory=dict)  # "org/country"
+    cases: dict[str, Part] = field(default_factory=dict)  # "org/country"
+    answers: dict[str, Part] = field(default_factory=dict)  # "org/country/month" (received)
     seconds: float = 0.0
     changed_partitions: int = 0
 
@@ -146,11 +206,13 @@ class Manifest:
             refreshed_at=datetime.fromisoformat(data["refreshed_at"]) if data.get("refreshed_at") else None,
             as_of=data.get("as_of", ""),
             watermark=data.get("watermark", ""),
-            orders={k: Part(**v) for k, v in data.get("orders", {}).items()},
-            members={k: Part(**v) for k, v in data.get("members", {}).items()},
+            **{kind: {k: Part(**v) for k, v in data.get(kind, {}).items()} for kind in KINDS},
             seconds=data.get("seconds", 0.0),
             changed_partitions=data.get("changed_partitions", 0),
         )
+
+    def parts(self, kind: str) -> dict[str, Part]:
+        return getattr(self, kind)
 
     def save(self) -> None:
         path = root() / "manifest.json"
@@ -162,8 +224,7 @@ class Manifest:
             "watermark": self.watermark,
             "seconds": round(self.seconds, 3),
             "changed_partitions": self.changed_partitions,
-            "orders": {k: p.__dict__ for k, p in sorted(self.orders.items())},
-            "members": {k: p.__dict__ for k, p in sorted(self.members.items())},
+            **{kind: {k: p.__dict__ for k, p in sorted(self.parts(kind).items())} for kind in KINDS},
         }
         with open(temporary, "w") as out:
             json.dump(data, out)
@@ -190,6 +251,9 @@ class Report:
     changed_orders: int
     rebuilt_damaged: int
     members_written: int
+    workers_written: int = 0
+    cases_written: int = 0
+    answers_written: int = 0
 
 
 @contextlib.contextmanager
@@ -217,6 +281,9 @@ def refresh(*, full: bool = False, verify: bool = False, stop_after: int | None 
         budget = [stop_after]
         _refresh_orders(old, new, countries, report, verify, budget)
         _refresh_members(old, new, countries, report, verify, budget)
+        _refresh_workers(old, new, countries, report, verify, budget)
+        _refresh_cases(old, new, countries, report, verify, budget)
+        _refresh_answers(old, new, countries, report, verify, budget)
         new.refreshed_at = timezone.now()
         new.seconds = time.perf_counter() - started
         new.changed_partitions = report.partitions_written + report.partitions_removed
@@ -344,14 +411,14 @@ def _split_by_partition(table: pa.Table, countries) -> dict[str, pa.Table]:
 
 def _write(kind: str, key: str, table: pa.Table, stamp: str) -> Part:
     """Write one partition's new file (the old one stays until the manifest no longer names it)."""
-    if kind == "orders":
+    if kind in ("orders", "answers"):
         org_id, country, month = key.split("/")
-        folder = f"orders/organization_id={org_id}/country={country}/month={month}"
-        table = table.select(ORDER_SCHEMA.names).cast(ORDER_SCHEMA)
+        folder = f"{kind}/organization_id={org_id}/country={country}/month={month}"
     else:
         org_id, country = key.split("/")
-        folder = f"members/organization_id={org_id}/country={country}"
-        table = table.select(MEMBER_SCHEMA.names).cast(MEMBER_SCHEMA)
+        folder = f"{kind}/organization_id={org_id}/country={country}"
+    schema = SCHEMAS[kind]
+    table = table.select(schema.names).cast(schema)
     directory = root() / folder
     directory.mkdir(parents=True, exist_ok=True)
     name = f"part-{secrets.token_hex(6)}.parquet"
@@ -365,8 +432,8 @@ def _write(kind: str, key: str, table: pa.Table, stamp: str) -> Part:
 
 def _remove_strays(manifest: Manifest) -> None:
     """Files the manifest does not name: replaced ones, and those of a refresh that was cut off."""
-    named = {p.file for p in manifest.orders.values()} | {p.file for p in manifest.members.values()}
-    for kind in ("orders", "members"):
+    named = {p.file for kind in KINDS for p in manifest.parts(kind).values()}
+    for kind in KINDS:
         base = root() / kind
         if not base.exists():
             continue
@@ -527,6 +594,217 @@ def _members_table(org_id: int) -> pa.Table:
     )
 
 
+def _refresh_workers(old: Manifest, new: Manifest, countries, report: Report, verify: bool, budget) -> None:
+    """Each organization's workers' summary, computed again from its order files when any of them
+    changed (the stamp names the files it was computed from)."""
+    files_by_org: dict[int, list[str]] = defaultdict(list)
+    for key, part in new.orders.items():
+        if part.rows:
+            files_by_org[_org(key)].append(part.file)
+    for org_id, files in sorted(files_by_org.items()):
+        key = f"{org_id}/{countries.get(org_id, NO_COUNTRY)}"
+        stamp = hashlib.sha256("\n".join(sorted(files)).encode()).hexdigest()
+        part = old.workers.get(key)
+        if part is not None and part.stamp == stamp and _healthy(part, verify):
+            new.workers[key] = part
+            continue
+        _spend(budget)
+        new.workers[key] = _write("workers", key, _workers_table(files), stamp)
+        report.workers_written += 1
+
+
+def _workers_table(files: list[str]) -> pa.Table:
+    """One row per worker with orders in these files (ours): her orders' medians and sums."""
+    paths = [str(root() / f) for f in files]
+    with duckdb.connect(config={"threads": max(1, os.cpu_count() or 1)}) as db:
+        return db.sql(
+            f"""
+            WITH o AS (SELECT * FROM read_parquet({_list(paths)})),
+            votes AS (SELECT member_id, sector, count(*) AS n FROM o GROUP BY ALL),
+            pick AS (SELECT member_id, first(sector ORDER BY n DESC, sector) AS sector
+                     FROM votes GROUP BY member_id)
+            SELECT o.member_id, count(*) AS orders, median(o.net_hourly) AS hourly,
+                   median(o.mw_ratio) AS ratio, median(o.payment_delay_days) AS delay,
+                   sum(o.delivered_qty) AS delivered, sum(o.rejected_qty) AS rejected,
+                   count(*) FILTER (WHERE o.status = 'cancelled') AS cancelled,
+                   min(o.currency) AS currency_low, max(o.currency) AS currency_high,
+                   any_value(pick.sector) AS sector
+            FROM o JOIN pick USING (member_id) GROUP BY o.member_id ORDER BY o.member_id
+            """  # noqa: S608 - our own file names
+        ).to_arrow_table()
+
+
+def _refresh_cases(old: Manifest, new: Manifest, countries, report: Report, verify: bool, budget) -> None:
+    """Each organization's grievances, read again whole when its cases or who and whom they name
+    changed (cases are few beside orders)."""
+    from django.db.models import Sum
+
+    from doorstep.grievances.models import Case
+
+    cases = {
+        org: f"{n}|{stamp.isoformat()}"
+        for org, n, stamp in Case.objects.order_by()
+        .values("organization_id")
+        .annotate(n=Count("id"), stamp=Max("updated_at"))
+        .values_list("organization_id", "n", "stamp")
+    }
+    links = {}
+    for through, column in ((Case.members.through, "member_id"), (Case.parties.through, "party_id")):
+        for org, n, total in (
+            through.objects.order_by()
+            .values("case__organization_id")
+            .annotate(n=Count("id"), total=Sum(column))
+            .values_list("case__organization_id", "n", "total")
+        ):
+            links[org] = f"{links.get(org, '')}|{n}:{total}"
+    for org_id, fingerprint in cases.items():
+        key = f"{org_id}/{countries.get(org_id, NO_COUNTRY)}"
+        stamp = f"{fingerprint}|{links.get(org_id, '')}"
+        part = old.cases.get(key)
+        if part is not None and part.stamp == stamp and _healthy(part, verify):
+            new.cases[key] = part
+            continue
+        _spend(budget)
+        new.cases[key] = _write("cases", key, _cases_table(org_id), stamp)
+        report.cases_written += 1
+
+
+def _cases_table(org_id: int) -> pa.Table:
+    from doorstep.grievances.models import Case
+
+    parties: dict[int, list[int]] = defaultdict(list)
+    for case_id, party_id in Case.parties.through.objects.filter(case__organization_id=org_id).values_list(
+        "case_id", "party_id"
+    ):
+        parties[case_id].append(party_id)
+    named: dict[int, list[int]] = defaultdict(list)
+    for case_id, member_id in Case.members.through.objects.filter(case__organization_id=org_id).values_list(
+        "case_id", "member_id"
+    ):
+        named[case_id].append(member_id)
+    data = defaultdict(list)
+    for case_id, category, status, opened, finished in (
+        Case.objects.filter(organization_id=org_id)
+        .order_by("pk")
+        .values_list("pk", "category", "status", "opened_on", "finished_on")
+        .iterator(chunk_size=20_000)
+    ):
+        for member_id in sorted(named.get(case_id, [])) or [None]:
+            data["case_id"].append(case_id)
+            data["member_id"].append(member_id)
+            data["category"].append(category)
+            data["status"].append(status)
+            data["opened_on"].append(opened)
+            data["finished_on"].append(finished)
+            data["party_ids"].append(sorted(parties.get(case_id, [])))
+    return pa.Table.from_pydict({name: data.get(name, []) for name in CASE_SCHEMA.names}, schema=CASE_SCHEMA)
+
+
+def _refresh_answers(old: Manifest, new: Manifest, countries, report: Report, verify: bool, budget) -> None:
+    """Survey answers by organization and month received, a month read again whole when its current
+    submissions changed (new ones, edits, deletions: their count or ids differ)."""
+    from django.db.models import Sum
+    from django.db.models.functions import TruncMonth
+
+    from doorstep.surveys.models import Submission
+
+    for org_id, month, count, total in (
+        Submission.objects.filter(current=True)
+        .order_by()
+        .annotate(month=TruncMonth("received_at"))
+        .values("organization_id", "month")
+        .annotate(n=Count("id"), total=Sum("id"))
+        .values_list("organization_id", "month", "n", "total")
+    ):
+        key = f"{org_id}/{countries.get(org_id, NO_COUNTRY)}/{month.strftime('%Y-%m')}"
+        stamp = f"{count}|{total}"
+        part = old.answers.get(key)
+        if part is not None and part.stamp == stamp and _healthy(part, verify):
+            new.answers[key] = part
+            continue
+        _spend(budget)
+        new.answers[key] = _write("answers", key, _answers_table(org_id, month), stamp)
+        report.answers_written += 1
+
+
+def _answers_table(org_id: int, month: datetime) -> pa.Table:
+    """The numbers and choices of an organization's submissions received in a month (opened with
+    their keys here, kept without anything that ties them together or to a person)."""
+    from doorstep.core import vault
+    from doorstep.surveys import xforms
+    from doorstep.surveys.models import FormVersion, Submission
+    from doorstep.surveys.services import DATA_PURPOSE
+
+    start = month
+    end = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    questions: dict[int, list[tuple[str, str]]] = {}
+    columns = defaultdict(list)
+    submissions = (
+        Submission.objects.filter(
+            organization_id=org_id, current=True, received_at__gte=start, received_at__lt=end
+        )
+        .order_by()
+        .values_list(
+            "form_id",
+            "version_id",
+            "encrypted",
+            "subject_key_id",
+            "subject_key__organization_key_version",
+            "subject_key__wrapped_key",
+            "sealed_data",
+        )
+    )
+    for form_id, version_id, encrypted, key_id, key_version, wrapped, sealed in submissions.iterator(
+        chunk_size=2000
+    ):
+        rows = [(form_id, "", None, None)]
+        if not encrypted:
+            if version_id not in questions:
+                structure = FormVersion.objects.get(pk=version_id).structure
+                questions[version_id] = [(q["path"], q["type"]) for q in xforms.questions(structure)]
+            record = vault.open_sealed_with(
+                key_id, org_id, key_version, wrapped, sealed, purpose=DATA_PURPOSE
+            )
+            for path, kind in questions[version_id]:
+                for answer in xforms.answers_at([record], path):
+                    if answer in ("", None):
+                        continue
+                    if kind.startswith("select"):
+                        rows.append((form_id, path, str(answer), None))
+                    elif kind in NUMBER_TYPES:
+                        rows.append((form_id, path, None, _number(answer)))
+                    else:
+                        rows.append((form_id, path, None, None))
+        for form, path, choice, number in rows:
+            columns["form_id"].append(form)
+            columns["question"].append(path)
+            columns["choice"].append(choice)
+            columns["number"].append(number)
+    table = pa.Table.from_pydict(
+        {name: columns.get(name, []) for name in ANSWER_SCHEMA.names}, schema=ANSWER_SCHEMA
+    )
+    # Sorted by value: the order the submissions came in, which would tie answers together, is gone.
+    return table.sort_by(
+        [
+            ("form_id", "ascending"),
+            ("question", "ascending"),
+            ("choice", "ascending"),
+            ("number", "ascending"),
+        ]
+    )
+
+
+NUMBER_TYPES = {"integer", "decimal", "range"}
+
+
+def _number(answer) -> float | None:
+    try:
+        number = float(str(answer))
+    except ValueError:
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
 def place(name: str) -> str:
     """A place as cells group it: trimmed, one space between words, any case."""
     return " ".join((name or "").split()).casefold()
@@ -547,18 +825,17 @@ class Snapshot:
         if manifest.refreshed_at is None:
             raise Unavailable(_not_ready())
         self.manifest = manifest
-        self.order_files = [
-            str(root() / p.file)
-            for k, p in manifest.orders.items()
-            if k.split("/")[0] in self.wanted and p.rows
-        ]
-        self.member_files = [
-            str(root() / p.file)
-            for k, p in manifest.members.items()
-            if k.split("/")[0] in self.wanted and p.rows
-        ]
+        self.order_files = self._files(manifest.orders)
+        self.member_files = self._files(manifest.members)
+        self.worker_files = self._files(manifest.workers)
+        self.case_files = self._files(manifest.cases)
+        self.answer_files = self._files(manifest.answers)
         self.refreshed_at = manifest.refreshed_at
         self._ready = False
+
+    def _files(self, parts: dict[str, Part]) -> list[str]:
+        """The files of the wanted organizations (only theirs: the scope of every query)."""
+        return [str(root() / p.file) for k, p in parts.items() if k.split("/")[0] in self.wanted and p.rows]
 
     def close(self):
         self.db.close()
@@ -570,8 +847,9 @@ class Snapshot:
         self.close()
 
     def query(self, sql: str, params: dict | None = None) -> list[tuple]:
-        """Run ``sql`` over the views ``orders`` and ``members`` (only the named organizations'
-        rows); values go in ``params`` (``$name``), never into the text."""
+        """Run ``sql`` over the views ``orders``, ``members``, ``workers``, ``cases`` and ``answers``
+        (only the named organizations' rows); values go in ``params`` (``$name``), never into the
+        text."""
         for attempt in (1, 2):
             self._views()
             try:
@@ -590,7 +868,7 @@ class Snapshot:
         if latest.refreshed_at is None or latest.refreshed_at == self.refreshed_at:
             return False
         self._load(latest)
-        for name in ("orders", "members"):
+        for name in KINDS:
             for kind in ("VIEW", "TABLE"):
                 with contextlib.suppress(duckdb.Error):  # it is the one or the other
                     self.db.execute(f"DROP {kind} IF EXISTS {name}")
@@ -602,6 +880,9 @@ class Snapshot:
         try:
             self._view("orders", self.order_files, ORDER_COLUMNS, ("organization_id", "country", "month"))
             self._view("members", self.member_files, MEMBER_COLUMNS, ("organization_id", "country"))
+            self._view("workers", self.worker_files, WORKER_COLUMNS, ("organization_id", "country"))
+            self._view("cases", self.case_files, CASE_COLUMNS, ("organization_id", "country"))
+            self._view("answers", self.answer_files, ANSWER_COLUMNS, ("organization_id", "country", "month"))
         except duckdb.Error as error:
             if self._refreshed_since():
                 return self._views()
@@ -612,7 +893,9 @@ class Snapshot:
     def _blame_files(self, error: Exception) -> None:
         """After DuckDB failed: if one of our files does not read whole, say so (a rebuild is due);
         otherwise the error is ours and goes on up."""
-        for path in self.order_files + self.member_files:
+        for path in (
+            self.order_files + self.member_files + self.worker_files + self.case_files + self.answer_files
+        ):
             try:
                 pq.read_table(path)
             except (OSError, pa.ArrowException):
@@ -648,6 +931,7 @@ def _duck(kind: pa.DataType) -> str:
         pa.string(): "VARCHAR",
         pa.bool_(): "BOOLEAN",
         pa.date32(): "DATE",
+        pa.list_(pa.int64()): "BIGINT[]",
     }.get(kind, "TIMESTAMPTZ")
 
 

@@ -92,10 +92,7 @@ def publish_release(network, *, data: dict, actor):
                 _("Choose one or more of: %(choices)s.") % {"choices": ", ".join(RELEASE_TABLES)},
             )
         )
-    start = inputs.date_value(data.get("starts_on"), "starts_on", errors)
-    end = inputs.date_value(data.get("ends_on"), "ends_on", errors)
-    if start and end and end < start:
-        errors.append(FieldError("ends_on", _("The end comes before the start.")))
+    start, end = inputs.period(data.get("starts_on"), data.get("ends_on"), errors, ("starts_on", "ends_on"))
     if errors:
         raise ValidationError(message=_("The release is not published."), errors=errors)
     results = []

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from doorstep.core import tenancy
+from doorstep.core.charts import MEDIA_TYPES
 from doorstep.core.downloads import attachment
 from doorstep.core.errors import ValidationError
 
-from . import queries, services
+from . import charts, queries, services
 from .brief import methods as brief_methods
 from .forms import FiguresForm, ReleaseForm
 
@@ -41,13 +42,28 @@ def shared_figures(request, org_slug: str):
         except ValidationError as problem:
             error = problem
         else:
-            channel = "csv" if request.GET.get("format") == "csv" else "page"
+            drawing = request.GET.get("chart", "")
+            if drawing and drawing not in MEDIA_TYPES:
+                raise Http404
+            channel = (
+                "csv" if request.GET.get("format") == "csv" else f"chart-{drawing}" if drawing else "page"
+            )
             result = services.release(ask, actor=request.user, channel=channel)
+            name = f"{slugify(recipient.slug)}-{ask.dataset}-{'-'.join(ask.group_by)}"
             if channel == "csv":
                 out = io.StringIO()
                 csv.writer(out).writerows(queries.csv_lines(result))
-                name = f"{slugify(recipient.slug)}-{ask.dataset}-{'-'.join(ask.group_by)}.csv"
-                return attachment(out.getvalue(), content_type="text/csv; charset=utf-8", filename=name)
+                return attachment(
+                    out.getvalue(), content_type="text/csv; charset=utf-8", filename=f"{name}.csv"
+                )
+            if drawing:
+                chart = charts.for_table(result)
+                if chart is None:
+                    raise Http404
+                return attachment(
+                    chart.as_file(drawing), content_type=MEDIA_TYPES[drawing], filename=f"{name}.{drawing}"
+                )
+    chart = charts.for_table(result) if result and not result.reason else None
     return render(
         request,
         "insights/shared.html",
@@ -60,6 +76,10 @@ def shared_figures(request, org_slug: str):
             "table": _table(result) if result and result.rows else None,
             "labels": queries.FIGURE_LABELS,
             "csv_query": request.GET.urlencode() + "&format=csv" if result else "",
+            "chart": chart,
+            "chart_downloads": [
+                (fmt.upper(), "?" + request.GET.urlencode() + f"&chart={fmt}") for fmt in MEDIA_TYPES
+            ],
         },
         status=422 if (form.is_bound and not form.is_valid()) or error else 200,
     )
@@ -170,10 +190,7 @@ def _brief(request, organization, *, channel: str):
 
     period = {"from": request.GET.get("from", ""), "to": request.GET.get("to", "")}
     problems: list[FieldError] = []
-    start = inputs.date_value(period["from"] or None, "from", problems)
-    end = inputs.date_value(period["to"] or None, "to", problems)
-    if start and end and end < start:
-        problems.append(FieldError("to", _("The end comes before the start.")))
+    start, end = inputs.period(period["from"] or None, period["to"] or None, problems)
     if problems:
         return None, ValidationError(message=_("Choose the period again."), errors=problems), period
     return build(organization, actor=request.user, start=start, end=end, channel=channel), None, period

@@ -1,12 +1,10 @@
-"""Per-question summaries of a form's submissions, for the organization itself: for each choice
-question the count and share of each answer, for each number the count, median, range and a
-histogram, for other questions how many answered. (Anything shown outside the organization goes
-through disclosure control instead; this is not that.)"""
+"""Per-question summaries of a form's submissions, for the organization itself. The counts, shares,
+medians and histograms come from the analytics engine (``insights.boards.survey_summary``); the
+places of geopoint questions are drawn here, from the submissions themselves, and never leave the
+organization. (Anything shown outside the organization goes through disclosure control instead;
+this is not that.)"""
 
 import math
-import statistics
-from collections import Counter
-from decimal import Decimal, InvalidOperation
 
 from . import xforms
 
@@ -14,21 +12,6 @@ NUMBER_TYPES = {"integer", "decimal", "range"}
 BINS = 8
 MAP_WIDTH = 320  # the SVG's own units; it scales to the screen
 MAP_POINTS = 5000  # drawn at most (evenly picked), to keep the page light on a phone
-
-
-def _histogram(numbers: list[Decimal]) -> list[dict]:
-    low, high = min(numbers), max(numbers)
-    if low == high:
-        return [{"from": low, "to": high, "count": len(numbers), "width": 100.0}]
-    step = (high - low) / BINS
-    counts = [0] * BINS
-    for number in numbers:
-        counts[min(int((number - low) / step), BINS - 1)] += 1
-    top = max(counts)
-    return [
-        {"from": low + step * i, "to": low + step * (i + 1), "count": c, "width": round(c * 100 / top, 1)}
-        for i, c in enumerate(counts)
-    ]
 
 
 def point(answer) -> tuple[float, float] | None:
@@ -93,57 +76,10 @@ def geojson(structure: dict, submissions_with_records: list[tuple[int, dict]]) -
     return {"type": "FeatureCollection", "features": features}
 
 
-def summarize(structure: dict, records: list[dict], language: str) -> list[dict]:
-    total = len(records)
-    summary = []
-    for question in xforms.questions(structure):
-        kind, path = question["type"], question["path"]
-        answers = [a for a in xforms.answers_at(records, path) if a not in ("", None)]
-        item = {
-            "path": path,
-            "label": xforms.label_in(question["label"], language) or path,
-            "type": kind,
-            "answered": len(answers),
-            "of": total,
-        }
-        if kind.startswith("select"):
-            labels = {
-                c["name"]: xforms.label_in(c.get("label", ""), language) or c["name"]
-                for c in question["choices"]
-            }
-            counts = Counter()
-            for answer in answers:
-                counts.update(
-                    str(answer).split()
-                    if "all that apply" in kind or kind.startswith("select_multiple")
-                    else [answer]
-                )
-            top = max(counts.values(), default=0) or 1
-            item["choices"] = [
-                {
-                    "name": name,
-                    "label": labels.get(name, name),
-                    "count": counts.get(name, 0),
-                    "percent": round(100 * counts.get(name, 0) / len(answers), 1) if answers else 0,
-                    "width": round(100 * counts.get(name, 0) / top, 1),
-                }
-                for name in [*labels, *sorted(set(counts) - set(labels))]
-            ]
-        elif kind == "geopoint":
-            item["map"] = _map(answers)
-        elif kind in NUMBER_TYPES:
-            numbers = []
-            for answer in answers:
-                try:
-                    numbers.append(Decimal(str(answer)))
-                except InvalidOperation:
-                    continue
-            if numbers:
-                item.update(
-                    median=statistics.median(numbers),
-                    minimum=min(numbers),
-                    maximum=max(numbers),
-                    histogram=_histogram(numbers),
-                )
-        summary.append(item)
-    return summary
+def maps(structure: dict, records: list[dict]) -> dict[str, dict | None]:
+    """Each geopoint question's map (its answers drawn), by path."""
+    return {
+        q["path"]: _map([a for a in xforms.answers_at(records, q["path"]) if a not in ("", None)])
+        for q in xforms.questions(structure)
+        if q["type"] == "geopoint"
+    }

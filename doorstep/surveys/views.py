@@ -8,6 +8,7 @@ import zlib
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -315,31 +316,46 @@ def _shown(record: dict, path: str) -> str:
 
 @login_required
 def form_summary(request, org_slug: str, form_id: int):
-    """Each question at a glance: answer counts and shares, number ranges and histograms."""
+    """Each question at a glance: answer counts and shares, number ranges and histograms (from the
+    analytics engine, as of its last refresh), and maps of places (from the submissions)."""
     from django.utils import translation
+
+    from doorstep.insights import boards
 
     from . import summary
 
     organization = _organization(request, org_slug)
     form = queries.get_form(request.user, form_id, organization)
-    submissions = list(queries.submissions_of(request.user, form))
-    records = services.reveal(submissions, actor=request.user, reason="summary") if submissions else {}
-    if request.GET.get("format") == "geojson" and form.latest:
-        points = summary.geojson(form.latest.structure, [(s.pk, records[s.pk]) for s in submissions])
-        return downloads.attachment(
-            json.dumps(points),
-            content_type="application/geo+json",
-            filename=f"{form.xml_form_id}-points.geojson",
-        )
-    items = (
-        summary.summarize(form.latest.structure, list(records.values()), translation.get_language() or "en")
-        if form.latest
-        else []
-    )
+    structure = form.latest.structure if form.latest else {}
+    places = [q for q in xforms.questions(structure) if q["type"] == "geopoint"]
+    wants_points = request.GET.get("format") == "geojson"
+    found = boards.survey_summary(request.user, form, translation.get_language() or "en")
+    if places and (wants_points or found.items):
+        submissions = list(queries.submissions_of(request.user, form))
+        records = services.reveal(submissions, actor=request.user, reason="summary") if submissions else {}
+        if wants_points:
+            points = summary.geojson(structure, [(s.pk, records[s.pk]) for s in submissions])
+            return downloads.attachment(
+                json.dumps(points),
+                content_type="application/geo+json",
+                filename=f"{form.xml_form_id}-points.geojson",
+            )
+        drawn = summary.maps(structure, list(records.values()))
+        for item in found.items:
+            if item["path"] in drawn:
+                item["map"] = drawn[item["path"]]
+    elif wants_points:
+        raise Http404
     return render(
         request,
         "surveys/summary.html",
-        {"organization": organization, "form": form, "items": items, "total": len(submissions)},
+        {
+            "organization": organization,
+            "form": form,
+            "found": found,
+            "items": found.items,
+            "total": found.total,
+        },
     )
 
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from doorstep.core import inputs
 from doorstep.core.errors import ValidationError
 from doorstep.core.pagination import page_of
 from doorstep.core.schemas import ErrorOut
@@ -202,8 +202,10 @@ def summary(
     from doorstep.insights import boards
 
     organization = organization_for_staff(request.auth, organization_id)
-    if start and end and end < start:
-        raise ValidationError.for_field("end", _("The end comes before the start."))
+    problems: list = []
+    inputs.period(start, end, problems, ("start", "end"))
+    if problems:
+        raise ValidationError(message=problems[0].message, errors=problems)
     found = boards.work_board(request.auth, organization, currency=currency, start=start, end=end)
     if found.unavailable:
         raise NotReady(message=found.unavailable)

@@ -10,7 +10,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from doorstep.core.errors import DomainError, FieldError, ValidationError
+from doorstep.core.charts import MEDIA_TYPES
+from doorstep.core.errors import DomainError, ValidationError
 from doorstep.core.forms import add_domain_error
 from doorstep.core.pagination import next_page_query, page_of
 from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES, Role
@@ -77,10 +78,7 @@ def _board(request, organization):
     from doorstep.insights import boards
 
     problems: list = []
-    start = inputs.date_value(request.GET.get("from") or None, "from", problems)
-    end = inputs.date_value(request.GET.get("to") or None, "to", problems)
-    if start and end and end < start:
-        problems.append(FieldError("to", _("The end comes before the start.")))
+    start, end = inputs.period(request.GET.get("from") or None, request.GET.get("to") or None, problems)
     found = boards.work_board(
         request.user,
         organization,
@@ -116,7 +114,7 @@ def dashboard(request, org_slug: str):
             "charts": [
                 (
                     drawn,
-                    [(fmt.upper(), _chart_url(organization, drawn.name, fmt, query)) for fmt in CHART_TYPES],
+                    [(fmt.upper(), _chart_url(organization, drawn.name, fmt, query)) for fmt in MEDIA_TYPES],
                 )
                 for drawn in (charts.for_board(found).values() if board else [])
             ],
@@ -137,13 +135,6 @@ def _chart_url(organization, name: str, fmt: str, query: str) -> str:
     return f"{url}?{query}" if query else url
 
 
-CHART_TYPES = {
-    "svg": "image/svg+xml; charset=utf-8",
-    "png": "image/png",
-    "csv": "text/csv; charset=utf-8",
-}
-
-
 @login_required
 def chart(request, org_slug: str, name: str, fmt: str):
     """One chart of the dashboard (same currency and period) as SVG, PNG or its table as CSV."""
@@ -152,15 +143,16 @@ def chart(request, org_slug: str, name: str, fmt: str):
     from . import charts
 
     organization = _organization(request, org_slug)
-    if name not in charts.NAMES or fmt not in CHART_TYPES:
+    if name not in charts.NAMES or fmt not in MEDIA_TYPES:
         raise Http404
     found, _problems, _period_set = _board(request, organization)
     if not found.board:
         raise Http404
     drawn = charts.for_board(found)[name]
-    content = drawn.svg() if fmt == "svg" else drawn.png() if fmt == "png" else drawn.csv()
     return attachment(
-        content, content_type=CHART_TYPES[fmt], filename=f"{organization.slug}-{name}-{found.currency}.{fmt}"
+        drawn.as_file(fmt),
+        content_type=MEDIA_TYPES[fmt],
+        filename=f"{organization.slug}-{name}-{found.currency}.{fmt}",
     )
 
 

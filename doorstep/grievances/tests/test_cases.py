@@ -190,6 +190,10 @@ def test_the_timeline_deadlines_remedy_and_statistics(world, setting, login):
     assert b"Payment delayed" in stats.content and b"Rafiq Contractor" in stats.content
     assert stats.context["stats"].median_days_to_resolution == 20.0
     assert stats.context["stats"].recovered_by_party == [("Rafiq Contractor", "INR", Decimal("500"))]
+    assert b'aria-label="Cases by problem"' in stats.content  # the chart, beside its table
+    drawn = client.get("/orgs/union-a/grievances/statistics/", {"chart": "csv"}).content.decode()
+    assert drawn.splitlines()[1:] == ["Payment delayed,1"]
+    assert client.get("/orgs/union-a/grievances/statistics/", {"chart": "svg"}).content.startswith(b"<svg")
     # A resolved case's deadlines leave the home page.
     assert b"Grievance deadlines" not in client.get("/").content
 

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from doorstep.core.models import AuditEvent
+from doorstep.insights import engine
 from doorstep.members import services as member_services
 from doorstep.organizations import services as org_services
 from doorstep.organizations.models import SharingAgreement
@@ -192,6 +193,34 @@ def test_the_shared_figures_page_and_its_csv(world, shared, login):
     )
 
 
+def test_a_table_by_one_dimension_is_drawn_with_what_it_shows(world, shared, login):
+    """Members by a dimension: the chart's bars are the cells shown, never a withheld one; it
+    downloads as SVG, PNG and CSV, each an audited release."""
+    client = login(world.analyst)
+    asked = {"dataset": "members", "group_by": "category"}
+    page = client.get("/orgs/test-network/shared/", asked).content.decode()
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in page and "Workers · Category" in page
+    drawn = client.get("/orgs/test-network/shared/", asked | {"chart": "csv"})
+    assert list(csv.reader(io.StringIO(drawn.content.decode())))[1:] == [["Sub-contracted homeworker", "15"]]
+    png = client.get("/orgs/test-network/shared/", asked | {"chart": "png"})
+    assert png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
+    assert client.get("/orgs/test-network/shared/", asked | {"chart": "gif"}).status_code == 404
+    channels = AuditEvent.objects.filter(action="aggregates.released").values_list(
+        "metadata__channel", flat=True
+    )
+    assert {"chart-csv", "chart-png"} <= set(channels)
+    # By sector both cells are withheld (3 beadworkers, and the embroiderers that would give them
+    # away): nothing to draw, the table alone.
+    by_sector = client.get("/orgs/test-network/shared/", {"dataset": "members", "group_by": "sector"})
+    assert "<svg" not in by_sector.content.decode() and "Withheld" in by_sector.content.decode()
+    assert (
+        client.get(
+            "/orgs/test-network/shared/", {"dataset": "members", "group_by": "sector", "chart": "svg"}
+        ).status_code
+        == 404
+    )
+
+
 def test_the_page_is_not_for_a_union_or_a_worker(world, shared, login):
     assert login(world.admin_a).get("/orgs/union-a/shared/").status_code == 404
     assert login(world.worker_a).get("/orgs/test-network/shared/").status_code == 404
@@ -251,6 +280,7 @@ def test_grievance_figures_count_each_worker_once_and_keep_to_the_chain(world, s
             },
             actor=world.admin_a,
         )
+    engine.refresh()
     body = _get(
         api(world.analyst), dataset="grievances", recipient_id=world.network.pk, group_by="problem"
     ).json()

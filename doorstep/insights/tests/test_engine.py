@@ -1,12 +1,13 @@
 """The analytics engine: the same figures as the plain ORM way, incremental refresh, an interrupted
 refresh, damaged files, empty periods, scoping, and files that other engines can read as they are."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pyarrow.dataset as ds
 import pytest
+from django.http import Http404
 from django.utils import timezone
 
 from doorstep.insights import boards, engine, synth
@@ -132,7 +133,7 @@ def test_an_interrupted_refresh_shows_the_last_complete_state_and_the_next_compl
     assert boards.work_board(admin, organization).board["total"].orders == shown - 1
     manifest = engine.Manifest.load()
     files = {str(p.relative_to(engine.root())) for p in engine.root().rglob("part-*")}
-    assert files == {p.file for p in manifest.orders.values()} | {p.file for p in manifest.members.values()}
+    assert files == {p.file for kind in engine.KINDS for p in manifest.parts(kind).values()}
 
 
 def test_a_damaged_file_is_reported_not_shown_and_rebuilt(federation, login):
@@ -271,28 +272,137 @@ def _same_table(ours, theirs):
                 assert other == value, (mine.key, name)
 
 
+# Not whole months, and not all of them: the units come from the orders in the period.
+LAST_YEAR = {"start": date.today() - timedelta(days=365), "end": date.today() - timedelta(days=20)}
+
+
 @pytest.mark.parametrize(
-    "dataset, group_by",
+    "dataset, group_by, options",
     [
-        ("work", ("sector",)),
-        ("work", ("organization", "month")),
-        ("work", ("category", "admin1")),
-        ("members", ("gender",)),
-        ("members", ("country", "sector")),
+        ("work", ("sector",), {}),  # from the workers' summaries
+        ("work", ("sector",), LAST_YEAR),  # a period: from the orders themselves
+        ("work", ("organization", "month"), {}),
+        ("work", ("category", "admin1"), {}),
+        ("members", ("gender",), {}),
+        ("members", ("country", "sector"), {}),
     ],
 )
-def test_the_door_gives_through_the_engine_what_the_orm_gives(dataset, group_by):
+def test_the_door_gives_through_the_engine_what_the_orm_gives(dataset, group_by, options):
     from doorstep.insights import queries
 
     synth.run(
         synth.Plan(members=150, orders_per_member=5, organizations=3, workers=1, submissions_per_member=0)
     )
     engine.refresh()
-    ask = _network_ask(dataset, group_by)
+    ask = _network_ask(dataset, group_by, **options)
     ours = queries.figures(ask)
     assert ours.refreshed_at is not None and ours.rows
     assert any(not row.suppressed for row in ours.rows) and any(row.suppressed for row in ours.rows)
     _same_table(ours, queries.orm_table(ask))
+
+
+def _cases(seed: int = 7) -> None:
+    """Cases over the synthetic members: one to three members each, a work giver or two, every
+    status, some resolved (with how long that took)."""
+    import random
+
+    from doorstep.grievances import services as grievances
+    from doorstep.grievances.models import Case, CaseStatus, Category
+    from doorstep.members.models import Member
+    from doorstep.supplychains.models import Party
+
+    rng = random.Random(seed)
+    for organization in Organization.objects.filter(slug__startswith="synth-1-").order_by("slug"):
+        admin = User.objects.get(username=f"{organization.slug}-admin")
+        members = list(Member.objects.filter(organization=organization).values_list("pk", flat=True))
+        parties = list(Party.objects.filter(organization=organization).values_list("pk", flat=True))
+        for _ in range(40):
+            named = rng.sample(members, rng.choice([1, 1, 1, 2, 3]))
+            case = grievances.create_case(
+                organization,
+                data={
+                    "kind": "individual" if len(named) == 1 else "collective",
+                    "category": rng.choice(Category.values),
+                    "members": named,
+                    "parties": rng.sample(parties, rng.choice([1, 1, 2])),
+                    "summary": "synthetic",
+                },
+                actor=admin,
+            )
+            status = rng.choice(CaseStatus.values)
+            opened = date.today() - timedelta(days=rng.randint(10, 400))
+            finished = (
+                opened + timedelta(days=rng.randint(1, 90))
+                if status in ("resolved", "closed_without_remedy")
+                else None
+            )
+            Case.objects.filter(pk=case.pk).update(status=status, opened_on=opened, finished_on=finished)
+
+
+@pytest.mark.parametrize(
+    "group_by, options",
+    [(("problem",), {}), (("case_status", "gender"), {}), (("organization",), LAST_YEAR), (("admin1",), {})],
+)
+def test_grievance_tables_through_the_engine_are_the_orms(group_by, options):
+    from doorstep.insights import queries
+
+    synth.run(
+        synth.Plan(members=150, orders_per_member=1, organizations=3, workers=1, submissions_per_member=0)
+    )
+    _cases()
+    engine.refresh()
+    ask = _network_ask("grievances", group_by, **options)
+    ours = queries.figures(ask)
+    assert ours.rows and any(row.figures.get("median_days_to_resolution") for row in ours.rows)
+    _same_table(ours, queries.orm_table(ask))
+
+
+def test_a_changed_case_is_read_again_at_the_next_refresh():
+    from doorstep.grievances.models import Case
+
+    synth.run(
+        synth.Plan(members=40, orders_per_member=1, organizations=2, workers=1, submissions_per_member=0)
+    )
+    _cases()
+    engine.refresh()
+    assert engine.refresh().cases_written == 0  # nothing changed
+    case = Case.objects.filter(organization__slug__startswith="synth-1-001").first()
+    case.members.clear()  # who a case names changes without touching the case itself
+    report = engine.refresh()
+    assert report.cases_written == 1
+    ids = [case.organization_id]
+    with engine.Snapshot(ids) as snapshot:
+        named = snapshot.query("SELECT member_id FROM cases WHERE case_id = $id", {"id": case.pk})
+    assert named == [(None,)]
+
+
+@pytest.mark.parametrize("group_by", [("sector",), ("organization",), ("gender", "sector"), ("admin1",)])
+def test_the_workers_summaries_give_the_cells_her_orders_give(group_by):
+    """The summaries written at refresh are the units computed from the orders, cell for cell."""
+    from doorstep.insights import cells
+
+    synth.run(
+        synth.Plan(members=120, orders_per_member=6, organizations=2, workers=1, submissions_per_member=0)
+    )
+    engine.refresh()
+    ids = list(Organization.objects.filter(slug__startswith="synth-1-").values_list("pk", flat=True))
+    with engine.Snapshot(ids) as snapshot:
+        assert snapshot.worker_files
+        found = [
+            cells.work(
+                snapshot,
+                group_by=group_by,
+                consent="network_sharing",
+                recent=[],
+                start=None,
+                end=None,
+                chain=None,
+                summaries=summaries,
+            )
+            for summaries in (True, False)
+        ]
+    assert found[0].counts == found[1].counts and found[0].counts
+    assert found[0].figures == found[1].figures
 
 
 def test_a_withdrawal_counts_at_once_and_a_new_consent_from_the_next_refresh(world):
@@ -354,3 +464,49 @@ def test_a_reader_opened_before_a_refresh_reads_the_new_state_not_a_false_alarm(
         assert not all(Path(f).exists() for f in old_files)
         assert snapshot.query("SELECT count(*) FROM orders")[0][0] == before - 1
         assert snapshot.refreshed_at == engine.last_refresh()
+
+
+def test_a_forms_summary_from_the_engine_keeps_answers_apart(world):
+    """The summary's counts, shares and medians are those of the submissions themselves; the
+    engine's file holds each answer on a row of its own, in the order of its value, with no text."""
+    import statistics
+
+    import pyarrow.parquet as pq
+
+    from doorstep.surveys import services as survey_services
+    from doorstep.surveys.models import Submission
+
+    synth.submissions(world.org_a, world.admin_a, 300, questions=8, seed=11)
+    engine.refresh()
+    form = Submission.objects.filter(organization=world.org_a).first().form
+    found = boards.survey_summary(world.admin_a, form, "en")
+    records = list(
+        survey_services.reveal(
+            list(Submission.objects.filter(form=form)), actor=world.admin_a, reason="test"
+        ).values()
+    )
+    items = {item["path"]: item for item in found.items}
+    assert found.total == 300 and found.refreshed_at is not None
+    choices = [r["q001"] for r in records]
+    assert {c["name"]: c["count"] for c in items["q001"]["choices"]} == {
+        name: choices.count(name) for name in synth.SURVEY_CHOICES
+    }
+    numbers = [Decimal(r["q003"]) for r in records]
+    assert items["q003"]["median"] == statistics.median(numbers)
+    assert (items["q003"]["minimum"], items["q003"]["maximum"]) == (min(numbers), max(numbers))
+    assert sum(b["count"] for b in items["q003"]["histogram"]) == 300
+    assert items["q002"]["answered"] == 300 and "choices" not in items["q002"]  # text: only that it was
+    manifest = engine.Manifest.load()
+    table = pq.read_table(engine.root() / next(iter(manifest.answers.values())).file)
+    assert table.column_names == ["form_id", "question", "choice", "number"]
+    texts = {r["q002"] for r in records}
+    assert not texts & set(table.column("choice").to_pylist())
+    values = [
+        v
+        for q, v in zip(table.column("question").to_pylist(), table.column("number").to_pylist(), strict=True)
+        if q == "q003"
+    ]
+    assert values == sorted(values)
+    # An organization's files are its own: another's staff get nothing from this form.
+    with pytest.raises(Http404):
+        boards.survey_summary(world.admin_b, form, "en")

@@ -13,6 +13,7 @@ from django.test import Client
 
 from conftest import PASSWORD
 from doorstep.core.models import AuditEvent
+from doorstep.insights import engine
 from doorstep.surveys import services
 from doorstep.surveys.models import Attachment, Submission
 
@@ -237,17 +238,18 @@ def test_summary_counts_by_hand(world, device, mapping_form, login):
                 b"<sector>embroidery</sector><rate>2.5</rate>", b"<sector>beadwork</sector><rate>4.5</rate>"
             )
         _post(Client(), base, xml)
-    page = (
-        login(world.organizer_a)
-        .get(f"/orgs/union-a/surveys/forms/{mapping_form.pk}/summary/")
-        .content.decode()
-    )
+    client = login(world.organizer_a)
+    url = f"/orgs/union-a/surveys/forms/{mapping_form.pk}/summary/"
+    assert "being prepared" in client.get(url).content.decode()  # before the engine's first refresh
+    engine.refresh()
+    page = client.get(url).content.decode()
     # sector: embroidery 2 of 3 (66.7 %), beadwork 1 (33.3 %); rate median of 2.5, 2.5, 4.5 = 2.5
     assert "2 (66.7%)" in page and "1 (33.3%)" in page
     assert "Median 2.5; from 2.5 to 4.5." in page
     # months inside the repeat: 1 + 2 + 3 = 6 answers across the three submissions
-    assert "6 answers of 3" in page
-    assert AuditEvent.objects.filter(action="submission.read", metadata__reason="summary").exists()
+    assert "6 answers of 3" in page and "3 submissions" in page and "Figures as of" in page
+    # Counts and medians come from the engine's answers: no submission was opened to show them.
+    assert not AuditEvent.objects.filter(action="submission.read", metadata__reason="summary").exists()
 
 
 def test_submissions_filtered_by_phone_and_date(world, device, login):
