@@ -221,41 +221,51 @@ def _survey_summary(snapshot, form, language: str) -> SurveySummary:
         if "all that apply" in q["type"] or q["type"].startswith("select_multiple")
     ]
     wanted = {"form": form.pk}
-    answered = dict(
-        snapshot.query(
-            "SELECT question, count(*) FROM answers WHERE form_id = $form GROUP BY question", wanted
+    answered = {
+        path: int(n)
+        for path, n in snapshot.query(
+            "SELECT question, sum(answers) FROM answers WHERE form_id = $form GROUP BY question", wanted
         )
-    )
+    }
     chosen: dict[str, dict[str, int]] = {}
     for path, name, count in snapshot.query(
-        """SELECT question, name, count(*) FROM (
-               SELECT question, unnest(CASE WHEN list_contains($multiple, question)
-                                            THEN regexp_split_to_array(trim(choice), '\\s+')
-                                            ELSE [choice] END) AS name
+        r"""SELECT question, name, sum(answers) FROM (
+               SELECT question, answers, unnest(CASE WHEN list_contains($multiple, question)
+                                                     THEN regexp_split_to_array(trim(choice), '\s+')
+                                                     ELSE [choice] END) AS name
                FROM answers WHERE form_id = $form AND choice IS NOT NULL)
            WHERE name <> '' GROUP BY ALL""",
         wanted | {"multiple": multiple},
     ):
-        chosen.setdefault(path, {})[name] = count
+        chosen.setdefault(path, {})[name] = int(count)
+    # Numbers come as counts of each value: the median is the value at the middle of their running
+    # total (the mean of the two in the middle, for an even count).
     numbers = {
-        path: (median, low, high, count)
+        path: (median, low, high, int(count))
         for path, median, low, high, count in snapshot.query(
-            "SELECT question, median(number), min(number), max(number), count(*) FROM answers "
-            "WHERE form_id = $form AND number IS NOT NULL GROUP BY question",
+            """WITH v AS (SELECT question, number, sum(answers) AS n FROM answers
+                          WHERE form_id = $form AND number IS NOT NULL GROUP BY ALL),
+               r AS (SELECT question, number, sum(n) OVER (PARTITION BY question ORDER BY number) AS upto,
+                            sum(n) OVER (PARTITION BY question) AS total FROM v)
+               SELECT question,
+                      (min(number) FILTER (WHERE upto >= floor((total + 1) / 2))
+                       + min(number) FILTER (WHERE upto >= floor(total / 2) + 1)) / 2,
+                      min(number), max(number), any_value(total)
+               FROM r GROUP BY question""",
             wanted,
         )
     }
     bins: dict[str, dict[int, int]] = {}
     for path, index, count in snapshot.query(
         f"""SELECT a.question, least(CAST(floor((a.number - s.low) / ((s.high - s.low) / {summary.BINS}))
-                                         AS INTEGER), {summary.BINS - 1}) AS bin, count(*)
+                                         AS INTEGER), {summary.BINS - 1}) AS bin, sum(a.answers)
             FROM answers a JOIN (SELECT question, min(number) AS low, max(number) AS high FROM answers
                                  WHERE form_id = $form AND number IS NOT NULL GROUP BY question) s
               USING (question)
             WHERE a.form_id = $form AND a.number IS NOT NULL AND s.high > s.low GROUP BY ALL""",  # noqa: S608 - a constant
         wanted,
     ):
-        bins.setdefault(path, {})[index] = count
+        bins.setdefault(path, {})[index] = int(count)
     total = answered.get("", 0)
     items = []
     for question in questions:

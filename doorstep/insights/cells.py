@@ -25,7 +25,7 @@ _MEMBER_ATTRIBUTE = {
     "country": "m.member_country",
     "admin1": "m.admin1",
     "admin2": "m.admin2",
-    "organization": "u.organization_id",
+    "organization": "m.organization_id",  # hers, and so her orders' and cases'
 }
 _ORDER_ATTRIBUTE = {"sector": "u.sector", "month": "u.month", "party": "u.party", "supplier": "u.supplier"}
 # Of her cases: the value most of them have.
@@ -49,10 +49,9 @@ def members(snapshot, *, group_by: tuple, consent: str, recent: list[int]) -> Ce
     """Active members who consent, each in the cell of her own attributes (sector: the first she gave)."""
     dims = [("m.sector" if code == "sector" else _MEMBER_ATTRIBUTE[code]) for code in group_by]
     sql = f"""
-        WITH u AS (SELECT m.id AS member_id, m.organization_id FROM members m
+        WITH c AS (SELECT {_keys(dims)} FROM members m
                    WHERE m.{_consent_column(consent)} AND m.status = 'active'
-                     AND NOT list_contains($recent, m.id)),
-        c AS (SELECT {_keys(dims)} FROM u JOIN members m ON m.id = u.member_id)
+                     AND NOT list_contains($recent, m.id))
         SELECT {_grouped(len(dims))}, count(*) AS workers FROM c GROUP BY {_sets(len(dims))}
     """  # noqa: S608 - fixed fragments; values are parameters
     rows = snapshot.query(sql, {"recent": recent})
@@ -143,11 +142,12 @@ def _work_of_summaries(snapshot, *, group_by: tuple, consent: str, recent: list[
     """``work`` for workers over all their orders, from the summaries written at refresh."""
     dims = [_MEMBER_ATTRIBUTE.get(code) or _ORDER_ATTRIBUTE[code] for code in group_by]
     sql = f"""
-        WITH u AS (
-            SELECT w.* FROM workers w JOIN members m ON m.id = w.member_id
-            WHERE m.{_consent_column(consent)} AND NOT list_contains($recent, w.member_id)
-        ),
-        c AS (SELECT {_keys(dims)}, u.* FROM u JOIN members m ON m.id = u.member_id)
+        WITH c AS (
+            SELECT {_keys(dims)}, u.orders, u.hourly, u.ratio, u.delay, u.delivered, u.rejected,
+                   u.cancelled, u.currency_low, u.currency_high
+            FROM workers u JOIN members m ON m.id = u.member_id
+            WHERE m.{_consent_column(consent)} AND NOT list_contains($recent, u.member_id)
+        )
         SELECT {_grouped(len(dims))}, {_WORK_FIGURES}
         FROM c GROUP BY {_sets(len(dims))}
     """  # noqa: S608 - fixed fragments; values are parameters
@@ -230,7 +230,7 @@ def _keys(dims: list[str]) -> str:
     """The cell's parts as d0, d1: blank where not recorded."""
     parts = []
     for i, expression in enumerate(dims):
-        if expression == "u.organization_id":
+        if expression == "m.organization_id":
             parts.append(f"{expression} AS d{i}")
         else:
             parts.append(f"coalesce(CAST({expression} AS VARCHAR), '') AS d{i}")

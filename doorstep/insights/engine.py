@@ -8,7 +8,7 @@ path, not in the files)::
     members/organization_id=7/country=IN/part-<token>.parquet
     workers/organization_id=7/country=IN/part-<token>.parquet   (each worker's orders summed up)
     cases/organization_id=7/country=IN/part-<token>.parquet     (grievances, a row per member named)
-    answers/organization_id=7/country=IN/month=2026-03/part-<token>.parquet   (survey numbers, choices)
+    answers/organization_id=7/country=IN/month=2026-03/part-<token>.parquet   (survey answers counted)
     manifest.json
 
 ``manifest.json`` names the one current file of every partition, with its rows and the newest change
@@ -30,9 +30,9 @@ Refresh (``refresh()``, run as a background job) is incremental:
   federation read a row per worker instead of every order;
 - cases: an organization's grievances are read again whole when its cases, or the members and work
   givers they name, changed;
-- answers: the numbers and choices of the submissions received in a month are read again (opened
-  with their keys) when that month's current submissions changed. Each answer is a row of its own,
-  with no submission or member id, in the order of its value: no two can be tied to one person.
+- answers: the numbers and choices of the submissions received in a month are counted again
+  (opened with their keys) when that month's current submissions changed. Only counts of values are
+  kept: nothing ties two answers to one submission, or any to a person.
 
 Readers (``Snapshot``) are always scoped: a query reads the files of the organizations it names and
 no others, with parameters for every value (no SQL built from what a user typed).
@@ -45,7 +45,7 @@ import json
 import os
 import secrets
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -134,14 +134,16 @@ CASE_COLUMNS = [
     ("party_ids", pa.list_(pa.int64())),  # the work givers it is against
 ]
 CASE_SCHEMA = pa.schema(CASE_COLUMNS)
-# Survey answers, for each form's summary inside its organization: a row per answer (and a row with
-# no question per submission, to count them), with no submission or member id, sorted by value, so
-# that no two answers can be tied to one submission. Text is never kept: only that it was answered.
+# Survey answers, for each form's summary inside its organization: how many times each answer was
+# given to each question (counts of values, not the answers themselves: nothing ties two answers to
+# one submission, or any to a person); a row with no question counts the submissions. Text is never
+# kept, only how many answered.
 ANSWER_COLUMNS = [
     ("form_id", pa.int64()),
-    ("question", pa.string()),  # its path; "" for the submission itself
+    ("question", pa.string()),  # its path; "" for the submissions themselves
     ("choice", pa.string()),  # a choice question's answer (several: space-separated, as sent)
     ("number", pa.float64()),  # a number question's answer
+    ("answers", pa.int64()),  # how many times it was given
 ]
 ANSWER_SCHEMA = pa.schema(ANSWER_COLUMNS)
 KINDS = ("orders", "members", "workers", "cases", "answers")
@@ -279,9 +281,9 @@ def refresh(*, full: bool = False, verify: bool = False, stop_after: int | None 
         countries = _countries()
         report = Report(0, 0, 0, 0, 0, 0, 0, 0)
         budget = [stop_after]
-        _refresh_orders(old, new, countries, report, verify, budget)
+        touched = _refresh_orders(old, new, countries, report, verify, budget)
         _refresh_members(old, new, countries, report, verify, budget)
-        _refresh_workers(old, new, countries, report, verify, budget)
+        _refresh_workers(old, new, countries, report, verify, budget, touched)
         _refresh_cases(old, new, countries, report, verify, budget)
         _refresh_answers(old, new, countries, report, verify, budget)
         new.refreshed_at = timezone.now()
@@ -306,7 +308,11 @@ def _spend(budget: list) -> None:
         budget[0] -= 1
 
 
-def _refresh_orders(old: Manifest, new: Manifest, countries, report: Report, verify: bool, budget) -> None:
+def _refresh_orders(
+    old: Manifest, new: Manifest, countries, report: Report, verify: bool, budget
+) -> dict[int, set[int] | None]:
+    """Returns, for each organization whose orders changed, the members whose orders were merged
+    in (their summaries are due again), or None where a partition was read again whole."""
     fingerprints = {}
     newest = None
     for org_id, month, count, stamp in _order_fingerprints():
@@ -314,6 +320,7 @@ def _refresh_orders(old: Manifest, new: Manifest, countries, report: Report, ver
         fingerprints[key] = (count, stamp)
         newest = stamp if newest is None or stamp > newest else newest
     stale_by_org: dict[int, set[str]] = defaultdict(set)
+    touched: dict[int, set[int] | None] = {}
     differing = []
     for key, (count, stamp) in fingerprints.items():
         part = old.orders.get(key)
@@ -337,8 +344,12 @@ def _refresh_orders(old: Manifest, new: Manifest, countries, report: Report, ver
         count, stamp = fingerprints[key]
         rows = changed_by_part.get(key)
         if rows is not None:
-            merged = _merge(old.orders[key], rows)
+            merged, replaced = _merge(old.orders[key], rows)
             if merged.num_rows == count and _newest(merged) == stamp:
+                if touched.get(_org(key), set()) is not None:
+                    touched.setdefault(_org(key), set()).update(
+                        replaced, rows.column("member_id").to_pylist()
+                    )
                 _spend(budget)
                 new.orders[key] = _write("orders", key, merged, stamp.isoformat())
                 report.partitions_written += 1
@@ -351,8 +362,12 @@ def _refresh_orders(old: Manifest, new: Manifest, countries, report: Report, ver
             new.orders[key] = _write("orders", key, table, fingerprints[key][1].isoformat())
             report.partitions_written += 1
             report.orders_rows += table.num_rows
-    report.partitions_removed += len(set(old.orders) - set(fingerprints))
+    removed = set(old.orders) - set(fingerprints)
+    report.partitions_removed += len(removed)
+    for org_id in {_org(key) for key in removed} | set(stale_by_org):
+        touched[org_id] = None
     new.watermark = newest.isoformat() if newest else old.watermark
+    return touched
 
 
 def _order_fingerprints():
@@ -389,11 +404,14 @@ def _newest(table: pa.Table) -> datetime | None:
     return pc.max(table.column("updated_at")).as_py()
 
 
-def _merge(part: Part, rows: pa.Table) -> pa.Table:
-    """The partition's file with ``rows`` put in place of their older versions (or added)."""
+def _merge(part: Part, rows: pa.Table) -> tuple[pa.Table, list[int]]:
+    """The partition's file with ``rows`` put in place of their older versions (or added), and the
+    members the older versions were of."""
     old = pq.read_table(root() / part.file, schema=ORDER_SCHEMA)
-    kept = old.filter(pc.invert(pc.is_in(old.column("id"), value_set=rows.column("id"))))
-    return pa.concat_tables([kept, rows.select(ORDER_SCHEMA.names).cast(ORDER_SCHEMA)]).sort_by("id")
+    replaced = pc.is_in(old.column("id"), value_set=rows.column("id"))
+    kept = old.filter(pc.invert(replaced))
+    merged = pa.concat_tables([kept, rows.select(ORDER_SCHEMA.names).cast(ORDER_SCHEMA)]).sort_by("id")
+    return merged, old.filter(replaced).column("member_id").to_pylist()
 
 
 def _split_by_partition(table: pa.Table, countries) -> dict[str, pa.Table]:
@@ -594,9 +612,12 @@ def _members_table(org_id: int) -> pa.Table:
     )
 
 
-def _refresh_workers(old: Manifest, new: Manifest, countries, report: Report, verify: bool, budget) -> None:
+def _refresh_workers(
+    old: Manifest, new: Manifest, countries, report: Report, verify: bool, budget, touched: dict
+) -> None:
     """Each organization's workers' summary, computed again from its order files when any of them
-    changed (the stamp names the files it was computed from)."""
+    changed (the stamp names the files it was computed from): only for the members whose orders
+    were merged in, where that is all that changed; else for every member."""
     files_by_org: dict[int, list[str]] = defaultdict(list)
     for key, part in new.orders.items():
         if part.rows:
@@ -609,17 +630,31 @@ def _refresh_workers(old: Manifest, new: Manifest, countries, report: Report, ve
             new.workers[key] = part
             continue
         _spend(budget)
-        new.workers[key] = _write("workers", key, _workers_table(files), stamp)
+        members = touched.get(org_id)
+        if part is not None and members is not None and _healthy(part, verify):
+            earlier = pq.read_table(root() / part.file, schema=WORKER_SCHEMA)
+            unchanged = earlier.filter(
+                pc.invert(
+                    pc.is_in(earlier.column("member_id"), value_set=pa.array(sorted(members), pa.int64()))
+                )
+            )
+            fresh = _workers_table(files, sorted(members)).cast(WORKER_SCHEMA)
+            table = pa.concat_tables([unchanged, fresh]).sort_by("member_id")
+        else:
+            table = _workers_table(files)
+        new.workers[key] = _write("workers", key, table, stamp)
         report.workers_written += 1
 
 
-def _workers_table(files: list[str]) -> pa.Table:
-    """One row per worker with orders in these files (ours): her orders' medians and sums."""
+def _workers_table(files: list[str], members: list[int] | None = None) -> pa.Table:
+    """One row per worker with orders in these files (ours): her orders' medians and sums (only the
+    ``members`` named, when they are)."""
     paths = [str(root() / f) for f in files]
+    chosen = "WHERE member_id IN (SELECT unnest($members))" if members is not None else ""
     with duckdb.connect(config={"threads": max(1, os.cpu_count() or 1)}) as db:
         return db.sql(
             f"""
-            WITH o AS (SELECT * FROM read_parquet({_list(paths)})),
+            WITH o AS (SELECT * FROM read_parquet({_list(paths)}) {chosen}),
             votes AS (SELECT member_id, sector, count(*) AS n FROM o GROUP BY ALL),
             pick AS (SELECT member_id, first(sector ORDER BY n DESC, sector) AS sector
                      FROM votes GROUP BY member_id)
@@ -630,7 +665,8 @@ def _workers_table(files: list[str]) -> pa.Table:
                    min(o.currency) AS currency_low, max(o.currency) AS currency_high,
                    any_value(pick.sector) AS sector
             FROM o JOIN pick USING (member_id) GROUP BY o.member_id ORDER BY o.member_id
-            """  # noqa: S608 - our own file names
+            """,  # noqa: S608 - our own file names; the members are a parameter
+            params={"members": members} if members is not None else None,
         ).to_arrow_table()
 
 
@@ -738,7 +774,7 @@ def _answers_table(org_id: int, month: datetime) -> pa.Table:
     start = month
     end = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
     questions: dict[int, list[tuple[str, str]]] = {}
-    columns = defaultdict(list)
+    counts: Counter = Counter()
     submissions = (
         Submission.objects.filter(
             organization_id=org_id, current=True, received_at__gte=start, received_at__lt=end
@@ -757,40 +793,30 @@ def _answers_table(org_id: int, month: datetime) -> pa.Table:
     for form_id, version_id, encrypted, key_id, key_version, wrapped, sealed in submissions.iterator(
         chunk_size=2000
     ):
-        rows = [(form_id, "", None, None)]
-        if not encrypted:
-            if version_id not in questions:
-                structure = FormVersion.objects.get(pk=version_id).structure
-                questions[version_id] = [(q["path"], q["type"]) for q in xforms.questions(structure)]
-            record = vault.open_sealed_with(
-                key_id, org_id, key_version, wrapped, sealed, purpose=DATA_PURPOSE
-            )
-            for path, kind in questions[version_id]:
-                for answer in xforms.answers_at([record], path):
-                    if answer in ("", None):
-                        continue
-                    if kind.startswith("select"):
-                        rows.append((form_id, path, str(answer), None))
-                    elif kind in NUMBER_TYPES:
-                        rows.append((form_id, path, None, _number(answer)))
-                    else:
-                        rows.append((form_id, path, None, None))
-        for form, path, choice, number in rows:
-            columns["form_id"].append(form)
-            columns["question"].append(path)
-            columns["choice"].append(choice)
-            columns["number"].append(number)
-    table = pa.Table.from_pydict(
-        {name: columns.get(name, []) for name in ANSWER_SCHEMA.names}, schema=ANSWER_SCHEMA
+        counts[(form_id, "", None, None)] += 1
+        if encrypted:
+            continue  # opened only with the organization's private key, never here
+        if version_id not in questions:
+            structure = FormVersion.objects.get(pk=version_id).structure
+            questions[version_id] = [(q["path"], q["type"]) for q in xforms.questions(structure)]
+        record = vault.open_sealed_with(key_id, org_id, key_version, wrapped, sealed, purpose=DATA_PURPOSE)
+        for path, kind in questions[version_id]:
+            for answer in xforms.answers_at([record], path):
+                if answer in ("", None):
+                    continue
+                if kind.startswith("select"):
+                    counts[(form_id, path, str(answer), None)] += 1
+                elif kind in NUMBER_TYPES:
+                    counts[(form_id, path, None, _number(answer))] += 1
+                else:
+                    counts[(form_id, path, None, None)] += 1
+    rows = sorted(
+        counts.items(), key=lambda item: (item[0][0], item[0][1], item[0][2] or "", item[0][3] or 0)
     )
-    # Sorted by value: the order the submissions came in, which would tie answers together, is gone.
-    return table.sort_by(
-        [
-            ("form_id", "ascending"),
-            ("question", "ascending"),
-            ("choice", "ascending"),
-            ("number", "ascending"),
-        ]
+    columns = list(zip(*[(*key, n) for key, n in rows], strict=True)) or [[] for _ in ANSWER_COLUMNS]
+    return pa.Table.from_arrays(
+        [pa.array(values, type=kind) for values, (_name, kind) in zip(columns, ANSWER_COLUMNS, strict=True)],
+        schema=ANSWER_SCHEMA,
     )
 
 

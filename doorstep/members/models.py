@@ -219,7 +219,10 @@ class ConsentEvent(OwnedModel):
     class Meta:
         ordering = ["effective_on", "recorded_at", "pk"]
         indexes = [
-            models.Index(fields=["organization", "purpose", "effective_on"], name="consent_lookup_idx")
+            models.Index(fields=["organization", "purpose", "effective_on"], name="consent_lookup_idx"),
+            # Consents recorded since the analytics engine's last refresh (members.queries.
+            # consent_changed_since), asked by every shared table.
+            models.Index(fields=["organization", "recorded_at"], name="consent_recorded_idx"),
         ]
 
     def __str__(self) -> str:
