@@ -1,6 +1,7 @@
 """Reading one raw input value (from a page, the API or a spreadsheet cell) into a clean one, adding
 a ``FieldError`` naming the field when it cannot be read. Shared by every app's validator."""
 
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -11,9 +12,12 @@ from django.utils.translation import gettext as _
 from .errors import FieldError
 
 
+@functools.lru_cache(maxsize=512)
 def choice_names(choices, language: str) -> tuple[frozenset, dict[str, str]]:
-    """The codes of a TextChoices, and its labels (in the active language and in English) -> code."""
-    labels = {str(label).lower(): code for code, label in choices.choices}
+    """The codes of a TextChoices, and its labels (in ``language`` and in English) -> code. Kept per
+    language: an import checks the same few choices on every one of its rows."""
+    with translation.override(language):
+        labels = {str(label).lower(): code for code, label in choices.choices}
     with translation.override("en"):
         labels.update({str(label).lower(): code for code, label in choices.choices})
     return frozenset(choices.values), labels

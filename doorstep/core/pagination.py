@@ -29,11 +29,26 @@ def decode_cursor(cursor: str) -> int:
 
 
 def page_of(
-    queryset: QuerySet, *, limit: int, cursor: str | None, newest_first: bool = False
+    queryset: QuerySet,
+    *,
+    limit: int,
+    cursor: str | None,
+    newest_first: bool = False,
+    held: str | None = None,
 ) -> tuple[list, str | None]:
     """One page of ``queryset`` in id order (newest first if asked) after ``cursor``, and the cursor
-    of the next page."""
-    queryset = queryset.order_by("-pk" if newest_first else "pk")
+    of the next page.
+
+    ``held``: a column the queryset holds to one value (``organization_id``, as ``core.tenancy``
+    scopes it). The page is then read in (column, id) order, the same order, from that index:
+    PostgreSQL otherwise walks the ids from the first, and for the newest organization of a million
+    members (all of whose ids come last, which its statistics cannot tell) it read a million rows
+    to find fifty."""
+    order = "-pk" if newest_first else "pk"
+    if held is not None:
+        queryset = queryset.order_by(f"-{held}" if newest_first else held, order)
+    else:
+        queryset = queryset.order_by(order)
     if cursor:
         position = decode_cursor(cursor)
         queryset = queryset.filter(pk__lt=position) if newest_first else queryset.filter(pk__gt=position)

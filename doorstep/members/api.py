@@ -53,7 +53,12 @@ def list_members(request, filters: Query[MemberFilters]):
     ``POST /member-search``, so that no personal data travels in an address)."""
     organization, _all = organizations_for_staff(request.auth, filters.organization_id)
     members = queries.filter_members(queries.members_of(request.auth, organization), filters.dict())
-    rows, next_cursor = page_of(members, limit=filters.limit, cursor=filters.cursor)
+    rows, next_cursor = page_of(
+        members,
+        limit=filters.limit,
+        cursor=filters.cursor,
+        held="organization_id" if organization is not None else None,
+    )
     return _page(request.auth, rows, filters.include, next_cursor, "api list")
 
 

@@ -96,7 +96,6 @@ def _as_int(value, name: str, errors: list, *, low: int, high: int, message) -> 
 
 
 @functools.cache
-@functools.cache
 def _country_codes() -> frozenset[str]:
     return frozenset(code for code, _name in countries)
 

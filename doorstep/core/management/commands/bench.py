@@ -807,6 +807,8 @@ class Command(BaseCommand):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
+        quiet_static = Path(settings.BASE_DIR) / "var" / "bench"  # no pages are asked: nothing to serve
+        quiet_static.mkdir(parents=True, exist_ok=True)
         # A production configuration (no DEBUG) behind a TLS proxy, as it would be deployed; the
         # server is stopped below, and by `timeout` should this process die first.
         environment = os.environ | {
@@ -815,6 +817,7 @@ class Command(BaseCommand):
             "DOORSTEP_MASTER_KEY": base64.urlsafe_b64encode(settings.MASTER_KEY).decode(),
             "DOORSTEP_ALLOWED_HOSTS": "127.0.0.1",
             "DOORSTEP_BEHIND_TLS_PROXY": "1",
+            "DOORSTEP_STATIC_ROOT": str(quiet_static),
             "DATABASE_URL": settings.DATABASE_URL,
         }
         server = subprocess.Popen(  # noqa: S603 - our own command line, no input in it
