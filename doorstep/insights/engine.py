@@ -59,7 +59,7 @@ from django.db import connection
 from django.db.models import Count, Max
 from django.utils import timezone
 
-FORMAT = 3  # a new format: everything is extracted again
+FORMAT = 4  # a new format: everything is extracted again
 # Orders changed this long before the last refresh are read again: a transaction that began before
 # it and committed after it carries an older ``updated_at``.
 MARGIN = timedelta(minutes=10)
