@@ -79,16 +79,7 @@ def work(
     unit_names = "member_id, month" if by_month else "member_id"
     chain_filter = "AND o.party_id IN (SELECT party_id FROM chain)" if chain is not None else ""
     if chain is not None:
-        snapshot.db.register(
-            "chain",
-            pa.table(
-                {
-                    "party_id": pa.array(list(chain), pa.int64()),
-                    "party": pa.array([p.party for p in chain.values()], pa.string()),
-                    "supplier": pa.array([p.supplier for p in chain.values()], pa.string()),
-                }
-            ),
-        )
+        _register_chain(snapshot, chain)
     votes = []
     for code in ("sector", "party", "supplier"):
         if code not in group_by:
@@ -162,15 +153,7 @@ def grievances(
     members counts once in a cell. For a company, only cases against work givers in its chain."""
     chain_filter = ""
     if chain is not None:
-        snapshot.db.register(
-            "chain",
-            pa.table(
-                {
-                    "party_id": pa.array(list(chain), pa.int64()),
-                    "party": pa.array([p.party for p in chain.values()], pa.string()),
-                }
-            ),
-        )
+        _register_chain(snapshot, chain)
         chain_filter = "AND list_has_any(c.party_ids, (SELECT list(party_id) FROM chain))"
     counted = {
         "problem": "SELECT member_id, category AS value, count(*) AS n FROM links GROUP BY ALL",
@@ -224,6 +207,21 @@ def _case_figures(values) -> dict:
         "resolved_percent": _text(100 * len(days) / cases, "0.1") if cases else None,
         "median_days_to_resolution": _text(median, "0.1"),
     }
+
+
+def _register_chain(snapshot, chain: dict) -> None:
+    """The company's chain as the table ``chain``: each party id, with the work giver and supplier
+    it counts as."""
+    snapshot.db.register(
+        "chain",
+        pa.table(
+            {
+                "party_id": pa.array(list(chain), pa.int64()),
+                "party": pa.array([p.party for p in chain.values()], pa.string()),
+                "supplier": pa.array([p.supplier for p in chain.values()], pa.string()),
+            }
+        ),
+    )
 
 
 def _keys(dims: list[str]) -> str:

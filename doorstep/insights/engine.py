@@ -543,6 +543,16 @@ def _orders_table(where: str, params: list, filters: dict) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
+def _kept(kind: str, old: Manifest, new: Manifest, key: str, stamp: str, verify: bool) -> bool:
+    """Keep the partition's file from the last refresh if it is of the same stamp and reads; True
+    when kept."""
+    part = old.parts(kind).get(key)
+    if part is not None and part.stamp == stamp and _healthy(part, verify):
+        new.parts(kind)[key] = part
+        return True
+    return False
+
+
 def _refresh_members(old: Manifest, new: Manifest, countries, report: Report, verify: bool, budget) -> None:
     from doorstep.members.models import ConsentEvent, Member
 
@@ -567,9 +577,7 @@ def _refresh_members(old: Manifest, new: Manifest, countries, report: Report, ve
         fingerprint = (
             f"{today}|{count}|{stamp.isoformat()}|{consent[0]}|{consent[1] and consent[1].isoformat()}"
         )
-        part = old.members.get(key)
-        if part is not None and part.stamp == fingerprint and _healthy(part, verify):
-            new.members[key] = part
+        if _kept("members", old, new, key, fingerprint, verify):
             continue
         _spend(budget)
         new.members[key] = _write("members", key, _members_table(org_id), fingerprint)
@@ -625,11 +633,10 @@ def _refresh_workers(
     for org_id, files in sorted(files_by_org.items()):
         key = f"{org_id}/{countries.get(org_id, NO_COUNTRY)}"
         stamp = hashlib.sha256("\n".join(sorted(files)).encode()).hexdigest()
-        part = old.workers.get(key)
-        if part is not None and part.stamp == stamp and _healthy(part, verify):
-            new.workers[key] = part
+        if _kept("workers", old, new, key, stamp, verify):
             continue
         _spend(budget)
+        part = old.workers.get(key)
         members = touched.get(org_id)
         if part is not None and members is not None and _healthy(part, verify):
             earlier = pq.read_table(root() / part.file, schema=WORKER_SCHEMA)
@@ -696,9 +703,7 @@ def _refresh_cases(old: Manifest, new: Manifest, countries, report: Report, veri
     for org_id, fingerprint in cases.items():
         key = f"{org_id}/{countries.get(org_id, NO_COUNTRY)}"
         stamp = f"{fingerprint}|{links.get(org_id, '')}"
-        part = old.cases.get(key)
-        if part is not None and part.stamp == stamp and _healthy(part, verify):
-            new.cases[key] = part
+        if _kept("cases", old, new, key, stamp, verify):
             continue
         _spend(budget)
         new.cases[key] = _write("cases", key, _cases_table(org_id), stamp)
@@ -754,9 +759,7 @@ def _refresh_answers(old: Manifest, new: Manifest, countries, report: Report, ve
     ):
         key = f"{org_id}/{countries.get(org_id, NO_COUNTRY)}/{month.strftime('%Y-%m')}"
         stamp = f"{count}|{total}"
-        part = old.answers.get(key)
-        if part is not None and part.stamp == stamp and _healthy(part, verify):
-            new.answers[key] = part
+        if _kept("answers", old, new, key, stamp, verify):
             continue
         _spend(budget)
         new.answers[key] = _write("answers", key, _answers_table(org_id, month), stamp)

@@ -327,18 +327,9 @@ def _table_from_engine(ask: Ask, organizations: list, k: int, unit: str, chain: 
             recent = consent_changed_since(organization_ids, snapshot.refreshed_at)
             if ask.dataset == "members":
                 found = cells.members(snapshot, group_by=ask.group_by, consent=purpose, recent=recent)
-            elif ask.dataset == "grievances":
-                found = cells.grievances(
-                    snapshot,
-                    group_by=ask.group_by,
-                    consent=purpose,
-                    recent=recent,
-                    start=ask.start,
-                    end=ask.end,
-                    chain=chain,
-                )
             else:
-                found = cells.work(
+                of_units = cells.grievances if ask.dataset == "grievances" else cells.work
+                found = of_units(
                     snapshot,
                     group_by=ask.group_by,
                     consent=purpose,
