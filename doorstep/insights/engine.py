@@ -146,7 +146,6 @@ ANSWER_COLUMNS = [
     ("answers", pa.int64()),  # how many times it was given
 ]
 ANSWER_SCHEMA = pa.schema(ANSWER_COLUMNS)
-KINDS = ("orders", "members", "workers", "cases", "answers")
 SCHEMAS = {
     "orders": ORDER_SCHEMA,
     "members": MEMBER_SCHEMA,
@@ -154,6 +153,7 @@ SCHEMAS = {
     "cases": CASE_SCHEMA,
     "answers": ANSWER_SCHEMA,
 }
+KINDS = tuple(SCHEMAS)  # every kind of file, in the order a refresh writes them
 
 
 class Unavailable(Exception):
