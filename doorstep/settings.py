@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "doorstep.insights",
     "doorstep.network",
     "doorstep.advocacy",
+    "doorstep.bench",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

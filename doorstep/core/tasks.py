@@ -15,3 +15,12 @@ def validate_import(import_id: int) -> None:
 @task()
 def run_import(import_id: int, actor_id: int) -> None:
     imports.run(import_id, actor_id)
+
+
+@task()
+def refresh_analytics(verify: bool = False) -> None:
+    """Bring the analytics engine's files up to date (``verify``: read every file whole, after one
+    was found damaged)."""
+    from . import analytics  # imported here: cycle: analytics queues this job
+
+    analytics.run_queued_refresh(verify=verify)

@@ -13,7 +13,7 @@ class GrievancesConfig(AppConfig):
         from doorstep.core.roles import STAFF_ROLES, Role
         from doorstep.organizations.models import Organization
 
-        from . import services
+        from . import analytics, services
         from .views import deadlines_panel
 
         register(
@@ -39,3 +39,4 @@ class GrievancesConfig(AppConfig):
             erase=services.erase_rows,
             merge=services.move_cases,
         )
+        analytics.register()

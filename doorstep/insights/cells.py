@@ -16,7 +16,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pyarrow as pa
 
+from doorstep.core.analytics import MOST_OF as _MOST_OF
 from doorstep.core.disclosure import TOTAL
+
+MOST_OF = _MOST_OF.format(value="value")
 
 # What a dimension is, in the SQL below: the unit's column (``u``) or her member row's (``m``).
 _MEMBER_ATTRIBUTE = {
@@ -88,7 +91,7 @@ def work(
         join = "" if code == "sector" else "JOIN chain ch ON ch.party_id = o.party_id"
         counted = f"SELECT {unit}, {value} AS value, count(*) AS n FROM chosen o {join} GROUP BY ALL"  # noqa: S608
         votes.append(
-            f"{code}_pick AS (SELECT {unit_names}, first(value ORDER BY n DESC, value) AS {code} "  # noqa: S608
+            f"{code}_pick AS (SELECT {unit_names}, {MOST_OF} AS {code} "  # noqa: S608
             f"FROM ({counted}) GROUP BY ALL)"
         )
     picks = "".join(
@@ -164,7 +167,7 @@ def grievances(
     }
     voted = [code for code in ("problem", "case_status", "party") if code in group_by]
     votes = "".join(
-        f", {code}_pick AS (SELECT member_id, first(value ORDER BY n DESC, value) AS {code} "  # noqa: S608
+        f", {code}_pick AS (SELECT member_id, {MOST_OF} AS {code} "  # noqa: S608
         f"FROM ({counted[code]}) GROUP BY ALL)"
         for code in voted
     )

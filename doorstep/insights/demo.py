@@ -1,7 +1,7 @@
 """Demo data: the analytics engine's first refresh, so that the dashboards have figures at once, and
 an open-data release of the demo network."""
 
-from . import engine
+from doorstep.core import analytics
 
 
 def load() -> list[str]:
@@ -10,10 +10,10 @@ def load() -> list[str]:
 
     from . import services
 
-    report = engine.refresh()
+    report = analytics.refresh()
     lines = [
-        f"Analytics: {report.orders_rows} work orders in {report.partitions_written} monthly files, "
-        f"{report.members_written} member files, in {report.seconds:.1f} s"
+        f"Analytics: {report.rows['orders']} work orders in {report.written['orders']} monthly files, "
+        f"{report.written['members']} member files, in {report.seconds:.1f} s"
     ]
     network = Organization.objects.filter(slug="demo-network").first()
     analyst = User.objects.filter(username="analyst").first()

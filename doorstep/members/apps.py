@@ -12,7 +12,7 @@ class MembersConfig(AppConfig):
         from doorstep.core.navigation import NavItem, register
         from doorstep.core.roles import STAFF_ROLES, Role
 
-        from . import services
+        from . import analytics, services
         from .imports import member_import
 
         register(
@@ -30,3 +30,4 @@ class MembersConfig(AppConfig):
         )
         rights.register("members", export=services.export_sections, erase=services.erase_rows)
         imports.register_target(member_import)
+        analytics.register()

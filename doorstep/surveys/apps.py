@@ -12,8 +12,8 @@ class SurveysConfig(AppConfig):
         from doorstep.core.navigation import NavItem, register
         from doorstep.core.roles import STAFF_ROLES
 
+        from . import analytics, services
         from . import imports as survey_imports
-        from . import services
 
         rights.register(
             "surveys",
@@ -26,3 +26,4 @@ class SurveysConfig(AppConfig):
         register(
             NavItem("surveys", _("Surveys"), "surveys", roles=STAFF_ROLES, in_organization=True, order=35)
         )
+        analytics.register()

@@ -1,5 +1,5 @@
 """Per-question summaries of a form's submissions, for the organization itself. The counts, shares,
-medians and histograms come from the analytics engine (``insights.boards.survey_summary``); the
+medians and histograms come from the analytics engine (``surveys.boards.survey_summary``); the
 places of geopoint questions are drawn here, from the submissions themselves, and never leave the
 organization. (Anything shown outside the organization goes through disclosure control instead;
 this is not that.)"""

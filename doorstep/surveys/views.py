@@ -21,7 +21,7 @@ from doorstep.core.pagination import next_page_query, page_of
 from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.queries import get_organization_with_role
 
-from . import queries, services, xforms
+from . import boards, queries, services, xforms
 from .forms import (
     AppUserForm,
     ImportForm,
@@ -319,8 +319,6 @@ def form_summary(request, org_slug: str, form_id: int):
     """Each question at a glance: answer counts and shares, number ranges and histograms (from the
     analytics engine, as of its last refresh), and maps of places (from the submissions)."""
     from django.utils import translation
-
-    from doorstep.insights import boards
 
     from . import summary
 

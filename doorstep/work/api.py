@@ -15,7 +15,7 @@ from doorstep.core.schemas import ErrorOut
 from doorstep.members import queries as member_queries
 from doorstep.organizations.queries import organization_for_staff, organizations_for_staff
 
-from . import benchmarks, derive, queries, rates, services, stats
+from . import benchmarks, boards, derive, queries, rates, services, stats
 from .schemas import (
     BenchmarkIn,
     BenchmarkOut,
@@ -199,7 +199,6 @@ def summary(
     month (one currency; ``start``/``end`` limit the period), with ``refreshed_at``, the time of the
     last refresh they come from. 503 with ``Retry-After`` while the figures are being prepared."""
     from doorstep.core.errors import NotReady
-    from doorstep.insights import boards
 
     organization = organization_for_staff(request.auth, organization_id)
     problems: list = []

@@ -13,7 +13,7 @@ class WorkConfig(AppConfig):
         from doorstep.core.navigation import NavItem, register
         from doorstep.core.roles import STAFF_ROLES, Role
 
-        from . import services
+        from . import analytics, services
         from .imports import work_order_import
 
         register(
@@ -36,6 +36,7 @@ class WorkConfig(AppConfig):
             "work", export=services.export_sections, erase=services.erase_rows, merge=services.move_orders
         )
         imports.register_target(work_order_import)
+        analytics.register()
         post_migrate.connect(_sync_reference, sender=self, dispatch_uid="work.sync_reference")
 
 

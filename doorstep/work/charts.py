@@ -4,6 +4,8 @@ from django.utils.translation import gettext as _
 
 from doorstep.core.charts import Bar, Chart
 
+from . import boards
+
 NAMES = ("earnings_by_sector", "earnings_by_month", "payment_delays", "orders_by_party", "below_by_month")
 
 
@@ -20,14 +22,12 @@ def _ratio_text(ratio) -> str:
 
 def for_board(found) -> dict[str, Chart]:
     """Every chart of a board that has figures, by name."""
-    from doorstep.insights.boards import DELAY_BANDS
-
     board = found.board
     months = board["by"]["month"][-12:]
     minimum = _("minimum wage")
     per_hour = _("Median net earnings an hour ÷ the minimum wage an hour")
     delays = []
-    for index, (low, high) in enumerate(DELAY_BANDS):
+    for index, (low, high) in enumerate(boards.DELAY_BANDS):
         label = (
             _("%(low)s to %(high)s days") % {"low": low, "high": high}
             if high is not None

@@ -21,7 +21,7 @@ from doorstep.members import services as member_services
 from doorstep.organizations.queries import get_organization_with_role
 from doorstep.supplychains import queries as party_queries
 
-from . import benchmarks, queries, rates, services, stats
+from . import benchmarks, boards, queries, rates, services, stats
 from .forms import (
     ENTRY_FORMS,
     BenchmarkForm,
@@ -75,7 +75,6 @@ def _board(request, organization):
     """The dashboard's board for the asked currency and period (``from``, ``to``), and the problems
     with what was asked (the board is then of all time)."""
     from doorstep.core import inputs
-    from doorstep.insights import boards
 
     problems: list = []
     start, end = inputs.period(request.GET.get("from") or None, request.GET.get("to") or None, problems)

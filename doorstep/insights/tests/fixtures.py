@@ -8,8 +8,10 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from doorstep.bench import synth
 from doorstep.members import services as member_services
 from doorstep.organizations import services as org_services
+from doorstep.organizations.models import Organization, User
 from doorstep.supplychains import services as party_services
 from doorstep.work import services as work_services
 
@@ -104,7 +106,18 @@ def shared(world):
     for member in beadworkers:
         order(world, member, meena, sector="beadwork", hours="60")
     order(world, embroiderers[0], outside)
-    from doorstep.insights import engine
+    from doorstep.core import analytics
 
-    engine.refresh()  # members and work figures come from the analytics engine
+    analytics.refresh()  # members and work figures come from the analytics engine
     return Shared(embroiderers, beadworkers, refusers, garment, brand, supplier, rafiq, meena, outside)
+
+
+@pytest.fixture
+def federation(db):
+    """Two synthetic organizations (India, Pakistan) of 40 members and about 240 orders each."""
+    synth.run(
+        synth.Plan(members=80, orders_per_member=6, organizations=2, workers=1, submissions_per_member=0)
+    )
+    organizations = list(Organization.objects.filter(slug__startswith="synth-1-").order_by("slug"))
+    admins = [User.objects.get(username=f"{o.slug}-admin") for o in organizations]
+    return list(zip(organizations, admins, strict=True))

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from doorstep.core import analytics
 from doorstep.core.models import AuditEvent
-from doorstep.insights import engine
 from doorstep.members import services as member_services
 from doorstep.organizations import services as org_services
 from doorstep.organizations.models import SharingAgreement
@@ -280,7 +280,7 @@ def test_grievance_figures_count_each_worker_once_and_keep_to_the_chain(world, s
             },
             actor=world.admin_a,
         )
-    engine.refresh()
+    analytics.refresh()
     body = _get(
         api(world.analyst), dataset="grievances", recipient_id=world.network.pk, group_by="problem"
     ).json()

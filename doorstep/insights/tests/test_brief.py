@@ -3,8 +3,9 @@ page and a PDF, with charts, tables and methods; each table a release in the aud
 
 import pytest
 
+from doorstep.bench import synth
+from doorstep.core import analytics
 from doorstep.core.models import AuditEvent
-from doorstep.insights import engine, synth
 from doorstep.organizations.models import Organization, User
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,7 @@ def federation():
     synth.run(
         synth.Plan(members=150, orders_per_member=5, organizations=2, workers=1, submissions_per_member=0)
     )
-    engine.refresh()
+    analytics.refresh()
     return Organization.objects.get(slug="synth-1-001-in"), Organization.objects.get(slug="synth-network")
 
 

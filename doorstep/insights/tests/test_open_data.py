@@ -7,8 +7,9 @@ import io
 import pyarrow.parquet as pq
 import pytest
 
+from doorstep.bench import synth
+from doorstep.core import analytics
 from doorstep.core.models import AuditEvent
-from doorstep.insights import engine, synth
 from doorstep.insights.models import Release
 from doorstep.organizations.models import Organization, User
 
@@ -20,7 +21,7 @@ def network():
     synth.run(
         synth.Plan(members=150, orders_per_member=4, organizations=2, workers=1, submissions_per_member=0)
     )
-    engine.refresh()
+    analytics.refresh()
     return Organization.objects.get(slug="synth-network")
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from doorstep.core import analytics
 from doorstep.core.models import AuditEvent, Import
-from doorstep.insights import engine
 from doorstep.surveys import services, xforms
 from doorstep.surveys.models import Submission
 
@@ -333,7 +333,7 @@ def test_the_summary_maps_geopoints_inside_the_organization(world, login, run_jo
     with run_jobs():
         client.post(f"/orgs/{world.org_a.slug}/imports/{job.pk}/commit/")
     url = f"/orgs/{world.org_a.slug}/surveys/forms/{household.pk}/summary/"
-    engine.refresh()
+    analytics.refresh()
     page = client.get(url).content.decode()
     assert page.count("<circle ") == 2  # two of the three submissions have a place
     assert "Latitude 28.6682 to 28.6711, longitude 77.4502 to 77.4548." in page  # padded

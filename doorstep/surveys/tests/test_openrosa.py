@@ -12,8 +12,8 @@ from django.db import connection
 from django.test import Client
 
 from conftest import PASSWORD
+from doorstep.core import analytics
 from doorstep.core.models import AuditEvent
-from doorstep.insights import engine
 from doorstep.surveys import services
 from doorstep.surveys.models import Attachment, Submission
 
@@ -241,7 +241,7 @@ def test_summary_counts_by_hand(world, device, mapping_form, login):
     client = login(world.organizer_a)
     url = f"/orgs/union-a/surveys/forms/{mapping_form.pk}/summary/"
     assert "being prepared" in client.get(url).content.decode()  # before the engine's first refresh
-    engine.refresh()
+    analytics.refresh()
     page = client.get(url).content.decode()
     # sector: embroidery 2 of 3 (66.7 %), beadwork 1 (33.3 %); rate median of 2.5, 2.5, 4.5 = 2.5
     assert "2 (66.7%)" in page and "1 (33.3%)" in page

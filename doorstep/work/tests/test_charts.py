@@ -7,7 +7,8 @@ import io
 import pytest
 from PIL import Image
 
-from doorstep.insights import engine, synth
+from doorstep.bench import synth
+from doorstep.core import analytics
 from doorstep.organizations.models import Organization, User
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ def organization():
     synth.run(
         synth.Plan(members=40, orders_per_member=6, organizations=1, workers=1, submissions_per_member=0)
     )
-    engine.refresh()
+    analytics.refresh()
     return Organization.objects.get(slug__startswith="synth-1-001-")
 
 

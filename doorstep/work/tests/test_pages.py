@@ -3,8 +3,8 @@ benchmarks, saved rates and rate cards, the passbook and the dashboard."""
 
 from decimal import Decimal as D
 
+from doorstep.core import analytics
 from doorstep.core.models import AuditEvent
-from doorstep.insights import engine
 from doorstep.supplychains.models import Party
 from doorstep.work import services
 from doorstep.work.models import WorkOrder
@@ -278,7 +278,7 @@ def test_dashboard_figures_and_the_late_threshold(world, login, api, delhi_membe
     )  # net 1175 over 10 h = 117.5 an hour (ratio 1.3239), paid 10 days after delivery
     page = login(world.organizer_a).get("/orgs/union-a/work/").content.decode()
     assert "being prepared for the first time" in page  # nothing extracted yet
-    engine.refresh()
+    analytics.refresh()
     page = login(world.organizer_a).get("/orgs/union-a/work/").content.decode()
     assert "Figures as of" in page
     assert "71.25 INR" in page  # median of 25 and 117.5

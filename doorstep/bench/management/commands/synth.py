@@ -1,5 +1,5 @@
 """`python -m doorstep synth --members N --orders-per-member M --seed S`: write realistic,
-deterministic synthetic data through the bulk paths (see ``doorstep.insights.synth``)."""
+deterministic synthetic data through the bulk paths (see ``doorstep.bench.synth``)."""
 
 import os
 import time
@@ -7,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from doorstep.insights import synth
+from doorstep.bench import synth
 
 
 class Command(BaseCommand):

@@ -27,7 +27,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
-from doorstep.insights import synth
+from doorstep.bench import baselines, synth
 from doorstep.members.demo import INDIA, KENYA
 
 SCALES = {
@@ -573,7 +573,7 @@ class Command(BaseCommand):
     def _federation(self, size):
         """The synthetic federation of ``size["federation"]`` members (10 orders each), one
         organization a 25,000 members, with its network; extracted into the engine."""
-        from doorstep.insights import engine
+        from doorstep.core import analytics
         from doorstep.organizations.models import Organization
 
         members = size["federation"]
@@ -606,9 +606,9 @@ class Command(BaseCommand):
                 )
             )
         started = time.perf_counter()
-        report = engine.refresh()
+        report = analytics.refresh()
         self.stdout.write(
-            f"  engine refresh: {report.orders_rows:,} rows in {time.perf_counter() - started:.1f} s"
+            f"  engine refresh: {report.rows['orders']:,} rows in {time.perf_counter() - started:.1f} s"
         )
         organizations = list(Organization.objects.filter(slug__startswith=f"{prefix}-1-").order_by("slug"))
         return organizations, Organization.objects.get(slug=f"{prefix}-network")
@@ -617,9 +617,8 @@ class Command(BaseCommand):
         """The organization's work dashboard (currencies; totals and rows by work giver, sector and
         month; flags) of the federation's largest organization, from the engine; baseline: the same
         figures through the Django ORM on the live tables (``work.stats``)."""
-        from doorstep.insights import boards
         from doorstep.organizations.models import User
-        from doorstep.work import stats
+        from doorstep.work import boards, stats
         from doorstep.work.models import WorkOrder
 
         organizations, _network = self._federation(size)
@@ -651,7 +650,7 @@ class Command(BaseCommand):
     def network_dashboard(self, size) -> Result:
         """The network's dashboard across all its organizations: work by sector, work by organization
         and members by country, through the aggregates door (consent, disclosure control) from the
-        engine; baseline: the same tables through the ORM (``insights.queries.orm_table``)."""
+        engine; baseline: the same tables through the ORM (``bench.baselines.orm_table``)."""
         from doorstep.insights import queries
 
         organizations, network = self._federation(size)
@@ -662,7 +661,7 @@ class Command(BaseCommand):
         ]
         times, tables = _timed(lambda: [queries.figures(a) for a in asks], DASHBOARD_RUNS)
         baseline, plain = _timed(
-            lambda: [queries.orm_table(a) for a in asks], 1 if size["one_baseline_run"] else size["runs"]
+            lambda: [baselines.orm_table(a) for a in asks], 1 if size["one_baseline_run"] else size["runs"]
         )
         for ours, theirs in zip(tables, plain, strict=True):
             assert [r.key for r in ours.rows] == [r.key for r in theirs.rows], (
@@ -695,7 +694,7 @@ class Command(BaseCommand):
         from django.db.models import F
         from django.utils import timezone
 
-        from doorstep.insights import engine
+        from doorstep.core import analytics
         from doorstep.work.models import WorkOrder
 
         organizations, _network = self._federation(size)
@@ -713,10 +712,10 @@ class Command(BaseCommand):
                     gross_paid=F("gross_paid") + 1, updated_at=timezone.now()
                 )
             started = time.perf_counter()
-            report = engine.refresh()
+            report = analytics.refresh()
             times.append(time.perf_counter() - started)
-            counts.append(report.partitions_written)
-        baseline, _report = _timed(lambda: engine.refresh(full=True), 1)
+            counts.append(report.written["orders"])
+        baseline, _report = _timed(lambda: analytics.refresh(full=True), 1)
         median = _median(times)
         return Result(
             "incremental_refresh",
@@ -728,7 +727,7 @@ class Command(BaseCommand):
             "10,000 changed orders ≤ 30 s",
             median <= 30,
             note=f"{_median(counts):.0f} monthly files rewritten; baseline: full re-extract of "
-            f"{_report.orders_rows:,} orders",
+            f"{_report.rows['orders']:,} orders",
         )
 
     def api_members_first_page(self, size) -> Result:

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from doorstep.bench import synth
 from doorstep.core import vault
 from doorstep.core.bulk import insert_rows, reserve_ids
-from doorstep.insights import synth
 from doorstep.members.models import ConsentEvent, Member
 from doorstep.members.services import MEMBER_COLUMNS, MEMBER_DEFAULTS, PII_PURPOSE
 from doorstep.organizations.models import Affiliation, Organization, SharingAgreement
