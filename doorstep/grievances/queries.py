@@ -234,7 +234,7 @@ def get_share(user, share_id, organization=None):
 def shared_with(company):
     """The cases shared with a company and still visible to it: not withdrawn, and from organizations
     whose agreement with it covers grievances today. Read for the company's own users only after
-    ``insights.queries.get_recipient`` has checked who they are, so not scoped to an organization."""
+    ``organizations.queries.get_recipient`` has checked who they are, so not scoped to an organization."""
     from doorstep.organizations.models import SharingPurpose
     from doorstep.organizations.queries import sharing_organization_ids
 

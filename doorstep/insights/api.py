@@ -5,8 +5,12 @@ from datetime import date
 
 from ninja import Field, Query, Router, Schema
 
-from doorstep.core.schemas import ErrorOut
+from doorstep.core.schemas import ErrorOut, Period
+from doorstep.organizations import queries as org_queries
+from doorstep.supplychains import queries as chain_queries
+from doorstep.supplychains.api import CommitmentOut, NarrativeOut, commitment_out
 
+from . import dossier as dossiers
 from . import queries, services
 
 router = Router(tags=["aggregates"])
@@ -60,7 +64,7 @@ class AggregateOut(Schema):
 def aggregates(request, dataset: str, params: Query[AggregateParams]):
     """Figures on members (``members``) or work and earnings (``work``) of the organizations that share
     them with the recipient, suppressed below k workers with complementary suppression."""
-    recipient = queries.get_recipient(request.auth, params.recipient_id)
+    recipient = org_queries.get_recipient(request.auth, params.recipient_id)
     ask = queries.ask(
         recipient,
         dataset=dataset,
@@ -74,3 +78,47 @@ def aggregates(request, dataset: str, params: Query[AggregateParams]):
     data = queries.as_data(result)
     data["from_"] = data.pop("from")
     return data
+
+
+# The company's due-diligence dossier ---------------------------------------------------------------
+
+
+class DossierOut(Schema):
+    company_id: int
+    made_on: date
+    k: int
+    organizations: list[dict]
+    tables: dict[str, dict] = Field(
+        description="supplier, party, sector (as /aggregates/work returns) and grievances (by problem)."
+    )
+    narratives: list[NarrativeOut]
+    commitments: list[CommitmentOut]
+
+
+@router.get("/due-diligence/{company_id}/dossier", response={200: DossierOut, **ERRORS})
+def get_dossier(request, company_id: int, period: Query[Period]):
+    """The company's dossier: suppressed figures on its own chain by supplier, work giver and sector,
+    the sharing organizations' narratives by OECD step, and the commitments with their status."""
+    company = chain_queries.company_for(request.auth, pk=company_id)
+    dossier = dossiers.build(company, actor=request.auth, start=period.from_, end=period.to, channel="api")
+    return {
+        "company_id": company.pk,
+        "made_on": dossier.made_on,
+        "k": dossier.k,
+        "organizations": [{"id": o.pk, "name": o.name} for o in dossier.organizations],
+        "tables": {
+            code: queries.as_data(result)
+            for (code, *_rest), (_t, result) in zip(dossiers.TABLES, dossier.tables, strict=True)
+        },
+        "narratives": [
+            {
+                "organization_id": n.organization_id,
+                "organization": n.organization.name,
+                "step": n.step,
+                "text": n.text,
+            }
+            for rows in dossier.narratives.values()
+            for n in rows
+        ],
+        "commitments": [commitment_out(c) for c in dossier.commitments],
+    }

@@ -10,8 +10,9 @@ class InsightsConfig(AppConfig):
     def ready(self) -> None:
         from doorstep.core.navigation import NavItem, register, register_public
         from doorstep.organizations.models import Organization
+        from doorstep.organizations.queries import RECIPIENT_ROLES
 
-        from .queries import RECIPIENT_ROLES, RELEASE_ROLES
+        from .queries import RELEASE_ROLES
 
         register(
             NavItem(

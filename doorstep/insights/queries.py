@@ -41,11 +41,7 @@ from doorstep.grievances.models import Category as GrievanceCategory
 from doorstep.members.models import Category, Gender
 from doorstep.members.queries import CONSENT_FOR_SHARING
 from doorstep.organizations.models import Organization, SharingPurpose
-from doorstep.organizations.queries import sharing_organization_ids
-from doorstep.organizations.services import RECIPIENT_KINDS
-
-# Who may read figures shared with her organization (never a worker).
-RECIPIENT_ROLES = frozenset({Role.ORG_ADMIN, Role.ORGANIZER, Role.NETWORK_ANALYST, Role.COMPANY})
+from doorstep.organizations.queries import purposes_for, sharing_organization_ids
 
 DATASETS = {
     "members": gettext_lazy("Members"),
@@ -118,35 +114,6 @@ FIGURE_LABELS = {
     "cancellation_percent": gettext_lazy("Cancelled, in percent of orders"),
 }
 NOT_RECORDED = ""
-
-
-def purposes_for(recipient: Organization) -> list[str]:
-    """The sharing purposes an organization of this kind can receive data for."""
-    return [purpose for purpose, kinds in RECIPIENT_KINDS.items() if recipient.kind in kinds]
-
-
-def recipients_of(user) -> list[Organization]:
-    """The organizations the user may read shared figures for."""
-    ids = tenancy.organization_ids(user, RECIPIENT_ROLES)
-    return [o for o in Organization.objects.filter(pk__in=ids, is_active=True) if purposes_for(o)]
-
-
-def get_recipient(
-    user, recipient_id=None, *, slug: str | None = None, kind: str | None = None
-) -> Organization:
-    """An organization (by id or slug) the user reads shared figures for: 404 without a role there (or
-    as a worker), for an organization nothing can be shared with (a union, a cooperative), and for
-    one not of ``kind`` when a kind is asked for."""
-    lookup = {"slug": slug} if slug is not None else {"pk": recipient_id}
-    if kind is not None:
-        lookup["kind"] = kind
-    try:
-        recipient = Organization.objects.get(is_active=True, **lookup)
-    except (Organization.DoesNotExist, TypeError, ValueError):
-        raise Http404 from None
-    if tenancy.role_in(user, recipient) not in RECIPIENT_ROLES or not purposes_for(recipient):
-        raise Http404
-    return recipient
 
 
 @dataclass

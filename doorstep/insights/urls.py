@@ -12,6 +12,7 @@ urlpatterns = [
         views.release_withdraw,
         name="release_withdraw",
     ),
+    path("orgs/<slug:org_slug>/due-diligence/", views.due_diligence, name="due_diligence"),
     path("open-data/", views.open_data, name="open_data"),
     path("open-data/<int:release_id>/", views.open_data_release, name="open_data_release"),
     path("open-data/<int:release_id>/<str:name>", views.open_data_file, name="open_data_file"),

@@ -4,9 +4,10 @@ and partners share with it, suppressed through ``core.disclosure``, with a CSV d
 import csv
 import io
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -15,7 +16,10 @@ from django.views.decorators.http import require_POST
 from doorstep.core import tenancy
 from doorstep.core.charts import MEDIA_TYPES
 from doorstep.core.downloads import attachment
-from doorstep.core.errors import ValidationError
+from doorstep.core.errors import DomainError, ValidationError
+from doorstep.core.forms import add_domain_error
+from doorstep.organizations import queries as org_queries
+from doorstep.supplychains import queries as chain_queries
 
 from . import charts, queries, services
 from .brief import methods as brief_methods
@@ -24,8 +28,8 @@ from .forms import FiguresForm, ReleaseForm
 
 @login_required
 def shared_figures(request, org_slug: str):
-    recipient = queries.get_recipient(request.user, slug=org_slug)
-    purposes = queries.purposes_for(recipient)
+    recipient = org_queries.get_recipient(request.user, slug=org_slug)
+    purposes = org_queries.purposes_for(recipient)
     form = FiguresForm(request.GET or None, purposes=purposes)
     result, error = None, None
     if form.is_bound and form.is_valid():
@@ -245,11 +249,6 @@ def open_data_file(request, release_id: int, name: str):
 @login_required
 def network_releases(request, org_slug: str):
     """A network's admins and analysts publish releases and withdraw them."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
-
-    from doorstep.core.errors import DomainError
-    from doorstep.core.forms import add_domain_error
     from doorstep.organizations.queries import get_organization_with_role
 
     network = get_organization_with_role(request.user, org_slug, queries.RELEASE_ROLES)
@@ -282,3 +281,89 @@ def release_withdraw(request, org_slug: str, release_id: int):
     network = get_organization_with_role(request.user, org_slug, queries.RELEASE_ROLES)
     services.withdraw_release(queries.get_release(request.user, release_id, network), actor=request.user)
     return redirect("network_releases", org_slug=network.slug)
+
+
+# The company's due-diligence dossier ---------------------------------------------------------------
+
+
+@login_required
+def due_diligence(request, org_slug: str):
+    """The company's view of its own chain: the dossier (page, PDF, CSV) and its commitments."""
+    from django.utils.translation import get_language
+
+    from doorstep.core.downloads import attachment
+    from doorstep.core.inputs import date_value
+    from doorstep.supplychains import services as chain_services
+    from doorstep.supplychains.forms import CommitmentForm
+
+    from . import dossier as dossiers
+
+    company = chain_queries.company_for(request.user, slug=org_slug)
+    problems = []
+    start = date_value(request.GET.get("from"), "from", problems)
+    end = date_value(request.GET.get("to"), "to", problems)
+    wanted = request.GET.get("format", "")
+    channel = wanted if wanted in ("pdf", "csv") else "page"
+    dossier = dossiers.build(company, actor=request.user, start=start, end=end, channel=channel)
+    name = f"dossier-{company.slug}-{dossier.made_on.isoformat()}"
+    if wanted == "pdf":
+        return attachment(
+            dossiers.as_pdf(dossier, language=get_language() or "en"),
+            content_type="application/pdf",
+            filename=f"{name}.pdf",
+        )
+    if wanted == "csv":
+        return attachment(
+            dossiers.as_csv(dossier), content_type="text/csv; charset=utf-8", filename=f"{name}.csv"
+        )
+    form = CommitmentForm(request.POST or None, organizations=dossier.organizations)
+    if request.method == "POST" and form.is_valid():
+        from doorstep.organizations.models import Organization
+
+        organization = Organization.objects.get(pk=form.cleaned_data["organization"])
+        try:
+            chain_services.add_commitment(company, organization, form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request, _("Your commitment is recorded; %(name)s sees it.") % {"name": organization}
+            )
+            return redirect("due_diligence", org_slug=company.slug)
+    tables = [(title, _table_rows(result)) for title, result in dossier.tables]
+    return render(
+        request,
+        "insights/due_diligence.html",
+        {
+            "organization": company,
+            "dossier": dossier,
+            "tables": tables,
+            "form": form,
+            "problems": problems,
+            "query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k in ("from", "to") and v),
+            "method": dossiers.insights.METHOD,
+        },
+        status=422 if form.errors or problems else 200,
+    )
+
+
+def _table_rows(result):
+    from doorstep.core import disclosure
+
+    from .queries import FIGURE_LABELS
+
+    names = result.figure_names
+    return {
+        "reason": result.reason,
+        "header": [FIGURE_LABELS[n] for n in names],
+        "rows": [
+            {
+                "label": row.labels[0],
+                "values": [row.figures.get(n) for n in names],
+                "currency": row.figures.get("currency", ""),
+                "suppressed": row.suppressed,
+                "margin": disclosure.TOTAL in row.key,
+            }
+            for row in result.rows
+        ],
+    }

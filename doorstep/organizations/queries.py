@@ -5,9 +5,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from doorstep.core import tenancy
-from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES
+from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES, Role
 
 from .models import Affiliation, ApiToken, Organization, RoleAssignment, SharingAgreement, User
+from .services import RECIPIENT_KINDS
 
 
 def organizations_with_role(user) -> QuerySet[Organization]:
@@ -165,3 +166,38 @@ def recipient_ids(organization: Organization, purpose: str, data_kind: str, on=N
     return sorted(
         {a.recipient_id for a in _live_agreements(purpose, data_kind, on, organization=organization)}
     )
+
+
+# Recipients of shared figures ---------------------------------------------------------------------
+
+# Who may read figures shared with her organization (never a worker).
+RECIPIENT_ROLES = frozenset({Role.ORG_ADMIN, Role.ORGANIZER, Role.NETWORK_ANALYST, Role.COMPANY})
+
+
+def purposes_for(recipient: Organization) -> list[str]:
+    """The sharing purposes an organization of this kind can receive data for."""
+    return [purpose for purpose, kinds in RECIPIENT_KINDS.items() if recipient.kind in kinds]
+
+
+def recipients_of(user) -> list[Organization]:
+    """The organizations the user may read shared figures for."""
+    ids = tenancy.organization_ids(user, RECIPIENT_ROLES)
+    return [o for o in Organization.objects.filter(pk__in=ids, is_active=True) if purposes_for(o)]
+
+
+def get_recipient(
+    user, recipient_id=None, *, slug: str | None = None, kind: str | None = None
+) -> Organization:
+    """An organization (by id or slug) the user reads shared figures for: 404 without a role there (or
+    as a worker), for an organization nothing can be shared with (a union, a cooperative), and for
+    one not of ``kind`` when a kind is asked for."""
+    lookup = {"slug": slug} if slug is not None else {"pk": recipient_id}
+    if kind is not None:
+        lookup["kind"] = kind
+    try:
+        recipient = Organization.objects.get(is_active=True, **lookup)
+    except (Organization.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+    if tenancy.role_in(user, recipient) not in RECIPIENT_ROLES or not purposes_for(recipient):
+        raise Http404
+    return recipient

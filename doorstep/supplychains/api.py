@@ -8,7 +8,7 @@ from ninja.files import UploadedFile
 
 from doorstep.core.import_api import ImportOut
 from doorstep.core.pagination import page_of
-from doorstep.core.schemas import ErrorOut, Period
+from doorstep.core.schemas import ErrorOut
 from doorstep.organizations.queries import organization_for_staff, organizations_for_staff
 
 from . import queries, services
@@ -247,18 +247,6 @@ class NarrativeOut(Schema):
     text: str
 
 
-class DossierOut(Schema):
-    company_id: int
-    made_on: date
-    k: int
-    organizations: list[dict]
-    tables: dict[str, dict] = Field(
-        description="supplier, party, sector (as /aggregates/work returns) and grievances (by problem)."
-    )
-    narratives: list[NarrativeOut]
-    commitments: list[CommitmentOut]
-
-
 def commitment_out(c) -> dict:
     from django.utils import timezone
 
@@ -276,39 +264,6 @@ def commitment_out(c) -> dict:
         "overdue": c.is_overdue(timezone.localdate()),
         "note": c.note,
         "created_at": c.created_at,
-    }
-
-
-@router.get("/due-diligence/{company_id}/dossier", response={200: DossierOut, **ERRORS})
-def get_dossier(request, company_id: int, period: Query[Period]):
-    """The company's dossier: suppressed figures on its own chain by supplier, work giver and sector,
-    the sharing organizations' narratives by OECD step, and the commitments with their status."""
-    from doorstep.insights.queries import as_data
-
-    from . import dossier as dossiers
-
-    company = queries.company_for(request.auth, pk=company_id)
-    dossier = dossiers.build(company, actor=request.auth, start=period.from_, end=period.to, channel="api")
-    return {
-        "company_id": company.pk,
-        "made_on": dossier.made_on,
-        "k": dossier.k,
-        "organizations": [{"id": o.pk, "name": o.name} for o in dossier.organizations],
-        "tables": {
-            code: as_data(result)
-            for (code, *_rest), (_t, result) in zip(dossiers.TABLES, dossier.tables, strict=True)
-        },
-        "narratives": [
-            {
-                "organization_id": n.organization_id,
-                "organization": n.organization.name,
-                "step": n.step,
-                "text": n.text,
-            }
-            for rows in dossier.narratives.values()
-            for n in rows
-        ],
-        "commitments": [commitment_out(c) for c in dossier.commitments],
     }
 
 

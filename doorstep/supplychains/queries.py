@@ -68,13 +68,18 @@ class Chain:
 NODE_WIDTH, NODE_HEIGHT, GAP_X, GAP_Y = 160, 48, 16, 56
 
 
+def orders_given_by(party: Party):
+    """The work orders a party gave, newest first, for a party read through the door (its orders are
+    its organization's). Through the reverse relation ``work`` declares, so that parties need not
+    import work."""
+    return party.work_orders.select_related("party", "member", "benchmark").order_by("-given_on", "-pk")
+
+
 def chain(user, root: Party) -> Chain:
     """The chain below ``root`` (whom it buys from, and so on down to the intermediaries at the
     homeworkers' doors), each party with the members and work orders it reaches directly. Layers
     follow the longest path from the root, so a party is drawn below everyone it buys from."""
     from django.db.models import Count
-
-    from doorstep.work import queries as work_queries
 
     every = list(
         tenancy.scoped(PartyLink, user, root.organization_id, roles=STAFF_ROLES).select_related(
@@ -99,12 +104,14 @@ def chain(user, root: Party) -> Chain:
                     layer[link.seller_id] = layer[buyer_id] + 1
                     following.append(link.seller_id)
         frontier = following
+    # Through the reverse relation ``work`` declares (its orders point at our parties), so that parties
+    # need not import work; the parties are the organization's own, and so are their orders.
     counts = {
-        row["party"]: row
-        for row in work_queries.orders_of(user, root.organization_id)
-        .filter(party__in=list(parties))
-        .values("party")
-        .annotate(members=Count("member", distinct=True), orders=Count("pk"))
+        row["pk"]: row
+        for row in tenancy.scoped(Party, user, root.organization_id, roles=STAFF_ROLES)
+        .filter(pk__in=list(parties))
+        .values("pk")
+        .annotate(members=Count("work_orders__member", distinct=True), orders=Count("work_orders"))
     }
     nodes = [
         Node(party, layer[pk], counts.get(pk, {}).get("members", 0), counts.get(pk, {}).get("orders", 0))
@@ -201,8 +208,8 @@ def companies_with_agreements(user, organization) -> list:
 def company_for(user, *, pk=None, slug=None):
     """A company the user acts for: 404 without a role there, and for an organization that is not a
     company (the due-diligence pages and API are a company's own)."""
-    from doorstep.insights.queries import get_recipient
     from doorstep.organizations.models import Organization
+    from doorstep.organizations.queries import get_recipient
 
     return get_recipient(user, pk, slug=slug, kind=Organization.Kind.COMPANY)
 

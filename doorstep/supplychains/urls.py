@@ -13,7 +13,6 @@ urlpatterns = [
     ),
     path("orgs/<slug:org_slug>/supplier-lists/", views.supplier_lists, name="supplier_lists"),
     path("orgs/<slug:org_slug>/supplier-lists/<int:list_id>/", views.supplier_list, name="supplier_list"),
-    path("orgs/<slug:org_slug>/due-diligence/", views.due_diligence, name="due_diligence"),
     path(
         "orgs/<slug:org_slug>/due-diligence/<int:company_id>/",
         views.company_diligence,

@@ -91,8 +91,6 @@ def party_edit(request, org_slug: str, party_id: int):
 
 @login_required
 def party_detail(request, org_slug: str, party_id: int):
-    from doorstep.work import queries as work_queries
-
     organization = _organization(request, org_slug)
     party = queries.get_party(request.user, party_id, organization)
     others = queries.parties_of(request.user, organization).exclude(pk=party.pk).filter(is_active=True)
@@ -112,9 +110,7 @@ def party_detail(request, org_slug: str, party_id: int):
             return redirect("party", org_slug=organization.slug, party_id=party.pk)
     contact = services.reveal_contact([party], actor=request.user, reason="detail")[party.pk]
     links = list(queries.links_of(request.user, party))
-    orders = work_queries.filter_orders(
-        work_queries.orders_of(request.user, organization), {"party": party.pk}
-    )
+    orders = queries.orders_given_by(party)
     return render(
         request,
         "supplychains/detail.html",
@@ -122,7 +118,7 @@ def party_detail(request, org_slug: str, party_id: int):
             "organization": organization,
             "party": party,
             "contact": contact,
-            "orders": orders.order_by("-given_on", "-pk")[:20],
+            "orders": orders[:20],
             "order_count": orders.count(),
             "buys_from": [link for link in links if link.buyer_id == party.pk],
             "sells_to": [link for link in links if link.seller_id == party.pk],
@@ -178,86 +174,6 @@ def party_chain(request, org_slug: str, party_id: int):
 
 
 # Due diligence: the company's view, and the organization's side of it ----------------------------------
-
-
-@login_required
-def due_diligence(request, org_slug: str):
-    """The company's view of its own chain: the dossier (page, PDF, CSV) and its commitments."""
-    from django.utils.translation import get_language
-
-    from doorstep.core.downloads import attachment
-    from doorstep.core.inputs import date_value
-
-    from . import dossier as dossiers
-    from .forms import CommitmentForm
-
-    company = queries.company_for(request.user, slug=org_slug)
-    problems = []
-    start = date_value(request.GET.get("from"), "from", problems)
-    end = date_value(request.GET.get("to"), "to", problems)
-    wanted = request.GET.get("format", "")
-    channel = wanted if wanted in ("pdf", "csv") else "page"
-    dossier = dossiers.build(company, actor=request.user, start=start, end=end, channel=channel)
-    name = f"dossier-{company.slug}-{dossier.made_on.isoformat()}"
-    if wanted == "pdf":
-        return attachment(
-            dossiers.as_pdf(dossier, language=get_language() or "en"),
-            content_type="application/pdf",
-            filename=f"{name}.pdf",
-        )
-    if wanted == "csv":
-        return attachment(
-            dossiers.as_csv(dossier), content_type="text/csv; charset=utf-8", filename=f"{name}.csv"
-        )
-    form = CommitmentForm(request.POST or None, organizations=dossier.organizations)
-    if request.method == "POST" and form.is_valid():
-        from doorstep.organizations.models import Organization
-
-        organization = Organization.objects.get(pk=form.cleaned_data["organization"])
-        try:
-            services.add_commitment(company, organization, form.cleaned_data, actor=request.user)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(
-                request, _("Your commitment is recorded; %(name)s sees it.") % {"name": organization}
-            )
-            return redirect("due_diligence", org_slug=company.slug)
-    tables = [(title, _table_rows(result)) for title, result in dossier.tables]
-    return render(
-        request,
-        "supplychains/due_diligence.html",
-        {
-            "organization": company,
-            "dossier": dossier,
-            "tables": tables,
-            "form": form,
-            "problems": problems,
-            "query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k in ("from", "to") and v),
-            "method": dossiers.insights.METHOD,
-        },
-        status=422 if form.errors or problems else 200,
-    )
-
-
-def _table_rows(result):
-    from doorstep.insights.queries import FIGURE_LABELS, disclosure
-
-    names = result.figure_names
-    return {
-        "reason": result.reason,
-        "header": [FIGURE_LABELS[n] for n in names],
-        "rows": [
-            {
-                "label": row.labels[0],
-                "values": [row.figures.get(n) for n in names],
-                "currency": row.figures.get("currency", ""),
-                "suppressed": row.suppressed,
-                "margin": disclosure.TOTAL in row.key,
-            }
-            for row in result.rows
-        ],
-    }
 
 
 @login_required

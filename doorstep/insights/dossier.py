@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from doorstep.insights import queries as insights
-from doorstep.insights import services as insights_services
+from doorstep.supplychains import queries
+from doorstep.supplychains.models import Commitment, DiligenceStep
 
-from . import queries
-from .models import Commitment, DiligenceStep
+from . import queries as insights
+from . import services as insights_services
 
 # (key, dataset, dimension, title)
 TABLES = (
@@ -69,7 +69,7 @@ class Dossier:
 
 
 def build(company, *, actor, start=None, end=None, channel: str = "dossier") -> Dossier:
-    """The dossier for a company the actor acts for (``insights.queries.get_recipient`` checked)."""
+    """The dossier for a company the actor acts for (``organizations.queries.get_recipient`` checked)."""
     tables = []
     for _key, dataset, dimension, title in TABLES:
         ask = insights.ask(company, dataset=dataset, group_by=[dimension], start=start, end=end)
