@@ -1,4 +1,4 @@
-"""Printable documents (a company's due-diligence dossier; later ILO reports and evidence briefs) as
+"""Printable documents (a company's due-diligence dossier, reports to the ILO, evidence briefs) as
 PDF, built with fpdf2 from a few blocks: a title, headings, paragraphs, tables and small print.
 
 The text font is DejaVu Sans, shipped in ``core/data/fonts`` (Latin, Greek, Cyrillic, Arabic letters;

@@ -1,5 +1,6 @@
 """``/api/v1/aggregates/{dataset}``: the one door for figures outside the organization that holds the
-data. Every answer says which cells were withheld and the k used; an empty answer says why."""
+data. Every answer says which cells were withheld and the k used; an empty answer says why. And
+``/api/v1/due-diligence/{company_id}/dossier``: a company's dossier, its tables through the same door."""
 
 from datetime import date
 

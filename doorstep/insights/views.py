@@ -1,5 +1,6 @@
-"""The shared-figures page of a network, company or ally: tables made from the data its affiliates
-and partners share with it, suppressed through ``core.disclosure``, with a CSV download."""
+"""Pages of what leaves an organization: a recipient's shared figures (tables through the aggregates
+door, with charts and CSV), the evidence brief (page and PDF), a network's open-data releases and the
+public open-data pages, and a company's due-diligence dossier (page, PDF, CSV) with its commitments."""
 
 import csv
 import io

@@ -1,4 +1,4 @@
-"""The work dashboard's charts (``core.charts``), made from its board (``insights.boards.WorkBoard``)."""
+"""The work dashboard's charts (``core.charts``), made from its board (``work.boards.WorkBoard``)."""
 
 from django.utils.translation import gettext as _
 
