@@ -35,6 +35,19 @@ from decimal import Decimal
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from doorstep.core import vault
+from doorstep.core.bulk import insert_rows, reserve_ids
+from doorstep.members.models import ConsentEvent, Member
+from doorstep.members.services import MEMBER_COLUMNS, MEMBER_DEFAULTS, PII_FIELDS, PII_PURPOSE
+from doorstep.organizations import services as orgs
+from doorstep.organizations.models import Organization, User
+from doorstep.supplychains import services as party_services
+from doorstep.surveys import services as survey_services
+from doorstep.surveys.models import Submission
+from doorstep.work import derive as derivation
+from doorstep.work.benchmarks import Book
+from doorstep.work.models import Cost, Delivery, Payment, WageBenchmark, WorkOrder
+
 SECTORS = ["embroidery", "garments", "beadwork", "footwear", "incense", "handicrafts", "food_processing"]
 
 
@@ -176,9 +189,6 @@ class Written:
 
 def run(plan: Plan, *, say: Callable[[str], None] = lambda line: None) -> Written:
     """Write the synthetic data the plan describes; returns what was written."""
-    from doorstep.organizations import services as orgs
-    from doorstep.organizations.models import Organization, User
-
     written = Written()
     root = User.objects.filter(username=f"{plan.prefix}-root").first() or User.objects.create_superuser(
         f"{plan.prefix}-root", password=None
@@ -277,8 +287,6 @@ def _fill(
 ) -> Written:
     """One organization's members, consents, orders and submissions; the organization's generator is
     seeded with the plan's seed and its number, so its data does not depend on which process runs it."""
-    from doorstep.organizations.models import Organization, User
-
     organization = Organization.objects.get(pk=organization_id)
     admin = User.objects.get(pk=admin_id)
     country = COUNTRIES[number % len(COUNTRIES)]
@@ -319,8 +327,6 @@ def _split(total: int, parts: int) -> list[int]:
 
 
 def _parties(organization, country: Country, rng: random.Random, admin) -> list[tuple[int, str]]:
-    from doorstep.supplychains import services as party_services
-
     kinds = ["intermediary"] * 6 + ["contractor"] * 3 + ["supplier"] * 2 + ["brand"]
     names = ("Star", "Lotus", "Crown", "Delta", "Prime", "Metro", "Royal", "Sun", "Moon", "Golden", "Pacific")
     parties = []
@@ -337,9 +343,6 @@ class _Generator:
     """Members and their work for one organization, a batch at a time."""
 
     def __init__(self, organization, country: Country, parties, rng: random.Random, plan: Plan):
-        from doorstep.work.benchmarks import Book
-        from doorstep.work.models import WageBenchmark
-
         self.organization, self.country, self.rng, self.plan = organization, country, rng, plan
         # Work is given mostly by the intermediaries and contractors: weights by kind.
         weights = {"intermediary": 6, "contractor": 3, "supplier": 1, "brand": 0.3}
@@ -357,11 +360,6 @@ class _Generator:
         self.start = plan.today - timedelta(days=730)
 
     def batch(self, size: int, written: Written) -> None:
-        from doorstep.core import vault
-        from doorstep.core.bulk import insert_rows, reserve_ids
-        from doorstep.members.models import ConsentEvent, Member
-        from doorstep.members.services import MEMBER_COLUMNS, MEMBER_DEFAULTS, PII_FIELDS, PII_PURPOSE
-
         rng, country = self.rng, self.country
         now = timezone.now()
         keys = vault.new_subject_keys(self.organization, size)
@@ -458,10 +456,6 @@ class _Generator:
         return counts
 
     def _orders(self, people, written: Written, now) -> None:
-        from doorstep.core.bulk import insert_rows, reserve_ids
-        from doorstep.work import derive as derivation
-        from doorstep.work.models import Cost, Delivery, Payment, WorkOrder
-
         rng, country = self.rng, self.country
         counts = self._orders_each(len(people))
         ids = iter(reserve_ids(WorkOrder, sum(counts)))
@@ -610,8 +604,6 @@ SURVEY_CHOICES = ("embroidery", "beadwork", "garments")
 def survey_form(organization, actor, questions: int):
     """The open form ``synth_<questions>`` of ``questions`` questions (integers, a choice, text and
     decimals in turn); returns its version."""
-    from doorstep.surveys import services as survey_services
-
     form_id = f"synth_{questions}"
     lines = ["| survey |", "| | type | name | label |"]
     for i in range(questions):
@@ -655,11 +647,6 @@ def submissions(
 ) -> int:
     """A form of ``questions`` questions (numbers, choices, text, decimals) and ``rows`` sealed
     submissions to it, as a phone's would be stored after parsing; returns how many were written."""
-    from doorstep.core import vault
-    from doorstep.core.bulk import insert_rows
-    from doorstep.surveys import services as survey_services
-    from doorstep.surveys.models import Submission
-
     version = survey_form(organization, actor, questions)
     form_id = version.form.xml_form_id
     rng = random.Random(seed)

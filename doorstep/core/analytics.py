@@ -49,6 +49,8 @@ from django.utils.translation import gettext as _
 # see docs/architecture.md, "Which way imports point").
 from doorstep.organizations.models import Organization
 
+from .tasks import refresh_analytics
+
 FORMAT = 5  # a new format: everything is extracted again
 NO_COUNTRY = "none"
 # In SQL over counts ``n`` of each value: the value most of a unit's rows have, a tie going to the
@@ -367,8 +369,6 @@ def _remove_strays(manifest: Manifest) -> None:
 
 def request_refresh(*, verify: bool = False) -> bool:
     """Queue a refresh unless one is already waiting; True when one was queued."""
-    from .tasks import refresh_analytics
-
     marker = root() / "queued"
     try:
         if time.time() - marker.stat().st_mtime < QUEUED_FOR:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.html import escape
+from PIL import Image, ImageDraw, ImageFont
 
 FONTS = Path(__file__).resolve().parent / "data" / "fonts"
 # What a chart downloads as: the drawing (SVG, PNG) and its table (CSV).
@@ -93,8 +94,6 @@ class Chart:
 
     def png(self) -> bytes:
         """The same drawing as a PNG, twice the size for print."""
-        from PIL import Image, ImageDraw, ImageFont
-
         scale = 2
         image = Image.new("RGB", (WIDTH * scale, self.height * scale), "white")
         draw = ImageDraw.Draw(image)

@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from doorstep.organizations.queries import organizations_with_role
+
 from . import navigation, tenancy
 
 
@@ -14,7 +16,6 @@ def shell(request) -> dict:
     }
     if user is None or not user.is_authenticated:
         return context
-    from doorstep.organizations.queries import organizations_with_role
 
     role = tenancy.role_in(user, organization) if organization is not None else None
     context.update(

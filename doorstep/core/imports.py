@@ -30,13 +30,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
-from . import audit, tenancy, vault
-from .errors import ValidationError
+from . import audit, tasks, tenancy, vault
+from .errors import FieldError, ValidationError
 from .models import Import
 from .roles import STAFF_ROLES
 
@@ -276,8 +278,6 @@ def check_mapping(mapping: dict[str, str], headers: list[str], columns: list[Col
                 )
             )
     if errors:
-        from .errors import FieldError
-
         raise ValidationError(
             message=_("The columns are not matched yet."),
             code="bad_mapping",
@@ -339,8 +339,6 @@ def start(
 ) -> Import:
     """Read an uploaded file and keep it sealed, ready for its columns to be matched (or, for a
     target that matches them itself, already queued for the check of every row)."""
-    from . import tasks
-
     tenancy.require_role(actor, organization, STAFF_ROLES)
     import_target = target(target_name)
     options = dict(options or {})
@@ -426,8 +424,6 @@ def _records(job: Import, table: Table) -> Iterator[tuple[int, Any]]:
 
 def choose_mapping(job: Import, mapping: dict[str, str], *, actor) -> Import:
     """Confirm the columns and queue the check of every row."""
-    from . import tasks
-
     tenancy.require_role(actor, job.organization_id, STAFF_ROLES)
     if job.status not in (Import.Status.UPLOADED, Import.Status.VALIDATED):
         raise ValidationError.for_field("status", _("This import is past that step."), code="wrong_step")
@@ -504,8 +500,6 @@ def validate(job_id: int) -> Import:
 
 
 def _organization(job: Import):
-    from django.apps import apps
-
     return apps.get_model("organizations", "Organization").objects.get(pk=job.organization_id)
 
 
@@ -519,8 +513,6 @@ def _fail(job: Import, message: str) -> Import:
 
 def commit(job: Import, *, actor) -> Import:
     """She chose to import the valid rows: queue the import."""
-    from . import tasks
-
     tenancy.require_role(actor, job.organization_id, STAFF_ROLES)
     with transaction.atomic():
         job = Import.objects.select_for_update().get(pk=job.pk)
@@ -545,8 +537,6 @@ def commit(job: Import, *, actor) -> Import:
 
 def run(job_id: int, actor_id: int) -> Import:
     """Write the valid rows in batches (the background job behind ``commit``); resumable."""
-    from django.contrib.auth import get_user_model
-
     job = Import.objects.select_related("file_key").get(pk=job_id)
     if job.status != Import.Status.IMPORTING:
         return job
@@ -633,8 +623,6 @@ def cancel(job: Import, *, actor) -> Import:
 
 def resume(job: Import, *, actor) -> Import:
     """Queue a stopped import again; it goes on from the last committed batch."""
-    from . import tasks
-
     tenancy.require_role(actor, job.organization_id, STAFF_ROLES)
     if job.file_key_id is None or job.status not in (Import.Status.FAILED, Import.Status.IMPORTING):
         raise ValidationError.for_field("status", _("This import cannot be resumed."), code="wrong_step")

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from .errors import FieldError
 
@@ -114,8 +115,6 @@ COUNTRY_ALIASES = {
 def country_code(value) -> str:
     """A country's two-letter code from its code (two or three letters) or its name in English
     (also common short names: "USA", "UK", "Vietnam", "Ivory Coast"); "" when unknown."""
-    from django_countries import countries
-
     text = " ".join(str(value or "").split())
     if not text:
         return ""

@@ -1,6 +1,11 @@
 """Sets ``request.organization``: the organization the user is acting in (the switcher's choice)."""
 
+from django.shortcuts import render
+
+from doorstep.organizations.queries import organizations_with_role
+
 from . import tenancy
+from .errors import PermissionDenied
 
 SESSION_KEY = "doorstep_active_organization"
 
@@ -11,7 +16,6 @@ def active_organization(request):
     roles = tenancy.roles_by_organization(user)
     if not roles:
         return None
-    from doorstep.organizations.queries import organizations_with_role
 
     chosen = request.session.get(SESSION_KEY)
     organizations = list(organizations_with_role(user))
@@ -40,10 +44,6 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.shortcuts import render
-
-        from .errors import PermissionDenied
-
         if isinstance(exception, PermissionDenied):
             return render(request, "403.html", status=403)
         return None

@@ -7,11 +7,13 @@ replaced rather than failing the whole document. Pages are A4 with their number 
 footer.
 """
 
+import io
 import logging
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 
 # fontTools reports each glyph subset at INFO; that is noise in a server's log.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -87,8 +89,6 @@ class Document:
 
     def image(self, png: bytes, *, width: float = 150) -> "Document":
         """A picture (a chart's PNG), ``width`` mm wide."""
-        import io
-
         self._pdf.image(io.BytesIO(png), w=width)
         self._pdf.ln(2)
         return self
@@ -98,14 +98,10 @@ class Document:
 
 
 def _heading_style():
-    from fpdf.fonts import FontFace
-
     return FontFace(family=FAMILY, emphasis="BOLD", fill_color=(232, 232, 232))
 
 
 def _bold():
-    from fpdf.fonts import FontFace
-
     return FontFace(family=FAMILY, emphasis="BOLD")
 
 
@@ -116,7 +112,7 @@ def _printable(text: str) -> str:
     """The text with characters the font cannot draw replaced by "?", and control characters dropped."""
     global _FONT_CHARACTERS
     if _FONT_CHARACTERS is None:
-        from fontTools.ttLib import TTFont
+        from fontTools.ttLib import TTFont  # noqa: PLC0415 - start-up cost: only when a PDF is made
 
         _FONT_CHARACTERS = set(TTFont(str(FONTS / "DejaVuSans.ttf")).getBestCmap())
     return "".join(

@@ -21,6 +21,6 @@ def run_import(import_id: int, actor_id: int) -> None:
 def refresh_analytics(verify: bool = False) -> None:
     """Bring the analytics engine's files up to date (``verify``: read every file whole, after one
     was found damaged)."""
-    from . import analytics  # imported here: cycle: analytics queues this job
+    from . import analytics  # noqa: PLC0415 - cycle: core.analytics queues this job
 
     analytics.run_queued_refresh(verify=verify)

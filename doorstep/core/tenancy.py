@@ -31,7 +31,7 @@ def roles_by_organization(user) -> dict[int, Role]:
         return {}
     cached = getattr(user, _CACHE, None)
     if cached is None:
-        from doorstep.organizations.models import RoleAssignment
+        from doorstep.organizations.models import RoleAssignment  # noqa: PLC0415 - cycle: core ↔ organizations
 
         rows = RoleAssignment.objects.filter(
             user_id=user.pk, is_active=True, organization__is_active=True

@@ -3,6 +3,8 @@ accepted, read from the file's first bytes rather than from its name or the type
 and how large. Anything that could run or render in a browser (programs, scripts, HTML, SVG, office
 files with macros) is refused, whatever its name says."""
 
+import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -119,9 +121,6 @@ _OPENDOCUMENT = {
 
 def _office(data: bytes) -> Kind | None:
     """An office document read from inside its zip; None for anything else, or one with macros."""
-    import io
-    import zipfile
-
     if not data.startswith(b"PK\x03\x04"):
         return None
     try:

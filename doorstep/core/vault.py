@@ -43,6 +43,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from .bulk import insert_rows
 from .models import OrganizationKey, SubjectKey
 
 FORMAT = b"\x01"  # the first byte of every sealed value: the format version
@@ -208,8 +209,6 @@ class NewKey:
 
 def new_subject_keys(organization, count: int) -> list[NewKey]:
     """``count`` fresh data keys, stored wrapped in one insert (for imports)."""
-    from .bulk import insert_rows
-
     organization_id = getattr(organization, "pk", organization)
     version, org_key = _current_org_key(organization_id)
     keys = [NewKey(uuid.uuid4(), AESGCM.generate_key(bit_length=256)) for _ in range(count)]

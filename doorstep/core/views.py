@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from doorstep.organizations.queries import organizations_with_role
+
 from . import navigation, tenancy
 from .middleware import SESSION_KEY
 
@@ -39,8 +41,6 @@ def _safe_next(request, fallback: str) -> str:
 @require_POST
 def switch_organization(request):
     """Make another of her organizations the active one (no-JS form; JS submits it on change)."""
-    from doorstep.organizations.queries import organizations_with_role
-
     if not request.user.is_authenticated:
         return HttpResponseRedirect(reverse("login"))
     slug = request.POST.get("organization", "")

@@ -10,11 +10,14 @@ release, audited as such.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from doorstep.core import disclosure
+from doorstep.core import disclosure, tenancy
 from doorstep.core.charts import Chart
 from doorstep.core.roles import Role
+from doorstep.organizations.models import Organization
+from doorstep.work.queries import reference_benchmarks
 
 from . import queries, services
 from .charts import bars, shown_cells
@@ -49,11 +52,6 @@ class Brief:
 
 def get_organization(user, slug: str):
     """The organization whose brief the user may make (404 otherwise)."""
-    from django.http import Http404
-
-    from doorstep.core import tenancy
-    from doorstep.organizations.models import Organization
-
     organization = Organization.objects.filter(slug=slug, is_active=True).first()
     if organization is None or tenancy.role_in(user, organization) not in BRIEF_ROLES:
         raise Http404
@@ -64,8 +62,6 @@ def get_organization(user, slug: str):
 
 def build(organization, *, actor, start=None, end=None, channel: str = "brief") -> Brief:
     """The brief for a checked period; ``ValidationError`` for a bad one."""
-    from doorstep.work.queries import reference_benchmarks
-
     brief = Brief(organization, start, end)
     own = brief.own
     wanted = TABLES + (() if own else NETWORK_TABLES)

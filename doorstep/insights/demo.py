@@ -2,14 +2,13 @@
 an open-data release of the demo network."""
 
 from doorstep.core import analytics
+from doorstep.core.errors import ValidationError
+from doorstep.organizations.models import Organization, User
+
+from . import services
 
 
 def load() -> list[str]:
-    from doorstep.core.errors import ValidationError
-    from doorstep.organizations.models import Organization, User
-
-    from . import services
-
     report = analytics.refresh()
     lines = [
         f"Analytics: {report.rows['orders']} work orders in {report.written['orders']} monthly files, "

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from doorstep.core.pdf import Document
 from doorstep.supplychains import queries
 from doorstep.supplychains.models import Commitment, DiligenceStep
 
@@ -148,8 +149,6 @@ def _period(dossier: Dossier) -> str:
 
 
 def as_pdf(dossier: Dossier, *, language: str = "en") -> bytes:
-    from doorstep.core.pdf import Document
-
     doc = Document(
         _("Due-diligence dossier: %(company)s") % {"company": dossier.company.name},
         footer=f"Doorstep · {dossier.company.name} · {dossier.made_on.isoformat()}",

@@ -5,6 +5,7 @@ from doorstep.organizations.models import SharingPurpose
 
 from .models import Licence
 from .queries import DATASETS, DIMENSIONS
+from .services import RELEASE_TABLES
 
 
 class FiguresForm(forms.Form):
@@ -45,8 +46,6 @@ class ReleaseForm(forms.Form):
     ends_on = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
-        from .services import RELEASE_TABLES
-
         super().__init__(*args, **kwargs)
         self.fields["tables"].choices = [
             (

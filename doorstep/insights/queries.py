@@ -32,16 +32,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from doorstep.core import analytics, disclosure, tenancy
-from doorstep.core.errors import ValidationError
+from doorstep.core import analytics, disclosure, inputs, tenancy
+from doorstep.core.errors import FieldError, ValidationError
 from doorstep.core.roles import Role
 from doorstep.core.sectors import Sector
 from doorstep.grievances.models import CaseStatus
 from doorstep.grievances.models import Category as GrievanceCategory
 from doorstep.members.models import Category, Gender
-from doorstep.members.queries import CONSENT_FOR_SHARING
+from doorstep.members.queries import CONSENT_FOR_SHARING, consent_changed_since
 from doorstep.organizations.models import Organization, SharingPurpose
 from doorstep.organizations.queries import purposes_for, sharing_organization_ids
+from doorstep.supplychains.queries import company_chain
+
+from . import cells
+from .models import Release
 
 DATASETS = {
     "members": gettext_lazy("Members"),
@@ -146,9 +150,6 @@ def ask(
 
     ``own``: the organization's own figures, to publish outside it (a report to the ILO): of its
     members who consented to research, suppressed at its own k, through the same table."""
-    from doorstep.core import inputs
-    from doorstep.core.errors import FieldError
-
     errors: list[FieldError] = []
     if dataset not in DATASETS:
         errors.append(
@@ -263,8 +264,6 @@ def _table(ask: Ask, organization_ids: list[int]) -> Figures:
     k = max(disclosure.checked_k(o.disclosure_k) for o in organizations)
     chain = None
     if ask.dataset in ("work", "grievances") and ask.purpose == SharingPurpose.COMPANY_DUE_DILIGENCE:
-        from doorstep.supplychains.queries import company_chain
-
         chain = company_chain(ask.recipient, organization_ids)
     return _table_from_engine(ask, organizations, k, unit, chain)
 
@@ -285,10 +284,6 @@ def _suppression(protected, key: tuple) -> str:
 def _table_from_engine(ask: Ask, organizations: list, k: int, unit: str, chain: dict | None) -> Figures:
     """The same table from the engine's files (``insights.cells``): as of its last refresh, less the
     members whose consent changed since then."""
-    from doorstep.members.queries import consent_changed_since
-
-    from . import cells
-
     organization_ids = [o.pk for o in organizations]
     purpose = CONSENT_FOR_SHARING[ask.purpose]
     try:
@@ -454,8 +449,6 @@ RELEASE_ROLES = frozenset({Role.ORG_ADMIN, Role.NETWORK_ANALYST})
 
 def published_releases():
     """Releases anyone may read (published, not withdrawn), newest first."""
-    from .models import Release
-
     return Release.objects.filter(withdrawn_at__isnull=True).select_related("organization")
 
 
@@ -468,14 +461,10 @@ def get_published(release_id):
 
 def releases_of(user, network):
     """A network's releases, withdrawn ones too, for its admins and analysts."""
-    from .models import Release
-
     return tenancy.scoped(Release, user, network, roles=RELEASE_ROLES).defer(
         "data_csv", "data_parquet", "dictionary_csv"
     )
 
 
 def get_release(user, release_id, network):
-    from .models import Release
-
     return tenancy.get_scoped_or_404(Release, user, release_id, network, roles=RELEASE_ROLES)

@@ -1,9 +1,23 @@
 """Releasing shared figures: each table that leaves an organization is recorded in the audit log of
 the recipient and of every organization whose data it was made from (what was asked, never values)."""
 
-from doorstep.core import audit
+import csv
+import io
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from pyarrow import csv as arrow_csv
+
+from doorstep.core import audit, inputs, tenancy
+from doorstep.core.disclosure import TOTAL
+from doorstep.core.errors import FieldError, ValidationError
+from doorstep.core.roles import Role
 
 from . import queries
+from .models import Licence, Release
 
 
 def release(ask: queries.Ask, *, actor, channel: str) -> queries.Figures:
@@ -58,15 +72,6 @@ FIGURE_COLUMNS = (
 def publish_release(network, *, data: dict, actor):
     """Publish the chosen tables of the network's shared figures, frozen now, as CSV and Parquet with
     a data dictionary, under the licence chosen. Only a network's admins and analysts publish."""
-    from django.db import transaction
-    from django.utils.translation import gettext as _
-
-    from doorstep.core import inputs, tenancy
-    from doorstep.core.errors import FieldError, ValidationError
-    from doorstep.core.roles import Role
-
-    from .models import Licence, Release
-
     tenancy.require_role(actor, network, {Role.ORG_ADMIN, Role.NETWORK_ANALYST})
     errors: list[FieldError] = []
     if not network.is_network:
@@ -145,11 +150,6 @@ def publish_release(network, *, data: dict, actor):
 
 def withdraw_release(made, *, actor):
     """Take a release off the public pages (its files stop being served; the record stays)."""
-    from django.utils import timezone
-
-    from doorstep.core import tenancy
-    from doorstep.core.roles import Role
-
     tenancy.require_role(actor, made.organization_id, {Role.ORG_ADMIN, Role.NETWORK_ANALYST})
     if made.withdrawn_at is None:
         made.withdrawn_at = timezone.now()
@@ -161,10 +161,6 @@ def withdraw_release(made, *, actor):
 def _release_table(results):
     """One row per cell of every table: the table, up to two dimensions (code, value, label), the
     figures (blank where withheld) and why a cell is withheld."""
-    import pyarrow as pa
-
-    from doorstep.core.disclosure import TOTAL
-
     columns: dict[str, list] = {
         name: []
         for name in (
@@ -213,20 +209,12 @@ def _release_table(results):
 
 
 def _csv_bytes(table) -> bytes:
-    import io
-
-    from pyarrow import csv
-
     out = io.BytesIO()
-    csv.write_csv(table, out)
+    arrow_csv.write_csv(table, out)
     return out.getvalue()
 
 
 def _parquet_bytes(table, made) -> bytes:
-    import io
-
-    import pyarrow.parquet as pq
-
     metadata = {
         b"title": made.title.encode(),
         b"licence": made.licence.encode(),
@@ -278,9 +266,6 @@ DICTIONARY = (
 
 
 def _dictionary(made) -> bytes:
-    import csv
-    import io
-
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["column", "type", "meaning"])

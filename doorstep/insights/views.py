@@ -3,6 +3,7 @@ door, with charts and CSV), the evidence brief (page and PDF), a network's open-
 public open-data pages, and a company's due-diligence dossier (page, PDF, CSV) with its commitments."""
 
 import csv
+import csv as csv_module
 import io
 
 from django.contrib import messages
@@ -11,20 +12,30 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from doorstep.core import tenancy
+from doorstep.core import disclosure, inputs, tenancy
 from doorstep.core.charts import MEDIA_TYPES
 from doorstep.core.downloads import attachment
-from doorstep.core.errors import DomainError, ValidationError
+from doorstep.core.errors import DomainError, FieldError, ValidationError
 from doorstep.core.forms import add_domain_error
+from doorstep.core.inputs import date_value
+from doorstep.core.pdf import Document
 from doorstep.organizations import queries as org_queries
+from doorstep.organizations.models import Organization
+from doorstep.organizations.queries import get_organization_with_role
 from doorstep.supplychains import queries as chain_queries
+from doorstep.supplychains import services as chain_services
+from doorstep.supplychains.forms import CommitmentForm
 
 from . import charts, queries, services
+from . import dossier as dossiers
+from .brief import build, get_organization
 from .brief import methods as brief_methods
 from .forms import FiguresForm, ReleaseForm
+from .queries import FIGURE_LABELS
 
 
 @login_required
@@ -113,8 +124,6 @@ def _table(result: queries.Figures) -> dict:
 def brief_page(request, org_slug: str):
     """The evidence brief of an organization or a network for a period, ready to print; ``.pdf``
     gives the same as a PDF."""
-    from .brief import get_organization
-
     organization = get_organization(request.user, org_slug)
     made, problem, period = _brief(request, organization, channel="brief")
     return render(
@@ -137,10 +146,6 @@ def brief_page(request, org_slug: str):
 
 @login_required
 def brief_pdf(request, org_slug: str):
-    from doorstep.core.pdf import Document
-
-    from .brief import get_organization
-
     organization = get_organization(request.user, org_slug)
     made, problem, _period = _brief(request, organization, channel="brief pdf")
     if problem or made is None:
@@ -188,11 +193,6 @@ def brief_pdf(request, org_slug: str):
 
 def _brief(request, organization, *, channel: str):
     """The brief for the period asked (``from``, ``to``), or the problem with the period."""
-    from doorstep.core import inputs
-    from doorstep.core.errors import FieldError
-
-    from .brief import build
-
     period = {"from": request.GET.get("from", ""), "to": request.GET.get("to", "")}
     problems: list[FieldError] = []
     start, end = inputs.period(period["from"] or None, period["to"] or None, problems)
@@ -220,8 +220,6 @@ def open_data(request):
 
 def open_data_release(request, release_id: int):
     """Public: one release, its licence, its dictionary and its files."""
-    import csv as csv_module
-
     found = queries.get_published(release_id)
     dictionary = list(csv_module.reader(io.StringIO(bytes(found.dictionary_csv).decode())))
     columns = dictionary[1 : 1 + len(services.DICTIONARY)]
@@ -250,8 +248,6 @@ def open_data_file(request, release_id: int, name: str):
 @login_required
 def network_releases(request, org_slug: str):
     """A network's admins and analysts publish releases and withdraw them."""
-    from doorstep.organizations.queries import get_organization_with_role
-
     network = get_organization_with_role(request.user, org_slug, queries.RELEASE_ROLES)
     if not network.is_network:
         raise Http404
@@ -275,10 +271,6 @@ def network_releases(request, org_slug: str):
 @login_required
 @require_POST
 def release_withdraw(request, org_slug: str, release_id: int):
-    from django.shortcuts import redirect
-
-    from doorstep.organizations.queries import get_organization_with_role
-
     network = get_organization_with_role(request.user, org_slug, queries.RELEASE_ROLES)
     services.withdraw_release(queries.get_release(request.user, release_id, network), actor=request.user)
     return redirect("network_releases", org_slug=network.slug)
@@ -290,15 +282,6 @@ def release_withdraw(request, org_slug: str, release_id: int):
 @login_required
 def due_diligence(request, org_slug: str):
     """The company's view of its own chain: the dossier (page, PDF, CSV) and its commitments."""
-    from django.utils.translation import get_language
-
-    from doorstep.core.downloads import attachment
-    from doorstep.core.inputs import date_value
-    from doorstep.supplychains import services as chain_services
-    from doorstep.supplychains.forms import CommitmentForm
-
-    from . import dossier as dossiers
-
     company = chain_queries.company_for(request.user, slug=org_slug)
     problems = []
     start = date_value(request.GET.get("from"), "from", problems)
@@ -319,8 +302,6 @@ def due_diligence(request, org_slug: str):
         )
     form = CommitmentForm(request.POST or None, organizations=dossier.organizations)
     if request.method == "POST" and form.is_valid():
-        from doorstep.organizations.models import Organization
-
         organization = Organization.objects.get(pk=form.cleaned_data["organization"])
         try:
             chain_services.add_commitment(company, organization, form.cleaned_data, actor=request.user)
@@ -349,10 +330,6 @@ def due_diligence(request, org_slug: str):
 
 
 def _table_rows(result):
-    from doorstep.core import disclosure
-
-    from .queries import FIGURE_LABELS
-
     names = result.figure_names
     return {
         "reason": result.reason,

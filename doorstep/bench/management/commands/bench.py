@@ -10,25 +10,58 @@ Scales: `smoke` (CI: every workload runs, in a few minutes), `small` (the defaul
 often) and `1M` (the targets' own sizes: 1,000,000 members with 10,000,000 work orders).
 """
 
+import base64
 import csv
 import io
 import json
 import math
+import os
 import platform
 import random
+import shutil
+import socket
 import statistics
+import subprocess
+import sys
+import tempfile
+import threading
 import time
+import tracemalloc
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import timedelta
+from http.client import HTTPConnection
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django.db.models import F
+from django.test import Client
 from django.test.utils import override_settings
+from django.utils import timezone
+from openpyxl import Workbook
+from rapidfuzz import fuzz, process
 
 from doorstep.bench import baselines, synth
+from doorstep.core import analytics, imports, vault
+from doorstep.core.imports import start
+from doorstep.core.models import Import
+from doorstep.insights import queries
+from doorstep.members import search
 from doorstep.members.demo import INDIA, KENYA
+from doorstep.members.models import Member
+from doorstep.members.services import PII_PURPOSE
+from doorstep.organizations import services as orgs
+from doorstep.organizations.models import Organization, User
+from doorstep.supplychains import matching
+from doorstep.supplychains.matching import Known
+from doorstep.surveys import services as survey_services
+from doorstep.surveys.models import Form, Submission
+from doorstep.work import boards, stats
+from doorstep.work import services as work_services
+from doorstep.work.models import WorkOrder
 
 SCALES = {
     # A few minutes in CI: that every workload runs, not how fast (timings at this size mean little).
@@ -161,8 +194,6 @@ def _members_csv(rows: int, seed: int) -> bytes:
 def _supplier_lists(rows: int, known: int):
     """Known parties with made-up names in 20 countries, and a list half of whose names are known
     parties written another way ("Ltd" for "Limited", lower case) and half new."""
-    from doorstep.supplychains.matching import Known
-
     rng = random.Random(2026)
     first = (
         "star sun moon lotus golden silver royal united global asian pacific delta prime metro crown".split()
@@ -213,9 +244,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale: str, only: str, output: str, federation: int, changed: int, **options):
-        from doorstep.organizations import services as orgs
-        from doorstep.organizations.models import User
-
         size = dict(SCALES[scale])
         size["federation"] = federation or size["federation"]
         size["changed"] = changed or size["changed"]
@@ -264,10 +292,6 @@ class Command(BaseCommand):
         """Match a supplier list of N names against M known parties in 20 countries (target: 10,000
         against 100,000 in under 60 s); baseline: rapidfuzz's extractOne with token_sort_ratio over the
         same country's parties for each name, the plain way to do it."""
-        from rapidfuzz import fuzz, process
-
-        from doorstep.supplychains import matching
-
         rows_wanted, known_wanted = size["suppliers"]
         known, rows = _supplier_lists(rows_wanted, known_wanted)
         times = []
@@ -303,8 +327,6 @@ class Command(BaseCommand):
         )
 
     def _organization(self, admin, orgs, slug: str):
-        from doorstep.organizations.models import Organization
-
         organization = Organization.objects.filter(slug=slug).first()
         if organization is None:
             organization = orgs.create_organization(
@@ -315,8 +337,6 @@ class Command(BaseCommand):
 
     def _synthetic(self, prefix: str, **sizes):
         """The one organization ``synth`` wrote under ``prefix`` (written now if it is not there)."""
-        from doorstep.organizations.models import Organization
-
         found = Organization.objects.filter(slug__startswith=f"{prefix}-1-").first()
         if found is None:
             plan = synth.Plan(organizations=1, prefix=prefix, submissions_per_member=0, seed=1, **sizes)
@@ -326,9 +346,6 @@ class Command(BaseCommand):
 
     def member_import(self, admin, orgs, size) -> Result:
         """Upload, check every row and import N members from a CSV (target: 100,000 in under 60 s)."""
-        from doorstep.core import imports
-        from doorstep.organizations.models import User
-
         rows, times = size["members"], []
         for run in range(size["runs"]):
             organization = self._organization(admin, orgs, f"bench-import-{rows}-{run}-{time.time_ns()}")
@@ -363,20 +380,10 @@ class Command(BaseCommand):
     def member_name_search(self, admin, orgs, size) -> Result:
         """Find "sunita" among N members (target: 100,000 in under 300 ms); baseline: open every
         member's sealed data and scan, as one would without the in-memory index."""
-        from doorstep.core import vault
-        from doorstep.core.imports import start
-        from doorstep.core.models import Import
-        from doorstep.members import search
-        from doorstep.members.models import Member
-        from doorstep.members.services import PII_PURPOSE
-        from doorstep.organizations.models import User
-
         rows = size["members"]
         slug = f"bench-search-{rows}"
         organization = self._organization(admin, orgs, slug)
         if Member.objects.filter(organization=organization).count() < rows:
-            from doorstep.core import imports
-
             actor = User.objects.get(username=f"{slug}-admin")
             job = start(
                 organization,
@@ -428,9 +435,6 @@ class Command(BaseCommand):
     def work_recompute(self, admin, orgs, size) -> Result:
         """Recompute the derived figures of N work orders (target: 1,000,000 in under 2 minutes);
         baseline: Django's own bulk_update of the same figures, on the first 20,000, scaled up."""
-        from doorstep.work import services as work_services
-        from doorstep.work.models import WorkOrder
-
         rows = size["orders"]
         organization = self._synthetic(f"bench-work-{rows}", members=rows // 50, orders_per_member=50)
         times = []
@@ -472,16 +476,6 @@ class Command(BaseCommand):
         its own, so that its peak memory is its own. Baseline for CSV: the ORM way, model instances
         decrypted one by one into a list, then written; for XLSX: openpyxl's write-only workbook (what
         Doorstep used before ``core.xlsx``), on 2,000 (it is that slow), the CSV one on 20,000; scaled."""
-        import os
-        import subprocess
-        import sys
-        import tempfile
-
-        from doorstep.core import vault
-        from doorstep.organizations.models import User
-        from doorstep.surveys import services as survey_services
-        from doorstep.surveys.models import Form, Submission
-
         rows = size["submissions"]
         slug = f"bench-survey-{rows}"
         organization = self._organization(admin, orgs, slug)
@@ -522,7 +516,6 @@ class Command(BaseCommand):
             .select_related("subject_key")
             .order_by("pk")[: 2_000 if fmt == "xlsx" else 20_000]
         )
-        import tracemalloc
 
         tracemalloc.start()
         started = time.perf_counter()
@@ -531,8 +524,6 @@ class Command(BaseCommand):
             for s in sample
         ]
         if fmt == "xlsx":
-            from openpyxl import Workbook
-
             workbook = Workbook(write_only=True)
             sheet = workbook.create_sheet("bench")
             for record in records:
@@ -573,9 +564,6 @@ class Command(BaseCommand):
     def _federation(self, size):
         """The synthetic federation of ``size["federation"]`` members (10 orders each), one
         organization a 25,000 members, with its network; extracted into the engine."""
-        from doorstep.core import analytics
-        from doorstep.organizations.models import Organization
-
         members = size["federation"]
         prefix = f"bench-fed-{members}"
         if not Organization.objects.filter(slug__startswith=f"{prefix}-1-").exists():
@@ -617,10 +605,6 @@ class Command(BaseCommand):
         """The organization's work dashboard (currencies; totals and rows by work giver, sector and
         month; flags) of the federation's largest organization, from the engine; baseline: the same
         figures through the Django ORM on the live tables (``work.stats``)."""
-        from doorstep.organizations.models import User
-        from doorstep.work import boards, stats
-        from doorstep.work.models import WorkOrder
-
         organizations, _network = self._federation(size)
         organization = organizations[0]
         admin = User.objects.get(username=f"{organization.slug}-admin")
@@ -651,8 +635,6 @@ class Command(BaseCommand):
         """The network's dashboard across all its organizations: work by sector, work by organization
         and members by country, through the aggregates door (consent, disclosure control) from the
         engine; baseline: the same tables through the ORM (``bench.baselines.orm_table``)."""
-        from doorstep.insights import queries
-
         organizations, network = self._federation(size)
         asks = [
             queries.ask(network, dataset="work", group_by=["sector"]),
@@ -689,14 +671,6 @@ class Command(BaseCommand):
     def incremental_refresh(self, size) -> Result:
         """Refresh the engine after N orders of the last 90 days changed (as payments and deliveries
         come in), target: 10,000 in 30 s; baseline: a full re-extract of everything."""
-        from datetime import timedelta
-
-        from django.db.models import F
-        from django.utils import timezone
-
-        from doorstep.core import analytics
-        from doorstep.work.models import WorkOrder
-
         organizations, _network = self._federation(size)
         changed, times, counts = size["changed"], [], []
         recent = list(
@@ -733,11 +707,6 @@ class Command(BaseCommand):
     def api_members_first_page(self, size) -> Result:
         """The first page of ``GET /api/v1/members`` for an organization of N members, with a token,
         through the whole Django stack (target: 1,000,000 members, 200 ms)."""
-        from django.test import Client
-
-        from doorstep.organizations import services as orgs
-        from doorstep.organizations.models import Organization, User
-
         members = size["api_members"]
         prefix = f"bench-api-{members}"
         if not Organization.objects.filter(slug__startswith=f"{prefix}-1-").exists():
@@ -783,20 +752,6 @@ class Command(BaseCommand):
         one post in 20 sends again one already acknowledged, as ODK Collect does when a reply was lost.
         Target: ≥ 50 submissions/s in every 10-second window, p95 ≤ 1 s, none lost or duplicated
         (every acknowledged instance stored exactly once, and nothing stored that was not sent)."""
-        import base64
-        import os
-        import shutil
-        import socket
-        import subprocess
-        import sys
-        import threading
-        import uuid
-        from http.client import HTTPConnection
-
-        from doorstep.organizations.models import User
-        from doorstep.surveys import services as survey_services
-        from doorstep.surveys.models import Submission
-
         seconds, senders, questions = size["openrosa_seconds"], 4, 20
         organization = self._organization(admin, orgs, f"bench-openrosa-{time.time_ns()}")
         actor = User.objects.get(username=f"{organization.slug}-admin")
