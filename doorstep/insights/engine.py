@@ -377,7 +377,8 @@ def _order_fingerprints():
     from doorstep.work.models import WorkOrder
 
     rows = (
-        WorkOrder.objects.order_by()
+        WorkOrder.objects.filter(voided_at__isnull=True)  # a voided order counts nowhere
+        .order_by()
         .annotate(month=TruncMonth("given_on"))
         .values("organization_id", "month")
         .annotate(n=Count("id"), stamp=Max("updated_at"))
@@ -515,6 +516,7 @@ def _orders_table(where: str, params: list, filters: dict) -> pa.Table:
         from pyarrow import csv
 
         columns = ", ".join(f"o.{name}" for name in _ORDER_SELECT)
+        where = f"o.voided_at IS NULL AND {where}"  # a voided order counts nowhere
         # Fixed column names; every value is a parameter.
         sql = f"COPY (SELECT {columns} FROM work_workorder o WHERE {where}) TO STDOUT WITH (FORMAT csv)"  # noqa: S608
         buffer = io.BytesIO()
@@ -533,7 +535,7 @@ def _orders_table(where: str, params: list, filters: dict) -> pa.Table:
         )
     from doorstep.work.models import WorkOrder
 
-    rows = WorkOrder.objects.filter(**filters).order_by().values_list(*_ORDER_SELECT)
+    rows = WorkOrder.objects.filter(voided_at__isnull=True, **filters).order_by().values_list(*_ORDER_SELECT)
     columns = list(zip(*rows.iterator(chunk_size=20_000), strict=True)) or [[] for _ in _ORDER_SELECT]
     arrays = []
     for values, column in zip(columns, schema, strict=True):
