@@ -69,10 +69,14 @@ NODE_WIDTH, NODE_HEIGHT, GAP_X, GAP_Y = 160, 48, 16, 56
 
 
 def orders_given_by(party: Party):
-    """The work orders a party gave, newest first, for a party read through the door (its orders are
-    its organization's). Through the reverse relation ``work`` declares, so that parties need not
-    import work."""
-    return party.work_orders.select_related("party", "member", "benchmark").order_by("-given_on", "-pk")
+    """The work orders a party gave that stand (not voided), newest first, for a party read through
+    the door (its orders are its organization's). Through the reverse relation ``work`` declares,
+    so that parties need not import work."""
+    return (
+        party.work_orders.filter(voided_at__isnull=True)  # a voided order counts nowhere
+        .select_related("party", "member", "benchmark")
+        .order_by("-given_on", "-pk")
+    )
 
 
 def chain(user, root: Party) -> Chain:
@@ -111,6 +115,7 @@ def chain(user, root: Party) -> Chain:
         for row in tenancy.scoped(Party, user, root.organization_id, roles=STAFF_ROLES)
         .filter(pk__in=list(parties))
         .values("pk")
+        .filter(work_orders__voided_at__isnull=True)
         .annotate(members=Count("work_orders__member", distinct=True), orders=Count("work_orders"))
     }
     nodes = [

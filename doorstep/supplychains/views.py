@@ -28,8 +28,10 @@ def party_list(request, org_slug: str):
     form = PartyFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     parties = queries.filter_parties(queries.parties_of(request.user, organization), filters).annotate(
-        orders=Count("work_orders"),
-        waiting=Count("work_orders", filter=Q(work_orders__flag_late=True)),
+        orders=Count("work_orders", filter=Q(work_orders__voided_at__isnull=True)),
+        waiting=Count(
+            "work_orders", filter=Q(work_orders__flag_late=True, work_orders__voided_at__isnull=True)
+        ),
     )
     rows, next_cursor = page_of(parties, limit=100, cursor=request.GET.get("cursor"))
     return render(

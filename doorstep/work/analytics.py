@@ -150,7 +150,8 @@ def refresh_orders(run: Run) -> None:
 def _fingerprints():
     """(organization, "YYYY-MM", orders, newest updated_at) for every month of every organization."""
     rows = (
-        WorkOrder.objects.order_by()
+        WorkOrder.objects.filter(voided_at__isnull=True)  # a voided order counts nowhere
+        .order_by()
         .annotate(month=TruncMonth("given_on"))
         .values("organization_id", "month")
         .annotate(n=Count("id"), stamp=Max("updated_at"))
@@ -204,6 +205,7 @@ def _orders_table(where: str, params: list, filters: dict) -> pa.Table:
         from pyarrow import csv
 
         columns = ", ".join(f"o.{name}" for name in _SELECTED)
+        where = f"o.voided_at IS NULL AND {where}"  # a voided order counts nowhere
         # Fixed column names; every value is a parameter.
         sql = f"COPY (SELECT {columns} FROM work_workorder o WHERE {where}) TO STDOUT WITH (FORMAT csv)"  # noqa: S608
         buffer = io.BytesIO()
@@ -220,7 +222,7 @@ def _orders_table(where: str, params: list, filters: dict) -> pa.Table:
                 column_types=_EXTRACTED, true_values=["t"], false_values=["f"], strings_can_be_null=False
             ),
         )
-    rows = WorkOrder.objects.filter(**filters).order_by().values_list(*_SELECTED)
+    rows = WorkOrder.objects.filter(voided_at__isnull=True, **filters).order_by().values_list(*_SELECTED)
     columns = list(zip(*rows.iterator(chunk_size=20_000), strict=True)) or [[] for _ in _SELECTED]
     arrays = []
     for values, column in zip(columns, _EXTRACTED, strict=True):

@@ -26,6 +26,7 @@ from .schemas import (
     FairRateOut,
     HelperIn,
     PaymentIn,
+    ReasonIn,
     SavedRateIn,
     SavedRateOut,
     WorkOrderFilters,
@@ -94,6 +95,8 @@ def order_out(order, *, detail: bool = False) -> dict:
             name: _jsonable(getattr(order, name)) for name in derive.DERIVED_FIELDS if name != "status"
         },
         "flags": order.flags,
+        "voided_at": order.voided_at,
+        "void_reason": order.void_reason,
     }
     if detail:
         match = services.benchmark_match(order)
@@ -103,14 +106,30 @@ def order_out(order, *, detail: bool = False) -> dict:
             "hourly": _text(match.hourly),
             "reason": match.reason,
         }
+        entries = {kind: list(getattr(order, kind).all()) for kind in services.ENTRY_KINDS}
         body["entries"] = {
+            kind: [_entry_out(kind, e) for e in rows if not e.is_reversal and not e.reversals.all()]
+            for kind, rows in entries.items()
+        }
+        body["history"] = {
             kind: [
-                {"id": e.pk, **{k: _jsonable(v) for k, v in services._entry_raw(kind, e).items()}}
-                for e in getattr(order, kind).all()
+                {
+                    **_entry_out(kind, e),
+                    "reverses": e.reverses_id,
+                    "reversed_by": next((r.pk for r in e.reversals.all()), None),
+                    "reversal_reason": e.reversal_reason,
+                    "recorded_by": e.recorded_by_id,
+                    "recorded_at": _jsonable(e.recorded_at),
+                }
+                for e in rows
             ]
-            for kind in services.ENTRY_KINDS
+            for kind, rows in entries.items()
         }
     return body
+
+
+def _entry_out(kind: str, entry) -> dict:
+    return {"id": entry.pk, **{k: _jsonable(v) for k, v in services._entry_raw(kind, entry).items()}}
 
 
 def _order_data(payload) -> dict:
@@ -125,9 +144,12 @@ def _order_data(payload) -> dict:
 
 @router.get("/work-orders", response={200: WorkOrderPage, **ERRORS})
 def list_orders(request, filters: Query[WorkOrderFilters]):
-    """Work orders of your organizations with their derived figures, filtered and cursor-paginated."""
+    """Work orders of your organizations with their derived figures, filtered and cursor-paginated;
+    voided orders too, with ``voided_at`` set (they count in no figure)."""
     organization, _all = organizations_for_staff(request.auth, filters.organization_id)
-    orders = queries.filter_orders(queries.orders_of(request.auth, organization), filters.dict())
+    orders = queries.filter_orders(
+        queries.orders_of(request.auth, organization, with_voided=True), filters.dict()
+    )
     rows, next_cursor = page_of(orders, limit=filters.limit, cursor=filters.cursor)
     return {"items": [order_out(o) for o in rows], "next": next_cursor}
 
@@ -149,15 +171,22 @@ def get_order(request, order_id: int):
 
 @router.patch("/work-orders/{order_id}", response={200: WorkOrderOut, **ERRORS})
 def update_order(request, order_id: int, payload: WorkOrderPatch):
+    """Change an order. A list of entries given becomes what stands: entries it repeats are kept,
+    those it leaves out or changes are reversed (``reason`` says why) and new ones are added."""
     order = queries.get_order(request.auth, order_id)
-    services.update_order(order, data=_order_data(payload), actor=request.auth)
+    data = _order_data(payload)
+    reason = data.pop("reason", None) or ""
+    services.update_order(order, data=data, actor=request.auth, reason=reason)
     return order_out(queries.get_order(request.auth, order_id), detail=True)
 
 
-@router.delete("/work-orders/{order_id}", response={204: None, **ERRORS})
-def delete_order(request, order_id: int):
-    services.delete_order(queries.get_order(request.auth, order_id), actor=request.auth)
-    return Status(204, None)
+@router.post("/work-orders/{order_id}/void", response={200: WorkOrderOut, **ERRORS})
+def void_order(request, order_id: int, payload: ReasonIn):
+    """Void an order recorded by mistake: it is kept, with who voided it, when and why, and left out
+    of every figure. Orders are never deleted (only a member's erasure removes hers)."""
+    order = queries.get_order(request.auth, order_id)
+    services.void_order(order, reason=payload.reason, actor=request.auth)
+    return order_out(queries.get_order(request.auth, order_id), detail=True)
 
 
 def _entry_endpoint(kind: str, schema) -> None:
@@ -177,13 +206,15 @@ for _kind, _schema in ENTRY_SCHEMAS.items():
     _entry_endpoint(_kind, _schema)
 
 
-@router.delete("/work-orders/{order_id}/{kind}/{entry_id}", response={200: WorkOrderOut, **ERRORS})
-def remove_entry(request, order_id: int, kind: str, entry_id: int):
+@router.post("/work-orders/{order_id}/{kind}/{entry_id}/reverse", response={201: WorkOrderOut, **ERRORS})
+def reverse_entry(request, order_id: int, kind: str, entry_id: int, payload: ReasonIn):
+    """Correct an entry: a reversing entry (its values negated) is recorded with who, when and
+    ``reason``; the order comes back recomputed. Record the right values as a new entry."""
     if kind not in ENTRY_SCHEMAS:
         raise Http404
     order = queries.get_order(request.auth, order_id)
-    services.remove_entry(order, kind, entry_id, actor=request.auth)
-    return order_out(queries.get_order(request.auth, order_id), detail=True)
+    services.reverse_entry(order, kind, entry_id, reason=payload.reason, actor=request.auth)
+    return Status(201, order_out(queries.get_order(request.auth, order_id), detail=True))
 
 
 @router.get("/work-summary", response={200: dict, **ERRORS, 503: ErrorOut})
@@ -221,8 +252,8 @@ def summary(
 
 @router.get("/members/{member_id}/passbook", response={200: dict, **ERRORS})
 def member_passbook(request, member_id: int):
-    """Her ledger: orders, deliveries, payments, deductions, what is owed and days waited;
-    totals per party."""
+    """Her ledger: orders, deliveries, payments, deductions and their corrections, what is owed and
+    days waited; totals per party (voided orders are listed, marked, outside the totals)."""
     member = member_queries.get_member(request.auth, member_id)
     book = stats.passbook(list(queries.member_orders(member)), timezone.localdate())
     return {
@@ -234,6 +265,7 @@ def member_passbook(request, member_id: int):
                 "party": e["order"].party.name,
                 "currency": e["order"].currency,
                 "status": e["order"].status,
+                "voided": e["voided"],
                 "expected_pay": _text(e["order"].expected_pay),
                 "gross_paid": _text(e["order"].gross_paid),
                 "owed": _text(e["order"].owed),

@@ -20,6 +20,13 @@ still not paid in full more than that many days after delivery, as of the day of
 *unpaid* (delivered, pay expected, nothing paid); *rejected without a reason*; *cancelled after
 materials were given* (cancelled, and the giver had supplied materials or she lost materials).
 
+Every sum reads an order's entries together with their reversals (DESIGN.md §3: a correction is a
+reversing entry, dated as the entry it cancels, with its quantity, amount or hours negated), so it
+is the net of what stands. Where a date is taken from entries, it is of what stands too: the *last
+delivery* is the last date whose deliveries do not net to zero; *paid in full on* adds up each
+day's payments and their reversals together (a reversed payment never counted as paid, even for a
+moment); *rejected without a reason* counts the rejected pieces, net, of deliveries without a reason.
+
 Status follows the record: cancelled when cancelled; paid when paid in full; partly paid when
 something was paid; delivered when something was delivered; otherwise as entered (given or in
 progress).
@@ -97,9 +104,17 @@ class Derived:
 DERIVED_FIELDS = [name for name in Derived.__dataclass_fields__ if name != "status"] + ["status"]
 
 
+def _last_delivery(order: OrderIn) -> date | None:
+    """The last date whose deliveries (with their reversals) do not net to zero."""
+    by_day: dict[date, Decimal] = {}
+    for d in order.deliveries:
+        by_day[d.delivered_on] = by_day.get(d.delivered_on, ZERO) + d.quantity
+    return max((on for on, quantity in by_day.items() if quantity), default=None)
+
+
 def work_date(order: OrderIn) -> date:
     """The date the work was done, for choosing the benchmark: the last delivery, else the date given."""
-    return max((d.delivered_on for d in order.deliveries), default=order.given_on)
+    return _last_delivery(order) or order.given_on
 
 
 def derive(order: OrderIn, *, benchmark_hourly: Decimal | None, late_after_days: int, today: date) -> Derived:
@@ -121,12 +136,15 @@ def derive(order: OrderIn, *, benchmark_hourly: Decimal | None, late_after_days:
     net_hourly = quantize(net / hours) if hours and settled else None
     ratio = quantize(net_hourly / benchmark_hourly) if net_hourly is not None and benchmark_hourly else None
 
-    delivered_on = max((d.delivered_on for d in order.deliveries), default=None)
+    delivered_on = _last_delivery(order)
     fully_paid_on = None
     if expected > 0:
+        by_day: dict[date, Decimal] = {}
+        for paid_on, amount in order.payments:
+            by_day[paid_on] = by_day.get(paid_on, ZERO) + amount
         running = ZERO
-        for paid_on, amount in sorted(order.payments, key=lambda p: p[0]):
-            running += amount
+        for paid_on in sorted(by_day):
+            running += by_day[paid_on]
             if running >= expected:
                 fully_paid_on = paid_on
                 break
@@ -175,7 +193,8 @@ def derive(order: OrderIn, *, benchmark_hourly: Decimal | None, late_after_days:
         flag_below_minimum=ratio is not None and ratio < 1,
         flag_late=bool(late),
         flag_unpaid=delivered > 0 and expected > 0 and gross == 0,
-        flag_rejected_without_reason=any(d.rejected > 0 and not d.has_reason for d in order.deliveries),
+        flag_rejected_without_reason=sum((d.rejected for d in order.deliveries if not d.has_reason), ZERO)
+        > 0,
         flag_cancelled_after_materials=cancelled and (order.materials_supplied or order.materials_lost),
         status=status,
         derived_on=today,

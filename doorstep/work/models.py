@@ -7,10 +7,20 @@ net, hours, net hourly earnings, ratio to the minimum wage, payment delay) and t
 stored on the order and recomputed by ``work.derive`` whenever an input changes (``services``),
 when a benchmark changes, and daily for orders still waiting for pay (the late flag grows with
 time). Money is ``Decimal`` with the order's currency; every sum on an order is in that currency.
+
+Money is never deleted (DESIGN.md §3). Deliveries, payments, deductions, costs and helpers' hours
+are append-only: a correction is a *reversal*, a new entry of the same kind that names the entry it
+cancels (``reverses``), carries its values with the quantities, amounts or hours negated, and says
+who recorded it, when and why. An entry is reversed at most once (a named unique constraint) and a
+reversal is never reversed (record a new entry instead). Every sum reads the entries and their
+reversals together, so it is the net. An order deleted by mistake is *voided*: kept with who voided
+it, when and why, and left out of every figure. Only her erasure removes her orders and entries.
 """
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -166,6 +176,12 @@ class WorkOrder(OwnedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Voided (deleted by mistake, a duplicate…): kept, and left out of every figure.
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    void_reason = models.CharField(max_length=300, blank=True, default="", db_default="")
 
     # Derived (work.derive), stored --------------------------------------------------------------
     delivered_qty = models.DecimalField(default=0, **QUANTITY)
@@ -206,6 +222,11 @@ class WorkOrder(OwnedModel):
             # The analytics engine reads the orders changed since its last refresh.
             models.Index(fields=["updated_at"], name="workorder_updated_idx"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True) | ~Q(void_reason=""), name="workorder_void_has_reason"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.product} ({self.given_on})"
@@ -219,12 +240,47 @@ class WorkOrder(OwnedModel):
         return [str(Flag(code).label) for code in self.flags]
 
     @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+    @property
     def owed(self):
-        """What is still owed to her (nothing when she was paid more than expected)."""
-        return max(self.shortfall, 0)
+        """What is still owed to her (nothing when she was paid more than expected, or on a voided
+        order, which counts in no figure)."""
+        return 0 if self.voided_at is not None else max(self.shortfall, 0)
 
 
-class Delivery(OwnedModel):
+class Entry(OwnedModel):
+    """What every entry of an order has: who recorded it and when, and, on a reversal, the entry it
+    cancels and why (see the module docstring). The values of a reversal are those of the entry it
+    reverses, with its quantities, amounts or hours negated."""
+
+    reverses = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="reversals"
+    )
+    reversal_reason = models.CharField(max_length=300, blank=True, default="", db_default="")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Blank for entries recorded before reversals existed (and for bulk-generated test data).
+    recorded_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "reverses"], name="%(class)s_one_reversal"),
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True) | ~Q(reversal_reason=""),
+                name="%(class)s_reversal_has_reason",
+            ),
+        ]
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+
+class Delivery(Entry):
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="deliveries")
     delivered_on = models.DateField()
     quantity = models.DecimalField(**QUANTITY)
@@ -232,14 +288,14 @@ class Delivery(OwnedModel):
     rejection_reason = models.CharField(max_length=300, blank=True)
     rejected_paid = models.BooleanField(default=False)
 
-    class Meta:
+    class Meta(Entry.Meta):
         ordering = ["delivered_on", "pk"]
 
     def __str__(self) -> str:
         return f"{self.quantity} on {self.delivered_on}"
 
 
-class Payment(OwnedModel):
+class Payment(Entry):
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="payments")
     paid_on = models.DateField()
     amount = models.DecimalField(**MONEY)
@@ -252,14 +308,14 @@ class Payment(OwnedModel):
         related_name="+",
     )
 
-    class Meta:
+    class Meta(Entry.Meta):
         ordering = ["paid_on", "pk"]
 
     def __str__(self) -> str:
         return f"{self.amount} on {self.paid_on}"
 
 
-class Deduction(OwnedModel):
+class Deduction(Entry):
     """An amount held back from her pay (a fine, an advance recovered…); what she actually received
     is recorded as payments, so a deduction is part of the shortfall, shown apart with its reason."""
 
@@ -268,27 +324,27 @@ class Deduction(OwnedModel):
     amount = models.DecimalField(**MONEY)
     reason = models.CharField(max_length=300, blank=True)
 
-    class Meta:
+    class Meta(Entry.Meta):
         ordering = ["deducted_on", "pk"]
 
     def __str__(self) -> str:
         return f"-{self.amount} on {self.deducted_on}"
 
 
-class Cost(OwnedModel):
+class Cost(Entry):
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="costs")
     kind = models.CharField(max_length=20, choices=CostKind.choices)
     amount = models.DecimalField(**MONEY)
     note = models.CharField(max_length=200, blank=True)
 
-    class Meta:
+    class Meta(Entry.Meta):
         ordering = ["kind", "pk"]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}"
 
 
-class HelperTime(OwnedModel):
+class HelperTime(Entry):
     """Unpaid help with the order: how many people of one relationship, whether children, their hours
     (all of them together)."""
 
@@ -298,7 +354,7 @@ class HelperTime(OwnedModel):
     children = models.BooleanField(default=False)
     hours = models.DecimalField(**HOURS)
 
-    class Meta:
+    class Meta(Entry.Meta):
         ordering = ["pk"]
 
     def __str__(self) -> str:

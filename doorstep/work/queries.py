@@ -1,4 +1,7 @@
-"""Reads of work orders, benchmarks and saved rates, always through the acting user."""
+"""Reads of work orders, benchmarks and saved rates, always through the acting user.
+
+Voided orders are kept but left out of every figure: ``orders_of`` leaves them out unless a list
+asks for them (``with_voided=True``); one order is found voided or not (``get_order``)."""
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -11,10 +14,11 @@ from .models import Flag, SavedRate, WageBenchmark, WorkOrder
 ORDER_FILTERS = ("member", "party", "status", "sector", "flag", "given_from", "given_to")
 
 
-def orders_of(user, organization=None) -> QuerySet[WorkOrder]:
-    return tenancy.scoped(WorkOrder, user, organization, roles=STAFF_ROLES).select_related(
+def orders_of(user, organization=None, *, with_voided: bool = False) -> QuerySet[WorkOrder]:
+    orders = tenancy.scoped(WorkOrder, user, organization, roles=STAFF_ROLES).select_related(
         "party", "member", "benchmark"
     )
+    return orders if with_voided else orders.filter(voided_at__isnull=True)
 
 
 def get_order(user, order_id, organization=None) -> WorkOrder:
@@ -24,8 +28,20 @@ def get_order(user, order_id, organization=None) -> WorkOrder:
         order_id,
         organization,
         roles=STAFF_ROLES,
-        select_related=("party", "member__subject_key", "benchmark"),
-        prefetch_related=("deliveries", "payments__paid_by", "deductions", "costs", "helpers"),
+        select_related=("party", "member__subject_key", "benchmark", "voided_by"),
+        prefetch_related=(
+            "deliveries__recorded_by",
+            "deliveries__reversals",
+            "payments__paid_by",
+            "payments__recorded_by",
+            "payments__reversals",
+            "deductions__recorded_by",
+            "deductions__reversals",
+            "costs__recorded_by",
+            "costs__reversals",
+            "helpers__recorded_by",
+            "helpers__reversals",
+        ),
     )
 
 
@@ -49,8 +65,9 @@ def filter_orders(queryset: QuerySet[WorkOrder], filters: dict) -> QuerySet[Work
 
 
 def member_orders(member) -> QuerySet[WorkOrder]:
-    """One member's orders, oldest first, with their entries (for her passbook). The caller has
-    already obtained ``member`` through the tenancy door (staff) or as her own record (worker)."""
+    """One member's orders, oldest first, with their entries and reversals, voided ones included
+    (for her passbook, which marks them). The caller has already obtained ``member`` through the
+    tenancy door (staff) or as her own record (worker)."""
     return (
         WorkOrder.objects.filter(organization_id=member.organization_id, member_id=member.pk)
         .select_related("party")
@@ -106,7 +123,7 @@ def rates_paid_for(user, saved: SavedRate) -> list:
     """The piece rates of the orders for a saved fair rate's product (any case), in its currency and,
     when it names one, from its work giver."""
     orders = tenancy.scoped(WorkOrder, user, saved.organization_id, roles=STAFF_ROLES).filter(
-        product__iexact=saved.product, currency=saved.currency
+        product__iexact=saved.product, currency=saved.currency, voided_at__isnull=True
     )
     if saved.party_id:
         orders = orders.filter(party_id=saved.party_id)
@@ -114,9 +131,11 @@ def rates_paid_for(user, saved: SavedRate) -> list:
 
 
 def orders_shared(organization_ids, member_ids, start=None, end=None) -> QuerySet[WorkOrder]:
-    """Orders of the given members in the given organizations, given in the period. Only
-    ``insights.queries`` calls this, after checking the sharing agreements and consent."""
-    orders = WorkOrder.objects.filter(organization_id__in=list(organization_ids), member_id__in=member_ids)
+    """Orders of the given members in the given organizations, given in the period, voided ones left
+    out. Only ``insights.queries`` calls this, after checking the sharing agreements and consent."""
+    orders = WorkOrder.objects.filter(
+        organization_id__in=list(organization_ids), member_id__in=member_ids, voided_at__isnull=True
+    )
     if start:
         orders = orders.filter(given_on__gte=start)
     if end:

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from django.conf import settings
@@ -107,7 +107,8 @@ class WorkOrderIn(Schema):
 
 
 class WorkOrderPatch(Schema):
-    """Only the fields sent change; a list sent replaces the order's current list."""
+    """Only the fields sent change. A list sent becomes what stands: entries it repeats are kept,
+    those it leaves out or changes are reversed (never deleted), new ones are added."""
 
     member_id: int | None = None
     party_id: int | None = None
@@ -132,6 +133,11 @@ class WorkOrderPatch(Schema):
     deductions: list[DeductionIn] | None = None
     costs: list[CostIn] | None = None
     helpers: list[HelperIn] | None = None
+    reason: str | None = Field(None, max_length=300, description="Why entries are corrected (reversed).")
+
+
+class ReasonIn(Schema):
+    reason: str = Field(description="Why; required, at most 300 characters.")
 
 
 class BenchmarkOut(Schema):
@@ -218,8 +224,19 @@ class WorkOrderOut(Schema):
     work_lost: bool
     derived: dict = Field(description="The derived figures (decimal strings; null where undefined).")
     flags: list[str]
+    voided_at: datetime | None = Field(
+        description="Set when the order is voided: kept, counted in no figure."
+    )
+    void_reason: str
     benchmark: BenchmarkUsed | None = Field(None, description="In the detail only.")
-    entries: dict[str, list[dict]] | None = Field(None, description="In the detail only.")
+    entries: dict[str, list[dict]] | None = Field(
+        None, description="In the detail only: the entries that stand (neither reversed nor a reversal)."
+    )
+    history: dict[str, list[dict]] | None = Field(
+        None,
+        description="In the detail only: every entry with who recorded it and when, reversals "
+        "(negated values, ``reverses``, ``reversal_reason``) and what they reverse (``reversed_by``).",
+    )
 
 
 class WorkOrderPage(Schema):

@@ -7,6 +7,11 @@ field at fault (``deliveries.1.rejected`` for the second delivery). An order is 
 whole — a payment is checked against the date the work was given, a rejection against what was
 delivered — and written with its derived figures in the same transaction, so nothing is ever
 half-written.
+
+Money is never deleted (DESIGN.md §3, ``work.models``): ``reverse_entry()`` corrects an entry with a
+reversing one, ``update_order()`` reverses the entries a new list leaves out or changes and adds the
+new ones, ``void_order()`` keeps an order out of the figures without removing it. Only her erasure
+(``erase_rows``) deletes.
 """
 
 from collections import defaultdict
@@ -18,6 +23,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -78,6 +84,21 @@ ENTRY_MODELS = {
     "deductions": Deduction,
     "costs": Cost,
     "helpers": HelperTime,
+}
+# The values of an entry of each kind, and those a reversal negates.
+ENTRY_VALUES = {
+    "deliveries": ("delivered_on", "quantity", "rejected", "rejection_reason", "rejected_paid"),
+    "payments": ("paid_on", "amount", "method", "paid_by"),
+    "deductions": ("deducted_on", "amount", "reason"),
+    "costs": ("kind", "amount", "note"),
+    "helpers": ("relationship", "count", "children", "hours"),
+}
+NEGATED = {
+    "deliveries": ("quantity", "rejected"),
+    "payments": ("amount",),
+    "deductions": ("amount",),
+    "costs": ("amount",),
+    "helpers": ("hours",),
 }
 ENTERED_STATUSES = (OrderStatus.GIVEN, OrderStatus.IN_PROGRESS, OrderStatus.CANCELLED)
 MAX_QUANTITY = Decimal("999999999")
@@ -371,41 +392,92 @@ def organization_currency(organization: Organization) -> str:
 
 
 def _entry_raw(kind: str, entry) -> dict:
-    if kind == "deliveries":
-        keys = ("delivered_on", "quantity", "rejected", "rejection_reason", "rejected_paid")
-    elif kind == "payments":
-        return {
-            "paid_on": entry.paid_on,
-            "amount": str(entry.amount),
-            "method": entry.method,
-            "paid_by": entry.paid_by_id,
-        }
-    elif kind == "deductions":
-        keys = ("deducted_on", "amount", "reason")
-    elif kind == "costs":
-        keys = ("kind", "amount", "note")
-    else:
-        keys = ("relationship", "count", "children", "hours")
-    return {k: (str(v) if isinstance(v, Decimal) else v) for k in keys for v in [getattr(entry, k)]}
+    raw = {}
+    for name in ENTRY_VALUES[kind]:
+        value = entry.paid_by_id if name == "paid_by" else getattr(entry, name)
+        raw[name] = str(value) if isinstance(value, Decimal) else value
+    return raw
+
+
+def standing_entries(order: WorkOrder, kind: str):
+    """The order's entries of one kind that stand: neither reversed nor a reversal."""
+    return ENTRY_MODELS[kind].objects.filter(order=order, reverses__isnull=True, reversals__isnull=True)
 
 
 def order_as_raw(order: WorkOrder) -> dict:
+    """The order as raw input: its fields and the entries that stand."""
     raw = {name: getattr(order, name) for name in ORDER_FIELDS}
     raw = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in raw.items()}
     raw["member"], raw["party"] = order.member_id, order.party_id
     for kind in ENTRY_KINDS:
-        raw[kind] = [_entry_raw(kind, e) for e in getattr(order, kind).all()]
+        raw[kind] = [_entry_raw(kind, e) for e in standing_entries(order, kind)]
     return raw
 
 
 # Writing ------------------------------------------------------------------------------------------
 
 
-def _insert_entries(order: WorkOrder, kind: str, rows: list[dict]) -> list:
+def _insert_entries(order: WorkOrder, kind: str, rows: list[dict], actor) -> list:
     model = ENTRY_MODELS[kind]
+    now = timezone.now()
     return model.objects.bulk_create(
-        model(organization_id=order.organization_id, order=order, **row) for row in rows
+        model(organization_id=order.organization_id, order=order, recorded_by=actor, recorded_at=now, **row)
+        for row in rows
     )
+
+
+def _reversals(kind: str, entries: list, *, reason: str, actor) -> list:
+    """Write the reversal of each entry: its values, those that count negated."""
+    model = ENTRY_MODELS[kind]
+    now = timezone.now()
+    rows = []
+    for entry in entries:
+        values = {name: getattr(entry, name) for name in ENTRY_VALUES[kind] if name != "paid_by"}
+        if kind == "payments":
+            values["paid_by_id"] = entry.paid_by_id
+        for name in NEGATED[kind]:
+            values[name] = -values[name]
+        rows.append(
+            model(
+                organization_id=entry.organization_id,
+                order_id=entry.order_id,
+                reverses=entry,
+                reversal_reason=reason,
+                recorded_by=actor,
+                recorded_at=now,
+                **values,
+            )
+        )
+    return model.objects.bulk_create(rows)
+
+
+def _clean_reason(reason, name: str = "reason") -> str:
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationError.for_field(
+            name, _("Say why, e.g. typed 1000 instead of 100, or recorded twice."), code="required"
+        )
+    if len(reason) > 300:
+        raise ValidationError.for_field(name, _("Say why in at most 300 characters."), code="too_long")
+    return reason
+
+
+def _not_voided(order: WorkOrder) -> None:
+    if order.voided_at is not None:
+        raise ValidationError.for_field(
+            "order", _("This order is voided; it cannot be changed."), code="order_voided"
+        )
+
+
+def _same(kind: str, entry, row: dict) -> bool:
+    """Whether a standing entry has the values of a clean row."""
+    for name in ENTRY_VALUES[kind]:
+        if name == "paid_by":
+            if entry.paid_by_id != (row["paid_by"].pk if row["paid_by"] else None):
+                return False
+        elif getattr(entry, name) != row[name]:
+            return False
+    return True
 
 
 def create_order(organization: Organization, *, data: Mapping[str, Any], actor) -> WorkOrder:
@@ -420,7 +492,7 @@ def create_order(organization: Organization, *, data: Mapping[str, Any], actor) 
             **clean.fields,
         )
         for kind in ENTRY_KINDS:
-            _insert_entries(order, kind, clean.entries[kind])
+            _insert_entries(order, kind, clean.entries[kind], actor)
         recompute(order_ids=[order.pk])
         audit.record("work_order.created", actor=actor, organization=organization, obj=order)
     order.refresh_from_db()
@@ -433,27 +505,46 @@ def _locked(order: WorkOrder) -> WorkOrder:
     return WorkOrder.objects.select_for_update().get(pk=order.pk)
 
 
-def update_order(order: WorkOrder, *, data: Mapping[str, Any], actor) -> WorkOrder:
-    """Change an order's fields (those given); a list of entries given replaces the current list."""
+def update_order(order: WorkOrder, *, data: Mapping[str, Any], actor, reason: str = "") -> WorkOrder:
+    """Change an order's fields (those given). A list of entries given becomes what stands: entries
+    it repeats stay as they are, those it leaves out or changes are reversed (with ``reason``, or
+    "changed with the order" when none is given) and the new or changed ones are added."""
     tenancy.require_role(actor, order.organization_id, STAFF_ROLES)
     organization = Organization.objects.get(pk=order.organization_id)
+    why = _clean_reason(reason) if reason else _("Changed with the order")
     with transaction.atomic():
-        candidate = {**order_as_raw(_locked(order)), **data}
+        locked = _locked(order)
+        _not_voided(locked)
+        candidate = {**order_as_raw(locked), **data}
         clean = clean_order(organization, candidate)
         WorkOrder.objects.filter(pk=order.pk).update(
             member=clean.member, party=clean.party, updated_at=timezone.now(), **clean.fields
         )
+        changes: dict[str, list[int]] = {}
         for kind in ENTRY_KINDS:
-            if kind in data:
-                ENTRY_MODELS[kind].objects.filter(order=order).delete()
-                _insert_entries(order, kind, clean.entries[kind])
+            if kind not in data:
+                continue
+            unmatched = list(standing_entries(order, kind).order_by("pk"))
+            new_rows = []
+            for row in clean.entries[kind]:
+                same = next((e for e in unmatched if _same(kind, e, row)), None)
+                if same is None:
+                    new_rows.append(row)
+                else:
+                    unmatched.remove(same)
+            reversed_ = _reversals(kind, unmatched, reason=why, actor=actor)
+            added = _insert_entries(order, kind, new_rows, actor)
+            if reversed_ or added:
+                changes[f"{kind}_reversed"] = [e.pk for e in unmatched]
+                changes[f"{kind}_reversals"] = [e.pk for e in reversed_]
+                changes[f"{kind}_added"] = [e.pk for e in added]
         recompute(order_ids=[order.pk])
         audit.record(
             "work_order.updated",
             actor=actor,
             organization=order.organization_id,
             obj=order,
-            metadata={"fields": sorted(data)},
+            metadata={"fields": sorted(data), **changes, "reason_length": len(reason or "")},
         )
     order.refresh_from_db()
     return order
@@ -466,7 +557,9 @@ def add_entry(order: WorkOrder, kind: str, *, data: Mapping[str, Any], actor):
         raise ValidationError.for_field("kind", _("Unknown kind of entry."))
     organization = Organization.objects.get(pk=order.organization_id)
     with transaction.atomic():
-        candidate = order_as_raw(_locked(order))
+        locked = _locked(order)
+        _not_voided(locked)
+        candidate = order_as_raw(locked)
         candidate[kind] = [*candidate[kind], dict(data)]
         try:
             clean = clean_order(organization, candidate)
@@ -477,7 +570,7 @@ def add_entry(order: WorkOrder, kind: str, *, data: Mapping[str, Any], actor):
                 message=problem.message,
                 errors=[FieldError(e.field.removeprefix(prefix), e.message) for e in problem.errors],
             ) from None
-        (entry,) = _insert_entries(order, kind, clean.entries[kind][-1:])
+        (entry,) = _insert_entries(order, kind, clean.entries[kind][-1:], actor)
         WorkOrder.objects.filter(pk=order.pk).update(updated_at=timezone.now())
         recompute(order_ids=[order.pk])
         audit.record(
@@ -491,34 +584,60 @@ def add_entry(order: WorkOrder, kind: str, *, data: Mapping[str, Any], actor):
     return entry
 
 
-def remove_entry(order: WorkOrder, kind: str, entry_id: int, *, actor) -> None:
+def reverse_entry(order: WorkOrder, kind: str, entry_id: int, *, reason: str, actor):
+    """Correct an entry: record its reversal (who, when, why) and work the figures out again. An
+    entry is reversed once; a reversal is not reversed (record a new entry instead)."""
     tenancy.require_role(actor, order.organization_id, STAFF_ROLES)
     if kind not in ENTRY_KINDS:
         raise ValidationError.for_field("kind", _("Unknown kind of entry."))
+    reason = _clean_reason(reason)
     with transaction.atomic():
-        _locked(order)
-        deleted, _detail = ENTRY_MODELS[kind].objects.filter(order=order, pk=entry_id).delete()
-        if not deleted:
-            from django.http import Http404
-
+        _not_voided(_locked(order))
+        entry = ENTRY_MODELS[kind].objects.filter(order=order, pk=entry_id).first()
+        if entry is None:
             raise Http404
+        if entry.is_reversal:
+            raise ValidationError.for_field(
+                "entry", _("A correction cannot be reversed; record a new entry instead."), code="is_reversal"
+            )
+        if entry.reversals.exists():
+            raise ValidationError.for_field(
+                "entry", _("This entry is already reversed."), code="already_reversed"
+            )
+        (reversal,) = _reversals(kind, [entry], reason=reason, actor=actor)
         WorkOrder.objects.filter(pk=order.pk).update(updated_at=timezone.now())
         recompute(order_ids=[order.pk])
         audit.record(
-            f"work_order.{kind}_removed",
+            f"work_order.{kind}_reversed",
             actor=actor,
             organization=order.organization_id,
             obj=order,
-            metadata={"entry_id": entry_id},
+            metadata={"entry_id": entry.pk, "reversal_id": reversal.pk, "reason_length": len(reason)},
         )
     order.refresh_from_db()
+    return reversal
 
 
-def delete_order(order: WorkOrder, *, actor) -> None:
+def void_order(order: WorkOrder, *, reason: str, actor) -> WorkOrder:
+    """Void an order (recorded by mistake, twice…): it is kept, with who voided it, when and why,
+    and left out of every figure from now on (the analytics engine's next refresh included)."""
     tenancy.require_role(actor, order.organization_id, STAFF_ROLES)
+    reason = _clean_reason(reason)
     with transaction.atomic():
-        audit.record("work_order.deleted", actor=actor, organization=order.organization_id, obj=order)
-        order.delete()
+        _not_voided(_locked(order))
+        now = timezone.now()
+        WorkOrder.objects.filter(pk=order.pk).update(
+            voided_at=now, voided_by=actor, void_reason=reason, updated_at=now
+        )
+        audit.record(
+            "work_order.voided",
+            actor=actor,
+            organization=order.organization_id,
+            obj=order,
+            metadata={"reason_length": len(reason)},
+        )
+    order.refresh_from_db()
+    return order
 
 
 def create_batch(
@@ -576,10 +695,11 @@ def create_orders_bulk(
         WorkOrder(organization=organization, member=c.member, party=c.party, recorded_by=actor, **c.fields)
         for c in cleans
     )
+    now = timezone.now()
     for kind in ENTRY_KINDS:
         model = ENTRY_MODELS[kind]
         model.objects.bulk_create(
-            model(organization=organization, order=order, **row)
+            model(organization=organization, order=order, recorded_by=actor, recorded_at=now, **row)
             for order, c in zip(orders, cleans, strict=True)
             for row in c.entries[kind]
         )
@@ -621,9 +741,9 @@ def recompute(
     if organization_id is not None:
         queryset = queryset.filter(organization_id=organization_id)
     if waiting_only:
-        queryset = queryset.filter(delivered_on__isnull=False, fully_paid_on__isnull=True).exclude(
-            status=OrderStatus.CANCELLED
-        )
+        queryset = queryset.filter(
+            delivered_on__isnull=False, fully_paid_on__isnull=True, voided_at__isnull=True
+        ).exclude(status=OrderStatus.CANCELLED)
     books: dict[int, Book] = {}
     count = 0
     if order_ids is not None:
@@ -919,18 +1039,31 @@ def _jsonable(value):
 
 
 def export_sections(member: Member) -> dict[str, list[dict]]:
-    """Her work orders and, in sections of their own, their entries (registered with core.rights)."""
+    """Her work orders and, in sections of their own, their entries (registered with core.rights):
+    voided orders and reversals included, marked as such."""
     sections: dict[str, list[dict]] = {"work_orders": [], **{kind: [] for kind in ENTRY_KINDS}}
     orders = WorkOrder.objects.filter(member=member).select_related("party").order_by("given_on", "pk")
     for order in orders:
         row = {"order": order.pk, **{name: _jsonable(getattr(order, name)) for name in ORDER_FIELDS}}
         row["party"] = order.party.name
         row.update({name: _jsonable(getattr(order, name)) for name in derivation.DERIVED_FIELDS})
+        row["voided"] = order.voided_at is not None
+        row["voided_at"] = order.voided_at.isoformat() if order.voided_at else None
+        row["void_reason"] = order.void_reason
         sections["work_orders"].append(row)
         for kind in ENTRY_KINDS:
             for entry in getattr(order, kind).all():
                 values = {k: _jsonable(v) for k, v in _entry_raw(kind, entry).items()}
-                sections[kind].append({"order": order.pk, **values})
+                sections[kind].append(
+                    {
+                        "order": order.pk,
+                        "id": entry.pk,
+                        **values,
+                        "reverses": entry.reverses_id,
+                        "reversal_reason": entry.reversal_reason,
+                        "recorded_at": entry.recorded_at.isoformat() if entry.recorded_at else None,
+                    }
+                )
     return sections
 
 

@@ -3,6 +3,7 @@
 Figures are computed over the orders of one currency (the organization's most used, or the one
 asked for): a median of rupees and shillings together would mean nothing. Inside the organization
 no cell is suppressed; anything shown outside it goes through disclosure control (supply-chain issue).
+Voided orders count nowhere; the passbook shows them, marked, outside its totals.
 """
 
 import statistics
@@ -89,7 +90,12 @@ class Cell:
 
 def currencies(orders: QuerySet[WorkOrder]) -> list[str]:
     """Currencies used by the orders, most used first."""
-    rows = orders.values("currency").annotate(n=Count("pk")).order_by("-n", "currency")
+    rows = (
+        orders.filter(voided_at__isnull=True)
+        .values("currency")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "currency")
+    )
     return [row["currency"] for row in rows]
 
 
@@ -101,7 +107,7 @@ def dashboard(orders: QuerySet[WorkOrder], currency: str) -> dict:
     total = Cell("all", "")
     cells: dict[str, dict[str, Cell]] = {d: {} for d in DIMENSIONS}
     flags = Counter()
-    rows = orders.filter(currency=currency).values_list(
+    rows = orders.filter(currency=currency, voided_at__isnull=True).values_list(
         "party_id",
         "party__name",
         "sector",
@@ -202,32 +208,60 @@ class PartyTotals:
 
 
 def passbook(orders: list[WorkOrder], today) -> dict:
-    """Her ledger: each order with its deliveries, payments and deductions in date order, what is
-    still owed and how long she has waited; totals per work giver (and currency)."""
+    """Her ledger: each order with its deliveries, payments and deductions in date order (a
+    correction as a line of its own: ``delivery_reversed``, ``rejection_reversed``,
+    ``payment_reversed``, ``deduction_reversed``, negative, with its reason), what is still owed and
+    how long she has waited; totals per work giver (and currency), voided orders left out of them."""
     entries, totals = [], {}
+    order_of_lines = [
+        "given",
+        "delivered",
+        "rejected",
+        "delivery_reversed",
+        "rejection_reversed",
+        "paid",
+        "payment_reversed",
+        "deducted",
+        "deduction_reversed",
+    ]
     for order in orders:
         lines = [("given", order.given_on, order.quantity_ordered, None, "")]
-        lines += [
-            ("delivered", d.delivered_on, d.quantity, None, d.rejection_reason if d.rejected else "")
-            for d in order.deliveries.all()
-        ]
-        lines += [
-            ("rejected", d.delivered_on, d.rejected, None, d.rejection_reason)
-            for d in order.deliveries.all()
-            if d.rejected
-        ]
-        lines += [("paid", p.paid_on, None, p.amount, p.get_method_display()) for p in order.payments.all()]
-        lines += [("deducted", d.deducted_on, None, d.amount, d.reason) for d in order.deductions.all()]
-        lines.sort(
-            key=lambda line: (line[1], ["given", "delivered", "rejected", "paid", "deducted"].index(line[0]))
-        )
-        if order.fully_paid_on is not None:
+        for d in order.deliveries.all():
+            if d.is_reversal:
+                lines.append(("delivery_reversed", d.delivered_on, d.quantity, None, d.reversal_reason))
+                if d.rejected:
+                    lines.append(("rejection_reversed", d.delivered_on, d.rejected, None, d.reversal_reason))
+                continue
+            lines.append(
+                ("delivered", d.delivered_on, d.quantity, None, d.rejection_reason if d.rejected else "")
+            )
+            if d.rejected:
+                lines.append(("rejected", d.delivered_on, d.rejected, None, d.rejection_reason))
+        for p in order.payments.all():
+            if p.is_reversal:
+                lines.append(("payment_reversed", p.paid_on, None, p.amount, p.reversal_reason))
+            else:
+                lines.append(("paid", p.paid_on, None, p.amount, p.get_method_display()))
+        for d in order.deductions.all():
+            if d.is_reversal:
+                lines.append(("deduction_reversed", d.deducted_on, None, d.amount, d.reversal_reason))
+            else:
+                lines.append(("deducted", d.deducted_on, None, d.amount, d.reason))
+        lines.sort(key=lambda line: (line[1], order_of_lines.index(line[0])))
+        voided = order.voided_at is not None
+        if voided:
+            waited, waiting = None, False
+        elif order.fully_paid_on is not None:
             waited, waiting = order.payment_delay_days, False
         elif order.delivered_on is not None and order.status != "cancelled" and order.expected_pay > 0:
             waited, waiting = (today - order.delivered_on).days, True
         else:
             waited, waiting = None, False
-        entries.append({"order": order, "lines": lines, "waited": waited, "waiting": waiting})
+        entries.append(
+            {"order": order, "lines": lines, "waited": waited, "waiting": waiting, "voided": voided}
+        )
+        if voided:
+            continue
         key = (order.party.name, order.currency)
         total = totals.setdefault(key, PartyTotals(order.party.name, order.currency))
         total.orders += 1

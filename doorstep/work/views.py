@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -183,7 +184,7 @@ def order_list(request, org_slug: str):
     parties = list(party_queries.parties_of(request.user, organization))
     form = OrderFilterForm(request.GET or None, parties=parties)
     filters = form.cleaned_data if form.is_valid() else {}
-    orders = queries.filter_orders(queries.orders_of(request.user, organization), filters)
+    orders = queries.filter_orders(queries.orders_of(request.user, organization, with_voided=True), filters)
     rows, next_cursor = page_of(orders, limit=PAGE_SIZE, cursor=request.GET.get("cursor"), newest_first=True)
     return render(
         request,
@@ -312,26 +313,41 @@ def entry_add(request, org_slug: str, order_id: int, kind: str):
     return _render_order(request, organization, order, failed=(kind, form))
 
 
+def _problem(error: DomainError) -> str:
+    return error.errors[0].message if error.errors else error.message
+
+
 @login_required
 @require_POST
-def entry_remove(request, org_slug: str, order_id: int, kind: str, entry_id: int):
+def entry_reverse(request, org_slug: str, order_id: int, kind: str, entry_id: int):
+    """Correct an entry: its reversal is recorded with who, when and the reason given."""
     if kind not in ENTRY_FORMS:
         raise Http404
     organization = _organization(request, org_slug)
     order = queries.get_order(request.user, order_id, organization)
-    services.remove_entry(order, kind, entry_id, actor=request.user)
-    messages.success(request, _("Removed; the figures are worked out again."))
-    return redirect("work_order", org_slug=organization.slug, order_id=order.pk)
+    try:
+        services.reverse_entry(
+            order, kind, entry_id, reason=request.POST.get("reason", ""), actor=request.user
+        )
+    except DomainError as error:
+        messages.error(request, _problem(error))
+    else:
+        messages.success(request, _("Reversed; the correction is kept and the figures are worked out again."))
+    return redirect(f"{reverse('work_order', args=[organization.slug, order.pk])}#{kind}")
 
 
 @login_required
 @require_POST
-def order_delete(request, org_slug: str, order_id: int):
+def order_void(request, org_slug: str, order_id: int):
     organization = _organization(request, org_slug)
     order = queries.get_order(request.user, order_id, organization)
-    services.delete_order(order, actor=request.user)
-    messages.success(request, _("The order is deleted."))
-    return redirect("work_orders", org_slug=organization.slug)
+    try:
+        services.void_order(order, reason=request.POST.get("reason", ""), actor=request.user)
+    except DomainError as error:
+        messages.error(request, _problem(error))
+    else:
+        messages.success(request, _("The order is voided: it is kept, and left out of every figure."))
+    return redirect("work_order", org_slug=organization.slug, order_id=order.pk)
 
 
 # Quick entry ----------------------------------------------------------------------------------------

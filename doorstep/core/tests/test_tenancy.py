@@ -575,8 +575,8 @@ CASES = {
         ("get", f"/orgs/coop-b/work/orders/{_order_a(w)}/", None),
     ],
     "orgs/<slug:org_slug>/work/orders/<int:order_id>/edit/": _order_pages("edit/", ORDER_FORM),
-    "orgs/<slug:org_slug>/work/orders/<int:order_id>/delete/": lambda w: [
-        ("post", f"/orgs/coop-b/work/orders/{_order_a(w)}/delete/", {}),
+    "orgs/<slug:org_slug>/work/orders/<int:order_id>/void/": lambda w: [
+        ("post", f"/orgs/coop-b/work/orders/{_order_a(w)}/void/", {"reason": "recorded twice"}),
     ],
     "orgs/<slug:org_slug>/work/orders/<int:order_id>/<slug:kind>/add/": lambda w: [
         (
@@ -585,8 +585,12 @@ CASES = {
             {"payments-paid_on": "2026-01-21", "payments-amount": "5", "payments-method": "cash"},
         ),
     ],
-    "orgs/<slug:org_slug>/work/orders/<int:order_id>/<slug:kind>/<int:entry_id>/remove/": lambda w: [
-        ("post", f"/orgs/coop-b/work/orders/{_order_a(w)}/payments/{_payment_a(w)}/remove/", {}),
+    "orgs/<slug:org_slug>/work/orders/<int:order_id>/<slug:kind>/<int:entry_id>/reverse/": lambda w: [
+        (
+            "post",
+            f"/orgs/coop-b/work/orders/{_order_a(w)}/payments/{_payment_a(w)}/reverse/",
+            {"reason": "typed twice"},
+        ),
     ],
     "orgs/<slug:org_slug>/work/quick/": lambda w: [
         ("get", "/orgs/union-a/work/quick/", None),
@@ -614,7 +618,9 @@ CASES = {
     "api/v1/work-orders/<order_id>": lambda w: [
         ("get", f"/api/v1/work-orders/{_order_a(w)}", None),
         ("patch", f"/api/v1/work-orders/{_order_a(w)}", {"piece_rate": "9"}),
-        ("delete", f"/api/v1/work-orders/{_order_a(w)}", None),
+    ],
+    "api/v1/work-orders/<order_id>/void": lambda w: [
+        ("post", f"/api/v1/work-orders/{_order_a(w)}/void", {"reason": "recorded twice"}),
     ],
     **{
         f"api/v1/work-orders/<order_id>/{kind}": (
@@ -628,8 +634,12 @@ CASES = {
             "helpers": {"relationship": "daughter", "hours": "1"},
         }.items()
     },
-    "api/v1/work-orders/<order_id>/<kind>/<entry_id>": lambda w: [
-        ("delete", f"/api/v1/work-orders/{_order_a(w)}/payments/{_payment_a(w)}", None),
+    "api/v1/work-orders/<order_id>/<kind>/<entry_id>/reverse": lambda w: [
+        (
+            "post",
+            f"/api/v1/work-orders/{_order_a(w)}/payments/{_payment_a(w)}/reverse",
+            {"reason": "typed twice"},
+        ),
     ],
     "api/v1/members/<member_id>/passbook": lambda w: [
         ("get", f"/api/v1/members/{_member_a(w)}/passbook", None),

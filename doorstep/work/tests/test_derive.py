@@ -145,6 +145,75 @@ def test_status_before_delivery_is_as_entered():
     )
 
 
+# Reversals (a correction: the entry's values negated, on the entry's own date) ----------------------
+
+
+def test_a_reversed_payment_never_counts_as_paid_in_full():
+    # 800 on 25 March; 375 on 30 April, reversed (recorded by mistake); 375 really paid on 10 May.
+    order = _order(
+        payments=[
+            (date(2026, 3, 25), D("800")),
+            (date(2026, 4, 30), D("375")),
+            (date(2026, 4, 30), D("-375")),
+            (date(2026, 5, 10), D("375")),
+        ]
+    )
+    got = derive(order, benchmark_hourly=None, late_after_days=30, today=TODAY)
+    # gross = 800 + 375 − 375 + 375 = 1175; paid in full on 10 May, 51 days after 20 March
+    assert got.gross_paid == 1175 and got.shortfall == 0
+    assert got.fully_paid_on == date(2026, 5, 10) and got.payment_delay_days == 51 and got.flag_late
+
+
+def test_a_payment_reversed_in_full_leaves_her_unpaid():
+    order = _order(payments=[(date(2026, 3, 25), D("1175")), (date(2026, 3, 25), D("-1175"))])
+    got = derive(order, benchmark_hourly=None, late_after_days=30, today=TODAY)
+    # nothing stands: delivered, 1175 expected, 0 paid, 102 days waiting on 30 June
+    assert got.gross_paid == 0 and got.shortfall == D("1175.0000") and got.net == -100
+    assert got.fully_paid_on is None and got.payment_delay_days is None
+    assert got.flag_unpaid and got.flag_late and got.status == "delivered"
+
+
+def test_a_reversed_payment_keeps_the_rejected_and_cancelled_flags():
+    reversed_pay = [(date(2026, 3, 25), D("800")), (date(2026, 3, 25), D("-800"))]
+    got = derive(_order(payments=reversed_pay), benchmark_hourly=None, late_after_days=30, today=TODAY)
+    assert got.flag_rejected_without_reason  # 6 rejected without a reason on 20 March still stand
+    cancelled = derive(
+        _order(entered_status="cancelled", materials_supplied=True, deliveries=[], payments=reversed_pay),
+        benchmark_hourly=None,
+        late_after_days=30,
+        today=TODAY,
+    )
+    assert cancelled.flag_cancelled_after_materials and cancelled.status == "cancelled"
+    assert cancelled.gross_paid == 0 and not cancelled.flag_unpaid
+
+
+def test_a_reversed_delivery_moves_the_last_delivery_and_its_rejection():
+    # The delivery of 20 March (40, 6 rejected without a reason) was really on 15 March, and the
+    # rejection had a reason: reversed, and recorded again.
+    order = _order(
+        deliveries=[
+            DeliveryIn(date(2026, 3, 10), D("60"), D("4"), True, True),
+            DeliveryIn(date(2026, 3, 20), D("40"), D("6"), False, False),
+            DeliveryIn(date(2026, 3, 20), D("-40"), D("-6"), False, False),
+            DeliveryIn(date(2026, 3, 15), D("40"), D("6"), True, False),
+        ]
+    )
+    got = derive(order, benchmark_hourly=None, late_after_days=30, today=TODAY)
+    assert got.delivered_qty == 100 and got.rejected_qty == 10 and got.expected_pay == D("1175.0000")
+    assert got.delivered_on == date(2026, 3, 15) and got.work_date == date(2026, 3, 15)
+    assert not got.flag_rejected_without_reason
+
+
+def test_a_delivery_reversed_in_full_leaves_nothing_delivered():
+    order = _order(
+        deliveries=[DeliveryIn(date(2026, 3, 20), D("40")), DeliveryIn(date(2026, 3, 20), D("-40"))],
+        payments=[],
+    )
+    got = derive(order, benchmark_hourly=D("88.75"), late_after_days=30, today=TODAY)
+    assert got.delivered_qty == 0 and got.delivered_on is None and got.work_date == date(2026, 3, 1)
+    assert got.net_hourly is None and not got.flag_unpaid and not got.flag_late and got.status == "given"
+
+
 def test_the_daily_refresh_flags_orders_that_became_late(world, delhi_member, party):
     from datetime import timedelta
 

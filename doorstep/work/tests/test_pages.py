@@ -100,7 +100,10 @@ def test_order_pages_and_entries(world, login, delhi_member, party):
     page = client.get(f"/orgs/union-a/work/orders/{order.pk}/").content.decode()
     assert "Paid in full 3 days after delivery" in page and "710 INR a day" in page and "23%" in page
     payment = order.payments.get()
-    client.post(f"/orgs/union-a/work/orders/{order.pk}/payments/{payment.pk}/remove/")
+    client.post(
+        f"/orgs/union-a/work/orders/{order.pk}/payments/{payment.pk}/reverse/",
+        {"reason": "not paid after all"},
+    )
     order.refresh_from_db()
     assert order.status == "delivered" and order.flag_unpaid
     edit = client.post(
@@ -121,8 +124,8 @@ def test_order_pages_and_entries(world, login, delhi_member, party):
     assert edit.status_code == 422 and "There is no member with this number." in edit.content.decode()
     listing = client.get("/orgs/union-a/work/orders/", {"flag": "unpaid"}).content.decode()
     assert "Zari border" in listing and "Unpaid" in listing
-    assert client.post(f"/orgs/union-a/work/orders/{order.pk}/delete/").status_code == 302
-    assert not WorkOrder.objects.exists()
+    voided = client.post(f"/orgs/union-a/work/orders/{order.pk}/void/", {"reason": "recorded twice"})
+    assert voided.status_code == 302 and WorkOrder.objects.get().voided_at is not None
 
 
 def test_quick_entry_is_all_or_nothing(world, login, register, party):
