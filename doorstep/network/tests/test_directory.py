@@ -6,9 +6,9 @@ from django.test import Client
 
 from doorstep.core.models import AuditEvent
 from doorstep.members import services as member_services
-from doorstep.network import services
 from doorstep.network.models import AffiliationRequest, Listing
 from doorstep.network.queries import size_band
+from doorstep.network.services import directory
 from doorstep.organizations import services as organization_services
 from doorstep.organizations.models import Affiliation
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def listed(world):
-    services.save_listing(
+    directory.save_listing(
         world.org_a,
         data={
             "listed": True,
@@ -28,9 +28,9 @@ def listed(world):
         },
         actor=world.admin_a,
     )
-    services.save_listing(world.network, data={"listed": True, "area": "Asia"}, actor=world.network_admin)
+    directory.save_listing(world.network, data={"listed": True, "area": "Asia"}, actor=world.network_admin)
     # Cooperative B has an entry, but does not show it.
-    services.save_listing(world.org_b, data={"listed": False, "area": "Nairobi"}, actor=world.admin_b)
+    directory.save_listing(world.org_b, data={"listed": False, "area": "Nairobi"}, actor=world.admin_b)
     return world
 
 
