@@ -302,20 +302,20 @@ def _supplier_row_a(world) -> tuple[int, int]:
 
 def _case_a(world) -> tuple[int, int, int]:
     """(case id, action id, attachment id) of a grievance of Union A."""
-    from doorstep.grievances import services as grievance_services
     from doorstep.grievances.models import Case
+    from doorstep.grievances.services import cases, evidence, timeline
 
     case = Case.objects.filter(organization=world.org_a).first()
     if case is None:
-        case = grievance_services.create_case(
+        case = cases.create_case(
             world.org_a,
             data={"category": "late_payment", "members": [_member_a(world)], "summary": "Sunita paid late"},
             actor=world.admin_a,
         )
-        grievance_services.add_action(
+        timeline.add_action(
             case, {"kind": "call", "detail": "Called", "deadline": "2031-01-01"}, actor=world.admin_a
         )
-        grievance_services.add_attachment(case, name="slip.txt", data=b"paid 300 of 800", actor=world.admin_a)
+        evidence.add_attachment(case, name="slip.txt", data=b"paid 300 of 800", actor=world.admin_a)
     return case.pk, case.actions.get().pk, case.attachments.get().pk
 
 
@@ -325,8 +325,8 @@ def _share_a(world) -> int:
 
     from django.utils import timezone
 
-    from doorstep.grievances import services as grievance_services
     from doorstep.grievances.models import Case, CaseShare
+    from doorstep.grievances.services import sharing
     from doorstep.members import services as member_services
     from doorstep.members.models import Member
     from doorstep.organizations import services as organization_services
@@ -345,7 +345,7 @@ def _share_a(world) -> int:
         method="paper",
         actor=world.admin_a,
     )
-    return grievance_services.share_case(case, world.company, {}, actor=world.admin_a).pk
+    return sharing.share_case(case, world.company, {}, actor=world.admin_a).pk
 
 
 def _app_user_a(world):

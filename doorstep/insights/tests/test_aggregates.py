@@ -253,7 +253,7 @@ def test_one_organizations_figures_are_its_row_of_the_table_by_organization(worl
 
 
 def test_grievance_figures_count_each_worker_once_and_keep_to_the_chain(world, shared, api):
-    from doorstep.grievances import services as grievances
+    from doorstep.grievances.services import cases as grievances
 
     SharingAgreement.objects.filter(recipient=world.network).update(
         data_kinds=["members", "work", "grievances"]

@@ -306,8 +306,8 @@ def _cases(seed: int = 7) -> None:
     status, some resolved (with how long that took)."""
     import random
 
-    from doorstep.grievances import services as grievances
     from doorstep.grievances.models import Case, CaseStatus, Category
+    from doorstep.grievances.services import cases as grievances
     from doorstep.members.models import Member
     from doorstep.supplychains.models import Party
 
