@@ -360,7 +360,8 @@ class _Generator:
         from doorstep.core import vault
         from doorstep.core.bulk import insert_rows, reserve_ids
         from doorstep.members.models import ConsentEvent, Member
-        from doorstep.members.services import MEMBER_COLUMNS, MEMBER_DEFAULTS, PII_FIELDS, PII_PURPOSE
+        from doorstep.members.services.pii import PII_FIELDS, PII_PURPOSE
+        from doorstep.members.services.registry import MEMBER_COLUMNS, MEMBER_DEFAULTS
 
         rng, country = self.rng, self.country
         now = timezone.now()

@@ -9,7 +9,7 @@ from doorstep.core import tenancy
 from doorstep.core.roles import STAFF_ROLES
 
 from .models import ConsentEvent, DuplicateCandidate, Member, MemberGroup, MemberIdentifier, Purpose, Status
-from .services import normalize_id_number, normalize_phone
+from .services.validation import normalize_id_number, normalize_phone
 
 FILTERS = ("category", "sector", "admin1", "admin2", "group", "status")
 

@@ -64,14 +64,14 @@ def _person_a(world):
 
 
 def _member_a(world):
-    from doorstep.members import services as member_services
     from doorstep.members.models import Member
+    from doorstep.members.services import registry
 
     existing = Member.objects.filter(organization=world.org_a).first()
     if existing:
         return existing.pk
     data = {"full_name": "Sunita Devi", "category": "homeworker", "phones": ["+919812345678"]}
-    return member_services.create_member(world.org_a, data=data, actor=world.admin_a).pk
+    return registry.create_member(world.org_a, data=data, actor=world.admin_a).pk
 
 
 def _member_pages(path, post=None):
@@ -104,12 +104,12 @@ def _import_a(world):
 
 
 def _duplicate_a(world):
-    from doorstep.members import services as member_services
     from doorstep.members.models import DuplicateCandidate
+    from doorstep.members.services import registry
 
     if not DuplicateCandidate.objects.exists():
         for name in ("Sunita Devi", "Sunita Devee"):
-            member_services.create_member(
+            registry.create_member(
                 world.org_a,
                 data={"full_name": name, "category": "homeworker", "locality": "Jagatpur"},
                 actor=world.admin_a,
@@ -327,8 +327,8 @@ def _share_a(world) -> int:
 
     from doorstep.grievances.models import Case, CaseShare
     from doorstep.grievances.services import sharing
-    from doorstep.members import services as member_services
     from doorstep.members.models import Member
+    from doorstep.members.services import consent
     from doorstep.organizations import services as organization_services
 
     existing = CaseShare.objects.filter(organization=world.org_a).first()
@@ -337,7 +337,7 @@ def _share_a(world) -> int:
     case = Case.objects.get(pk=_case_a(world)[0])
     data = {"recipient": world.company.pk, "purpose": "company_due_diligence", "data_kinds": ["grievances"]}
     organization_services.create_agreement(world.org_a, data=data, actor=world.admin_a)
-    member_services.record_consent(
+    consent.record_consent(
         Member.objects.get(pk=_member_a(world)),
         purpose="company_case",
         given=True,

@@ -168,7 +168,7 @@ def company_view(share, *, actor) -> CompanyView:
     steps.sort(key=lambda s: s["on"])
     names = []
     if share.show_identity:
-        from doorstep.members.services import names_shown_with_consent
+        from doorstep.members.services.pii import names_shown_with_consent
 
         members = list(case.members.select_related("subject_key"))
         shown = names_shown_with_consent(

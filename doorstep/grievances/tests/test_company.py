@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from doorstep.grievances.models import CaseShare
 from doorstep.grievances.services import cases, sharing, timeline
-from doorstep.members import services as member_services
+from doorstep.members.services import consent
 from doorstep.organizations import services as org_services
 from doorstep.organizations.models import SharingAgreement
 from doorstep.supplychains import services as party_services
@@ -32,7 +32,7 @@ def escalation(world, register):
         actor=world.admin_a,
     )
     sunita = register(NAME, phones=[PHONE])
-    member_services.record_consent(
+    consent.record_consent(
         sunita,
         purpose="company_case",
         given=True,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from doorstep.core.models import AuditEvent
 from doorstep.insights import engine
-from doorstep.members import services as member_services
+from doorstep.members.services import consent as member_services
 from doorstep.organizations import services as org_services
 from doorstep.organizations.models import SharingAgreement
 

@@ -432,8 +432,8 @@ def test_the_workers_summaries_of_changed_orders_are_those_of_a_full_refresh(fed
 
 def test_a_withdrawal_counts_at_once_and_a_new_consent_from_the_next_refresh(world):
     from doorstep.insights import queries
-    from doorstep.members import services as member_services
     from doorstep.members.models import Member
+    from doorstep.members.services import consent as member_services
 
     synth.run(
         synth.Plan(members=60, orders_per_member=3, organizations=2, workers=1, submissions_per_member=0)

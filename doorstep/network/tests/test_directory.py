@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from doorstep.core.models import AuditEvent
-from doorstep.members import services as member_services
+from doorstep.members.services import registry
 from doorstep.network.models import AffiliationRequest, Listing
 from doorstep.network.queries import size_band
 from doorstep.network.services import directory
@@ -36,7 +36,7 @@ def listed(world):
 
 def _add_members(world, count):
     for n in range(count):
-        member_services.create_member(
+        registry.create_member(
             world.org_a, data={"full_name": f"Member {n}", "category": "homeworker"}, actor=world.admin_a
         )
 

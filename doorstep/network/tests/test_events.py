@@ -163,7 +163,7 @@ def test_public_pages_show_public_events_and_public_materials_only(world, traini
 
 
 def test_her_registrations_are_in_her_export_and_go_with_her_erasure(world, training, register):
-    from doorstep.members import services as member_services
+    from doorstep.members.services import rights
 
     sunita = register("Sunita Devi")
     registration = event_services.register_person(
@@ -173,9 +173,9 @@ def test_her_registrations_are_in_her_export_and_go_with_her_erasure(world, trai
     import json
     import zipfile
 
-    archive = zipfile.ZipFile(io.BytesIO(member_services.export_member(sunita, actor=world.admin_a)))
+    archive = zipfile.ZipFile(io.BytesIO(rights.export_member(sunita, actor=world.admin_a)))
     events = json.loads(archive.read("member.json"))["network.events"]
     assert events[0]["event"] == "Leaders' workshop" and events[0]["name_given"] == "Sunita D."
     key = registration.key_id
-    member_services.erase_member(sunita, actor=world.admin_a)
+    rights.erase_member(sunita, actor=world.admin_a)
     assert not Registration.objects.exists() and not SubjectKey.objects.filter(pk=key).exists()

@@ -368,7 +368,7 @@ class Command(BaseCommand):
         from doorstep.core.models import Import
         from doorstep.members import search
         from doorstep.members.models import Member
-        from doorstep.members.services import PII_PURPOSE
+        from doorstep.members.services.pii import PII_PURPOSE
         from doorstep.organizations.models import User
 
         rows = size["members"]
