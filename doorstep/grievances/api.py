@@ -1,5 +1,7 @@
-"""API for grievances. Summaries, narratives, timeline details and attachments are sealed; every
-response that opens them is an audited read."""
+"""API for grievances: cases, their timeline, actions, remedies and attachments, and statistics; the
+status of an intake report by its receipt; sharing a case with a company, and the company's side.
+Summaries, narratives, timeline details and attachments are sealed; every response that opens
+them is an audited read."""
 
 from datetime import date, datetime
 from decimal import Decimal

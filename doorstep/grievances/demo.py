@@ -1,6 +1,7 @@
 """Demo grievances: a dozen cases across the categories in both demo organizations, among them a
 collective case about late payment against a demo intermediary, won with money recovered, and cases
-still open with deadlines this week. Deterministic and idempotent."""
+still open with deadlines this week; a case shared with the demo brand, with its reply; the union's
+intake link with one report waiting. Deterministic and idempotent."""
 
 from datetime import date, timedelta
 

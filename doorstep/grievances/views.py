@@ -1,5 +1,7 @@
 """Pages of grievances: the case list, a case with its timeline and the forms that move it on, the
-statistics, and the deadlines panel on the home page. Opening a case reads sealed data: audited."""
+statistics, and the deadlines panel on the home page; the public intake form, its receipt check and
+the review of reports; cases shared with a company, as the company sees them. Opening a case reads
+sealed data: audited."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

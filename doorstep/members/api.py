@@ -1,5 +1,6 @@
-"""API for the member registry. Personal data appears only with ``?include=pii``, for organizers and
-admins, and every such read (and every name or phone search) is audited."""
+"""API for the member registry: members, search, consents, dues, her export and erasure, and
+possible duplicates. Personal data appears only with ``?include=pii``, for organizers and admins,
+and every such read (and every name or phone search) is audited."""
 
 from ninja import Field, Query, Router, Schema, Status
 

@@ -1,4 +1,6 @@
-"""Reads of members, always through the acting user (``core.tenancy``)."""
+"""Reads of members: staff reads through the acting user (``core.tenancy``), a member's own record
+through her login; and, given organization ids, the lookups the aggregates door builds on (whose
+consent covers a purpose on a date, whose figures may reach a recipient, active member counts)."""
 
 from datetime import date
 

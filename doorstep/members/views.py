@@ -1,5 +1,7 @@
-"""Pages of the member registry: the list with filters and search, her profile, the forms, her
-card, her export and her erasure. Every page that shows personal data audits the read."""
+"""Pages of the member registry: the list with filters and search, her profile, the forms, consent and
+dues, her card, her export and her erasure, the review of possible duplicates, giving her a login;
+and, for the member herself, logging in with her phone and PIN and her own profile. Every page that
+shows personal data audits the read."""
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login

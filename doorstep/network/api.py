@@ -1,5 +1,6 @@
-"""API of the directory. ``/public/...`` needs no login and is cached by browsers and proxies for five
-minutes; editing an entry and asking to join a network need a token."""
+"""API of the network app: the directory and affiliation requests, bulletins and news, the resource
+library, and events with their registrations. ``/public/...`` needs no login and is cached by
+browsers and proxies for five minutes; everything else needs a token."""
 
 from datetime import date, datetime
 

@@ -1,6 +1,7 @@
-"""Demo directory: the demo network and its two organizations are listed, with three more listed
-organizations that have no users (a national network, an association and an ally), some of them
-affiliated to the demo network, and one request to join it waiting. Idempotent."""
+"""Demo network: the demo network and its two organizations are listed in the directory, with three
+more listed organizations that have no users (a national network, an association and an ally), some
+of them affiliated to the demo network, and one request to join it waiting; two bulletins in two
+languages each, a small resource library, and events (one training with attendance). Idempotent."""
 
 from doorstep.organizations import services as organization_services
 from doorstep.organizations.models import Affiliation, Organization, User

@@ -1,5 +1,6 @@
-"""Pages of the directory (public, no JavaScript needed) and of an organization's entry and its
-requests to join networks."""
+"""Pages of the network app: the directory and its map (public, no JavaScript needed), an
+organization's entry and its requests to join networks; bulletins (public archive, subscription,
+writing and sending them) and news from affiliates; the resource library; events and trainings."""
 
 import re
 from functools import lru_cache
