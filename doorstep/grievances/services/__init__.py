@@ -1,5 +1,5 @@
-"""Every write about grievances, one module per concept. What may name a person is sealed under the
-case's key; reading it is audited.
+"""Every write about grievances, and every read of what is sealed, one module per concept. What may
+name a person is sealed under the case's key; reading it is audited.
 
 - ``cases``: a case opened, changed, moved on; its summary and narrative read.
 - ``timeline``: the actions and deadlines of a case, and its whole timeline read at once.

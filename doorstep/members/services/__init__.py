@@ -1,4 +1,4 @@
-"""Every write about members, one module per concept; each change is audited.
+"""Every write about members, and every read of her personal data (audited), one module per concept.
 
 - ``validation``: ``clean_member()``, the one validator of member input, and phone and ID normalization.
 - ``registry``: registering members (one, or an import's batch) and editing them, her own corrections too.
