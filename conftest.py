@@ -151,13 +151,13 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def register(world):
     """``register(full_name=..., organization=..., **fields)`` registers a member through the service."""
-    from doorstep.members import services as member_services
+    from doorstep.members.services import registry
 
     def make(full_name: str = "Sunita Devi", organization=None, actor=None, **fields):
         organization = organization or world.org_a
         actor = actor or (world.admin_a if organization == world.org_a else world.admin_b)
         data = {"full_name": full_name, "category": "homeworker", "sectors": ["embroidery"], **fields}
-        return member_services.create_member(organization, data=data, actor=actor)
+        return registry.create_member(organization, data=data, actor=actor)
 
     return make
 

@@ -1,4 +1,5 @@
-"""API of the legal tracker: public reads (no login, cached), and a token to change a fact."""
+"""API of advocacy: the legal tracker (public reads, no login, cached; a token to change a fact),
+campaigns (public reads; a token to run one), and reports to the ILO with their versions."""
 
 from datetime import date, datetime
 

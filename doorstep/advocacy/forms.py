@@ -1,3 +1,6 @@
+"""Forms of the advocacy pages: a legal fact with its source and the world table's filters; a campaign,
+its demands, targets and actions; a report to the ILO, its sections, and its submission."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

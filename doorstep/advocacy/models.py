@@ -1,5 +1,6 @@
-"""The legal tracker: what each country's law says about homeworkers, one fact at a time, each with
-its source and the history of its changes."""
+"""Advocacy: the legal tracker (what each country's law says about homeworkers, one fact at a time,
+each with its source and the history of its changes), campaigns with their demands, targets and
+actions, and reports to the ILO supervisory bodies, drafted in sections and kept in versions."""
 
 from django.conf import settings
 from django.db import models

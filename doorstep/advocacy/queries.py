@@ -1,4 +1,5 @@
-"""Reads of the legal tracker (public)."""
+"""Reads of advocacy: the legal tracker (public), campaigns (an organization's own, and the public
+ones), and reports to the ILO with their sections and versions (their organization's staff only)."""
 
 from dataclasses import dataclass, field
 

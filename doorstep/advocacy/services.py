@@ -1,5 +1,7 @@
-"""Writes of the legal tracker. Network people keep it; every change keeps the value before it,
-with who, when, the source and why."""
+"""Writes of advocacy: the legal tracker (network people keep it; every change keeps the value before
+it, with who, when, the source and why), campaigns (demands, targets, actions), and reports to the
+ILO supervisory bodies (sections, composed from the tracker's facts and from figures released through
+the aggregates door, saved as versions)."""
 
 import re
 from datetime import date

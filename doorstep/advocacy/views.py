@@ -1,5 +1,6 @@
-"""The legal tracker's pages: the world table and a page per country (public, no JavaScript), and
-the form network people use to keep a fact up to date."""
+"""Advocacy pages: the legal tracker's world table and a page per country (public, no JavaScript) with
+the form network people use to keep a fact up to date; campaigns (public pages and the organizer's
+own); reports to the ILO, written section by section and saved as versions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -38,7 +38,8 @@ from django.utils import timezone
 from doorstep.core import vault
 from doorstep.core.bulk import insert_rows, reserve_ids
 from doorstep.members.models import ConsentEvent, Member
-from doorstep.members.services import MEMBER_COLUMNS, MEMBER_DEFAULTS, PII_FIELDS, PII_PURPOSE
+from doorstep.members.services.pii import PII_FIELDS, PII_PURPOSE
+from doorstep.members.services.registry import MEMBER_COLUMNS, MEMBER_DEFAULTS
 from doorstep.organizations import services as orgs
 from doorstep.organizations.models import Organization, User
 from doorstep.supplychains import services as party_services

@@ -1,5 +1,7 @@
-"""API for grievances. Summaries, narratives, timeline details and attachments are sealed; every
-response that opens them is an audited read."""
+"""API for grievances: cases, their timeline, actions, remedies and attachments, and statistics; the
+status of an intake report by its receipt; sharing a case with a company, and the company's side.
+Summaries, narratives, timeline details and attachments are sealed; every response that opens
+them is an audited read."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,7 +14,13 @@ from doorstep.core.pagination import page_of
 from doorstep.core.schemas import ErrorOut, Period
 from doorstep.organizations.queries import organization_for_staff, organizations_for_staff
 
-from . import queries, services
+from . import queries
+from .services import cases as case_services
+from .services import evidence as evidence_services
+from .services import intake as intake_services
+from .services import remedies as remedy_services
+from .services import sharing as sharing_services
+from .services import timeline as timeline_services
 
 router = Router(tags=["grievances"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -181,7 +189,7 @@ def intake_status(request, code: str):
     dates only). A wrong code and an unknown one get the same 404; checks are limited per address."""
     from doorstep.core import throttle
 
-    found = services.intake_status(code, address=throttle.client_address(request))
+    found = intake_services.intake_status(code, address=throttle.client_address(request))
     if found is None:
         return Status(404, {"detail": "No report has this code.", "code": "not_found", "errors": []})
     return found
@@ -217,7 +225,7 @@ def list_cases(request, filters: Query[CaseFilters]):
         queries.cases_of(request.auth, organization), filters.dict()
     ).prefetch_related("members", "parties", "orders")
     rows, next_cursor = page_of(cases, limit=filters.limit, cursor=filters.cursor)
-    summaries = services.summaries(rows, actor=request.auth, reason="api list") if rows else {}
+    summaries = case_services.summaries(rows, actor=request.auth, reason="api list") if rows else {}
     return {"items": [case_out(c, {"summary": summaries.get(c.pk, "")}) for c in rows], "next": next_cursor}
 
 
@@ -227,16 +235,19 @@ def create_case(request, payload: CaseIn):
     data = payload.dict(exclude={"organization_id"})
     if not data["member_numbers"]:
         data.pop("member_numbers")
-    case = services.create_case(organization, data=data, actor=request.auth)
+    case = case_services.create_case(organization, data=data, actor=request.auth)
     return Status(
-        201, case_out(case, services.reveal_case(case, actor=request.auth, reason="api create"), detail=True)
+        201,
+        case_out(case, case_services.reveal_case(case, actor=request.auth, reason="api create"), detail=True),
     )
 
 
 @router.get("/grievances/{case_id}", response={200: CaseOut, **ERRORS})
 def get_case(request, case_id: int):
     case = queries.get_case(request.auth, case_id)
-    return case_out(case, services.reveal_case(case, actor=request.auth, reason="api detail"), detail=True)
+    return case_out(
+        case, case_services.reveal_case(case, actor=request.auth, reason="api detail"), detail=True
+    )
 
 
 @router.patch("/grievances/{case_id}", response={200: CaseOut, **ERRORS})
@@ -245,16 +256,18 @@ def update_case(request, case_id: int, payload: CasePatch):
     data = payload.dict(exclude_unset=True)
     status = data.pop("status", None)
     if data:
-        services.update_case(case, data=data, actor=request.auth)
+        case_services.update_case(case, data=data, actor=request.auth)
     if status:
-        services.set_status(case, status, actor=request.auth)
+        case_services.set_status(case, status, actor=request.auth)
     case = queries.get_case(request.auth, case_id)
-    return case_out(case, services.reveal_case(case, actor=request.auth, reason="api update"), detail=True)
+    return case_out(
+        case, case_services.reveal_case(case, actor=request.auth, reason="api update"), detail=True
+    )
 
 
 def _entries(case, actor) -> list[dict]:
     found = []
-    for entry in services.timeline(case, actor=actor, reason="api timeline"):
+    for entry in timeline_services.timeline(case, actor=actor, reason="api timeline"):
         row = {"on": entry.on, "kind": entry.kind, "id": getattr(entry.item, "pk", None)}
         if entry.kind in ("opened", "finished"):
             row["id"] = None
@@ -289,14 +302,14 @@ def get_timeline(request, case_id: int):
 def add_action(request, case_id: int, payload: ActionIn):
     """Add a step to the timeline (with a deadline, if one follows); answers with the timeline."""
     case = queries.get_case(request.auth, case_id)
-    services.add_action(case, payload.dict(), actor=request.auth)
+    timeline_services.add_action(case, payload.dict(), actor=request.auth)
     return Status(201, _entries(case, request.auth))
 
 
 @router.post("/grievances/{case_id}/remedies", response={201: list[EntryOut], **ERRORS})
 def add_remedy(request, case_id: int, payload: RemedyIn):
     case = queries.get_case(request.auth, case_id)
-    services.add_remedy(case, payload.dict(), actor=request.auth)
+    remedy_services.add_remedy(case, payload.dict(), actor=request.auth)
     return Status(201, _entries(case, request.auth))
 
 
@@ -304,7 +317,7 @@ def add_remedy(request, case_id: int, payload: RemedyIn):
 def add_attachment(request, case_id: int, file: File[UploadedFile]):
     """Evidence: a photo, PDF, voice note or plain text, up to 10 MB (sealed)."""
     case = queries.get_case(request.auth, case_id)
-    services.add_attachment(case, name=file.name or "evidence", data=file.read(), actor=request.auth)
+    evidence_services.add_attachment(case, name=file.name or "evidence", data=file.read(), actor=request.auth)
     return Status(201, _entries(case, request.auth))
 
 
@@ -384,7 +397,7 @@ def share_case(request, case_id: int, payload: ShareIn):
     ).first()
     if company is None:
         raise Http404
-    share = services.share_case(case, company, payload.dict(), actor=request.auth)
+    share = sharing_services.share_case(case, company, payload.dict(), actor=request.auth)
     return Status(201, share_out(share))
 
 
@@ -394,7 +407,7 @@ def withdraw_share(request, case_id: int, share_id: int):
     share = queries.get_share(request.auth, share_id, case.organization_id)
     if share.case_id != case.pk:
         return Status(404, {"detail": "Not found.", "code": "not_found", "errors": []})
-    services.withdraw_share(share, actor=request.auth)
+    sharing_services.withdraw_share(share, actor=request.auth)
     return Status(204, None)
 
 
@@ -438,7 +451,7 @@ def get_shared_case(request, share_id: int, company_id: int):
     from doorstep.supplychains.queries import company_for
 
     share = queries.get_shared(company_for(request.auth, pk=company_id), share_id)
-    return _shared_out(services.company_view(share, actor=request.auth))
+    return _shared_out(sharing_services.company_view(share, actor=request.auth))
 
 
 @router.post("/shared-cases/{share_id}/replies", response={201: SharedCaseOut, **ERRORS})
@@ -446,8 +459,8 @@ def reply_to_shared_case(request, share_id: int, payload: ReplyIn):
     from doorstep.supplychains.queries import company_for
 
     share = queries.get_shared(company_for(request.auth, pk=payload.company_id), share_id)
-    services.company_reply(share, payload.text, actor=request.auth)
-    return Status(201, _shared_out(services.company_view(share, actor=request.auth)))
+    sharing_services.company_reply(share, payload.text, actor=request.auth)
+    return Status(201, _shared_out(sharing_services.company_view(share, actor=request.auth)))
 
 
 @router.post("/shared-cases/{share_id}/commitments", response={201: SharedCaseOut, **ERRORS})
@@ -455,5 +468,5 @@ def commit_on_shared_case(request, share_id: int, payload: CaseCommitmentIn):
     from doorstep.supplychains.queries import company_for
 
     share = queries.get_shared(company_for(request.auth, pk=payload.company_id), share_id)
-    services.company_commitment(share, payload.dict(exclude={"company_id"}), actor=request.auth)
-    return Status(201, _shared_out(services.company_view(share, actor=request.auth)))
+    sharing_services.company_commitment(share, payload.dict(exclude={"company_id"}), actor=request.auth)
+    return Status(201, _shared_out(sharing_services.company_view(share, actor=request.auth)))

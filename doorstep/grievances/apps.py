@@ -13,7 +13,8 @@ class GrievancesConfig(AppConfig):
         from doorstep.core.roles import STAFF_ROLES, Role
         from doorstep.organizations.models import Organization
 
-        from . import analytics, services
+        from . import analytics
+        from .services.rights import erase_rows, export_sections, move_cases
         from .views import deadlines_panel
 
         register(
@@ -35,8 +36,8 @@ class GrievancesConfig(AppConfig):
         )
         rights.register(
             "grievances",
-            export=services.export_sections,
-            erase=services.erase_rows,
-            merge=services.move_cases,
+            export=export_sections,
+            erase=erase_rows,
+            merge=move_cases,
         )
         analytics.register()

@@ -1,6 +1,7 @@
 """Demo grievances: a dozen cases across the categories in both demo organizations, among them a
 collective case about late payment against a demo intermediary, won with money recovered, and cases
-still open with deadlines this week. Deterministic and idempotent."""
+still open with deadlines this week; a case shared with the demo brand, with its reply; the union's
+intake link with one report waiting. Deterministic and idempotent."""
 
 from datetime import date, timedelta
 
@@ -9,8 +10,8 @@ from doorstep.organizations.models import Organization, User
 from doorstep.supplychains.models import Party
 from doorstep.work.models import WorkOrder
 
-from . import services
 from .models import Case
+from .services import cases, intake, remedies, sharing, timeline
 
 # (category, party, summary, status, opened days ago,
 #  actions [(kind, days ago, detail, outcome, deadline in days)])
@@ -186,13 +187,13 @@ def _share() -> str:
     )
     if case is None:
         return "demo-brand: no case whose member agreed to sharing with a company"
-    share = services.share_case(
+    share = sharing.share_case(
         case,
         brand,
         {"message": "Pieces rejected without a reason by your supplier; the member was not paid for them."},
         actor=User.objects.get(username="orgadmin-a"),
     )
-    services.company_reply(
+    sharing.company_reply(
         share,
         "We have asked our supplier for its inspection records.",
         actor=User.objects.get(username="company"),
@@ -207,9 +208,9 @@ def _intake() -> str:
     union = Organization.objects.get(slug="demo-union")
     if IntakeChannel.objects.filter(organization=union).exists():
         return "demo-union: intake link already there"
-    channel = services.open_channel(union, actor=User.objects.get(username="organizer-a"))
+    channel = intake.open_channel(union, actor=User.objects.get(username="organizer-a"))
     IntakeChannel.objects.filter(pk=channel.pk).update(code=DEMO_INTAKE_CODE)
-    services.submit_intake(
+    intake.submit_intake(
         DEMO_INTAKE_CODE,
         {
             "description": "The agent gave us beads to string for 3 weeks; now she says the buyer won't pay.",
@@ -235,7 +236,7 @@ def _load(slug: str, spec: dict) -> int:
         member = members[(index * 7) % len(members)]
         party = parties[party_name]
         orders = list(WorkOrder.objects.filter(member=member, party=party).order_by("given_on")[:2])
-        case = services.create_case(
+        case = cases.create_case(
             organization,
             data={
                 "kind": "individual",
@@ -253,9 +254,9 @@ def _load(slug: str, spec: dict) -> int:
         )
         _act(case, actions, today, actor)
         if status != "open":
-            services.set_status(case, status, actor=actor, on=today - timedelta(days=max(opened_ago - 40, 1)))
+            cases.set_status(case, status, actor=actor, on=today - timedelta(days=max(opened_ago - 40, 1)))
         if status == "resolved":
-            services.add_remedy(
+            remedies.add_remedy(
                 case,
                 {
                     "kind": "other",
@@ -273,7 +274,7 @@ def _act(case, actions, today, actor) -> None:
     for kind, ago, detail, outcome, deadline_in in actions:
         happened = today - timedelta(days=ago)
         deadline = today + timedelta(days=deadline_in) if deadline_in is not None else None
-        services.add_action(
+        timeline.add_action(
             case,
             {
                 "kind": kind,
@@ -297,7 +298,7 @@ def _collective(organization, spec, members, parties, today, actor) -> int:
         ]
     )
     group = sorted({o.member_id for o in late})
-    case = services.create_case(
+    case = cases.create_case(
         organization,
         data={
             "kind": "collective",
@@ -336,7 +337,7 @@ def _collective(organization, spec, members, parties, today, actor) -> int:
         actor,
     )
     owed = sum((o.owed for o in late), 0) or 1000
-    services.add_remedy(
+    remedies.add_remedy(
         case,
         {
             "kind": "money",
@@ -348,5 +349,5 @@ def _collective(organization, spec, members, parties, today, actor) -> int:
         },
         actor=actor,
     )
-    services.set_status(case, "resolved", actor=actor, on=today - timedelta(days=30))
+    cases.set_status(case, "resolved", actor=actor, on=today - timedelta(days=30))
     return 1

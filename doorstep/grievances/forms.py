@@ -1,3 +1,7 @@
+"""Forms of the grievance pages: a case, its status, actions, remedies and attachments, the case
+filters; the public intake form, the receipt check and the acceptance of a report; sharing a case
+with a company, and the company's reply and commitment."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

@@ -1,11 +1,11 @@
 """Grievances: the problems members bring to their organization, taken up one by one or together,
-from the first complaint to the remedy won (DESIGN.md §2).
+from the first complaint to the remedy won (DESIGN.md §2); reports sent without an account through
+an intake link; cases shared with a company, and its replies.
 
 A case's summary and narrative, each action's details and outcome, each remedy's description and
 every attachment are sealed under the case's own data key (``core.vault``), like a member's personal
 data: they may name her, her family, her neighbours. What stays readable is what the statistics
-need: category, status, dates, the parties complained against, amounts and currencies.
-"""
+need: category, status, dates, the parties complained against, amounts and currencies."""
 
 from django.conf import settings
 from django.db import models

@@ -1,5 +1,6 @@
 """Reads of grievances, always through the acting user (``core.tenancy``), and the organization's
-own statistics of them (inside the organization: nothing suppressed)."""
+own statistics of them (inside the organization: nothing suppressed); the intake link and the
+reports waiting; cases shared with a company, read by the organization and by the company."""
 
 import statistics
 from collections import defaultdict

@@ -1,5 +1,7 @@
 """Pages of grievances: the case list, a case with its timeline and the forms that move it on, the
-statistics, and the deadlines panel on the home page. Opening a case reads sealed data: audited."""
+statistics, and the deadlines panel on the home page; the public intake form, its receipt check and
+the review of reports; cases shared with a company, as the company sees them. Opening a case reads
+sealed data: audited."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +19,14 @@ from doorstep.core.pagination import next_page_query, page_of
 from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.queries import get_organization_with_role
 
-from . import queries, services
+from . import queries
 from .forms import ActionForm, AttachmentForm, CaseFilterForm, CaseForm, RemedyForm, ShareForm, StatusForm
+from .services import cases as case_services
+from .services import evidence as evidence_services
+from .services import intake as intake_services
+from .services import remedies as remedy_services
+from .services import sharing as sharing_services
+from .services import timeline as timeline_services
 
 
 def _organization(request, org_slug: str):
@@ -43,7 +51,7 @@ def case_list(request, org_slug: str):
         "parties"
     )
     rows, next_cursor = page_of(cases, limit=50, cursor=request.GET.get("cursor"))
-    summaries = services.summaries(rows, actor=request.user, reason="list")
+    summaries = case_services.summaries(rows, actor=request.user, reason="list")
     return render(
         request,
         "grievances/list.html",
@@ -64,7 +72,7 @@ def case_new(request, org_slug: str):
     form = CaseForm(request.POST or None, **_choices(request, organization))
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.create_case(organization, data=form.cleaned_data, actor=request.user)
+            case = case_services.create_case(organization, data=form.cleaned_data, actor=request.user)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -86,14 +94,14 @@ def case_edit(request, org_slug: str, case_id: int):
         form = CaseForm(request.POST, **_choices(request, organization))
         if form.is_valid():
             try:
-                services.update_case(case, data=form.cleaned_data, actor=request.user)
+                case_services.update_case(case, data=form.cleaned_data, actor=request.user)
             except DomainError as error:
                 add_domain_error(form, error)
             else:
                 messages.success(request, _("The case is saved."))
                 return redirect("grievance", org_slug=organization.slug, case_id=case.pk)
     else:
-        sealed = services.reveal_case(case, actor=request.user, reason="edit")
+        sealed = case_services.reveal_case(case, actor=request.user, reason="edit")
         form = CaseForm(
             initial={
                 "kind": case.kind,
@@ -128,10 +136,10 @@ def case_detail(request, org_slug: str, case_id: int):
     if posted == "withdraw":
         share = queries.get_share(request.user, request.POST.get("share"), organization)
         if share.case_id == case.pk:
-            services.withdraw_share(share, actor=request.user)
+            sharing_services.withdraw_share(share, actor=request.user)
             messages.success(request, _("The company no longer sees this case."))
         return redirect("grievance", org_slug=organization.slug, case_id=case.pk)
-    companies = services.companies_for_cases(organization)
+    companies = sharing_services.companies_for_cases(organization)
     forms = {
         "action": ActionForm(request.POST if posted == "action" else None),
         "remedy": RemedyForm(request.POST if posted == "remedy" else None, orders=case.orders.all()),
@@ -146,23 +154,25 @@ def case_detail(request, org_slug: str, case_id: int):
         form = forms[posted]
         try:
             if posted == "action":
-                services.add_action(case, form.cleaned_data, actor=request.user)
+                timeline_services.add_action(case, form.cleaned_data, actor=request.user)
             elif posted == "remedy":
-                services.add_remedy(case, form.cleaned_data, actor=request.user)
+                remedy_services.add_remedy(case, form.cleaned_data, actor=request.user)
             elif posted == "status":
-                services.set_status(case, form.cleaned_data["status"], actor=request.user)
+                case_services.set_status(case, form.cleaned_data["status"], actor=request.user)
             elif posted == "share":
                 company = next(c for c in companies if c.pk == form.cleaned_data["company"])
-                services.share_case(case, company, form.cleaned_data, actor=request.user)
+                sharing_services.share_case(case, company, form.cleaned_data, actor=request.user)
             else:
                 upload = form.cleaned_data["file"]
-                services.add_attachment(case, name=upload.name, data=upload.read(), actor=request.user)
+                evidence_services.add_attachment(
+                    case, name=upload.name, data=upload.read(), actor=request.user
+                )
         except DomainError as error:
             add_domain_error(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("grievance", org_slug=organization.slug, case_id=case.pk)
-    sealed = services.reveal_case(case, actor=request.user, reason="detail")
+    sealed = case_services.reveal_case(case, actor=request.user, reason="detail")
     return render(
         request,
         "grievances/detail.html",
@@ -170,7 +180,7 @@ def case_detail(request, org_slug: str, case_id: int):
             "organization": organization,
             "case": case,
             "sealed": sealed,
-            "timeline": services.timeline(case, actor=request.user, reason="detail"),
+            "timeline": timeline_services.timeline(case, actor=request.user, reason="detail"),
             "owed": queries.owed(case),
             "forms": forms,
             "posted": posted,
@@ -187,7 +197,7 @@ def deadline_done(request, org_slug: str, action_id: int):
     organization = _organization(request, org_slug)
     action = queries.get_action(request.user, action_id, organization)
     try:
-        services.complete_deadline(action, actor=request.user)
+        timeline_services.complete_deadline(action, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -199,7 +209,7 @@ def deadline_done(request, org_slug: str, action_id: int):
 def attachment_download(request, org_slug: str, attachment_id: int):
     organization = _organization(request, org_slug)
     item = queries.get_attachment(request.user, attachment_id, organization)
-    name, data = services.open_attachment(item, actor=request.user)
+    name, data = evidence_services.open_attachment(item, actor=request.user)
     return download(data, content_type=item.content_type, filename=name)
 
 
@@ -293,7 +303,7 @@ def intake(request, code: str):
         status, receipt = 200, None
         if request.method == "POST" and form.is_valid():
             try:
-                receipt = services.submit_intake(
+                receipt = intake_services.submit_intake(
                     code, form.cleaned_data, address=throttle.client_address(request), language=language
                 )
             except Throttled as refused:
@@ -333,7 +343,7 @@ def intake_status(request):
     found, missing, status = None, False, 200
     if request.method == "POST" and form.is_valid():
         try:
-            found = services.intake_status(
+            found = intake_services.intake_status(
                 form.cleaned_data["receipt"], address=throttle.client_address(request)
             )
         except Throttled as refused:
@@ -370,22 +380,22 @@ def intake_review(request, org_slug: str):
     accept_errors, refused = {}, False
     if action in ("open", "close"):
         if action == "open":
-            services.open_channel(organization, actor=request.user)
+            intake_services.open_channel(organization, actor=request.user)
             messages.success(request, _("The intake link is published."))
         else:
-            services.close_channel(organization, actor=request.user)
+            intake_services.close_channel(organization, actor=request.user)
             messages.success(request, _("The intake link is closed."))
         return redirect("grievance_intake", org_slug=organization.slug)
     if action in ("accept", "reject"):
         report = queries.get_report(request.user, request.POST.get("report"), organization)
         try:
             if action == "reject":
-                services.reject_report(report, actor=request.user)
+                intake_services.reject_report(report, actor=request.user)
                 messages.success(request, _("Set aside."))
                 return redirect("grievance_intake", org_slug=organization.slug)
             form = AcceptForm(request.POST)
             if form.is_valid():
-                case = services.accept_report(report, form.cleaned_data, actor=request.user)
+                case = intake_services.accept_report(report, form.cleaned_data, actor=request.user)
                 messages.success(request, _("Case %(number)s is opened.") % {"number": case.number})
                 return redirect("grievance", org_slug=organization.slug, case_id=case.pk)
             accept_errors[report.pk] = form
@@ -401,7 +411,7 @@ def intake_review(request, org_slug: str):
     channel = queries.current_channel(request.user, organization)
     link = request.build_absolute_uri(reverse("intake", args=[channel.code])) if channel else ""
     pending = list(queries.pending_reports(request.user, organization)[:50])
-    words = services.reveal_reports(pending, actor=request.user, reason="review") if pending else {}
+    words = intake_services.reveal_reports(pending, actor=request.user, reason="review") if pending else {}
     rows = []
     for report in pending:
         text = words[report.pk]
@@ -457,15 +467,15 @@ def shared_case(request, org_slug: str, share_id: int):
     if form is not None and form.is_valid():
         try:
             if posted == "reply":
-                services.company_reply(share, form.cleaned_data["text"], actor=request.user)
+                sharing_services.company_reply(share, form.cleaned_data["text"], actor=request.user)
             else:
-                services.company_commitment(share, form.cleaned_data, actor=request.user)
+                sharing_services.company_commitment(share, form.cleaned_data, actor=request.user)
         except DomainError as error:
             add_domain_error(form, error)
         else:
             messages.success(request, _("Sent. The organization sees it on the case."))
             return redirect("shared_case", org_slug=company.slug, share_id=share.pk)
-    view = services.company_view(share, actor=request.user)
+    view = sharing_services.company_view(share, actor=request.user)
     return render(
         request,
         "grievances/shared_case.html",

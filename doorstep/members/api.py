@@ -1,5 +1,6 @@
-"""API for the member registry. Personal data appears only with ``?include=pii``, for organizers and
-admins, and every such read (and every name or phone search) is audited."""
+"""API for the member registry: members, search, consents, dues, her export and erasure, and
+possible duplicates. Personal data appears only with ``?include=pii``, for organizers and admins,
+and every such read (and every name or phone search) is audited."""
 
 from ninja import Field, Query, Router, Schema, Status
 
@@ -9,7 +10,7 @@ from doorstep.core.pagination import page_of
 from doorstep.core.schemas import ErrorOut
 from doorstep.organizations.queries import organization_for_staff, organizations_for_staff
 
-from . import queries, search, services
+from . import queries, search
 from .models import MEMBER_ATTRIBUTES
 from .schemas import (
     ConsentIn,
@@ -23,6 +24,12 @@ from .schemas import (
     MemberPatch,
     MemberSearchIn,
 )
+from .services import consent as consent_services
+from .services import dues as dues_services
+from .services import duplicates as duplicate_services
+from .services import pii as pii_services
+from .services import registry as registry_services
+from .services import rights as rights_services
 
 router = Router(tags=["members"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -43,7 +50,7 @@ def member_out(member, pii: dict | None = None) -> dict:
 
 
 def _page(user, rows, include: str | None, next_cursor: str | None, reason: str) -> dict:
-    pii = services.reveal_pii(rows, actor=user, reason=reason) if include == "pii" else {}
+    pii = pii_services.reveal_pii(rows, actor=user, reason=reason) if include == "pii" else {}
     return {"items": [member_out(m, pii.get(m.pk)) for m in rows], "next": next_cursor}
 
 
@@ -99,14 +106,16 @@ def search_members(request, payload: MemberSearchIn):
 def create_member(request, payload: MemberIn):
     organization = organization_for_staff(request.auth, payload.organization_id)
     data = payload.dict(exclude={"organization_id"})
-    member = services.create_member(organization, data=data, actor=request.auth)
+    member = registry_services.create_member(organization, data=data, actor=request.auth)
     return Status(201, member_out(member))
 
 
 @router.get("/members/{member_id}", response={200: MemberOut, **ERRORS})
 def get_member(request, member_id: int, include: str | None = None):
     member = queries.get_member(request.auth, member_id)
-    pii = services.reveal_pii([member], actor=request.auth, reason="api detail") if include == "pii" else {}
+    pii = (
+        pii_services.reveal_pii([member], actor=request.auth, reason="api detail") if include == "pii" else {}
+    )
     return member_out(member, pii.get(member.pk))
 
 
@@ -115,14 +124,14 @@ def update_member(request, member_id: int, payload: MemberPatch):
     member = queries.get_member(request.auth, member_id)
     data = payload.dict(exclude_unset=True)
     status_on = data.pop("status_on", None)
-    member = services.update_member(member, data=data, actor=request.auth, status_on=status_on)
+    member = registry_services.update_member(member, data=data, actor=request.auth, status_on=status_on)
     return member_out(member)
 
 
 @router.delete("/members/{member_id}", response={204: None, **ERRORS})
 def erase_member(request, member_id: int):
     """Erase her everywhere (her right to erasure; organization admins only). Cannot be undone."""
-    services.erase_member(queries.get_member(request.auth, member_id), actor=request.auth)
+    rights_services.erase_member(queries.get_member(request.auth, member_id), actor=request.auth)
     return Status(204, None)
 
 
@@ -131,7 +140,7 @@ def export_member(request, member_id: int):
     """Everything held about her, as a zip of JSON and CSV files (audited)."""
     member = queries.get_member(request.auth, member_id)
     return downloads.attachment(
-        services.export_member(member, actor=request.auth),
+        rights_services.export_member(member, actor=request.auth),
         content_type="application/zip",
         filename=f"member-{member.number}.zip",
     )
@@ -145,13 +154,13 @@ def list_consents(request, member_id: int):
 @router.post("/members/{member_id}/consents", response={201: ConsentOut, **ERRORS})
 def record_consent(request, member_id: int, payload: ConsentIn):
     member = queries.get_member(request.auth, member_id)
-    return Status(201, services.record_consent(member, **payload.dict(), actor=request.auth))
+    return Status(201, consent_services.record_consent(member, **payload.dict(), actor=request.auth))
 
 
 @router.post("/members/{member_id}/dues", response={201: DuesOut, **ERRORS})
 def record_dues(request, member_id: int, payload: DuesIn):
     member = queries.get_member(request.auth, member_id)
-    return Status(201, services.record_dues(member, **payload.dict(), actor=request.auth))
+    return Status(201, dues_services.record_dues(member, **payload.dict(), actor=request.auth))
 
 
 class DuplicateOut(Schema):
@@ -179,7 +188,7 @@ def list_duplicates(request, organization_id: int):
 @router.post("/member-duplicates/{candidate_id}/merge", response={200: MemberOut, **ERRORS})
 def merge_duplicate(request, candidate_id: int, payload: MergeIn):
     candidate = queries.get_duplicate(request.auth, candidate_id)
-    survivor = services.merge_members(
+    survivor = duplicate_services.merge_members(
         candidate, keep=payload.keep, choices=payload.choices, actor=request.auth
     )
     return member_out(survivor)
@@ -187,4 +196,6 @@ def merge_duplicate(request, candidate_id: int, payload: MergeIn):
 
 @router.post("/member-duplicates/{candidate_id}/dismiss", response={200: DuplicateOut, **ERRORS})
 def dismiss_duplicate(request, candidate_id: int):
-    return services.dismiss_candidate(queries.get_duplicate(request.auth, candidate_id), actor=request.auth)
+    return duplicate_services.dismiss_candidate(
+        queries.get_duplicate(request.auth, candidate_id), actor=request.auth
+    )

@@ -12,8 +12,9 @@ class MembersConfig(AppConfig):
         from doorstep.core.navigation import NavItem, register
         from doorstep.core.roles import STAFF_ROLES, Role
 
-        from . import analytics, services
+        from . import analytics
         from .imports import member_import
+        from .services.rights import erase_rows, export_sections
 
         register(
             NavItem("members", _("Members"), "members", roles=STAFF_ROLES, in_organization=True, order=20)
@@ -28,6 +29,6 @@ class MembersConfig(AppConfig):
                 order=15,
             )
         )
-        rights.register("members", export=services.export_sections, erase=services.erase_rows)
+        rights.register("members", export=export_sections, erase=erase_rows)
         imports.register_target(member_import)
         analytics.register()

@@ -7,8 +7,11 @@ from datetime import date, timedelta
 
 from doorstep.organizations.models import Organization, User
 
-from . import services
 from .models import ConsentMethod, Member, Purpose
+from .services import consent as consent_services
+from .services import dues as dues_services
+from .services import pii as pii_services
+from .services import registry as registry_services
 
 INDIA = {
     "slug": "demo-union",
@@ -129,7 +132,7 @@ def _load_organization(spec: dict) -> int:
         admin1, admin2, localities = rng.choice(spec["places"])
         size = rng.randint(2, 8)
         name = f"{rng.choice(spec['given'])} {rng.choice(spec['family'])}"
-        member = services.create_member(
+        member = registry_services.create_member(
             organization,
             data={
                 "full_name": name,
@@ -158,7 +161,7 @@ def _load_organization(spec: dict) -> int:
         )
         created.append(member)
         joined = member.joined_on
-        services.record_consent(
+        consent_services.record_consent(
             member,
             purpose=Purpose.MEMBERSHIP,
             given=True,
@@ -173,7 +176,7 @@ def _load_organization(spec: dict) -> int:
             (Purpose.COMPANY_CASE, 0.55),
         ):
             if rng.random() < share:
-                services.record_consent(
+                consent_services.record_consent(
                     member,
                     purpose=purpose,
                     given=True,
@@ -182,7 +185,7 @@ def _load_organization(spec: dict) -> int:
                     actor=actor,
                 )
         if index % 11 == 5:
-            services.record_consent(
+            consent_services.record_consent(
                 member,
                 purpose=Purpose.RESEARCH,
                 given=False,
@@ -191,7 +194,7 @@ def _load_organization(spec: dict) -> int:
                 actor=actor,
             )
         if rng.random() < 0.5:
-            services.record_dues(
+            dues_services.record_dues(
                 member,
                 period=str(today.year),
                 amount=spec["dues"],
@@ -200,11 +203,11 @@ def _load_organization(spec: dict) -> int:
                 actor=actor,
             )
         if index % 17 == 3:
-            services.update_member(member, data={"status": "lapsed"}, actor=actor)
+            registry_services.update_member(member, data={"status": "lapsed"}, actor=actor)
     # A few likely duplicates for the review page: the same woman registered twice, spelled differently.
     for original in created[:3]:
-        pii = services.reveal_pii([original], actor=actor, reason="demo duplicate")[original.pk]
-        services.create_member(
+        pii = pii_services.reveal_pii([original], actor=actor, reason="demo duplicate")[original.pk]
+        registry_services.create_member(
             organization,
             data={
                 "full_name": pii["full_name"].replace("ee", "i").replace("a", "aa", 1),

@@ -1,3 +1,6 @@
+"""Forms of the member pages: a member, search and filters, consent, dues, giving her a login, her
+log-in with phone and PIN, and the details she may correct herself."""
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _

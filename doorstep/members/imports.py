@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy
 from doorstep.core.errors import FieldError, ValidationError
 from doorstep.core.imports import Column
 
-from . import services
 from .models import Member, MemberIdentifier
+from .services import duplicates, identifiers, registry, validation
 
 C = Column
 COLUMNS = [
@@ -299,7 +299,7 @@ class MemberImport:
 
     def check_row(self, organization, values: dict[str, str], row: int, state: dict):
         try:
-            clean = services.clean_member(organization, values)
+            clean = validation.clean_member(organization, values)
         except ValidationError as problem:
             raise ValidationError(
                 message=problem.message,
@@ -308,8 +308,8 @@ class MemberImport:
                 ],
             ) from None
         errors = []
-        digests = [d for _kind, d in services._digests(organization.pk, clean.pii)]
-        for kind, digest in services._digests(organization.pk, clean.pii):
+        digests = [d for _kind, d in identifiers._digests(organization.pk, clean.pii)]
+        for kind, digest in identifiers._digests(organization.pk, clean.pii):
             column = "phones" if kind == MemberIdentifier.Kind.PHONE else _FIELD_TO_COLUMN["id_numbers"]
             if digest in state["existing"]:
                 errors.append(
@@ -346,10 +346,10 @@ class MemberImport:
     def after_import(self, organization, job, *, actor) -> None:
         """Flag possible duplicates once, for every member this import wrote (also across a resume)."""
         new = Member.objects.filter(organization=organization, created_at__gte=job.created_at)
-        services.flag_possible_duplicates(organization.pk, list(new.values_list("pk", flat=True)))
+        duplicates.flag_possible_duplicates(organization.pk, list(new.values_list("pk", flat=True)))
 
     def write_batch(self, organization, rows, *, actor, job) -> list[int]:
-        return services.create_members_bulk(
+        return registry.create_members_bulk(
             organization, [clean for _row, clean in rows], actor=actor, source=f"import {job.pk}"
         )
 

@@ -1,4 +1,6 @@
-"""Reads of members, always through the acting user (``core.tenancy``)."""
+"""Reads of members: staff reads through the acting user (``core.tenancy``), a member's own record
+through her login; and, given organization ids, the lookups the aggregates door builds on (whose
+consent covers a purpose on a date, whose figures may reach a recipient, active member counts)."""
 
 from datetime import date
 
@@ -9,7 +11,7 @@ from doorstep.core import tenancy
 from doorstep.core.roles import STAFF_ROLES
 
 from .models import ConsentEvent, DuplicateCandidate, Member, MemberGroup, MemberIdentifier, Purpose, Status
-from .services import normalize_id_number, normalize_phone
+from .services.validation import normalize_id_number, normalize_phone
 
 FILTERS = ("category", "sector", "admin1", "admin2", "group", "status")
 

@@ -75,7 +75,7 @@ def _index_for(organization_id: int) -> _Index:
 
 
 def _load(index: _Index, queryset) -> None:
-    from .services import PII_PURPOSE
+    from .services.pii import PII_PURPOSE
 
     for member in (
         queryset.select_related("subject_key").only("pk", "pii", "subject_key").iterator(chunk_size=2000)

@@ -1,5 +1,7 @@
-"""Pages of the member registry: the list with filters and search, her profile, the forms, her
-card, her export and her erasure. Every page that shows personal data audits the read."""
+"""Pages of the member registry: the list with filters and search, her profile, the forms, consent and
+dues, her card, her export and her erasure, the review of possible duplicates, giving her a login;
+and, for the member herself, logging in with her phone and PIN and her own profile. Every page that
+shows personal data audits the read."""
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -19,7 +21,7 @@ from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES, Role
 from doorstep.organizations.models import Organization
 from doorstep.organizations.queries import get_organization_with_role
 
-from . import queries, search, services
+from . import queries, search
 from .forms import (
     ConsentForm,
     DuesForm,
@@ -31,6 +33,13 @@ from .forms import (
     WorkerLoginForm,
 )
 from .models import Purpose
+from .services import consent as consent_services
+from .services import dues as dues_services
+from .services import duplicates as duplicate_services
+from .services import logins as login_services
+from .services import pii as pii_services
+from .services import registry as registry_services
+from .services import rights as rights_services
 
 PAGE_SIZE = 50
 
@@ -60,7 +69,7 @@ def member_list(request, org_slug: str):
         rows = [by_id[pk] for pk in ranked if pk in by_id]
     else:
         rows, next_cursor = page_of(members, limit=PAGE_SIZE, cursor=request.GET.get("cursor"))
-    names = services.reveal_pii(rows, actor=request.user, reason="member list")
+    names = pii_services.reveal_pii(rows, actor=request.user, reason="member list")
     return render(
         request,
         "members/list.html",
@@ -82,7 +91,9 @@ def member_new(request, org_slug: str):
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            member = services.create_member(organization, data=form.to_member_data(), actor=request.user)
+            member = registry_services.create_member(
+                organization, data=form.to_member_data(), actor=request.user
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -104,14 +115,14 @@ def member_edit(request, org_slug: str, member_id: int):
         form = MemberForm(request.POST)
         if form.is_valid():
             try:
-                services.update_member(member, data=form.to_member_data(), actor=request.user)
+                registry_services.update_member(member, data=form.to_member_data(), actor=request.user)
             except DomainError as error:
                 add_domain_error(form, error)
             else:
                 messages.success(request, _("Her details are saved."))
                 return redirect("member", org_slug=organization.slug, member_id=member.pk)
     else:
-        pii = services.reveal_pii([member], actor=request.user, reason="edit")[member.pk]
+        pii = pii_services.reveal_pii([member], actor=request.user, reason="edit")[member.pk]
         form = MemberForm(initial=MemberForm.initial_from(member, pii))
     return render(
         request,
@@ -125,7 +136,7 @@ def member_edit(request, org_slug: str, member_id: int):
 def member_detail(request, org_slug: str, member_id: int):
     organization = _organization(request, org_slug)
     member = queries.get_member(request.user, member_id, organization)
-    pii = services.reveal_pii([member], actor=request.user, reason="profile")[member.pk]
+    pii = pii_services.reveal_pii([member], actor=request.user, reason="profile")[member.pk]
     today = timezone.localdate()
     consent_now = queries.consent_status(member, today)
     last_dues = member.dues.first()
@@ -181,7 +192,7 @@ def member_consent(request, org_slug: str, member_id: int):
         org_slug,
         member_id,
         ConsentForm,
-        services.record_consent,
+        consent_services.record_consent,
         _("The consent is recorded."),
         _("The consent could not be recorded: check every field."),
         "#consent",
@@ -196,7 +207,7 @@ def member_dues(request, org_slug: str, member_id: int):
         org_slug,
         member_id,
         DuesForm,
-        services.record_dues,
+        dues_services.record_dues,
         _("The dues payment is recorded."),
         _("The dues payment could not be recorded: check every field."),
         "#dues",
@@ -208,7 +219,7 @@ def member_card(request, org_slug: str, member_id: int):
     """A printable membership card; the QR code holds only the organization and her member number."""
     organization = _organization(request, org_slug)
     member = queries.get_member(request.user, member_id, organization)
-    pii = services.reveal_pii([member], actor=request.user, reason="card")[member.pk]
+    pii = pii_services.reveal_pii([member], actor=request.user, reason="card")[member.pk]
     return render(
         request,
         "members/card.html",
@@ -226,7 +237,7 @@ def member_export(request, org_slug: str, member_id: int):
     organization = _organization(request, org_slug)
     member = queries.get_member(request.user, member_id, organization)
     return downloads.attachment(
-        services.export_member(member, actor=request.user),
+        rights_services.export_member(member, actor=request.user),
         content_type="application/zip",
         filename=f"{organization.slug}-member-{member.number}.zip",
     )
@@ -240,7 +251,7 @@ def member_erase(request, org_slug: str, member_id: int):
     if request.method == "POST":
         if request.POST.get("confirm") == str(member.number):
             number = member.number
-            services.erase_member(member, actor=request.user)
+            rights_services.erase_member(member, actor=request.user)
             messages.success(request, _("Member #%(number)d has been erased.") % {"number": number})
             return redirect("members", org_slug=organization.slug)
         messages.error(request, _("Type her member number to confirm."))
@@ -249,7 +260,7 @@ def member_erase(request, org_slug: str, member_id: int):
 
 def _display(member, pii: dict, name: str) -> str:
     """A field's value as shown side by side on the merge page."""
-    if name in services.PII_FIELDS:
+    if name in pii_services.PII_FIELDS:
         value = pii.get(name)
         if name == "gps" and value:
             value = f"{value['lat']}, {value['lon']}"
@@ -265,7 +276,7 @@ def duplicates(request, org_slug: str):
     organization = _organization(request, org_slug)
     candidates = list(queries.open_duplicates(request.user, organization)[:100])
     members = [m for c in candidates for m in (c.first, c.second)]
-    names = services.reveal_pii(members, actor=request.user, reason="duplicate review")
+    names = pii_services.reveal_pii(members, actor=request.user, reason="duplicate review")
     return render(
         request,
         "members/duplicates.html",
@@ -281,27 +292,29 @@ def duplicate(request, org_slug: str, candidate_id: int):
     organization = _organization(request, org_slug)
     candidate = queries.get_duplicate(request.user, candidate_id, organization)
     first, second = candidate.first, candidate.second
-    pii = services.reveal_pii([first, second], actor=request.user, reason="duplicate review")
+    pii = pii_services.reveal_pii([first, second], actor=request.user, reason="duplicate review")
     if request.method == "POST":
         try:
             if request.POST.get("action") == "dismiss":
-                services.dismiss_candidate(candidate, actor=request.user)
+                duplicate_services.dismiss_candidate(candidate, actor=request.user)
                 messages.success(request, _("Marked as two different people."))
                 return redirect("duplicates", org_slug=organization.slug)
             keep = int(request.POST.get("keep", first.pk))
             choices = {
                 name: request.POST[f"field-{name}"]
-                for name in services.MERGE_FIELDS
+                for name in duplicate_services.MERGE_FIELDS
                 if request.POST.get(f"field-{name}") in ("first", "second")
             }
-            survivor = services.merge_members(candidate, keep=keep, choices=choices, actor=request.user)
+            survivor = duplicate_services.merge_members(
+                candidate, keep=keep, choices=choices, actor=request.user
+            )
         except (DomainError, ValueError) as error:
             messages.error(request, getattr(error, "message", _("Choose which record to keep.")))
         else:
             messages.success(request, _("Merged into member #%(number)d.") % {"number": survivor.number})
             return redirect("member", org_slug=organization.slug, member_id=survivor.pk)
     rows = []
-    for name in services.MERGE_FIELDS:
+    for name in duplicate_services.MERGE_FIELDS:
         a, b = _display(first, pii[first.pk], name), _display(second, pii[second.pk], name)
         rows.append((name, a, b, a == b))
     return render(
@@ -327,7 +340,7 @@ def member_give_login(request, org_slug: str, member_id: int):
     form = GiveLoginForm(request.POST)
     if form.is_valid():
         try:
-            services.give_login(member, pin=form.cleaned_data["pin"], actor=request.user)
+            login_services.give_login(member, pin=form.cleaned_data["pin"], actor=request.user)
         except DomainError as error:
             messages.error(request, " ".join(e.message for e in error.errors) or error.message)
         else:
@@ -350,7 +363,7 @@ def worker_login(request, org_slug: str):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.worker_log_in(
+            user = login_services.worker_log_in(
                 organization,
                 phone=form.cleaned_data["phone"],
                 pin=form.cleaned_data["pin"],
@@ -379,7 +392,7 @@ def my_profile(request, org_slug: str):
         form = OwnProfileForm(request.POST)
         if form.is_valid():
             try:
-                services.update_own_profile(member, data=form.cleaned_data, actor=request.user)
+                registry_services.update_own_profile(member, data=form.cleaned_data, actor=request.user)
             except DomainError as error:
                 add_domain_error(form, error)
             else:
@@ -387,7 +400,7 @@ def my_profile(request, org_slug: str):
                 return redirect("my_profile", org_slug=organization.slug)
         pii = None
     else:
-        pii = services.reveal_own_pii(member, actor=request.user)
+        pii = pii_services.reveal_own_pii(member, actor=request.user)
         form = OwnProfileForm(initial={**MemberForm.initial_from(member, pii)})
     return render(
         request,

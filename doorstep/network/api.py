@@ -1,5 +1,6 @@
-"""API of the directory. ``/public/...`` needs no login and is cached by browsers and proxies for five
-minutes; editing an entry and asking to join a network need a token."""
+"""API of the network app: the directory and affiliation requests, bulletins and news, the resource
+library, and events with their registrations. ``/public/...`` needs no login and is cached by
+browsers and proxies for five minutes; everything else needs a token."""
 
 from datetime import date, datetime
 
@@ -13,8 +14,15 @@ from doorstep.core.roles import ADMIN_ROLES
 from doorstep.core.schemas import ErrorOut
 from doorstep.organizations.queries import organization_for_staff
 
-from . import queries, services
+from . import queries
 from .models import AffiliationRequest
+from .services import affiliations as affiliation_services
+from .services import bulletins as bulletin_services
+from .services import directory as directory_services
+from .services import events as event_services
+from .services import news as news_services
+from .services import resources as resource_services
+from .services import sending as sending_services
 
 router = Router(tags=["directory"])
 public = Router(tags=["public"])
@@ -143,7 +151,9 @@ def get_listing(request, organization_id: int):
 def update_listing(request, organization_id: int, payload: ListingIn):
     """Change the entry (the organization's admins). Only the fields sent change."""
     organization = organization_for_staff(request.auth, organization_id, ADMIN_ROLES)
-    return services.save_listing(organization, data=payload.dict(exclude_unset=True), actor=request.auth)
+    return directory_services.save_listing(
+        organization, data=payload.dict(exclude_unset=True), actor=request.auth
+    )
 
 
 class RequestIn(Schema):
@@ -178,7 +188,7 @@ def create_request(request, payload: RequestIn):
     network = Organization.objects.filter(slug=payload.network, is_active=True).first()
     if network is None:
         raise ValidationError.for_field("network", "No active network has this slug.")
-    found = services.request_affiliation(
+    found = affiliation_services.request_affiliation(
         organization, network=network, message=payload.message, actor=request.auth
     )
     return Status(201, found)
@@ -198,14 +208,16 @@ def decide(request, request_id: int, network_id: int, payload: DecisionIn):
     """The network's admin approves (the affiliation starts today) or declines."""
     network = organization_for_staff(request.auth, network_id, ADMIN_ROLES)
     found = queries.get_request_received(request.auth, network, request_id)
-    return services.decide_request(found, approve=payload.approve, answer=payload.answer, actor=request.auth)
+    return affiliation_services.decide_request(
+        found, approve=payload.approve, answer=payload.answer, actor=request.auth
+    )
 
 
 @router.post("/affiliation-requests/{request_id}/withdraw", response={200: RequestOut, **ERRORS})
 def withdraw(request, request_id: int, organization_id: int):
     organization = organization_for_staff(request.auth, organization_id, ADMIN_ROLES)
     found: AffiliationRequest = queries.get_request_sent(request.auth, organization, request_id)
-    return services.withdraw_request(found, actor=request.auth)
+    return affiliation_services.withdraw_request(found, actor=request.auth)
 
 
 # Bulletins ---------------------------------------------------------------------------------------
@@ -319,7 +331,7 @@ def create_bulletin(request, payload: BulletinIn):
     data = payload.dict(exclude={"organization_id", "translation_of"})
     if payload.translation_of is not None:
         data["translation_of"] = queries.get_bulletin(request.auth, payload.translation_of, organization)
-    created = services.create_bulletin(organization, data=data, actor=request.auth)
+    created = bulletin_services.create_bulletin(organization, data=data, actor=request.auth)
     return Status(201, _bulletin_out(queries.get_bulletin(request.auth, created.pk)))
 
 
@@ -331,21 +343,21 @@ def get_bulletin(request, bulletin_id: int):
 @router.patch("/bulletins/{bulletin_id}", response={200: BulletinOut, **ERRORS})
 def update_bulletin(request, bulletin_id: int, payload: BulletinPatch):
     found = queries.get_bulletin(request.auth, bulletin_id)
-    services.update_bulletin(found, data=payload.dict(exclude_unset=True), actor=request.auth)
+    bulletin_services.update_bulletin(found, data=payload.dict(exclude_unset=True), actor=request.auth)
     return _bulletin_out(queries.get_bulletin(request.auth, bulletin_id))
 
 
 @router.post("/bulletins/{bulletin_id}/sections", response={201: BulletinOut, **ERRORS})
 def add_section(request, bulletin_id: int, payload: SectionIn):
     found = queries.get_bulletin(request.auth, bulletin_id)
-    services.add_section(found, data=payload.dict(), actor=request.auth)
+    bulletin_services.add_section(found, data=payload.dict(), actor=request.auth)
     return Status(201, _bulletin_out(queries.get_bulletin(request.auth, bulletin_id)))
 
 
 @router.post("/bulletins/{bulletin_id}/publish", response={200: BulletinOut, **ERRORS})
 def publish_bulletin(request, bulletin_id: int):
     found = queries.get_bulletin(request.auth, bulletin_id)
-    services.publish_bulletin(found, actor=request.auth)
+    bulletin_services.publish_bulletin(found, actor=request.auth)
     return _bulletin_out(queries.get_bulletin(request.auth, bulletin_id))
 
 
@@ -353,7 +365,7 @@ def publish_bulletin(request, bulletin_id: int):
 def send_bulletin(request, bulletin_id: int):
     """Send the issue by e-mail to confirmed subscribers (a background job; again: only the new ones)."""
     found = queries.get_bulletin(request.auth, bulletin_id)
-    services.send_edition(found, actor=request.auth)
+    sending_services.send_edition(found, actor=request.auth)
     return Status(202, _bulletin_out(found))
 
 
@@ -385,7 +397,7 @@ def submit_news(request, payload: NewsIn):
     network = queries.networks_of(organization).filter(slug=payload.network).first()
     if network is None:
         raise ValidationError.for_field("network", "The organization is not in a network with this slug.")
-    item = services.submit_news(
+    item = news_services.submit_news(
         organization,
         network=network,
         data=payload.dict(exclude={"organization_id", "network"}),
@@ -517,14 +529,14 @@ def create_resource(request, organization_id: Form[int], data: Form[str], file: 
         raise ValidationError.for_field(
             "data", f"Not a JSON object of a resource's fields: {error}"
         ) from None
-    made = services.save_resource(organization, data=fields, upload=file, actor=request.auth)
+    made = resource_services.save_resource(organization, data=fields, upload=file, actor=request.auth)
     return Status(201, _resource_out(made))
 
 
 @router.patch("/resources/{resource_id}", response={200: ResourceOut, **ERRORS})
 def update_resource(request, resource_id: int, payload: ResourceIn):
     found = queries.get_resource(request.auth, resource_id)
-    saved = services.save_resource(
+    saved = resource_services.save_resource(
         found.organization, data=payload.dict(exclude_unset=True), resource=found, actor=request.auth
     )
     return _resource_out(saved)
@@ -532,7 +544,7 @@ def update_resource(request, resource_id: int, payload: ResourceIn):
 
 @router.delete("/resources/{resource_id}", response={204: None, **ERRORS})
 def delete_resource(request, resource_id: int):
-    services.delete_resource(queries.get_resource(request.auth, resource_id), actor=request.auth)
+    resource_services.delete_resource(queries.get_resource(request.auth, resource_id), actor=request.auth)
     return Status(204, None)
 
 
@@ -676,7 +688,7 @@ def create_event(request, organization_id: int, payload: EventIn):
     data = payload.dict(exclude_unset=True)
     data.setdefault("title", "")
     data.setdefault("starts_on", None)
-    return Status(201, _event_out(services.save_event(organization, data=data, actor=request.auth)))
+    return Status(201, _event_out(event_services.save_event(organization, data=data, actor=request.auth)))
 
 
 @router.patch("/events/{event_id}", response={200: EventOut, **ERRORS})
@@ -689,7 +701,7 @@ def update_event(request, event_id: int, organization_id: int, payload: EventIn)
 
         raise PermissionDenied()
     return _event_out(
-        services.save_event(
+        event_services.save_event(
             organization, data=payload.dict(exclude_unset=True), event=found, actor=request.auth
         )
     )
@@ -707,7 +719,7 @@ def register(request, event_id: int, organization_id: int, payload: Registration
     data["member"] = queries.member_by_number(request.auth, organization, number)
     if number and data["member"] is None:
         raise ValidationError.for_field("member_number", "No member has this number.")
-    made = services.register_person(found, organization, data=data, actor=request.auth)
+    made = event_services.register_person(found, organization, data=data, actor=request.auth)
     return Status(201, _registration_out(made, organization))
 
 
@@ -716,7 +728,7 @@ def attendance(request, event_id: int, registration_id: int, organization_id: in
     organization = organization_for_staff(request.auth, organization_id)
     found = queries.get_event_for(request.auth, organization, event_id)
     registration = queries.get_registration(found, organization, registration_id)
-    changed = services.set_attendance(registration, attendance=payload.attendance, actor=request.auth)
+    changed = event_services.set_attendance(registration, attendance=payload.attendance, actor=request.auth)
     return _registration_out(changed, organization)
 
 

@@ -39,13 +39,13 @@ class NetworkConfig(AppConfig):
         )
         from doorstep.core import rights
 
-        from . import services
+        from .services import events
 
         rights.register(
             "network",
-            export=services.export_registrations,
-            erase=services.erase_registrations,
-            merge=services.move_registrations,
+            export=events.export_registrations,
+            erase=events.erase_registrations,
+            merge=events.move_registrations,
         )
         register(
             NavItem(

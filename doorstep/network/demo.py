@@ -1,12 +1,18 @@
-"""Demo directory: the demo network and its two organizations are listed, with three more listed
-organizations that have no users (a national network, an association and an ally), some of them
-affiliated to the demo network, and one request to join it waiting. Idempotent."""
+"""Demo network: the demo network and its two organizations are listed in the directory, with three
+more listed organizations that have no users (a national network, an association and an ally), some
+of them affiliated to the demo network, and one request to join it waiting; two bulletins in two
+languages each, a small resource library, and events (one training with attendance). Idempotent."""
 
 from doorstep.organizations import services as organization_services
 from doorstep.organizations.models import Affiliation, Organization, User
 
-from . import services
 from .models import AffiliationRequest, Listing
+from .services import bulletins as bulletin_services
+from .services import directory as directory_services
+from .services import events as event_services
+from .services import news as news_services
+from .services import resources as resource_services
+from .services import subscribers as subscriber_services
 
 # slug: (name, kind, country, languages) for organizations that exist only in the directory
 MORE = {
@@ -92,7 +98,7 @@ def load() -> list[str]:
         if Listing.objects.filter(organization=organizations[slug]).exists():
             continue
         # The organizations without users are listed by the platform admin, as their admin would.
-        services.save_listing(organizations[slug], data={**data, "listed": True}, actor=admin)
+        directory_services.save_listing(organizations[slug], data={**data, "listed": True}, actor=admin)
         added += 1
     asking = organizations["demo-dhaka-association"]
     if not AffiliationRequest.objects.filter(organization=asking, network=network).exists():
@@ -198,17 +204,17 @@ def load_bulletins(network, admin) -> int:
             data = {"title": title, "summary": summary, "language": language}
             if first is not None:
                 data["translation_of"] = first
-            bulletin = services.create_bulletin(network, data=data, actor=editor)
+            bulletin = bulletin_services.create_bulletin(network, data=data, actor=editor)
             bulletin.sections.all().delete()  # a translation starts as a copy; the demo has its own words
             for heading, body in sections:
-                services.add_section(bulletin, data={"heading": heading, "body": body}, actor=editor)
-            services.publish_bulletin(bulletin, actor=editor)
+                bulletin_services.add_section(bulletin, data={"heading": heading, "body": body}, actor=editor)
+            bulletin_services.publish_bulletin(bulletin, actor=editor)
             when = timezone.now() - timedelta(days=days_ago)
             Bulletin.objects.filter(pk=bulletin.pk).update(published_at=when, sent_at=when)
             first = first or bulletin
             made += 1
     union = Organization.objects.get(slug="demo-union")
-    services.submit_news(
+    news_services.submit_news(
         union,
         network=network,
         data={
@@ -223,7 +229,9 @@ def load_bulletins(network, admin) -> int:
 
         # The demo reader is confirmed at once: no confirmation e-mail is printed.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            services.subscribe(network, email="reader@example.org", language="en", address="127.0.0.1")
+            subscriber_services.subscribe(
+                network, email="reader@example.org", language="en", address="127.0.0.1"
+            )
         Subscriber.objects.filter(organization=network).update(
             status="confirmed", confirmed_at=timezone.now()
         )
@@ -304,7 +312,7 @@ def load_resources(network) -> int:
     ]
     for data, pdf in items:
         upload = SimpleUploadedFile("document.pdf", pdf) if pdf else None
-        services.save_resource(network, data=data, upload=upload, actor=editor)
+        resource_services.save_resource(network, data=data, upload=upload, actor=editor)
     return len(items)
 
 
@@ -323,7 +331,7 @@ def load_events(network) -> int:
     union = Organization.objects.get(slug="demo-union")
     cooperative = Organization.objects.get(slug="demo-cooperative")
     today = timezone.localdate()
-    training = services.save_event(
+    training = event_services.save_event(
         network,
         data={
             "kind": "training",
@@ -356,14 +364,14 @@ def load_events(network) -> int:
         members = list(Member.objects.filter(organization=organization).order_by("number")[: len(names)])
         for index, (name, role, attendance) in enumerate(names):
             member = members[index] if role == "member" and index < len(members) else None
-            registration = services.register_person(
+            registration = event_services.register_person(
                 training,
                 organization,
                 data={"name": name, "role": role, "member": member, "gender": "woman"},
                 actor=actor,
             )
-            services.set_attendance(registration, attendance=attendance, actor=editor)
-    services.save_event(
+            event_services.set_attendance(registration, attendance=attendance, actor=editor)
+    event_services.save_event(
         network,
         data={
             "kind": "exchange",

@@ -1,3 +1,7 @@
+"""Forms of the network's pages: the directory entry and its filters, affiliation requests and their
+answers, bulletins, sections and news, subscribing, resources and their filters, events and
+registrations."""
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,6 @@
-"""The network's public face: the directory of organizations and the requests to join a network."""
+"""The network app's data: the public directory (listings) and requests to join a network; bulletins,
+their sections, news sent by affiliates, subscribers and deliveries; the resource library; events
+and trainings with their registrations."""
 
 import uuid
 

@@ -1,4 +1,5 @@
-"""Reads of the directory and of affiliation requests.
+"""Reads of the network app: the directory, affiliation requests, bulletins (drafts and the public
+archive), news from affiliates, the resource library, and events with their registrations.
 
 The public directory shows only organizations that chose to be listed, and of them only what an
 organization says about itself: never a member, and its size only as a band."""

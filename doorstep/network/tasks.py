@@ -2,9 +2,9 @@
 
 from django_tasks import task
 
-from . import services
+from .services import sending
 
 
 @task()
 def deliver_edition(bulletin_id: int) -> None:
-    services.deliver_edition(bulletin_id)
+    sending.deliver_edition(bulletin_id)

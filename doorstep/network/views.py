@@ -1,5 +1,6 @@
-"""Pages of the directory (public, no JavaScript needed) and of an organization's entry and its
-requests to join networks."""
+"""Pages of the network app: the directory and its map (public, no JavaScript needed), an
+organization's entry and its requests to join networks; bulletins (public archive, subscription,
+writing and sending them) and news from affiliates; the resource library; events and trainings."""
 
 import re
 from functools import lru_cache
@@ -24,7 +25,7 @@ from doorstep.core.pagination import next_page_query, page_of
 from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES
 from doorstep.organizations.queries import get_organization_with_role
 
-from . import queries, services
+from . import queries
 from .forms import (
     AffiliationRequestForm,
     BulletinEditForm,
@@ -42,6 +43,14 @@ from .forms import (
     TranslationForm,
 )
 from .models import Topic
+from .services import affiliations as affiliation_services
+from .services import bulletins as bulletin_services
+from .services import directory as directory_services
+from .services import events as event_services
+from .services import news as news_services
+from .services import resources as resource_services
+from .services import sending as sending_services
+from .services import subscribers as subscriber_services
 
 MAP = Path(__file__).parent / "data" / "worldmap.svg"
 PUBLIC_CACHE = {"public": True, "max_age": 300}
@@ -118,9 +127,9 @@ def network_home(request, org_slug: str):
         if action == "listing":
             listing_form = ListingForm(request.POST, instance=queries.listing_of(request.user, organization))
             if listing_form.is_valid():
-                data = {name: listing_form.cleaned_data[name] for name in services.LISTING_FIELDS}
+                data = {name: listing_form.cleaned_data[name] for name in directory_services.LISTING_FIELDS}
                 try:
-                    services.save_listing(organization, data=data, actor=request.user)
+                    directory_services.save_listing(organization, data=data, actor=request.user)
                 except DomainError as error:
                     add_domain_error(listing_form, error)
                 else:
@@ -130,7 +139,7 @@ def network_home(request, org_slug: str):
             request_form = AffiliationRequestForm(request.POST, networks=networks)
             if request_form.is_valid():
                 try:
-                    services.request_affiliation(
+                    affiliation_services.request_affiliation(
                         organization,
                         network=request_form.cleaned_data["network"],
                         message=request_form.cleaned_data["message"],
@@ -171,12 +180,12 @@ def affiliation_request(request, org_slug: str, request_id: int):
     try:
         if action == "withdraw":
             found = queries.get_request_sent(request.user, organization, request_id)
-            services.withdraw_request(found, actor=request.user)
+            affiliation_services.withdraw_request(found, actor=request.user)
             messages.success(request, _("The request is withdrawn."))
         else:
             found = queries.get_request_received(request.user, organization, request_id)
             approve = action == "approve"
-            services.decide_request(found, approve=approve, answer=answer, actor=request.user)
+            affiliation_services.decide_request(found, approve=approve, answer=answer, actor=request.user)
             messages.success(
                 request,
                 (_("%(name)s is now affiliated.") if approve else _("The request from %(name)s is declined."))
@@ -234,7 +243,7 @@ def bulletin_subscribe(request, slug: str):
         if form.cleaned_data["website"]:  # only robots fill in the hidden field
             return render(request, "network/subscribed.html", {"publisher": organization})
         try:
-            services.subscribe(
+            subscriber_services.subscribe(
                 organization,
                 email=form.cleaned_data["email"],
                 language=form.cleaned_data["language"],
@@ -257,8 +266,8 @@ def bulletin_subscribe(request, slug: str):
 
 def bulletin_confirm(request, token: str):
     try:
-        organization, changed = services.confirm_subscription(token)
-    except services.InvalidLink:
+        organization, changed = subscriber_services.confirm_subscription(token)
+    except subscriber_services.InvalidLink:
         return render(request, "network/link_invalid.html", status=400)
     return render(request, "network/confirmed.html", {"publisher": organization, "changed": changed})
 
@@ -268,10 +277,10 @@ def bulletin_unsubscribe(request, token: str):
     the one-click unsubscribe of mail programs (RFC 8058), does it."""
     try:
         if request.method == "POST":
-            organization = services.unsubscribe(token)
+            organization = subscriber_services.unsubscribe(token)
             return render(request, "network/unsubscribed.html", {"publisher": organization})
-        organization = services.check_unsubscribe_link(token)
-    except services.InvalidLink:
+        organization = subscriber_services.check_unsubscribe_link(token)
+    except subscriber_services.InvalidLink:
         return render(request, "network/link_invalid.html", status=400)
     return render(request, "network/unsubscribe.html", {"publisher": organization})
 
@@ -280,7 +289,7 @@ def bulletin_unsubscribe(request, token: str):
 
 
 def _writer(request, org_slug: str):
-    return get_organization_with_role(request.user, org_slug, services.BULLETIN_ROLES)
+    return get_organization_with_role(request.user, org_slug, bulletin_services.BULLETIN_ROLES)
 
 
 @login_required
@@ -289,7 +298,9 @@ def bulletin_list(request, org_slug: str):
     form = BulletinForm(request.POST or None, initial={"language": (organization.languages or ["en"])[0]})
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.create_bulletin(organization, data=form.cleaned_data, actor=request.user)
+            created = bulletin_services.create_bulletin(
+                organization, data=form.cleaned_data, actor=request.user
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -372,29 +383,29 @@ def _bulletin_action(request, found, action: str, forms_: dict):
     if action == "bulletin":
         form = forms_["bulletin"] = BulletinEditForm(post)
         if form.is_valid():
-            services.update_bulletin(found, data=form.cleaned_data, actor=user)
+            bulletin_services.update_bulletin(found, data=form.cleaned_data, actor=user)
             return _("The bulletin is saved."), None
     elif action == "section_add":
         form = forms_["section"] = SectionForm(post)
         if form.is_valid():
-            services.add_section(found, data=form.cleaned_data, actor=user)
+            bulletin_services.add_section(found, data=form.cleaned_data, actor=user)
             return _("The section is added."), None
     elif action in ("section_update", "section_delete", "section_up", "section_down"):
         section = queries.get_section(user, found, post.get("section"))
         if action == "section_delete":
-            services.delete_section(section, actor=user)
+            bulletin_services.delete_section(section, actor=user)
             return _("The section is removed."), None
         if action in ("section_up", "section_down"):
-            services.move_section(section, up=action == "section_up", actor=user)
+            bulletin_services.move_section(section, up=action == "section_up", actor=user)
             return _("The section is moved."), None
         form = SectionForm(post, prefix=f"s{section.pk}")
         if form.is_valid():
-            services.update_section(section, data=form.cleaned_data, actor=user)
+            bulletin_services.update_section(section, data=form.cleaned_data, actor=user)
             return _("The section is saved."), None
     elif action == "translation":
         form = forms_["translation"] = TranslationForm(post)
         if form.is_valid():
-            version = services.create_bulletin(
+            version = bulletin_services.create_bulletin(
                 found.organization,
                 data={
                     "title": found.title,
@@ -409,17 +420,17 @@ def _bulletin_action(request, found, action: str, forms_: dict):
             )
     elif action == "news":
         item = queries.get_news_received(user, found.organization, post.get("item"))
-        services.use_news(item, bulletin=found, actor=user)
+        news_services.use_news(item, bulletin=found, actor=user)
         return _("The news is added as a section."), None
     elif action == "news_decline":
         item = queries.get_news_received(user, found.organization, post.get("item"))
-        services.decline_news(item, actor=user)
+        news_services.decline_news(item, actor=user)
         return _("The news is set aside."), None
     elif action == "publish":
-        services.publish_bulletin(found, actor=user)
+        bulletin_services.publish_bulletin(found, actor=user)
         return _("The bulletin is published."), None
     elif action == "send":
-        services.send_edition(found, actor=user)
+        sending_services.send_edition(found, actor=user)
         return _("The bulletin is being sent to the confirmed subscribers."), None
     return None
 
@@ -434,7 +445,7 @@ def news(request, org_slug: str):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.submit_news(
+            news_services.submit_news(
                 organization, network=form.cleaned_data["network"], data=form.cleaned_data, actor=request.user
             )
         except DomainError as error:
@@ -533,11 +544,11 @@ def _resource_data(form) -> dict:
 
 @login_required
 def resource_list(request, org_slug: str):
-    organization = get_organization_with_role(request.user, org_slug, services.RESOURCE_ROLES)
+    organization = get_organization_with_role(request.user, org_slug, resource_services.RESOURCE_ROLES)
     form = ResourceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_resource(
+            resource_services.save_resource(
                 organization, data=_resource_data(form), upload=form.cleaned_data["file"], actor=request.user
             )
         except DomainError as error:
@@ -566,7 +577,7 @@ def resource_list(request, org_slug: str):
 
 @login_required
 def resource_edit(request, org_slug: str, resource_id: int):
-    organization = get_organization_with_role(request.user, org_slug, services.RESOURCE_ROLES)
+    organization = get_organization_with_role(request.user, org_slug, resource_services.RESOURCE_ROLES)
     found = queries.get_resource(request.user, resource_id, organization)
     initial = {
         "title": found.title,
@@ -579,13 +590,13 @@ def resource_edit(request, org_slug: str, resource_id: int):
         "topics": found.topics,
     }
     if request.method == "POST" and request.POST.get("action") == "delete":
-        services.delete_resource(found, actor=request.user)
+        resource_services.delete_resource(found, actor=request.user)
         messages.success(request, _("The resource is deleted."))
         return redirect("resource_list", org_slug=organization.slug)
     form = ResourceForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_resource(
+            resource_services.save_resource(
                 organization,
                 data=_resource_data(form),
                 upload=form.cleaned_data["file"],
@@ -639,11 +650,11 @@ def _event_form(request, organization, data=None, initial=None):
 
 @login_required
 def event_list(request, org_slug: str):
-    organization = get_organization_with_role(request.user, org_slug, services.EVENT_ROLES)
+    organization = get_organization_with_role(request.user, org_slug, event_services.EVENT_ROLES)
     form = _event_form(request, organization, request.POST or None, initial={"registration_open": True})
     if request.method == "POST" and form.is_valid():
         try:
-            made = services.save_event(organization, data=form.cleaned_data, actor=request.user)
+            made = event_services.save_event(organization, data=form.cleaned_data, actor=request.user)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -672,7 +683,7 @@ def event_list(request, org_slug: str):
 def event_detail(request, org_slug: str, event_id: int):
     """For an organizer: the event, its registrations with names (an audited read), attendance and
     participation. For an invited organization: the event and the people it registers."""
-    organization = get_organization_with_role(request.user, org_slug, services.EVENT_ROLES)
+    organization = get_organization_with_role(request.user, org_slug, event_services.EVENT_ROLES)
     found = queries.get_event_for(request.user, organization, event_id)
     organizer = queries.organizes(found, organization)
     action = request.POST.get("action") if request.method == "POST" else None
@@ -705,7 +716,7 @@ def event_detail(request, org_slug: str, event_id: int):
     try:
         if action == "edit" and edit_form is not None and found.organization_id == organization.pk:
             if edit_form.is_valid():
-                services.save_event(
+                event_services.save_event(
                     organization, data=edit_form.cleaned_data, event=found, actor=request.user
                 )
                 messages.success(request, _("The event is saved."))
@@ -717,22 +728,22 @@ def event_detail(request, org_slug: str, event_id: int):
             if number and data["member"] is None:
                 registration_form.add_error("member_number", _("No member has this number."))
             else:
-                services.register_person(found, organization, data=data, actor=request.user)
+                event_services.register_person(found, organization, data=data, actor=request.user)
                 messages.success(request, _("She is registered."))
                 return redirect(request.path)
         elif action in ("present", "absent", "unknown", "cancel"):
             registration = queries.get_registration(found, organization, request.POST.get("registration"))
             if action == "cancel":
-                services.cancel_registration(registration, actor=request.user)
+                event_services.cancel_registration(registration, actor=request.user)
             else:
-                services.set_attendance(
+                event_services.set_attendance(
                     registration, attendance="" if action == "unknown" else action, actor=request.user
                 )
             return redirect(request.path)
     except DomainError as error:
         add_domain_error(registration_form if action == "register" else edit_form or registration_form, error)
     registrations = list(queries.registrations_seen_by(found, organization))
-    names = services.registration_names(registrations, actor=request.user, reason="event attendance")
+    names = event_services.registration_names(registrations, actor=request.user, reason="event attendance")
     return render(
         request,
         "network/event_detail.html",

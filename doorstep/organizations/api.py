@@ -1,5 +1,5 @@
-"""API: tokens, the acting user, organizations, affiliations and people. Thin: parse, call a query or
-service, shape the answer."""
+"""API: tokens, the acting user, organizations, affiliations, people and data-sharing agreements. Thin:
+parse, call a query or service, shape the answer."""
 
 from datetime import date, datetime, timedelta
 

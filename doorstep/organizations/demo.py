@@ -1,8 +1,7 @@
 """Demo organizations and users, loaded idempotently by ``python -m doorstep load_demo``.
 
-Later apps add their own demo content to these organizations through ``DEMO_STEPS`` in their own
-``demo.py``; the command runs every registered step in order.
-"""
+Later apps add their own demo content to these organizations with a ``load()`` in their own
+``demo.py``; the command calls each app's after this one's, in the order of ``INSTALLED_APPS``."""
 
 from django.db import transaction
 

@@ -1,3 +1,6 @@
+"""Forms of the organization pages: logging in, her profile, tokens, people and their roles,
+affiliates, data-sharing agreements and the disclosure threshold."""
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm

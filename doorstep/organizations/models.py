@@ -1,4 +1,5 @@
-"""Organizations, their affiliations, users, their roles, and personal API tokens."""
+"""Organizations, their affiliations, users, their roles, personal API tokens, and the data-sharing
+agreements under which an organization lets a network, a company or a researcher have aggregates."""
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser

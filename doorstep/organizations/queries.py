@@ -1,4 +1,6 @@
-"""Reads of organizations, people and tokens, always through the acting user."""
+"""Reads of organizations, people, tokens and data-sharing agreements, through the acting user; and,
+for the aggregates door, which organizations share what with whom today (``sharing_organization_ids``
+and ``recipient_ids``)."""
 
 from django.db.models import Q, QuerySet
 from django.http import Http404

@@ -1,8 +1,8 @@
-"""Every write about organizations, affiliations, users, roles and tokens.
+"""Every write about organizations: logging in and out, organizations and affiliations, users and
+roles, API tokens, data-sharing agreements and the disclosure threshold.
 
 Each service takes the acting user as the keyword-only ``actor``, checks permission first, runs in
-one transaction, locks what it changes and writes its audit event in that same transaction.
-"""
+one transaction, locks what it changes and writes its audit event in that same transaction."""
 
 import hashlib
 import secrets

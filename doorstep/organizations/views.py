@@ -1,5 +1,6 @@
-"""Pages: logging in and out, the user's account and tokens, organizations, affiliates and people.
-Thin: parse a form, call a query or service, render or redirect."""
+"""Pages: logging in and out, the user's account and tokens, organizations, affiliates and people, and
+data-sharing agreements with the disclosure threshold. Thin: parse a form, call a query or service,
+render or redirect."""
 
 from datetime import timedelta
 

@@ -1,4 +1,6 @@
-"""API for work givers (parties). Contact details appear only with ``?include=contact``, audited."""
+"""API for supply chains: work givers (parties), their links and chains; due diligence (commitments and
+the organization's narratives); supplier lists and their matches. Contact details appear only with
+``?include=contact``, audited."""
 
 from datetime import date, datetime
 

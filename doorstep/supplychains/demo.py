@@ -1,4 +1,5 @@
-"""Demo work givers for the demo organizations and the demo brand's chain through both (idempotent)."""
+"""Demo work givers for the demo organizations and the demo brand's chain through both; the union's
+due-diligence narrative to the brand and one commitment the brand made (idempotent)."""
 
 from doorstep.organizations.models import Organization, User
 

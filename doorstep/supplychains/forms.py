@@ -1,3 +1,6 @@
+"""Forms of the supply-chain pages: a party and the party filters, a link, a commitment, a narrative
+step, and the tracking of a commitment."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries

@@ -1,12 +1,12 @@
 """Parties: the people and firms an organization's members work for, from the intermediary at her
-door to the brand whose label goes on the piece. The supply-chain issue links them into chains and
-matches them against supplier lists; a work order names the party that gave the work.
+door to the brand whose label goes on the piece; the links that make them into chains; due
+diligence (the organization's narrative to a company, step by step, and the company's commitments);
+and supplier lists matched against the parties. A work order names the party that gave the work.
 
 A party can be a person (an agent in her lane). Whatever could reach that person — phone numbers,
 e-mail, address, a contact name, notes — is sealed in ``contact`` under the party's own data key
 (``core.vault``), like a member's personal data; the name, kind and place stay readable so that
-orders can be counted by party.
-"""
+orders can be counted by party."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,6 @@
-"""Reads of parties, always through the acting user (``core.tenancy``)."""
+"""Reads of supply chains: parties, links and chains, due diligence and supplier lists, through the
+acting user (``core.tenancy``); and, for a company's figures, its chain and what the organizations
+share with it, read only after ``insights.queries`` has checked their agreements."""
 
 from dataclasses import dataclass
 

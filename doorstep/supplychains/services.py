@@ -1,4 +1,6 @@
-"""Every write about parties (work givers). ``clean_party()`` is the one validator: pages, API and
+"""Every write about supply chains: parties (work givers), the links between them, due diligence (the
+organization's narrative to a company, the company's commitments and their tracking), and supplier
+lists matched to the parties. ``clean_party()`` is the one validator of a party: pages, API and
 imports pass raw values through it. Reading a party's sealed contact details is audited."""
 
 import re

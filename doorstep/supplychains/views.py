@@ -1,5 +1,7 @@
-"""Pages of the work givers (parties): the list, one party with its orders, the forms. Showing a
-party's contact details audits the read."""
+"""Pages of supply chains: the work givers (parties): the list, one party with its orders and links,
+the forms, the chain; the organization's side of due diligence (its narrative to a company, the
+company's commitments); supplier lists and the review of their matches. Showing a party's contact
+details audits the read."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

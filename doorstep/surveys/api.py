@@ -1,5 +1,5 @@
-"""API for surveys: forms (list, upload, versions) and their submissions (records decrypted for
-staff, every read audited)."""
+"""API for surveys: forms (list, upload, versions, state) and their submissions (records decrypted for
+staff, every read audited), imports of submissions, and exports."""
 
 from datetime import datetime
 

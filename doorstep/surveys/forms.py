@@ -1,3 +1,6 @@
+"""Forms of the survey pages: uploading a form and its media, its state and member-number question, an
+app user, the submission filters, and an import of submissions."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

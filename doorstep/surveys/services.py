@@ -1,9 +1,9 @@
 """Every write about surveys: forms and their versions (XLSForm → XForm with pyxform), media files,
-form states, app users, and submissions received over OpenRosa.
+form states, Enketo links, app users; submissions received over OpenRosa, their audited reads and
+search, decryption of encrypted ones; export jobs; and her rights over her submissions.
 
 pyxform's errors reach the person as they are (they name the sheet and the row where pyxform knows
-them), one per line; a form pyxform rejects stores nothing.
-"""
+them), one per line; a form pyxform rejects stores nothing."""
 
 import hashlib
 import mimetypes

@@ -1,5 +1,6 @@
-"""Pages of surveys: the forms (upload, versions, media, state), the phones that collect (app users
-and their QR codes), and the submissions. Showing a submission's answers audits the read."""
+"""Pages of surveys: the forms (upload, versions, media, state, Enketo), the phones that collect (app
+users and their QR codes), the submissions, imports from KoboToolbox or ODK Central, a form's
+summary, and exports. Showing a submission's answers audits the read."""
 
 import base64
 import json

@@ -18,7 +18,7 @@ from doorstep.core.pagination import next_page_query, page_of
 from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES, Role
 from doorstep.core.tenancy import role_in
 from doorstep.members import queries as member_queries
-from doorstep.members import services as member_services
+from doorstep.members.services import pii as member_services
 from doorstep.organizations.queries import get_organization_with_role
 from doorstep.supplychains import queries as party_queries
 

@@ -13,7 +13,7 @@ from doorstep.advocacy import services
 from doorstep.advocacy.models import Report, ReportVersion
 from doorstep.core import analytics
 from doorstep.core.models import AuditEvent
-from doorstep.members import services as member_services
+from doorstep.members.services import consent, rights
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_a_network_builds_a_report_from_sections_and_exports_it(world, shared, l
     assert "Embroidery" in document and "Embroiderer 0" not in document
     assert nadia.get(f"{url}versions/1/report.html").status_code == 404  # only PDF and Word
     # The figures are frozen in the version: a change to the data does not change version 1.
-    member_services.erase_member(shared.embroiderers[0], actor=world.admin_a)
+    rights.erase_member(shared.embroiderers[0], actor=world.admin_a)
     assert ReportVersion.objects.get().content == version.content
     # Recording the submission.
     sent = nadia.post(f"{url}versions/1/", {"submitted_on": "2026-09-01"})
@@ -90,7 +90,7 @@ def test_a_network_builds_a_report_from_sections_and_exports_it(world, shared, l
 
 def test_an_organizations_own_evidence_counts_only_members_who_consented_to_research(world, shared):
     for member in shared.embroiderers[:11] + shared.beadworkers[:2]:
-        member_services.record_consent(
+        consent.record_consent(
             member,
             purpose="research",
             given=True,

@@ -13,7 +13,8 @@ from doorstep.bench import synth
 from doorstep.core import vault
 from doorstep.core.bulk import insert_rows, reserve_ids
 from doorstep.members.models import ConsentEvent, Member
-from doorstep.members.services import MEMBER_COLUMNS, MEMBER_DEFAULTS, PII_PURPOSE
+from doorstep.members.services.pii import PII_PURPOSE
+from doorstep.members.services.registry import MEMBER_COLUMNS, MEMBER_DEFAULTS
 from doorstep.organizations.models import Affiliation, Organization, SharingAgreement
 from doorstep.surveys.models import Submission
 from doorstep.work import services as work_services

@@ -9,9 +9,11 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from doorstep.core.errors import ValidationError
 from doorstep.core.models import AuditEvent
-from doorstep.grievances import services
 from doorstep.grievances.models import Case, CaseAttachment
+from doorstep.grievances.services import cases as case_services
+from doorstep.grievances.services import timeline as timeline_services
 from doorstep.supplychains import services as party_services
 from doorstep.work import services as work_services
 
@@ -67,7 +69,7 @@ def _open(world, setting, **extra):
         "summary": "Sunita's zari order paid only in part",
         "narrative": "Rafiq says the exporter has not paid him. Her husband is ill.",
     } | extra
-    return services.create_case(world.org_a, data=data, actor=world.organizer_a)
+    return case_services.create_case(world.org_a, data=data, actor=world.organizer_a)
 
 
 def test_an_organizer_opens_a_case_on_the_page_and_it_is_sealed(world, setting, login):
@@ -121,13 +123,13 @@ def test_bad_cases_are_refused_field_by_field(world, setting, login):
     ):
         assert message in body
     assert not Case.objects.exists()
-    with pytest.raises(services.ValidationError) as problem:
+    with pytest.raises(ValidationError) as problem:
         _open(world, setting, orders=[setting["order_m"].pk])  # Meena's order on Sunita's case
     assert problem.value.errors[0].field == "orders"
 
 
 def test_a_collective_case_for_a_group(world, setting):
-    case = services.create_case(
+    case = case_services.create_case(
         world.org_a,
         data={
             "kind": "collective",
@@ -139,8 +141,8 @@ def test_a_collective_case_for_a_group(world, setting):
         actor=world.organizer_a,
     )
     assert case.kind == "collective" and not case.members.exists()
-    with pytest.raises(services.ValidationError):
-        services.create_case(
+    with pytest.raises(ValidationError):
+        case_services.create_case(
             world.org_a,
             data={"kind": "collective", "category": "low_rates", "summary": "x"},
             actor=world.organizer_a,
@@ -228,7 +230,7 @@ def test_reminders_by_email_once_a_day(world, setting, settings):
     world.organizer_a.email = "olga@example.org"
     world.organizer_a.save()
     case = _open(world, setting, taken_by=world.organizer_a.pk)
-    services.add_action(
+    timeline_services.add_action(
         case,
         {"kind": "call", "detail": "Called him.", "deadline": timezone.localdate().isoformat()},
         actor=world.organizer_a,
@@ -309,7 +311,7 @@ def test_her_export_and_erasure(world, setting):
     from doorstep.core import rights
 
     own = _open(world, setting)
-    collective = services.create_case(
+    collective = case_services.create_case(
         world.org_a,
         data={
             "kind": "collective",

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from doorstep.grievances import services
 from doorstep.grievances.models import CaseShare
-from doorstep.members import services as member_services
+from doorstep.grievances.services import cases, sharing, timeline
+from doorstep.members.services import consent
 from doorstep.organizations import services as org_services
 from doorstep.organizations.models import SharingAgreement
 from doorstep.supplychains import services as party_services
@@ -32,7 +32,7 @@ def escalation(world, register):
         actor=world.admin_a,
     )
     sunita = register(NAME, phones=[PHONE])
-    member_services.record_consent(
+    consent.record_consent(
         sunita,
         purpose="company_case",
         given=True,
@@ -43,7 +43,7 @@ def escalation(world, register):
     supplier = party_services.create_party(
         world.org_a, data={"name": "Star Exports", "kind": "supplier"}, actor=world.admin_a
     )
-    case = services.create_case(
+    case = cases.create_case(
         world.org_a,
         data={
             "category": "rejected_goods",
@@ -54,7 +54,7 @@ def escalation(world, register):
         },
         actor=world.organizer_a,
     )
-    services.add_action(
+    timeline.add_action(
         case,
         {"kind": "meeting", "detail": f"Met {NAME} at home.", "outcome": "Angry."},
         actor=world.organizer_a,
@@ -113,7 +113,7 @@ def test_the_company_sees_the_case_but_never_who_she_is(world, escalation, login
 
 
 def test_her_name_only_where_she_agreed_to_be_known(world, escalation, api):
-    share = services.share_case(
+    share = sharing.share_case(
         escalation["case"], world.company, {"message": "", "show_identity": True}, actor=world.organizer_a
     )
     body = (
@@ -127,7 +127,7 @@ def test_her_name_only_where_she_agreed_to_be_known(world, escalation, api):
 def test_no_share_without_consent_or_agreement(world, escalation, register, api):
     case = escalation["case"]
     meena = register("Meena Kumari")  # no consent to a company case
-    services.update_case(
+    cases.update_case(
         case, data={"kind": "collective", "members": [escalation["sunita"].pk, meena.pk]}, actor=world.admin_a
     )
     response = api(world.organizer_a).post(
@@ -137,7 +137,7 @@ def test_no_share_without_consent_or_agreement(world, escalation, register, api)
     )
     assert response.status_code == 422
     assert f"#{meena.number}" in response.json()["errors"][0]["message"]
-    services.update_case(
+    cases.update_case(
         case, data={"kind": "individual", "members": [escalation["sunita"].pk]}, actor=world.admin_a
     )
     SharingAgreement.objects.filter(recipient=world.company).update(data_kinds=["work"])  # no grievances
@@ -151,7 +151,7 @@ def test_no_share_without_consent_or_agreement(world, escalation, register, api)
 
 
 def test_revoked_agreement_or_withdrawn_share_hides_the_case_at_once(world, escalation, api, login):
-    share = services.share_case(escalation["case"], world.company, {}, actor=world.organizer_a)
+    share = sharing.share_case(escalation["case"], world.company, {}, actor=world.organizer_a)
     client = api(world.company_user)
     url = f"/api/v1/shared-cases/{share.pk}?company_id={world.company.pk}"
     assert client.get(url).status_code == 200
@@ -162,7 +162,7 @@ def test_revoked_agreement_or_withdrawn_share_hides_the_case_at_once(world, esca
 
 
 def test_others_cannot_read_a_shared_case(world, escalation, api):
-    share = services.share_case(escalation["case"], world.company, {}, actor=world.organizer_a)
+    share = sharing.share_case(escalation["case"], world.company, {}, actor=world.organizer_a)
     for user in (world.analyst, world.admin_b, world.worker_a):
         response = api(user).get(f"/api/v1/shared-cases/{share.pk}?company_id={world.company.pk}")
         assert response.status_code == 404

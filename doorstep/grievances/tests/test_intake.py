@@ -4,8 +4,8 @@ keeps junk out of the case list."""
 import pytest
 from django.test import Client
 
-from doorstep.grievances import services
 from doorstep.grievances.models import Case, IntakeReport
+from doorstep.grievances.services import cases, intake
 from doorstep.organizations.models import Organization
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ REPORT = {"description": "The agent has not paid for three weeks of beadwork.", 
 @pytest.fixture
 def channel(world):
     Organization.objects.filter(pk=world.org_a.pk).update(languages=["en", "hi"])
-    return services.open_channel(world.org_a, actor=world.organizer_a)
+    return intake.open_channel(world.org_a, actor=world.organizer_a)
 
 
 def _send(client, channel, data=None):
@@ -49,8 +49,7 @@ def test_a_report_without_an_account_gets_a_receipt_and_waits_for_a_person(world
     case = Case.objects.get()
     assert response.status_code == 302 and case.source == "intake"
     assert (
-        "three weeks of beadwork"
-        in services.reveal_case(case, actor=world.organizer_a, reason="t")["narrative"]
+        "three weeks of beadwork" in cases.reveal_case(case, actor=world.organizer_a, reason="t")["narrative"]
     )
     status = Client().post("/intake/status/", {"receipt": receipt.lower().replace("-", "")})
     assert b"Taken up as a case" in status.content and b"Open" in status.content
@@ -89,9 +88,9 @@ def test_the_form_speaks_the_organizations_languages(world, channel):
 
 def test_a_closed_or_replaced_link_leads_nowhere(world, channel):
     old = channel.code
-    new = services.open_channel(world.org_a, actor=world.organizer_a)
+    new = intake.open_channel(world.org_a, actor=world.organizer_a)
     assert Client().get(f"/intake/{old}/").status_code == 404
-    services.close_channel(world.org_a, actor=world.organizer_a)
+    intake.close_channel(world.org_a, actor=world.organizer_a)
     assert Client().get(f"/intake/{new.code}/").status_code == 404
     assert Client().post(f"/intake/{new.code}/", REPORT).status_code == 404
     assert not IntakeReport.objects.exists()

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from doorstep.bench import synth
-from doorstep.members import services as member_services
+from doorstep.members.services import consent as member_consent
+from doorstep.members.services import registry as member_registry
 from doorstep.organizations import services as org_services
 from doorstep.organizations.models import Organization, User
 from doorstep.supplychains import services as party_services
@@ -32,13 +33,13 @@ class Shared:
 
 
 def _member(world, organization, actor, name, sector, consents=CONSENTS, **fields):
-    member = member_services.create_member(
+    member = member_registry.create_member(
         organization,
         data={"full_name": name, "category": "homeworker", "sectors": [sector], "admin1": "Delhi", **fields},
         actor=actor,
     )
     for purpose in consents:
-        member_services.record_consent(
+        member_consent.record_consent(
             member,
             purpose=purpose,
             given=True,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from doorstep.core import analytics
 from doorstep.core.models import AuditEvent
-from doorstep.members import services as member_services
+from doorstep.members.services import consent as member_services
 from doorstep.organizations import services as org_services
 from doorstep.organizations.models import SharingAgreement
 
@@ -253,7 +253,7 @@ def test_one_organizations_figures_are_its_row_of_the_table_by_organization(worl
 
 
 def test_grievance_figures_count_each_worker_once_and_keep_to_the_chain(world, shared, api):
-    from doorstep.grievances import services as grievances
+    from doorstep.grievances.services import cases as grievances
 
     SharingAgreement.objects.filter(recipient=world.network).update(
         data_kinds=["members", "work", "grievances"]

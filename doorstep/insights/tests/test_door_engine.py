@@ -76,8 +76,8 @@ def _cases(seed: int = 7) -> None:
     status, some resolved (with how long that took)."""
     import random
 
-    from doorstep.grievances import services as grievances
     from doorstep.grievances.models import Case, CaseStatus, Category
+    from doorstep.grievances.services import cases as grievances
     from doorstep.members.models import Member
     from doorstep.supplychains.models import Party
 
@@ -178,8 +178,8 @@ def test_the_workers_summaries_give_the_cells_her_orders_give(group_by):
 def test_a_withdrawal_counts_at_once_and_a_new_consent_from_the_next_refresh(world):
     from doorstep.insights import queries
     from doorstep.members import queries as member_queries
-    from doorstep.members import services as member_services
     from doorstep.members.models import Member
+    from doorstep.members.services import consent as member_services
 
     synth.run(
         synth.Plan(members=60, orders_per_member=3, organizations=2, workers=1, submissions_per_member=0)

@@ -1,6 +1,8 @@
 from datetime import date
 
-from doorstep.members import queries, services
+from doorstep.core.errors import ValidationError
+from doorstep.members import queries
+from doorstep.members.services import consent
 
 
 def test_consent_on_a_date_follows_her_history(world, register):
@@ -10,10 +12,10 @@ def test_consent_on_a_date_follows_her_history(world, register):
         (given_then_withdrawn, date(2026, 6, 1), False),
         (given, date(2026, 3, 1), True),
     ):
-        services.record_consent(
+        consent.record_consent(
             member, purpose="research", given=yes, effective_on=on, method="paper", actor=world.admin_a
         )
-    services.record_consent(
+    consent.record_consent(
         never_asked,
         purpose="contact",
         given=True,
@@ -34,7 +36,7 @@ def test_consent_on_a_date_follows_her_history(world, register):
 def test_consent_for_a_future_date_or_unknown_purpose_is_refused(world, register):
     member = register()
     try:
-        services.record_consent(
+        consent.record_consent(
             member,
             purpose="gossip",
             given=True,
@@ -42,7 +44,7 @@ def test_consent_for_a_future_date_or_unknown_purpose_is_refused(world, register
             method="paper",
             actor=world.admin_a,
         )
-    except services.ValidationError as error:
+    except ValidationError as error:
         assert {e.field for e in error.errors} == {"purpose", "effective_on"}
     else:
         raise AssertionError("accepted")

@@ -1,11 +1,14 @@
 from doorstep.core.models import AuditEvent
-from doorstep.members import services
 from doorstep.members.models import DuplicateCandidate, Member
+from doorstep.members.services import consent as consent_services
+from doorstep.members.services import duplicates as duplicate_services
+from doorstep.members.services import pii as pii_services
+from doorstep.members.services import rights as rights_services
 
 
 def _pair(world, register):
     first = register("Sunita Devi", phones=["+919812345678"], locality="Jagatpur", birth_year=1985)
-    services.record_consent(
+    consent_services.record_consent(
         first,
         purpose="research",
         given=True,
@@ -46,7 +49,7 @@ def test_the_review_page_merges_field_by_field(world, login, register):
     survivor, merged = Member.objects.get(pk=first.pk), Member.objects.get(pk=second.pk)
     assert survivor.birth_year == 1986
     assert merged.merged_into_id == survivor.pk
-    pii = services.reveal_pii([survivor], actor=world.admin_a, reason="test")[survivor.pk]
+    pii = pii_services.reveal_pii([survivor], actor=world.admin_a, reason="test")[survivor.pk]
     assert pii["full_name"] == "Sunita Devi"
     assert pii["phones"] == ["+919812345678", "+919899999999"]
     assert pii["id_numbers"] == [{"kind": "national_id", "number": "55556666"}]
@@ -101,6 +104,6 @@ def test_merging_through_the_api_and_refusing_a_stranger(world, api, register):
 
 def test_erasing_her_erases_the_records_merged_into_hers(world, register):
     first, second, candidate = _pair(world, register)
-    services.merge_members(candidate, keep=first.pk, choices={}, actor=world.admin_a)
-    services.erase_member(Member.objects.get(pk=first.pk), actor=world.admin_a)
+    duplicate_services.merge_members(candidate, keep=first.pk, choices={}, actor=world.admin_a)
+    rights_services.erase_member(Member.objects.get(pk=first.pk), actor=world.admin_a)
     assert not Member.objects.filter(pk__in=[first.pk, second.pk]).exists()

@@ -29,22 +29,22 @@ SCRIPT = f"""
 import os
 from doorstep.organizations import services as orgs
 from doorstep.organizations.models import User
-from doorstep.members import services
+from doorstep.members.services import pii, registry, rights
 from doorstep.members.models import Member
 admin = User.objects.create_superuser("root", password="x-" + "{uuid.uuid4().hex}")
 org = orgs.create_organization(name="Org", slug="org", kind="union", country="IN", actor=admin)
 orgs.add_person(org, username="boss", role="org_admin", actor=admin)
 boss = User.objects.get(username="boss")
-member = services.create_member(org, actor=boss, data={{
+member = registry.create_member(org, actor=boss, data={{
     "full_name": "{CANARIES["full_name"]}", "other_names": "{CANARIES["other_names"]}",
     "phones": ["{CANARIES["phone"]}"], "national_id": "{CANARIES["id"]}", "address": "{CANARIES["address"]}",
     "notes": "{CANARIES["notes"]}", "latitude": "{CANARIES["lat"]}", "longitude": "76.5",
     "category": "homeworker"}})
-services.update_member(member, data={{"notes": "{CANARIES["notes"]} again"}}, actor=boss)
-services.reveal_pii([member], actor=boss, reason="test")
-services.export_member(Member.objects.get(pk=member.pk), actor=boss)
+registry.update_member(member, data={{"notes": "{CANARIES["notes"]} again"}}, actor=boss)
+pii.reveal_pii([member], actor=boss, reason="test")
+rights.export_member(Member.objects.get(pk=member.pk), actor=boss)
 if os.environ.get("CANARY_ERASE"):
-    services.erase_member(Member.objects.get(pk=member.pk), actor=boss)
+    rights.erase_member(Member.objects.get(pk=member.pk), actor=boss)
 print("member", member.pk)
 """
 

@@ -10,8 +10,8 @@ from django.db import models
 
 from doorstep.core import rights
 from doorstep.core.models import AuditEvent, SubjectKey
-from doorstep.members import services
 from doorstep.members.models import ConsentEvent, DuesPayment, Member, MemberIdentifier, StatusChange
+from doorstep.members.services import consent, dues
 
 
 def _full_member(world, register):
@@ -22,7 +22,7 @@ def _full_member(world, register):
         notes="Call after 6",
         group="Jagatpur group",
     )
-    services.record_consent(
+    consent.record_consent(
         member,
         purpose="research",
         given=True,
@@ -30,7 +30,7 @@ def _full_member(world, register):
         method="paper",
         actor=world.admin_a,
     )
-    services.record_dues(
+    dues.record_dues(
         member, period="2026", amount="120", currency="INR", paid_on=date(2026, 2, 1), actor=world.admin_a
     )
     return member

@@ -11,9 +11,10 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 
+from doorstep.core.errors import ValidationError
 from doorstep.core.models import SubjectKey
-from doorstep.network import services
 from doorstep.network.models import Bulletin, Delivery, NewsItem, Subscriber
+from doorstep.network.services import bulletins, sending, subscribers
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -22,12 +23,12 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 @pytest.fixture
 def bulletin(world):
-    made = services.create_bulletin(
+    made = bulletins.create_bulletin(
         world.network,
         data={"title": "Bulletin 1", "language": "en", "summary": "News & views"},
         actor=world.network_admin,
     )
-    services.add_section(
+    bulletins.add_section(
         made,
         data={"heading": "Meeting", "body": "Leaders met.\n\nThey planned the campaign."},
         actor=world.network_admin,
@@ -36,11 +37,11 @@ def bulletin(world):
 
 
 def _published(world, bulletin):
-    return services.publish_bulletin(bulletin, actor=world.network_admin)
+    return bulletins.publish_bulletin(bulletin, actor=world.network_admin)
 
 
 def test_unsafe_html_is_removed_and_plain_text_becomes_paragraphs(world, bulletin):
-    section = services.add_section(
+    section = bulletins.add_section(
         bulletin,
         data={
             "heading": "Links",
@@ -54,8 +55,8 @@ def test_unsafe_html_is_removed_and_plain_text_becomes_paragraphs(world, bulleti
     assert "javascript:" not in section.body and "iframe" not in section.body and "alert" not in section.body
     assert '<a href="https://example.org" rel="noopener noreferrer nofollow">that</a>' in section.body
     assert bulletin.sections.first().body == "<p>Leaders met.</p><p>They planned the campaign.</p>"
-    with pytest.raises(services.ValidationError) as refused:
-        services.add_section(
+    with pytest.raises(ValidationError) as refused:
+        bulletins.add_section(
             bulletin, data={"heading": "Empty", "body": "<script>x()</script>"}, actor=world.network_admin
         )
     assert refused.value.errors[0].field == "body"
@@ -66,11 +67,11 @@ def test_a_draft_is_private_and_published_one_public(world, bulletin, login):
     assert anonymous.get("/bulletins/test-network/").status_code == 404
     assert anonymous.get(f"/bulletins/test-network/{bulletin.pk}/").status_code == 404
     assert anonymous.get("/api/v1/public/bulletins?organization=test-network").json()["items"] == []
-    empty = services.create_bulletin(
+    empty = bulletins.create_bulletin(
         world.network, data={"title": "Empty", "language": "en"}, actor=world.network_admin
     )
-    with pytest.raises(services.ValidationError):
-        services.publish_bulletin(empty, actor=world.network_admin)
+    with pytest.raises(ValidationError):
+        bulletins.publish_bulletin(empty, actor=world.network_admin)
     page = login(world.network_admin).post(
         f"/orgs/test-network/bulletins/{bulletin.pk}/", {"action": "publish"}
     )
@@ -116,13 +117,13 @@ def test_each_translation_is_its_own_version(world, bulletin, login):
 
 def test_the_atom_feed_follows_rfc_4287(world, bulletin):
     _published(world, bulletin)
-    version = services.create_bulletin(
+    version = bulletins.create_bulletin(
         world.network,
         data={"title": "Bulletin 1 (sw)", "language": "sw", "translation_of": bulletin},
         actor=world.network_admin,
     )
     _published(world, version)
-    services.create_bulletin(
+    bulletins.create_bulletin(
         world.network, data={"title": "Draft", "language": "en"}, actor=world.network_admin
     )
     response = Client().get("/bulletins/test-network/feed.atom")
@@ -218,7 +219,7 @@ def test_double_opt_in_and_unsubscribe(world, bulletin, django_capture_on_commit
         cursor.execute("SELECT * FROM network_subscriber")
         assert "example" not in repr(cursor.fetchall()).lower()
     # Nothing is sent to an address that has not confirmed.
-    assert services.deliver_edition(bulletin.pk) == 0
+    assert sending.deliver_edition(bulletin.pk) == 0
     # The same address again: the same answer, and no second mail within minutes.
     with django_capture_on_commit_callbacks(execute=True):
         assert b"Check your e-mail" in _subscribe(client, email="reader@example.org").content
@@ -238,7 +239,7 @@ def test_double_opt_in_and_unsubscribe(world, bulletin, django_capture_on_commit
         assert b"Check your e-mail" in _subscribe(client, email="reader@example.org").content
     assert len(mail.outbox) == 1
 
-    assert services.deliver_edition(bulletin.pk) == 1
+    assert sending.deliver_edition(bulletin.pk) == 1
     sent = mail.outbox[1]
     assert sent.subject == "Bulletin 1" and "They planned the campaign." in sent.body
     html = sent.alternatives[0][0]
@@ -248,7 +249,7 @@ def test_double_opt_in_and_unsubscribe(world, bulletin, django_capture_on_commit
     )
     unsubscribe = _link(sent, "unsubscribe")
     assert sent.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
-    assert services.deliver_edition(bulletin.pk) == 0  # each issue once
+    assert sending.deliver_edition(bulletin.pk) == 0  # each issue once
     assert client.post(unsubscribe[:-4] + "abc/").status_code == 400  # forged: refused, nothing deleted
     assert Subscriber.objects.exists()
     page = client.get(unsubscribe)
@@ -270,7 +271,7 @@ def test_subscribing_refuses_bad_input_and_robots(world, bulletin, django_captur
     assert robot.status_code == 200 and not Subscriber.objects.exists()
     assert _subscribe(client, email="x@example.org", language="xx").status_code == 422
     assert Client().post("/bulletins/union-a/subscribe/", {"email": "a@example.org"}).status_code == 404
-    for n in range(services.SUBSCRIBE_LIMIT):  # the refused forms above never reached the count
+    for n in range(subscribers.SUBSCRIBE_LIMIT):  # the refused forms above never reached the count
         _subscribe(client, email=f"p{n}@example.org")
     refused = _subscribe(client, email="last@example.org")
     assert refused.status_code == 429 and not Subscriber.objects.filter(status="confirmed").exists()
@@ -278,7 +279,7 @@ def test_subscribing_refuses_bad_input_and_robots(world, bulletin, django_captur
 
 def test_each_subscriber_gets_her_language(world, bulletin, run_jobs):
     _published(world, bulletin)
-    version = services.create_bulletin(
+    version = bulletins.create_bulletin(
         world.network,
         data={"title": "Jarida 1", "language": "sw", "translation_of": bulletin},
         actor=world.network_admin,
@@ -286,11 +287,11 @@ def test_each_subscriber_gets_her_language(world, bulletin, run_jobs):
     _published(world, version)
     for email, language in (("a@example.org", "sw"), ("b@example.org", "fr"), ("c@example.org", "en")):
         with run_jobs():
-            services.subscribe(world.network, email=email, language=language, address=None)
+            subscribers.subscribe(world.network, email=email, language=language, address=None)
     Subscriber.objects.update(status="confirmed")
     mail.outbox.clear()
     with run_jobs():
-        services.send_edition(version, actor=world.network_admin)
+        sending.send_edition(version, actor=world.network_admin)
     subjects = {message.to[0]: message.subject for message in mail.outbox}
     # Swahili in Swahili; French has no version, so the one sent from (Swahili) goes.
     assert subjects == {

@@ -5,10 +5,10 @@ import pytest
 from django.test import Client
 
 from doorstep.core.models import AuditEvent
-from doorstep.members import services as member_services
-from doorstep.network import services
+from doorstep.members.services import registry
 from doorstep.network.models import AffiliationRequest, Listing
 from doorstep.network.queries import size_band
+from doorstep.network.services import directory
 from doorstep.organizations import services as organization_services
 from doorstep.organizations.models import Affiliation
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def listed(world):
-    services.save_listing(
+    directory.save_listing(
         world.org_a,
         data={
             "listed": True,
@@ -28,15 +28,15 @@ def listed(world):
         },
         actor=world.admin_a,
     )
-    services.save_listing(world.network, data={"listed": True, "area": "Asia"}, actor=world.network_admin)
+    directory.save_listing(world.network, data={"listed": True, "area": "Asia"}, actor=world.network_admin)
     # Cooperative B has an entry, but does not show it.
-    services.save_listing(world.org_b, data={"listed": False, "area": "Nairobi"}, actor=world.admin_b)
+    directory.save_listing(world.org_b, data={"listed": False, "area": "Nairobi"}, actor=world.admin_b)
     return world
 
 
 def _add_members(world, count):
     for n in range(count):
-        member_services.create_member(
+        registry.create_member(
             world.org_a, data={"full_name": f"Member {n}", "category": "homeworker"}, actor=world.admin_a
         )
 

@@ -9,15 +9,16 @@ from django.db import connection
 from django.test import Client
 
 from doorstep.core.models import AuditEvent, SubjectKey
-from doorstep.network import services
 from doorstep.network.models import Registration
+from doorstep.network.services import events as event_services
+from doorstep.network.services import resources as resource_services
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def training(world):
-    return services.save_event(
+    return event_services.save_event(
         world.network,
         data={
             "kind": "training",
@@ -95,7 +96,7 @@ def test_limits_and_refusals(world, training, login, api, register):
     )
     assert full.status_code == 422 and full.json()["code"] == "full"
     # An organization that is not invited cannot even see the event.
-    other = services.save_event(
+    other = event_services.save_event(
         world.org_a,
         data={"kind": "meeting", "title": "Union meeting", "starts_on": date.today()},
         actor=world.admin_a,
@@ -135,17 +136,17 @@ def test_limits_and_refusals(world, training, login, api, register):
 
 
 def test_public_pages_show_public_events_and_public_materials_only(world, training):
-    guide = services.save_resource(
+    guide = resource_services.save_resource(
         world.network,
         data={"title": "Open guide", "kind": "guide", "link": "https://e.org/g"},
         actor=world.network_admin,
     )
-    notes = services.save_resource(
+    notes = resource_services.save_resource(
         world.network,
         data={"title": "Trainers only", "kind": "training", "audience": "members", "link": "https://e.org/t"},
         actor=world.network_admin,
     )
-    services.save_event(
+    event_services.save_event(
         world.network, data={"materials": [guide, notes]}, event=training, actor=world.network_admin
     )
     anonymous = Client()
@@ -162,19 +163,19 @@ def test_public_pages_show_public_events_and_public_materials_only(world, traini
 
 
 def test_her_registrations_are_in_her_export_and_go_with_her_erasure(world, training, register):
-    from doorstep.members import services as member_services
+    from doorstep.members.services import rights
 
     sunita = register("Sunita Devi")
-    registration = services.register_person(
+    registration = event_services.register_person(
         training, world.org_a, data={"name": "Sunita D.", "member": sunita}, actor=world.admin_a
     )
     import io
     import json
     import zipfile
 
-    archive = zipfile.ZipFile(io.BytesIO(member_services.export_member(sunita, actor=world.admin_a)))
+    archive = zipfile.ZipFile(io.BytesIO(rights.export_member(sunita, actor=world.admin_a)))
     events = json.loads(archive.read("member.json"))["network.events"]
     assert events[0]["event"] == "Leaders' workshop" and events[0]["name_given"] == "Sunita D."
     key = registration.key_id
-    member_services.erase_member(sunita, actor=world.admin_a)
+    rights.erase_member(sunita, actor=world.admin_a)
     assert not Registration.objects.exists() and not SubjectKey.objects.filter(pk=key).exists()

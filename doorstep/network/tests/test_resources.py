@@ -9,9 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from doorstep.core.errors import ValidationError
 from doorstep.core.models import AuditEvent
-from doorstep.network import services
 from doorstep.network.models import Resource, ResourceFile
+from doorstep.network.services import resources
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -29,7 +30,7 @@ def _docx(with_macros=False) -> bytes:
 
 @pytest.fixture
 def library(world):
-    guide = services.save_resource(
+    guide = resources.save_resource(
         world.network,
         data={
             "title": "Pocket guide to piece rates",
@@ -42,7 +43,7 @@ def library(world):
         upload=SimpleUploadedFile("guide.pdf", PDF),
         actor=world.network_admin,
     )
-    internal = services.save_resource(
+    internal = resources.save_resource(
         world.network,
         data={
             "title": "Strategy notes for affiliates",
@@ -90,7 +91,7 @@ def test_files_and_downloads(world, library):
     download = Client().get(f"/resources/{guide.pk}/file")
     assert download.status_code == 200 and download.content == PDF
     assert download["Content-Disposition"].startswith("attachment")
-    docx = services.save_resource(
+    docx = resources.save_resource(
         world.network,
         data={"title": "Training plan", "kind": "training"},
         upload=SimpleUploadedFile("plan.docx", _docx()),
@@ -103,8 +104,8 @@ def test_files_and_downloads(world, library):
         ("evil.pdf", b"MZ\x90\x00 a program"),
         ("empty.pdf", b""),
     ):
-        with pytest.raises(services.ValidationError) as refused:
-            services.save_resource(
+        with pytest.raises(ValidationError) as refused:
+            resources.save_resource(
                 world.network,
                 data={"title": name, "kind": "guide"},
                 upload=SimpleUploadedFile(name, content),
@@ -160,7 +161,7 @@ def test_bad_input_is_refused_clearly_and_nothing_is_stored(world, login):
 
 def test_search_and_filters(world, library):
     _guide, _internal = library
-    services.save_resource(
+    resources.save_resource(
         world.org_b,
         data={
             "title": "Beadwork price list",

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from doorstep.core.models import AuditEvent
 from doorstep.members import queries as member_queries
-from doorstep.members import services as member_services
+from doorstep.members.services import consent
 from doorstep.organizations import queries, services
 from doorstep.organizations.models import SharingAgreement
 
@@ -83,7 +83,7 @@ def test_dates_and_consent_decide_who_counts(world, register):
         for n, p in [("A", "+919800000001"), ("B", "+919800000002"), ("C", "+919800000003")]
     )
     for member, given in ((yes, True), (no, False)):
-        member_services.record_consent(
+        consent.record_consent(
             member,
             purpose="network_sharing",
             given=given,

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from doorstep.core.models import AuditEvent
-from doorstep.members.services import reveal_pii
+from doorstep.members.services.pii import reveal_pii
 from doorstep.organizations import services as org_services
 from doorstep.organizations.models import SharingAgreement
 from doorstep.supplychains import services

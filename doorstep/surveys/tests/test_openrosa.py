@@ -209,7 +209,7 @@ def test_her_submissions_follow_her_rights(world, device, mapping_form, register
     import zipfile
 
     from doorstep.core.models import SubjectKey
-    from doorstep.members import services as member_services
+    from doorstep.members.services import rights
 
     member = register("Sunita Devi")
     services.set_member_field(mapping_form, "member_no", actor=world.admin_a)
@@ -224,7 +224,7 @@ def test_her_submissions_follow_her_rights(world, device, mapping_form, register
         "name"
     ] == "Sunita Devi"
     keys = list(Submission.objects.values_list("subject_key_id", flat=True))
-    member_services.erase_member(member, actor=world.admin_a)
+    rights.erase_member(member, actor=world.admin_a)
     assert not Submission.objects.exists() and not Attachment.objects.exists()
     assert not SubjectKey.objects.filter(pk__in=keys).exists()
 

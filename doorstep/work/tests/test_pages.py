@@ -240,7 +240,7 @@ def test_saved_rate_and_rate_card_compare_with_rates_paid(world, login, delhi_me
 
 
 def test_passbook_for_staff_and_for_herself(world, login, api, delhi_member, party):
-    from doorstep.members import services as member_services
+    from doorstep.members.services import logins as member_services
 
     p = party()
     _order(world, delhi_member, p)

@@ -5,8 +5,9 @@ import io
 import json
 import zipfile
 
-from doorstep.members import services as member_services
 from doorstep.members.models import DuplicateCandidate
+from doorstep.members.services import duplicates as member_duplicates
+from doorstep.members.services import rights as member_rights
 from doorstep.work import services
 from doorstep.work.models import Delivery, WorkOrder
 
@@ -31,9 +32,9 @@ def test_export_erasure_and_merge(world, login, register, delhi_member, party):
     twin = register("Sunita Devee", admin1="Delhi", locality="Seelampur")
     services.create_order(world.org_a, data={**ORDER, "member": twin.pk, "party": p.pk}, actor=world.admin_a)
     candidate = DuplicateCandidate.objects.get()
-    member_services.merge_members(candidate, keep=delhi_member.pk, choices={}, actor=world.admin_a)
+    member_duplicates.merge_members(candidate, keep=delhi_member.pk, choices={}, actor=world.admin_a)
     assert set(WorkOrder.objects.values_list("member_id", flat=True)) == {delhi_member.pk}
 
-    member_services.erase_member(delhi_member, actor=world.admin_a)
+    member_rights.erase_member(delhi_member, actor=world.admin_a)
     assert not WorkOrder.objects.exists() and not Delivery.objects.exists()
     assert order.party_id == p.pk  # the work giver stays: it is not hers

@@ -52,7 +52,7 @@ from doorstep.insights import queries
 from doorstep.members import search
 from doorstep.members.demo import INDIA, KENYA
 from doorstep.members.models import Member
-from doorstep.members.services import PII_PURPOSE
+from doorstep.members.services.pii import PII_PURPOSE
 from doorstep.organizations import services as orgs
 from doorstep.organizations.models import Organization, User
 from doorstep.supplychains import matching

@@ -4,7 +4,7 @@ deadlines to the organization's staff whether or not e-mail is set up."""
 
 from django.core.management.base import BaseCommand
 
-from doorstep.grievances.services import send_reminders
+from doorstep.grievances.services.reminders import send_reminders
 
 
 class Command(BaseCommand):

@@ -1,3 +1,6 @@
+"""``python -m doorstep load_demo``: the demo organizations and users, then every app's demo content
+(each ``doorstep.<app>.demo.load()``), and the demo logins. Idempotent."""
+
 from importlib import import_module
 from importlib.util import find_spec
 

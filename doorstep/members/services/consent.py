@@ -1,0 +1,46 @@
+"""Consent per purpose, kept as a history of events: given or withdrawn, from a date, and how (audited)."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doorstep.core import audit, tenancy
+from doorstep.core.errors import FieldError, ValidationError
+from doorstep.core.roles import STAFF_ROLES
+
+from ..models import ConsentEvent, ConsentMethod, Member, Purpose
+
+
+def record_consent(
+    member: Member, *, purpose: str, given: bool, effective_on: date, method: str, actor
+) -> ConsentEvent:
+    tenancy.require_role(actor, member.organization_id, STAFF_ROLES)
+    errors = []
+    if purpose not in Purpose.values:
+        errors.append(FieldError("purpose", _("Unknown purpose.")))
+    if method not in ConsentMethod.values:
+        errors.append(FieldError("method", _("Say how consent was given: on paper, verbally or digitally.")))
+    if effective_on > timezone.localdate():
+        errors.append(FieldError("effective_on", _("Consent cannot be recorded for a future date.")))
+    if errors:
+        raise ValidationError(message=_("The consent could not be recorded."), errors=errors)
+    with transaction.atomic():
+        event = ConsentEvent.objects.create(
+            organization_id=member.organization_id,
+            member=member,
+            purpose=purpose,
+            given=given,
+            effective_on=effective_on,
+            method=method,
+            recorded_by=actor,
+        )
+        audit.record(
+            "member.consent_given" if given else "member.consent_withdrawn",
+            actor=actor,
+            organization=member.organization_id,
+            obj=event,
+            metadata={"member_id": member.pk, "purpose": purpose},
+        )
+    return event
