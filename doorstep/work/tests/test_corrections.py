@@ -12,7 +12,7 @@ import pytest
 from doorstep.core import analytics
 from doorstep.core.errors import ValidationError
 from doorstep.core.models import AuditEvent
-from doorstep.members import services as member_services
+from doorstep.members.services import rights as member_rights
 from doorstep.work import boards, services, stats
 from doorstep.work.models import Delivery, Payment, WorkOrder
 
@@ -308,5 +308,5 @@ def test_her_erasure_removes_reversals_and_voided_orders(world, delhi_member, pa
     payment = order.payments.get(amount=300)
     services.reverse_entry(order, "payments", payment.pk, reason="never paid", actor=world.organizer_a)
     services.void_order(_order(world, delhi_member, p), reason="recorded twice", actor=world.organizer_a)
-    member_services.erase_member(delhi_member, actor=world.admin_a)
+    member_rights.erase_member(delhi_member, actor=world.admin_a)
     assert not WorkOrder.objects.exists() and not Payment.objects.exists()
