@@ -6,11 +6,11 @@ from ninja import Field, Query, Router, Schema, Status
 from doorstep.core import audit, downloads
 from doorstep.core.errors import ValidationError
 from doorstep.core.pagination import page_of
-from doorstep.core.schemas import ErrorOut
+from doorstep.core.schemas import ErrorOut, codes
 from doorstep.organizations.queries import organization_for_staff, organizations_for_staff
 
 from . import queries, search, services
-from .models import MEMBER_ATTRIBUTES
+from .models import MEMBER_ATTRIBUTES, DuplicateCandidate
 from .schemas import (
     ConsentIn,
     ConsentOut,
@@ -159,7 +159,7 @@ class DuplicateOut(Schema):
     first_id: int
     second_id: int
     score: int
-    status: str
+    status: codes(DuplicateCandidate.Status)
 
 
 class MergeIn(Schema):
