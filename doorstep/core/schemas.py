@@ -27,7 +27,8 @@ def codes(choices: type[models.Choices] | Iterable[str], *, blank: bool = False)
     A ``Literal`` rather than the ``TextChoices`` itself: the codes appear inline in the OpenAPI
     document (ninja keeps one component per class name, and several apps have a ``Status`` or a
     ``Kind``, which would overwrite each other), and services keep receiving plain strings."""
-    values = tuple(str(code) for code in getattr(choices, "values", choices))
+    found = choices.values if isinstance(choices, type) and issubclass(choices, models.Choices) else choices
+    values = tuple(str(code) for code in found)
     if blank and "" not in values:
         values = (*values, "")
     return Literal[values]  # type: ignore[valid-type]
