@@ -102,7 +102,7 @@ class TargetOut(Schema):
     country: str
 
 
-class ActionOut(Schema):
+class CampaignActionOut(Schema):
     id: int
     on: date
     kind: codes(CampaignAction.Kind)
@@ -123,7 +123,7 @@ class CampaignOut(Schema):
     participants: list[str]
     demands: list[DemandOut]
     targets: list[TargetOut]
-    actions: list[ActionOut]
+    actions: list[CampaignActionOut]
 
 
 class CampaignPage(Schema):
@@ -208,7 +208,7 @@ class TargetIn(Schema):
     country: str = ""
 
 
-class ActionIn(Schema):
+class CampaignActionIn(Schema):
     on: date
     kind: codes(CampaignAction.Kind)
     description: str = Field(max_length=1000)
@@ -285,7 +285,7 @@ def add_target(request, campaign_id: int, organization_id: int, payload: TargetI
 
 
 @router.post("/campaigns/{campaign_id}/actions", response={201: CampaignOut, **ERRORS})
-def add_action(request, campaign_id: int, organization_id: int, payload: ActionIn):
+def add_action(request, campaign_id: int, organization_id: int, payload: CampaignActionIn):
     found = _lead_campaign(request, campaign_id, organization_id)
     data = payload.dict()
     data["target"] = queries.get_target(found, data.pop("target_id"))
@@ -359,7 +359,7 @@ class VersionIn(Schema):
     note: str = Field("", max_length=300)
 
 
-class VersionOut(Schema):
+class ReportVersionOut(Schema):
     number: int
     note: str
     created_at: datetime
@@ -413,7 +413,7 @@ def add_report_section(request, report_id: int, payload: ReportSectionIn):
     return Status(201, _report_out(queries.get_report(request.auth, report_id)))
 
 
-@router.post("/reports/{report_id}/versions", response={201: VersionOut, **ERRORS})
+@router.post("/reports/{report_id}/versions", response={201: ReportVersionOut, **ERRORS})
 def save_report_version(request, report_id: int, payload: VersionIn):
     """Freeze the report as it reads now (figures released, audited) as its next version."""
     found = queries.get_report(request.auth, report_id)
@@ -421,7 +421,7 @@ def save_report_version(request, report_id: int, payload: VersionIn):
     return Status(201, _version_out(found, version))
 
 
-@router.get("/reports/{report_id}/versions/{number}", response={200: VersionOut, **ERRORS})
+@router.get("/reports/{report_id}/versions/{number}", response={200: ReportVersionOut, **ERRORS})
 def get_report_version(request, report_id: int, number: int):
     found = queries.get_report(request.auth, report_id)
     return _version_out(found, queries.get_report_version(found, number))

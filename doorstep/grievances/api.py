@@ -105,7 +105,7 @@ class RemedyIn(Schema):
     description: str = ""
 
 
-class EntryOut(Schema):
+class TimelineEntryOut(Schema):
     on: date
     kind: str = Field(description="opened, action, remedy, attachment or finished")
     id: int | None = None
@@ -275,12 +275,12 @@ def _entries(case, actor) -> list[dict]:
     return found
 
 
-@router.get("/grievances/{case_id}/timeline", response={200: list[EntryOut], **ERRORS})
+@router.get("/grievances/{case_id}/timeline", response={200: list[TimelineEntryOut], **ERRORS})
 def get_timeline(request, case_id: int):
     return _entries(queries.get_case(request.auth, case_id), request.auth)
 
 
-@router.post("/grievances/{case_id}/actions", response={201: list[EntryOut], **ERRORS})
+@router.post("/grievances/{case_id}/actions", response={201: list[TimelineEntryOut], **ERRORS})
 def add_action(request, case_id: int, payload: ActionIn):
     """Add a step to the timeline (with a deadline, if one follows); answers with the timeline."""
     case = queries.get_case(request.auth, case_id)
@@ -288,14 +288,14 @@ def add_action(request, case_id: int, payload: ActionIn):
     return Status(201, _entries(case, request.auth))
 
 
-@router.post("/grievances/{case_id}/remedies", response={201: list[EntryOut], **ERRORS})
+@router.post("/grievances/{case_id}/remedies", response={201: list[TimelineEntryOut], **ERRORS})
 def add_remedy(request, case_id: int, payload: RemedyIn):
     case = queries.get_case(request.auth, case_id)
     services.add_remedy(case, payload.dict(), actor=request.auth)
     return Status(201, _entries(case, request.auth))
 
 
-@router.post("/grievances/{case_id}/attachments", response={201: list[EntryOut], **ERRORS})
+@router.post("/grievances/{case_id}/attachments", response={201: list[TimelineEntryOut], **ERRORS})
 def add_attachment(request, case_id: int, file: File[UploadedFile]):
     """Evidence: a photo, PDF, voice note or plain text, up to 10 MB (sealed)."""
     case = queries.get_case(request.auth, case_id)

@@ -34,7 +34,7 @@ class AggregateRow(Schema):
     figures: dict[str, str | int | None]
 
 
-class OrganizationRef(Schema):
+class SharingOrganizationRef(Schema):
     id: int
     name: str
 
@@ -49,7 +49,7 @@ class AggregateOut(Schema):
     on: date
     k: int
     unit: str = Field(description="worker, or worker_month when grouped by month")
-    organizations: list[OrganizationRef]
+    organizations: list[SharingOrganizationRef]
     reason: str = Field(description="Why there are no rows, when there are none.")
     suppressed_cells: int
     method: str

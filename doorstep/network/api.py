@@ -30,12 +30,12 @@ def cached(response: HttpResponse) -> None:
     response["Cache-Control"] = PUBLIC_CACHE
 
 
-class OrganizationRef(Schema):
+class DirectoryOrganizationRef(Schema):
     slug: str
     name: str
 
 
-class EntryOut(Schema):
+class DirectoryEntryOut(Schema):
     slug: str
     name: str
     kind: codes(Organization.Kind)
@@ -45,8 +45,8 @@ class EntryOut(Schema):
     sectors: list[codes(Sector)]
     languages: list[str]
     size_band: str | None = Field(None, description="Members as a band, e.g. 250-999; never an exact count.")
-    networks: list[OrganizationRef]
-    affiliates: list[OrganizationRef]
+    networks: list[DirectoryOrganizationRef]
+    affiliates: list[DirectoryOrganizationRef]
     email: str
     phone: str
     website: str
@@ -54,7 +54,7 @@ class EntryOut(Schema):
 
 
 class EntryPage(Schema):
-    items: list[EntryOut]
+    items: list[DirectoryEntryOut]
     next: str | None = None
 
 
@@ -102,7 +102,7 @@ def directory(request, response: HttpResponse, filters: Query[DirectoryFilters])
     return {"items": [_entry_out(e) for e in queries.entries(listings)], "next": next_cursor}
 
 
-@public.get("/public/directory/{slug}", auth=None, response={200: EntryOut, 404: ErrorOut})
+@public.get("/public/directory/{slug}", auth=None, response={200: DirectoryEntryOut, 404: ErrorOut})
 def directory_entry(request, response: HttpResponse, slug: str):
     cached(response)
     return _entry_out(queries.listed_entry(slug))
@@ -167,7 +167,7 @@ class RequestOut(Schema):
     decided_at: datetime | None
 
 
-class DecisionIn(Schema):
+class AffiliationDecisionIn(Schema):
     approve: bool
     answer: str = Field("", max_length=2000)
 
@@ -198,7 +198,7 @@ def list_requests(request, organization_id: int):
 
 
 @router.post("/affiliation-requests/{request_id}/decision", response={200: RequestOut, **ERRORS})
-def decide(request, request_id: int, network_id: int, payload: DecisionIn):
+def decide(request, request_id: int, network_id: int, payload: AffiliationDecisionIn):
     """The network's admin approves (the affiliation starts today) or declines."""
     network = organization_for_staff(request.auth, network_id, ADMIN_ROLES)
     found = queries.get_request_received(request.auth, network, request_id)
