@@ -280,7 +280,7 @@ def demand_status(request, campaign_id: int, demand_id: int, organization_id: in
 @router.post("/campaigns/{campaign_id}/targets", response={201: CampaignOut, **ERRORS})
 def add_target(request, campaign_id: int, organization_id: int, payload: TargetIn):
     found = _lead_campaign(request, campaign_id, organization_id)
-    services.add_target(found, data=payload.dict(), actor=request.auth)
+    services.add_target(found, data=services.TargetInput(**payload.dict()), actor=request.auth)
     return Status(201, _fresh(request, found))
 
 
@@ -289,7 +289,7 @@ def add_action(request, campaign_id: int, organization_id: int, payload: Campaig
     found = _lead_campaign(request, campaign_id, organization_id)
     data = payload.dict()
     data["target"] = queries.get_target(found, data.pop("target_id"))
-    services.add_action(found, data=data, actor=request.auth)
+    services.add_action(found, data=services.ActionInput(**data), actor=request.auth)
     return Status(201, _fresh(request, found))
 
 
