@@ -2,16 +2,19 @@
 campaigns (public reads; a token to run one), and reports to the ILO with their versions."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.conf import settings
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from doorstep.core.pagination import page_of
-from doorstep.core.schemas import ErrorOut
+from doorstep.core.schemas import ErrorOut, codes
+from doorstep.insights.queries import DATASETS
+from doorstep.insights.schemas import GroupBy
 
 from . import queries, services
-from .models import Fact
+from .models import Campaign, CampaignAction, Convention, Demand, Fact, Report, ReportSection, Target
 
 router = Router(tags=["laws"])
 public = Router(tags=["public"])
@@ -19,7 +22,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Error
 
 
 class FactOut(Schema):
-    fact: str
+    fact: codes(Fact)
     value: dict = Field(
         description="c177_ratified: {ratified, on}; c177_in_force: {on}; homework_law: {name, year, covers, "
         "link}; minimum_wage, social_security, safety: {coverage, note}; ilo_comments: {text, link}"
@@ -77,13 +80,9 @@ class FactIn(Schema):
 
 
 @router.put("/laws/{country}/{fact}", response={200: CountryOut, **ERRORS})
-def put_fact(request, country: str, fact: str, payload: FactIn):
+def put_fact(request, country: str, fact: codes(Fact), payload: FactIn):
     """Set one fact (people of a network); the earlier version stays in the history."""
     data = {**payload.value, "source": payload.source, "as_of": payload.as_of, "note_why": payload.note_why}
-    if fact not in Fact.values:
-        from doorstep.core.errors import ValidationError
-
-        raise ValidationError.for_field("fact", f"Unknown fact; one of {', '.join(Fact.values)}.")
     services.save_fact(country, fact, data=data, actor=request.auth)
     return _country_out(queries.profile(country))
 
@@ -94,20 +93,20 @@ def put_fact(request, country: str, fact: str, payload: FactIn):
 class DemandOut(Schema):
     id: int
     text: str
-    status: str
+    status: codes(Demand.Status)
 
 
 class TargetOut(Schema):
     id: int
-    kind: str
+    kind: codes(Target.Kind)
     name: str
     country: str
 
 
-class ActionOut(Schema):
+class CampaignActionOut(Schema):
     id: int
     on: date
-    kind: str
+    kind: codes(CampaignAction.Kind)
     description: str
     outcome: str
     target_id: int | None
@@ -118,14 +117,14 @@ class CampaignOut(Schema):
     organization: str = Field(description="The leading organization's slug")
     title: str
     summary: str = Field(description="Sanitized HTML")
-    status: str
+    status: codes(Campaign.Status)
     starts_on: date | None
     ends_on: date | None
     is_public: bool
     participants: list[str]
     demands: list[DemandOut]
     targets: list[TargetOut]
-    actions: list[ActionOut]
+    actions: list[CampaignActionOut]
 
 
 class CampaignPage(Schema):
@@ -189,7 +188,7 @@ def public_campaign(request, response: HttpResponse, campaign_id: int):
 class CampaignIn(Schema):
     title: str | None = Field(None, max_length=200)
     summary: str | None = Field(None, max_length=10000)
-    status: str | None = None
+    status: codes(Campaign.Status) | None = None
     starts_on: date | None = None
     ends_on: date | None = None
     is_public: bool | None = None
@@ -201,18 +200,18 @@ class DemandIn(Schema):
 
 
 class DemandStatusIn(Schema):
-    status: str = Field(description="open, partly, met or refused")
+    status: codes(Demand.Status)
 
 
 class TargetIn(Schema):
-    kind: str = Field(description="government, company, employers, ilo or other")
+    kind: codes(Target.Kind)
     name: str = Field(max_length=200)
     country: str = ""
 
 
-class ActionIn(Schema):
+class CampaignActionIn(Schema):
     on: date
-    kind: str = Field(description="letter, meeting, protest, submission, media or other")
+    kind: codes(CampaignAction.Kind)
     description: str = Field(max_length=1000)
     outcome: str = Field("", max_length=1000)
     target_id: int | None = None
@@ -282,16 +281,16 @@ def demand_status(request, campaign_id: int, demand_id: int, organization_id: in
 @router.post("/campaigns/{campaign_id}/targets", response={201: CampaignOut, **ERRORS})
 def add_target(request, campaign_id: int, organization_id: int, payload: TargetIn):
     found = _lead_campaign(request, campaign_id, organization_id)
-    services.add_target(found, data=payload.dict(), actor=request.auth)
+    services.add_target(found, data=services.TargetInput(**payload.dict()), actor=request.auth)
     return Status(201, _fresh(request, found))
 
 
 @router.post("/campaigns/{campaign_id}/actions", response={201: CampaignOut, **ERRORS})
-def add_action(request, campaign_id: int, organization_id: int, payload: ActionIn):
+def add_action(request, campaign_id: int, organization_id: int, payload: CampaignActionIn):
     found = _lead_campaign(request, campaign_id, organization_id)
     data = payload.dict()
     data["target"] = queries.get_target(found, data.pop("target_id"))
-    services.add_action(found, data=data, actor=request.auth)
+    services.add_action(found, data=services.ActionInput(**data), actor=request.auth)
     return Status(201, _fresh(request, found))
 
 
@@ -302,10 +301,10 @@ class ReportOut(Schema):
     id: int
     organization_id: int
     title: str
-    convention: str
+    convention: codes(Convention)
     country: str
     addressed_to: str
-    status: str
+    status: codes(Report.Status)
     submitted_on: date | None
     submitted_version: int | None
     sections: list[dict]
@@ -341,18 +340,18 @@ def _report_out(report) -> dict:
 class ReportIn(Schema):
     organization_id: int
     title: str = Field(max_length=200)
-    convention: str = "C177"
+    convention: codes(Convention) = Convention.C177.value
     country: str
     addressed_to: str = ""
 
 
 class ReportSectionIn(Schema):
-    kind: str = Field(description="text, legal, evidence, testimony or demands")
+    kind: codes(ReportSection.Kind)
     heading: str = Field(max_length=200)
     body: str = Field("", max_length=20000)
     speaker: str = Field("", max_length=200, description="testimony: who, in general words")
-    dataset: str = Field("", description="evidence: members, work or grievances")
-    group_by: str = Field("", description="evidence: one or two dimensions, comma-separated")
+    dataset: codes(DATASETS, blank=True) = Field("", description="evidence only")
+    group_by: GroupBy | Literal[""] = Field("", description="evidence only")
     from_: date | None = Field(None, alias="from")
     to: date | None = None
 
@@ -361,7 +360,7 @@ class VersionIn(Schema):
     note: str = Field("", max_length=300)
 
 
-class VersionOut(Schema):
+class ReportVersionOut(Schema):
     number: int
     note: str
     created_at: datetime
@@ -415,7 +414,7 @@ def add_report_section(request, report_id: int, payload: ReportSectionIn):
     return Status(201, _report_out(queries.get_report(request.auth, report_id)))
 
 
-@router.post("/reports/{report_id}/versions", response={201: VersionOut, **ERRORS})
+@router.post("/reports/{report_id}/versions", response={201: ReportVersionOut, **ERRORS})
 def save_report_version(request, report_id: int, payload: VersionIn):
     """Freeze the report as it reads now (figures released, audited) as its next version."""
     found = queries.get_report(request.auth, report_id)
@@ -423,7 +422,7 @@ def save_report_version(request, report_id: int, payload: VersionIn):
     return Status(201, _version_out(found, version))
 
 
-@router.get("/reports/{report_id}/versions/{number}", response={200: VersionOut, **ERRORS})
+@router.get("/reports/{report_id}/versions/{number}", response={200: ReportVersionOut, **ERRORS})
 def get_report_version(request, report_id: int, number: int):
     found = queries.get_report(request.auth, report_id)
     return _version_out(found, queries.get_report_version(found, number))

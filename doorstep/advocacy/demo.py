@@ -40,33 +40,35 @@ def load() -> list[str]:
         services.add_demand(campaign, text=text, actor=editor)
     india = services.add_target(
         campaign,
-        data={"kind": "government", "name": "Ministry of Labour and Employment", "country": "IN"},
+        data=services.TargetInput(kind="government", name="Ministry of Labour and Employment", country="IN"),
         actor=editor,
     )
     kenya = services.add_target(
         campaign,
-        data={"kind": "government", "name": "Ministry of Labour and Social Protection", "country": "KE"},
+        data=services.TargetInput(
+            kind="government", name="Ministry of Labour and Social Protection", country="KE"
+        ),
         actor=editor,
     )
     services.add_action(
         campaign,
-        data={
-            "on": today - timedelta(days=90),
-            "kind": "letter",
-            "description": "Letter with 1,200 signatures asking for ratification.",
-            "outcome": "Acknowledged; a meeting was offered.",
-            "target": india,
-        },
+        data=services.ActionInput(
+            on=today - timedelta(days=90),
+            kind="letter",
+            description="Letter with 1,200 signatures asking for ratification.",
+            outcome="Acknowledged; a meeting was offered.",
+            target=india,
+        ),
         actor=editor,
     )
     services.add_action(
         campaign,
-        data={
-            "on": today - timedelta(days=40),
-            "kind": "meeting",
-            "description": "Meeting with the labour commissioner, with evidence from members' passbooks.",
-            "target": kenya,
-        },
+        data=services.ActionInput(
+            on=today - timedelta(days=40),
+            kind="meeting",
+            description="Meeting with the labour commissioner, with evidence from members' passbooks.",
+            target=kenya,
+        ),
         actor=editor,
     )
     return ["campaigns: 1 public campaign", *_report(network, editor)]

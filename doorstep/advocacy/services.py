@@ -4,6 +4,7 @@ ILO supervisory bodies (sections, composed from the tracker's facts and from fig
 the aggregates door, saved as versions)."""
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -17,7 +18,7 @@ from doorstep.core.html import clean_html, plain_text
 from doorstep.core.inputs import web_link
 from doorstep.core.roles import Role
 
-from .models import Coverage, Fact, LegalFact, LegalFactChange
+from .models import Coverage, Fact, LegalFact, LegalFactChange, Target
 
 EDITOR_ROLES = frozenset({Role.ORGANIZER, Role.ORG_ADMIN, Role.NETWORK_ANALYST})
 _AS_OF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -244,20 +245,27 @@ def set_demand_status(demand, *, status: str, actor):
     return demand
 
 
-def add_target(campaign, *, data: dict, actor):
-    from .models import Target
+@dataclass(frozen=True)
+class TargetInput:
+    """A campaign's target, as the page's form and the API give it."""
 
+    kind: str
+    name: str
+    country: str = ""
+
+
+def add_target(campaign, *, data: TargetInput, actor):
     _check_lead(campaign, actor)
     errors = []
-    name = (data.get("name") or "").strip()
+    name = (data.name or "").strip()
     if not name:
         errors.append(FieldError("name", _("Name the target: a ministry, a company, an employers' body.")))
-    if data.get("kind") not in Target.Kind.values:
+    if data.kind not in Target.Kind.values:
         errors.append(FieldError("kind", _("Unknown kind of target.")))
     country = ""
-    if data.get("country"):
+    if data.country:
         try:
-            country = check_country(data["country"])
+            country = check_country(data.country)
         except ValidationError as error:
             errors.extend(error.errors)
     if errors:
@@ -266,7 +274,7 @@ def add_target(campaign, *, data: dict, actor):
         target = Target.objects.create(
             organization_id=campaign.organization_id,
             campaign=campaign,
-            kind=data["kind"],
+            kind=data.kind,
             name=name[:200],
             country=country,
         )
@@ -274,19 +282,31 @@ def add_target(campaign, *, data: dict, actor):
     return target
 
 
-def add_action(campaign, *, data: dict, actor):
+@dataclass(frozen=True)
+class ActionInput:
+    """A step of a campaign, as the page's form and the API give it (``target``: one of the
+    campaign's targets, or none)."""
+
+    on: date | None
+    kind: str
+    description: str
+    outcome: str = ""
+    target: Target | None = None
+
+
+def add_action(campaign, *, data: ActionInput, actor):
     from .models import CampaignAction
 
     _check_lead(campaign, actor)
     errors = []
-    if not data.get("on"):
+    if not data.on:
         errors.append(FieldError("on", _("Give the date of the action.")))
-    if data.get("kind") not in CampaignAction.Kind.values:
+    if data.kind not in CampaignAction.Kind.values:
         errors.append(FieldError("kind", _("Unknown kind of action.")))
-    description = (data.get("description") or "").strip()
+    description = (data.description or "").strip()
     if not description:
         errors.append(FieldError("description", _("Say what was done.")))
-    target = data.get("target")
+    target = data.target
     if target is not None and getattr(target, "campaign_id", None) != campaign.pk:
         errors.append(FieldError("target", _("Choose one of this campaign's targets.")))
     if errors:
@@ -295,10 +315,10 @@ def add_action(campaign, *, data: dict, actor):
         action = CampaignAction.objects.create(
             organization_id=campaign.organization_id,
             campaign=campaign,
-            on=data["on"],
-            kind=data["kind"],
+            on=data.on,
+            kind=data.kind,
             description=description[:1000],
-            outcome=(data.get("outcome") or "").strip()[:1000],
+            outcome=(data.outcome or "").strip()[:1000],
             target=target,
         )
         audit.record("campaign.action_added", actor=actor, organization=campaign.organization_id, obj=action)

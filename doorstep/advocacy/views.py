@@ -235,9 +235,9 @@ def _campaign_action(request, found, action: str, forms_: dict) -> str | None:
         services.add_demand(found, text=form.cleaned_data["text"], actor=user)
         return _("The demand is added.")
     if action == "target":
-        services.add_target(found, data=form.cleaned_data, actor=user)
+        services.add_target(found, data=services.TargetInput(**form.cleaned_data), actor=user)
         return _("The target is added.")
-    services.add_action(found, data=form.cleaned_data, actor=user)
+    services.add_action(found, data=services.ActionInput(**form.cleaned_data), actor=user)
     return _("The action is recorded.")
 
 

@@ -10,7 +10,7 @@ from doorstep.organizations.models import Organization
 from . import imports, tenancy
 from .models import Import
 from .roles import STAFF_ROLES
-from .schemas import ErrorOut
+from .schemas import ErrorOut, codes
 
 router = Router(tags=["imports"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -21,7 +21,7 @@ class ImportOut(Schema):
     organization_id: int
     target: str
     filename: str
-    status: str
+    status: codes(Import.Status)
     encoding: str
     headers: list[str]
     mapping: dict[str, str] = Field(description="{column index: field key}; suggested until you confirm it.")

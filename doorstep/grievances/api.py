@@ -11,10 +11,11 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from doorstep.core.pagination import page_of
-from doorstep.core.schemas import ErrorOut, Period
+from doorstep.core.schemas import ErrorOut, Period, codes
 from doorstep.organizations.queries import organization_for_staff, organizations_for_staff
 
 from . import queries
+from .models import ActionKind, CaseKind, CaseStatus, Category, IntakeStatus, Priority, RemedyKind, Source
 from .services import cases as case_services
 from .services import evidence as evidence_services
 from .services import intake as intake_services
@@ -28,8 +29,8 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Error
 
 class CaseFilters(Schema):
     organization_id: int | None = None
-    status: str | None = None
-    category: str | None = None
+    status: codes(CaseStatus) | None = None
+    category: codes(Category) | None = None
     party: int | None = None
     member: int | None = None
     open: bool | None = Field(None, description="Only cases not resolved or closed.")
@@ -39,11 +40,8 @@ class CaseFilters(Schema):
 
 class CaseIn(Schema):
     organization_id: int
-    kind: str = Field("individual", description="individual or collective")
-    category: str = Field(
-        description="low_rates, late_payment, cancelled_order, rejected_goods, costs_pushed, deductions, "
-        "unsafe_work, harassment, no_social_protection or other"
-    )
+    kind: codes(CaseKind) = CaseKind.INDIVIDUAL.value
+    category: codes(Category)
     members: list[int] = Field([], description="Member ids (or give member_numbers).")
     member_numbers: list[int] = []
     group_description: str = ""
@@ -51,35 +49,33 @@ class CaseIn(Schema):
     orders: list[int] = []
     summary: str = Field(max_length=300)
     narrative: str = ""
-    priority: str = "normal"
+    priority: codes(Priority) = Priority.NORMAL.value
     taken_by: int | None = None
     opened_on: date | None = None
 
 
 class CasePatch(Schema):
-    kind: str | None = None
-    category: str | None = None
+    kind: codes(CaseKind) | None = None
+    category: codes(Category) | None = None
     members: list[int] | None = None
     group_description: str | None = None
     parties: list[int] | None = None
     orders: list[int] | None = None
     summary: str | None = None
     narrative: str | None = None
-    priority: str | None = None
+    priority: codes(Priority) | None = None
     taken_by: int | None = None
-    status: str | None = Field(
-        None, description="open, in_negotiation, escalated, resolved, closed_without_remedy"
-    )
+    status: codes(CaseStatus) | None = None
 
 
 class CaseOut(Schema):
     id: int
     organization_id: int
     number: int
-    kind: str
-    category: str
-    priority: str
-    status: str
+    kind: codes(CaseKind)
+    category: codes(Category)
+    priority: codes(Priority)
+    status: codes(CaseStatus)
     summary: str
     narrative: str | None = None
     member_ids: list[int]
@@ -90,7 +86,7 @@ class CaseOut(Schema):
     taken_by: int | None
     opened_on: date
     finished_on: date | None
-    source: str
+    source: codes(Source)
     updated_at: datetime
 
 
@@ -100,10 +96,7 @@ class CasePage(Schema):
 
 
 class ActionIn(Schema):
-    kind: str = Field(
-        description="meeting, call, letter, formal_complaint, authority_filing, company_mechanism, "
-        "negotiation, escalation or note"
-    )
+    kind: codes(ActionKind)
     happened_on: date | None = None
     detail: str = ""
     outcome: str = ""
@@ -112,7 +105,7 @@ class ActionIn(Schema):
 
 
 class RemedyIn(Schema):
-    kind: str = Field(description="money, orders_restored, rate_raised or other")
+    kind: codes(RemedyKind)
     amount: Decimal | None = None
     currency: str = ""
     orders: list[int] = Field([], description="Ids of the case's orders this settles.")
@@ -120,7 +113,7 @@ class RemedyIn(Schema):
     description: str = ""
 
 
-class EntryOut(Schema):
+class TimelineEntryOut(Schema):
     on: date
     kind: str = Field(description="opened, action, remedy, attachment or finished")
     id: int | None = None
@@ -172,10 +165,12 @@ def case_out(case, sealed: dict, *, detail: bool = False) -> dict:
 
 
 class IntakeStatusOut(Schema):
-    status: str = Field(description="pending (waiting to be read), accepted (a case) or rejected")
+    status: codes(IntakeStatus) = Field(
+        description="pending (waiting to be read), accepted (a case) or rejected"
+    )
     received_on: date
     reviewed_on: date | None
-    case_status: str | None
+    case_status: codes(CaseStatus) | None
     case_updated_on: date | None
 
 
@@ -293,12 +288,12 @@ def _entries(case, actor) -> list[dict]:
     return found
 
 
-@router.get("/grievances/{case_id}/timeline", response={200: list[EntryOut], **ERRORS})
+@router.get("/grievances/{case_id}/timeline", response={200: list[TimelineEntryOut], **ERRORS})
 def get_timeline(request, case_id: int):
     return _entries(queries.get_case(request.auth, case_id), request.auth)
 
 
-@router.post("/grievances/{case_id}/actions", response={201: list[EntryOut], **ERRORS})
+@router.post("/grievances/{case_id}/actions", response={201: list[TimelineEntryOut], **ERRORS})
 def add_action(request, case_id: int, payload: ActionIn):
     """Add a step to the timeline (with a deadline, if one follows); answers with the timeline."""
     case = queries.get_case(request.auth, case_id)
@@ -306,14 +301,14 @@ def add_action(request, case_id: int, payload: ActionIn):
     return Status(201, _entries(case, request.auth))
 
 
-@router.post("/grievances/{case_id}/remedies", response={201: list[EntryOut], **ERRORS})
+@router.post("/grievances/{case_id}/remedies", response={201: list[TimelineEntryOut], **ERRORS})
 def add_remedy(request, case_id: int, payload: RemedyIn):
     case = queries.get_case(request.auth, case_id)
     remedy_services.add_remedy(case, payload.dict(), actor=request.auth)
     return Status(201, _entries(case, request.auth))
 
 
-@router.post("/grievances/{case_id}/attachments", response={201: list[EntryOut], **ERRORS})
+@router.post("/grievances/{case_id}/attachments", response={201: list[TimelineEntryOut], **ERRORS})
 def add_attachment(request, case_id: int, file: File[UploadedFile]):
     """Evidence: a photo, PDF, voice note or plain text, up to 10 MB (sealed)."""
     case = queries.get_case(request.auth, case_id)
@@ -352,9 +347,9 @@ class SharedStepOut(Schema):
 class SharedCaseOut(Schema):
     id: int = Field(description="The share's id.")
     organization: str
-    category: str
-    kind: str
-    status: str
+    category: codes(Category)
+    kind: codes(CaseKind)
+    status: codes(CaseStatus)
     parties: list[str]
     owed: dict[str, Decimal]
     message: str

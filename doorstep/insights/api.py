@@ -6,13 +6,15 @@ from datetime import date
 
 from ninja import Field, Query, Router, Schema
 
-from doorstep.core.schemas import ErrorOut, Period
+from doorstep.core.schemas import ErrorOut, Period, codes
 from doorstep.organizations import queries as org_queries
+from doorstep.organizations.models import SharingPurpose
 from doorstep.supplychains import queries as chain_queries
 from doorstep.supplychains.api import CommitmentOut, NarrativeOut, commitment_out
 
 from . import dossier as dossiers
 from . import queries, services
+from .schemas import Dataset, Dimension, GroupBy
 
 router = Router(tags=["aggregates"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -20,11 +22,9 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Error
 
 class AggregateParams(Schema):
     recipient_id: int = Field(..., description="The network, company or ally you read figures for.")
-    group_by: str = Field(..., description="One or two dimensions, comma-separated, e.g. sector,country.")
-    purpose: str | None = Field(
-        None,
-        description="network_statistics, company_due_diligence or research (default: the first "
-        "purpose the recipient can receive).",
+    group_by: GroupBy
+    purpose: codes(SharingPurpose) | None = Field(
+        None, description="Default: the first purpose the recipient can receive."
     )
     from_: date | None = Field(None, alias="from", description="Work orders given on or after this day.")
     to: date | None = Field(None, description="Work orders given on or before this day.")
@@ -39,22 +39,22 @@ class AggregateRow(Schema):
     figures: dict[str, str | int | None]
 
 
-class OrganizationRef(Schema):
+class SharingOrganizationRef(Schema):
     id: int
     name: str
 
 
 class AggregateOut(Schema):
-    dataset: str
+    dataset: Dataset
     recipient_id: int
-    purpose: str
-    group_by: list[str]
+    purpose: codes(SharingPurpose)
+    group_by: list[Dimension]
     from_: date | None = Field(None, alias="from")
     to: date | None = None
     on: date
     k: int
     unit: str = Field(description="worker, or worker_month when grouped by month")
-    organizations: list[OrganizationRef]
+    organizations: list[SharingOrganizationRef]
     reason: str = Field(description="Why there are no rows, when there are none.")
     suppressed_cells: int
     method: str
@@ -62,7 +62,7 @@ class AggregateOut(Schema):
 
 
 @router.get("/aggregates/{dataset}", response={200: AggregateOut, **ERRORS}, by_alias=True)
-def aggregates(request, dataset: str, params: Query[AggregateParams]):
+def aggregates(request, dataset: Dataset, params: Query[AggregateParams]):
     """Figures on members (``members``) or work and earnings (``work``) of the organizations that share
     them with the recipient, suppressed below k workers with complementary suppression."""
     recipient = org_queries.get_recipient(request.auth, params.recipient_id)

@@ -7,11 +7,11 @@ from ninja import Field, Query, Router, Schema, Status
 from doorstep.core import audit, downloads
 from doorstep.core.errors import ValidationError
 from doorstep.core.pagination import page_of
-from doorstep.core.schemas import ErrorOut
+from doorstep.core.schemas import ErrorOut, codes
 from doorstep.organizations.queries import organization_for_staff, organizations_for_staff
 
 from . import queries, search
-from .models import MEMBER_ATTRIBUTES
+from .models import MEMBER_ATTRIBUTES, DuplicateCandidate
 from .schemas import (
     ConsentIn,
     ConsentOut,
@@ -168,7 +168,7 @@ class DuplicateOut(Schema):
     first_id: int
     second_id: int
     score: int
-    status: str
+    status: codes(DuplicateCandidate.Status)
 
 
 class MergeIn(Schema):

@@ -3,6 +3,11 @@ from datetime import date, datetime
 from django.conf import settings
 from ninja import Field, Schema
 
+from doorstep.core.schemas import codes
+from doorstep.core.sectors import Sector
+
+from .models import Category, ConsentMethod, Gender, Literacy, PhoneType, Purpose, Status
+
 
 class IdNumber(Schema):
     kind: str = Field("national_id", max_length=30, description="e.g. national_id, eshram, nhif")
@@ -26,14 +31,14 @@ class MemberIn(Schema):
     address: str = ""
     gps: Gps | None = None
     notes: str = ""
-    category: str
-    sectors: list[str] = []
+    category: codes(Category)
+    sectors: list[codes(Sector)] = []
     skills: list[str] = []
-    gender: str = ""
+    gender: codes(Gender, blank=True) = ""
     birth_year: int | None = None
     languages: list[str] = []
-    literacy: str = ""
-    phone_type: str = ""
+    literacy: codes(Literacy, blank=True) = ""
+    phone_type: codes(PhoneType, blank=True) = ""
     household_size: int | None = None
     dependants: int | None = None
     country: str = ""
@@ -42,7 +47,7 @@ class MemberIn(Schema):
     locality: str = ""
     group: str = ""
     joined_on: date | None = None
-    status: str = "active"
+    status: codes(Status) = Status.ACTIVE.value
 
 
 class MemberPatch(Schema):
@@ -55,14 +60,14 @@ class MemberPatch(Schema):
     address: str | None = None
     gps: Gps | None = None
     notes: str | None = None
-    category: str | None = None
-    sectors: list[str] | None = None
+    category: codes(Category) | None = None
+    sectors: list[codes(Sector)] | None = None
     skills: list[str] | None = None
-    gender: str | None = None
+    gender: codes(Gender, blank=True) | None = None
     birth_year: int | None = None
     languages: list[str] | None = None
-    literacy: str | None = None
-    phone_type: str | None = None
+    literacy: codes(Literacy, blank=True) | None = None
+    phone_type: codes(PhoneType, blank=True) | None = None
     household_size: int | None = None
     dependants: int | None = None
     admin1: str | None = None
@@ -70,7 +75,7 @@ class MemberPatch(Schema):
     locality: str | None = None
     group: str | None = None
     joined_on: date | None = None
-    status: str | None = None
+    status: codes(Status) | None = None
     status_on: date | None = Field(None, description="When a status change took effect (default: today).")
 
 
@@ -88,14 +93,14 @@ class MemberOut(Schema):
     id: int
     organization_id: int
     number: int
-    category: str
-    sectors: list[str]
+    category: codes(Category)
+    sectors: list[codes(Sector)]
     skills: list[str]
-    gender: str
+    gender: codes(Gender, blank=True)
     birth_year: int | None
     languages: list[str]
-    literacy: str
-    phone_type: str
+    literacy: codes(Literacy, blank=True)
+    phone_type: codes(PhoneType, blank=True)
     household_size: int | None
     dependants: int | None
     country: str
@@ -104,7 +109,7 @@ class MemberOut(Schema):
     locality: str
     group: str
     joined_on: date
-    status: str
+    status: codes(Status)
     created_at: datetime
     updated_at: datetime
     pii: PiiOut | None = Field(
@@ -119,12 +124,12 @@ class MemberPage(Schema):
 
 class MemberFilters(Schema):
     organization_id: int | None = None
-    category: str | None = None
-    sector: str | None = None
+    category: codes(Category) | None = None
+    sector: codes(Sector) | None = None
     admin1: str | None = None
     admin2: str | None = None
     group: int | None = None
-    status: str | None = None
+    status: codes(Status) | None = None
     include: str | None = Field(None, pattern="^pii$")
     limit: int = Field(settings.API_PAGE_DEFAULT, ge=1, le=settings.API_PAGE_MAX)
     cursor: str | None = None
@@ -141,18 +146,18 @@ class MemberSearchIn(Schema):
 
 
 class ConsentIn(Schema):
-    purpose: str
+    purpose: codes(Purpose)
     given: bool
     effective_on: date
-    method: str
+    method: codes(ConsentMethod)
 
 
 class ConsentOut(Schema):
     id: int
-    purpose: str
+    purpose: codes(Purpose)
     given: bool
     effective_on: date
-    method: str
+    method: codes(ConsentMethod)
     recorded_at: datetime
 
 

@@ -11,11 +11,15 @@ from ninja.files import UploadedFile
 
 from doorstep.core.pagination import page_of
 from doorstep.core.roles import ADMIN_ROLES
-from doorstep.core.schemas import ErrorOut
+from doorstep.core.schemas import ErrorOut, codes
+from doorstep.core.sectors import Sector
+from doorstep.members.models import Gender
+from doorstep.organizations.models import Organization
 from doorstep.organizations.queries import organization_for_staff
+from doorstep.organizations.schemas import LANGUAGE_CODES
 
 from . import queries
-from .models import AffiliationRequest
+from .models import AffiliationRequest, Bulletin, Event, NewsItem, Registration, Resource, Topic
 from .services import affiliations as affiliation_services
 from .services import bulletins as bulletin_services
 from .services import directory as directory_services
@@ -34,23 +38,23 @@ def cached(response: HttpResponse) -> None:
     response["Cache-Control"] = PUBLIC_CACHE
 
 
-class OrganizationRef(Schema):
+class DirectoryOrganizationRef(Schema):
     slug: str
     name: str
 
 
-class EntryOut(Schema):
+class DirectoryEntryOut(Schema):
     slug: str
     name: str
-    kind: str
+    kind: codes(Organization.Kind)
     country: str
     area: str
     description: str
-    sectors: list[str]
+    sectors: list[codes(Sector)]
     languages: list[str]
     size_band: str | None = Field(None, description="Members as a band, e.g. 250-999; never an exact count.")
-    networks: list[OrganizationRef]
-    affiliates: list[OrganizationRef]
+    networks: list[DirectoryOrganizationRef]
+    affiliates: list[DirectoryOrganizationRef]
     email: str
     phone: str
     website: str
@@ -58,15 +62,15 @@ class EntryOut(Schema):
 
 
 class EntryPage(Schema):
-    items: list[EntryOut]
+    items: list[DirectoryEntryOut]
     next: str | None = None
 
 
 class DirectoryFilters(Schema):
     q: str | None = None
     country: str | None = Field(None, description="ISO 3166-1 alpha-2 code")
-    sector: str | None = None
-    kind: str | None = None
+    sector: codes(Sector) | None = None
+    kind: codes(Organization.Kind) | None = None
     network: str | None = Field(None, description="A network's slug: its current affiliates")
     limit: int = Field(settings.API_PAGE_DEFAULT, ge=1, le=settings.API_PAGE_MAX)
     cursor: str | None = None
@@ -106,7 +110,7 @@ def directory(request, response: HttpResponse, filters: Query[DirectoryFilters])
     return {"items": [_entry_out(e) for e in queries.entries(listings)], "next": next_cursor}
 
 
-@public.get("/public/directory/{slug}", auth=None, response={200: EntryOut, 404: ErrorOut})
+@public.get("/public/directory/{slug}", auth=None, response={200: DirectoryEntryOut, 404: ErrorOut})
 def directory_entry(request, response: HttpResponse, slug: str):
     cached(response)
     return _entry_out(queries.listed_entry(slug))
@@ -116,7 +120,7 @@ class ListingIn(Schema):
     listed: bool | None = None
     description: str | None = Field(None, max_length=2000)
     area: str | None = Field(None, max_length=200)
-    sectors: list[str] | None = None
+    sectors: list[codes(Sector)] | None = None
     declared_members: int | None = Field(None, ge=0)
     email: str | None = None
     phone: str | None = Field(None, max_length=40)
@@ -129,7 +133,7 @@ class ListingOut(Schema):
     listed: bool
     description: str
     area: str
-    sectors: list[str]
+    sectors: list[codes(Sector)]
     declared_members: int | None
     email: str
     phone: str
@@ -166,14 +170,14 @@ class RequestOut(Schema):
     id: int
     organization_id: int
     network_id: int
-    status: str
+    status: codes(AffiliationRequest.Status)
     message: str
     answer: str
     requested_at: datetime
     decided_at: datetime | None
 
 
-class DecisionIn(Schema):
+class AffiliationDecisionIn(Schema):
     approve: bool
     answer: str = Field("", max_length=2000)
 
@@ -204,7 +208,7 @@ def list_requests(request, organization_id: int):
 
 
 @router.post("/affiliation-requests/{request_id}/decision", response={200: RequestOut, **ERRORS})
-def decide(request, request_id: int, network_id: int, payload: DecisionIn):
+def decide(request, request_id: int, network_id: int, payload: AffiliationDecisionIn):
     """The network's admin approves (the affiliation starts today) or declines."""
     network = organization_for_staff(request.auth, network_id, ADMIN_ROLES)
     found = queries.get_request_received(request.auth, network, request_id)
@@ -234,10 +238,10 @@ class BulletinOut(Schema):
     id: int
     organization: str = Field(description="The publishing organization's slug")
     edition: str = Field(description="Shared by the language versions of one issue")
-    language: str
+    language: codes(LANGUAGE_CODES)
     title: str
     summary: str
-    status: str
+    status: codes(Bulletin.Status)
     published_at: datetime | None
     sent_at: datetime | None
     sections: list[SectionOut]
@@ -268,7 +272,7 @@ def _bulletin_out(bulletin) -> dict:
 
 class PublicBulletinFilters(Schema):
     organization: str = Field(description="The publishing organization's slug")
-    language: str | None = None
+    language: codes(LANGUAGE_CODES) | None = None
     limit: int = Field(settings.API_PAGE_DEFAULT, ge=1, le=settings.API_PAGE_MAX)
     cursor: str | None = None
 
@@ -298,7 +302,7 @@ def public_bulletin(request, response: HttpResponse, organization: str, bulletin
 class BulletinIn(Schema):
     organization_id: int
     title: str = Field(max_length=200)
-    language: str
+    language: codes(LANGUAGE_CODES)
     summary: str = Field("", max_length=1000)
     translation_of: int | None = Field(None, description="Make a new language version of this bulletin")
 
@@ -374,7 +378,7 @@ class NewsIn(Schema):
     network: str = Field(description="The network's slug")
     title: str = Field(max_length=200)
     body: str = Field(max_length=10000)
-    language: str = "en"
+    language: codes(LANGUAGE_CODES) = "en"
 
 
 class NewsOut(Schema):
@@ -383,8 +387,8 @@ class NewsOut(Schema):
     network_id: int
     title: str
     body: str
-    language: str
-    status: str
+    language: codes(LANGUAGE_CODES)
+    status: codes(NewsItem.Status)
     submitted_at: datetime
 
 
@@ -422,14 +426,16 @@ class ResourceOut(Schema):
     organization: str
     title: str
     summary: str = Field(description="Sanitized HTML")
-    kind: str
-    audience: str = Field(description="public, or members (the owner's people and its affiliates')")
+    kind: codes(Resource.Kind)
+    audience: codes(Resource.Audience) = Field(
+        description="public, or members (the owner's people and its affiliates')"
+    )
     link: str
     file_url: str | None = None
     file_name: str
     file_size: int
     languages: list[str]
-    topics: list[str]
+    topics: list[codes(Topic)]
     countries: list[str]
     created_at: datetime
     updated_at: datetime
@@ -442,8 +448,8 @@ class ResourcePage(Schema):
 
 class ResourceFilters(Schema):
     q: str | None = None
-    kind: str | None = None
-    topic: str | None = None
+    kind: codes(Resource.Kind) | None = None
+    topic: codes(Topic) | None = None
     language: str | None = None
     country: str | None = None
     organization: str | None = Field(None, description="The owning organization's slug")
@@ -505,11 +511,11 @@ def list_resources(request, filters: Query[ResourceFilters]):
 class ResourceIn(Schema):
     title: str | None = Field(None, max_length=200)
     summary: str | None = Field(None, max_length=5000)
-    kind: str | None = None
-    audience: str | None = None
+    kind: codes(Resource.Kind) | None = None
+    audience: codes(Resource.Audience) | None = None
     link: str | None = Field(None, max_length=500)
     languages: list[str] | None = None
-    topics: list[str] | None = None
+    topics: list[codes(Topic)] | None = None
     countries: list[str] | None = None
 
 
@@ -554,7 +560,7 @@ def delete_resource(request, resource_id: int):
 class EventOut(Schema):
     id: int
     organization: str
-    kind: str
+    kind: codes(Event.Kind)
     title: str
     description: str = Field(description="Sanitized HTML")
     starts_on: date
@@ -618,7 +624,7 @@ def public_event(request, response: HttpResponse, event_id: int):
 
 
 class EventIn(Schema):
-    kind: str | None = None
+    kind: codes(Event.Kind) | None = None
     title: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=10000)
     starts_on: date | None = None
@@ -636,7 +642,7 @@ class EventIn(Schema):
 class RegistrationIn(Schema):
     name: str = Field(max_length=200, description="Sealed; the organizers see it to take attendance")
     member_number: int | None = None
-    gender: str = ""
+    gender: codes(Gender, blank=True) = ""
     role: str = Field("", max_length=100)
 
 
@@ -645,9 +651,9 @@ class RegistrationOut(Schema):
     organization_id: int
     event_id: int
     member_id: int | None = Field(None, description="Only for the registering organization")
-    gender: str
+    gender: codes(Gender, blank=True)
     role: str
-    attendance: str
+    attendance: codes(Registration.Attendance)
 
 
 def _registration_out(registration, organization) -> dict:
@@ -664,7 +670,9 @@ def _registration_out(registration, organization) -> dict:
 
 
 class AttendanceIn(Schema):
-    attendance: str = Field(description="present, absent, or empty for not recorded")
+    attendance: codes(Registration.Attendance) = Field(
+        description="present, absent, or empty for not recorded"
+    )
 
 
 class ParticipationRow(Schema):

@@ -10,9 +10,10 @@ from ninja.pagination import paginate
 from doorstep.core import tenancy, throttle
 from doorstep.core.pagination import CursorPagination
 from doorstep.core.roles import ADMIN_ROLES
-from doorstep.core.schemas import ErrorOut
+from doorstep.core.schemas import ErrorOut, codes
 
 from . import queries, services
+from .models import SharedData, SharingPurpose
 from .schemas import (
     AffiliationCreate,
     AffiliationOut,
@@ -169,8 +170,8 @@ class AgreementIn(Schema):
         description="A network (network_statistics), a company (company_due_diligence), "
         "or an ally or network (research)."
     )
-    purpose: str = Field(description="network_statistics, company_due_diligence or research")
-    data_kinds: list[str] = Field(description="Any of members, work, grievances, surveys.")
+    purpose: codes(SharingPurpose)
+    data_kinds: list[codes(SharedData)] = Field(description="One or more kinds of data.")
     starts_on: date | None = None
     ends_on: date | None = None
 
@@ -180,8 +181,8 @@ class AgreementOut(Schema):
     organization_id: int
     recipient_id: int
     recipient: str
-    purpose: str
-    data_kinds: list[str]
+    purpose: codes(SharingPurpose)
+    data_kinds: list[codes(SharedData)]
     starts_on: date
     ends_on: date | None
     revoked_at: datetime | None

@@ -1,6 +1,14 @@
 from datetime import date, datetime
 
+from django.conf import settings
 from ninja import Field, Schema
+
+from doorstep.core.roles import Role
+from doorstep.core.schemas import codes
+
+from .models import Organization
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 class TokenRequest(Schema):
@@ -42,7 +50,7 @@ class OrganizationRef(Schema):
 
 class RoleOut(Schema):
     organization: OrganizationRef
-    role: str
+    role: codes(Role)
 
 
 class MeOut(Schema):
@@ -50,7 +58,7 @@ class MeOut(Schema):
     username: str
     display_name: str
     email: str
-    preferred_language: str
+    preferred_language: codes(LANGUAGE_CODES, blank=True)
     is_platform_admin: bool
     roles: list[RoleOut]
 
@@ -59,7 +67,7 @@ class OrganizationOut(Schema):
     id: int
     slug: str
     name: str
-    kind: str
+    kind: codes(Organization.Kind)
     country: str
     languages: list[str]
     is_network: bool
@@ -82,7 +90,7 @@ class AffiliationOut(Schema):
 class OrganizationDetail(OrganizationOut):
     networks: list[AffiliationOut]
     affiliates: list[AffiliationOut]
-    my_role: str | None
+    my_role: codes(Role) | None
 
 
 class AffiliationCreate(Schema):
@@ -99,14 +107,14 @@ class PersonUser(Schema):
 class PersonOut(Schema):
     id: int
     user: PersonUser
-    role: str
+    role: codes(Role)
     is_active: bool
     created_at: datetime
 
 
 class PersonCreate(Schema):
     username: str = Field(min_length=1, max_length=150)
-    role: str
+    role: codes(Role)
     display_name: str = Field("", max_length=150)
     email: str = Field("", max_length=254)
 
@@ -116,5 +124,5 @@ class PersonCreated(PersonOut):
 
 
 class PersonUpdate(Schema):
-    role: str | None = None
+    role: codes(Role) | None = None
     is_active: bool | None = None

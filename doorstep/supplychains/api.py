@@ -10,10 +10,11 @@ from ninja.files import UploadedFile
 
 from doorstep.core.import_api import ImportOut
 from doorstep.core.pagination import page_of
-from doorstep.core.schemas import ErrorOut
+from doorstep.core.schemas import ErrorOut, codes
 from doorstep.organizations.queries import organization_for_staff, organizations_for_staff
 
 from . import queries, services
+from .models import CommitmentStatus, Confidence, DiligenceStep, EvidenceKind, MatchOutcome, PartyKind
 from .schemas import PartyIn, PartyOut, PartyPage, PartyPatch
 
 router = Router(tags=["parties"])
@@ -22,7 +23,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Error
 
 class PartyFilters(Schema):
     organization_id: int | None = None
-    kind: str | None = None
+    kind: codes(PartyKind) | None = None
     q: str | None = Field(None, description="Part of the name.")
     include: str | None = Field(None, pattern="^contact$")
     limit: int = Field(settings.API_PAGE_DEFAULT, ge=1, le=settings.API_PAGE_MAX)
@@ -92,8 +93,8 @@ def update_party(request, party_id: int, payload: PartyPatch):
 class LinkIn(Schema):
     seller_id: int | None = Field(None, description="This party buys from (or gives work to) that one…")
     buyer_id: int | None = Field(None, description="…or that one buys from this party. Give one of the two.")
-    confidence: str = Field("likely", description="confirmed, likely or alleged")
-    evidence: str = Field(..., description="document, label, order_photo, work_orders, testimony or public")
+    confidence: codes(Confidence) = Confidence.LIKELY.value
+    evidence: codes(EvidenceKind)
     note: str = ""
     started_on: date | None = None
     ended_on: date | None = None
@@ -105,8 +106,8 @@ class LinkOut(Schema):
     buyer: str
     seller_id: int
     seller: str
-    confidence: str
-    evidence: str
+    confidence: codes(Confidence)
+    evidence: codes(EvidenceKind)
     note: str
     started_on: date | None
     ended_on: date | None
@@ -115,7 +116,7 @@ class LinkOut(Schema):
 class ChainNodeOut(Schema):
     party_id: int
     name: str
-    kind: str
+    kind: codes(PartyKind)
     layer: int = Field(description="0 for the party asked for; its sellers 1, theirs 2…")
     members: int = Field(description="Distinct members given work by this party (inside the organization).")
     orders: int
@@ -205,14 +206,14 @@ def get_chain(request, party_id: int):
 class CommitmentIn(Schema):
     company_id: int = Field(description="The company you act for.")
     organization_id: int = Field(description="The organization you commit to (it shares with you).")
-    step: str = Field("prevent", description="identify, prevent, track, communicate or remediate")
+    step: codes(DiligenceStep) = DiligenceStep.PREVENT.value
     action: str
     owner: str = Field(description="Who at the company answers for it.")
     deadline: date
 
 
 class CommitmentPatch(Schema):
-    status: str | None = Field(None, description="open, in_progress, done or dropped")
+    status: codes(CommitmentStatus) | None = None
     note: str | None = None
 
 
@@ -222,11 +223,11 @@ class CommitmentOut(Schema):
     organization: str
     company_id: int
     company: str
-    step: str
+    step: codes(DiligenceStep)
     action: str
     owner: str
     deadline: date
-    status: str
+    status: codes(CommitmentStatus)
     overdue: bool
     note: str
     created_at: datetime
@@ -245,7 +246,7 @@ class NarrativesIn(Schema):
 class NarrativeOut(Schema):
     organization_id: int
     organization: str
-    step: str
+    step: codes(DiligenceStep)
     text: str
 
 
@@ -350,7 +351,7 @@ class SupplierRowOut(Schema):
     country: str
     sector: str
     os_id: str
-    outcome: str = Field(description="linked, review, confirmed or created")
+    outcome: codes(MatchOutcome)
     score: float
     candidate_id: int | None
     candidate: str | None
@@ -364,7 +365,9 @@ class SupplierRowPage(Schema):
 
 
 class DecisionIn(Schema):
-    decision: str = Field(description="same (the candidate), other (give party_id) or new")
+    decision: codes(services.SUPPLIER_DECISIONS) = Field(
+        description="same (the candidate), other (give party_id) or new"
+    )
     party_id: int | None = None
 
 
@@ -428,7 +431,7 @@ def list_supplier_lists(request, organization_id: int | None = None):
 def list_supplier_rows(
     request,
     list_id: int,
-    outcome: str = "",
+    outcome: codes(MatchOutcome, blank=True) = "",
     limit: int = settings.API_PAGE_DEFAULT,
     cursor: str | None = None,
 ):

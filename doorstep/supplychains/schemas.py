@@ -2,9 +2,14 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from doorstep.core.schemas import codes
+
+from .models import PartyKind
+from .services import IDENTIFIER_SCHEMES
+
 
 class Identifier(Schema):
-    scheme: str = Field(description="os_id, lei, company_number, tax_id or other")
+    scheme: codes(IDENTIFIER_SCHEMES)
     value: str = Field(max_length=100)
 
 
@@ -21,7 +26,7 @@ class PartyIn(Schema):
 
     organization_id: int
     name: str = Field(max_length=200)
-    kind: str = Field(description="intermediary, contractor, supplier, brand or buyer")
+    kind: codes(PartyKind)
     is_person: bool = False
     country: str = ""
     locality: str = ""
@@ -38,7 +43,7 @@ class PartyIn(Schema):
 
 class PartyPatch(Schema):
     name: str | None = Field(None, max_length=200)
-    kind: str | None = None
+    kind: codes(PartyKind) | None = None
     is_person: bool | None = None
     country: str | None = None
     locality: str | None = None
@@ -58,7 +63,7 @@ class PartyOut(Schema):
     id: int
     organization_id: int
     name: str
-    kind: str
+    kind: codes(PartyKind)
     is_person: bool
     country: str
     locality: str

@@ -32,6 +32,8 @@ from .models import (
 
 CONTACT_PURPOSE = "party.contact"
 IDENTIFIER_SCHEMES = ("os_id", "lei", "company_number", "tax_id", "other")
+# A person's decision on a facility waiting for review (decide_supplier_row).
+SUPPLIER_DECISIONS = ("same", "other", "new")
 
 
 def _person_address() -> str:

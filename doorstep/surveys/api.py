@@ -10,10 +10,11 @@ from ninja.files import UploadedFile
 from doorstep.core import downloads
 from doorstep.core.import_api import ImportOut
 from doorstep.core.pagination import page_of
-from doorstep.core.schemas import ErrorOut
+from doorstep.core.schemas import ErrorOut, codes
 from doorstep.organizations.queries import organization_for_staff
 
 from . import queries, services
+from .models import Export, Fillers, FormState
 
 router = Router(tags=["surveys"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -33,8 +34,8 @@ class FormOut(Schema):
     organization_id: int
     xml_form_id: str
     title: str
-    state: str
-    fillers: str
+    state: codes(FormState)
+    fillers: codes(Fillers)
     member_field: str
     versions: list[VersionOut]
 
@@ -60,7 +61,9 @@ class PageIn(Schema):
     limit: int = Field(settings.API_PAGE_DEFAULT, ge=1, le=settings.API_PAGE_MAX)
     cursor: str | None = None
     question: str | None = Field(None, description="Only submissions whose answer to this path …")
-    op: str = Field("is", description="… is (a choice among several, or the whole answer) or contains…")
+    op: codes(services.ANSWER_OPS) = Field(
+        "is", description="… is (a choice among several, or the whole answer) or contains…"
+    )
     value: str | None = Field(None, description="… this value (case ignored).")
 
 
@@ -98,8 +101,10 @@ def get_form(request, form_id: int):
 
 
 class FormPatch(Schema):
-    state: str | None = Field(None, description="draft, open or closed")
-    fillers: str | None = Field(None, description="anyone, devices (enrolled phones) or staff (own login)")
+    state: codes(FormState) | None = None
+    fillers: codes(Fillers) | None = Field(
+        None, description="anyone, devices (enrolled phones) or staff (own login)"
+    )
     member_field: str | None = Field(None, description="The question holding a member number; '' for none.")
 
 
@@ -190,7 +195,13 @@ def _submission_page(rows, records, next_cursor) -> dict:
 
 
 @router.get("/forms/{form_id}/export", response={200: None, **ERRORS})
-def export_submissions(request, form_id: int, format: str = "csv", labels: bool = False, split: bool = False):
+def export_submissions(
+    request,
+    form_id: int,
+    format: codes(services.EXPORT_FORMATS) = "csv",
+    labels: bool = False,
+    split: bool = False,
+):
     """The submissions as CSV (a zip with one CSV per repeat when the form has repeats) or XLSX,
     streamed; ``labels`` for labels instead of values, ``split`` for one column per choice."""
     from django.utils import translation
@@ -208,7 +219,7 @@ def export_submissions(request, form_id: int, format: str = "csv", labels: bool 
 
 
 class ExportIn(Schema):
-    format: str = Field("csv", description="csv or xlsx")
+    format: codes(services.EXPORT_FORMATS) = "csv"
     labels: bool = Field(False, description="Labels instead of values.")
     split: bool = Field(False, description="One column per choice of select_multiple questions.")
 
@@ -216,10 +227,10 @@ class ExportIn(Schema):
 class ExportOut(Schema):
     id: int
     form_id: int
-    format: str
+    format: codes(services.EXPORT_FORMATS)
     use_labels: bool
     split: bool
-    status: str
+    status: codes(Export.Status)
     total: int
     processed: int
     filename: str

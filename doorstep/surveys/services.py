@@ -506,6 +506,10 @@ def _answer_matches(answers: list, op: str, wanted: str) -> bool:
     return False
 
 
+# How an answer is compared with the value searched for.
+ANSWER_OPS = ("is", "contains")
+
+
 def search(form: Form, submissions, *, path: str, op: str, value: str, limit: int, cursor: str | None, actor):
     """Submissions whose answer to ``path`` is (or contains) ``value``, newest first: answers are
     sealed, so each submission is opened in turn until a page is full (or 50,000 were looked at;
@@ -514,7 +518,7 @@ def search(form: Form, submissions, *, path: str, op: str, value: str, limit: in
     from doorstep.core.pagination import decode_cursor, encode_cursor
 
     tenancy.require_role(actor, form.organization_id, STAFF_ROLES)
-    if op not in ("is", "contains"):
+    if op not in ANSWER_OPS:
         raise ValidationError.for_field("op", _("Choose “is” or “contains”."))
     queryset = submissions.order_by("-pk")
     if cursor:
@@ -563,6 +567,9 @@ def search(form: Form, submissions, *, path: str, op: str, value: str, limit: in
     return found, {row.pk: records[row.pk] for row in found}, next_cursor, scanned
 
 
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
 def export(form: Form, *, fmt: str, use_labels: bool, split: bool, language: str, actor):
     """The form's current submissions as CSV or XLSX: (content, is_stream, filename, content type).
     A form without repeats as CSV streams row by row; anything else is built in a temporary file.
@@ -570,7 +577,7 @@ def export(form: Form, *, fmt: str, use_labels: bool, split: bool, language: str
     from . import exports, queries
 
     tenancy.require_role(actor, form.organization_id, STAFF_ROLES)
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in EXPORT_FORMATS:
         raise ValidationError.for_field("format", _("Choose csv or xlsx."))
     latest = form.latest
     if latest is None:
@@ -612,7 +619,7 @@ def request_export(form: Form, *, fmt: str, use_labels: bool, split: bool, langu
     from . import tasks
 
     tenancy.require_role(actor, form.organization_id, STAFF_ROLES)
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in EXPORT_FORMATS:
         raise ValidationError.for_field("format", _("Choose csv or xlsx."))
     if form.latest is None:
         raise ValidationError.for_field("format", _("The form has no version yet."))

@@ -4,6 +4,15 @@ from typing import Literal
 from django.conf import settings
 from ninja import Field, Schema
 
+from doorstep.core.schemas import codes
+from doorstep.core.sectors import Sector
+
+from .benchmarks import LEVELS
+from .models import BenchmarkKind, CancelledBy, Flag, OrderStatus, Period, Unit
+
+# The fair piece rate's two methods (work.rates).
+RateMethod = Literal["rated_output", "standard_minutes"]
+
 
 class SampleIn(Schema):
     pieces: str | float | int = Field(description="Pieces made in the timed sample.")
@@ -13,7 +22,7 @@ class SampleIn(Schema):
 class FairRateIn(Schema):
     """Either method's inputs; numbers as decimal strings (floats are accepted and read as text)."""
 
-    method: Literal["rated_output", "standard_minutes"]
+    method: RateMethod
     currency: str = Field(description="ISO 4217, e.g. INR.")
     hourly_wage: str | float | int | None = None
     uplift: str | float | int | None = Field(None, description="Rated output only; 1.2 when left out.")
@@ -30,7 +39,7 @@ class FairRateIn(Schema):
 
 
 class FairRateOut(Schema):
-    method: str
+    method: RateMethod
     fair_rate: str = Field(description="Per piece, a decimal string with 4 places.")
     currency: str
     explanation: str
@@ -143,16 +152,16 @@ class ReasonIn(Schema):
 class BenchmarkOut(Schema):
     id: int
     organization_id: int | None = Field(description="Blank for the reference data shipped with Doorstep.")
-    kind: str
+    kind: codes(BenchmarkKind)
     country: str
     region: str
     region_names: list[str]
-    sector: str
+    sector: codes(Sector, blank=True)
     sector_text: str
     skill: str
     amount: str
     currency: str
-    period: str
+    period: codes(Period)
     hours_per_day: str | None
     days_per_month: str | None
     hourly: str
@@ -189,7 +198,7 @@ class BenchmarkIn(Schema):
 
 class BenchmarkUsed(Schema):
     id: int | None
-    level: str = Field(description="exact, sector, region or national; blank when none applies")
+    level: codes(LEVELS, blank=True) = Field(description="Blank when none applies.")
     hourly: str | None
     reason: str
 
@@ -208,22 +217,22 @@ class WorkOrderOut(Schema):
     party: str
     given_on: date
     product: str
-    sector: str
+    sector: codes(Sector)
     materials_supplied: bool
     materials_value: str | None
     quantity_ordered: str
-    unit: str
+    unit: codes(Unit)
     piece_rate: str
     currency: str
     deadline: date | None
     her_hours: str | None
-    status: str
+    status: codes(OrderStatus)
     cancelled_on: date | None
-    cancelled_by: str
+    cancelled_by: codes(CancelledBy, blank=True)
     materials_lost: bool
     work_lost: bool
     derived: dict = Field(description="The derived figures (decimal strings; null where undefined).")
-    flags: list[str]
+    flags: list[codes(Flag)]
     voided_at: datetime | None = Field(
         description="Set when the order is voided: kept, counted in no figure."
     )
@@ -248,11 +257,9 @@ class WorkOrderFilters(Schema):
     organization_id: int | None = None
     member: int | None = None
     party: int | None = None
-    status: str | None = None
-    sector: str | None = None
-    flag: str | None = Field(
-        None, description="below_minimum, late, unpaid, rejected_without_reason or cancelled_after_materials"
-    )
+    status: codes(OrderStatus) | None = None
+    sector: codes(Sector) | None = None
+    flag: codes(Flag) | None = None
     given_from: date | None = None
     given_to: date | None = None
     limit: int = Field(settings.API_PAGE_DEFAULT, ge=1, le=settings.API_PAGE_MAX)
@@ -272,9 +279,9 @@ class SavedRateOut(Schema):
     organization_id: int
     product: str
     party_id: int | None
-    sector: str
-    unit: str
-    method: str
+    sector: codes(Sector, blank=True)
+    unit: codes(Unit)
+    method: RateMethod
     fair_rate: str
     currency: str
     explanation: str

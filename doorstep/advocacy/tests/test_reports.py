@@ -167,7 +167,13 @@ def test_the_api_builds_and_versions_a_report(world, shared, api):
         {"kind": "evidence", "heading": "X", "dataset": "rockets", "group_by": "sector"},
         content_type="application/json",
     )
-    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "dataset"
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "body.payload.dataset"
+    missing = client.post(
+        f"/api/v1/reports/{pk}/sections",
+        {"kind": "evidence", "heading": "X", "group_by": "sector"},
+        content_type="application/json",
+    )
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "dataset"
     version = client.post(
         f"/api/v1/reports/{pk}/versions", {"note": "v1"}, content_type="application/json"
     ).json()

@@ -294,11 +294,18 @@ def test_the_grievances_api(world, setting, api):
     )
     bad = client.post(
         "/api/v1/grievances",
-        {"organization_id": world.org_a.pk, "category": "gossip", "members": [999999], "summary": "x"},
+        {"organization_id": world.org_a.pk, "category": "other", "members": [999999], "summary": "x"},
         content_type="application/json",
     )
     assert bad.status_code == 422
-    assert {e["field"] for e in bad.json()["errors"]} == {"category", "members"}
+    assert {e["field"] for e in bad.json()["errors"]} == {"members"}
+    unknown = client.post(
+        "/api/v1/grievances",
+        {"organization_id": world.org_a.pk, "category": "gossip", "summary": "x"},
+        content_type="application/json",
+    )
+    assert unknown.status_code == 422
+    assert [e["field"] for e in unknown.json()["errors"]] == ["body.payload.category"]
 
 
 def _upload(name, data):

@@ -154,10 +154,13 @@ def test_another_companys_chain_is_empty_and_says_why(world, shared, api):
 
 def test_bad_requests_name_the_parameter(world, shared, api):
     client = api(world.analyst)
-    response = _get(client, dataset="salaries", recipient_id=world.network.pk, group_by="party,party")
+    response = _get(client, dataset="salaries", recipient_id=world.network.pk, group_by="sector")
     assert response.status_code == 422
-    fields = {e["field"] for e in response.json()["errors"]}
-    assert {"dataset", "group_by"} <= fields
+    assert [e["field"] for e in response.json()["errors"]] == ["path.dataset"]
+    assert "'members', 'work' or 'grievances'" in response.json()["errors"][0]["message"]
+    response = _get(client, dataset="work", recipient_id=world.network.pk, group_by="party,party")
+    assert response.status_code == 422
+    assert "group_by" in {e["field"] for e in response.json()["errors"]}
     # Work givers are shown only to the company whose chain they are in.
     response = _get(client, dataset="work", recipient_id=world.network.pk, group_by="party")
     assert response.status_code == 422 and "party" in response.json()["errors"][0]["message"]

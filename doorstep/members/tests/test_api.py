@@ -53,12 +53,20 @@ def test_include_pii_is_audited(world, api):
 
 
 def test_bad_input_names_the_fields(world, api):
-    response = _create(
-        api(world.organizer_b), world.org_b, phones=["12"], sectors=["knitting"], birth_year=3000, category=""
-    )
+    response = _create(api(world.organizer_b), world.org_b, phones=["12"], birth_year=3000)
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["errors"]}
-    assert fields == {"phones", "sectors", "birth_year", "category"}
+    assert fields == {"phones", "birth_year"}
+    assert not Member.objects.exists()
+
+
+def test_rejects_unknown_codes_naming_the_field_and_the_codes_allowed(world, api):
+    response = _create(api(world.organizer_b), world.org_b, sectors=["knitting"], category="")
+    assert response.status_code == 422
+    errors = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert set(errors) == {"body.payload.sectors.0", "body.payload.category"}
+    assert "'homeworker', 'self_employed', 'both' or 'other'" in errors["body.payload.category"]
+    assert "'garments'" in errors["body.payload.sectors.0"]
     assert not Member.objects.exists()
 
 

@@ -145,7 +145,7 @@ def test_editing_an_entry_is_for_its_admins_and_audited(world, login, api):
         {"sectors": ["garments", "rockets"], "website": "nope"},
         content_type="application/json",
     )
-    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "sectors"
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "body.payload.sectors.1"
     bad = api(world.admin_a).patch(
         f"/api/v1/directory/listings/{world.org_a.pk}", {"website": "nope"}, content_type="application/json"
     )

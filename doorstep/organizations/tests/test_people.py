@@ -151,7 +151,12 @@ def test_api_reports_a_bad_role_by_field(world, api):
         content_type="application/json",
     )
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"field": "role", "message": "Unknown role."}]
+    assert response.json()["errors"] == [
+        {
+            "field": "body.payload.role",
+            "message": "Input should be 'worker', 'organizer', 'org_admin', 'network_analyst' or 'company'",
+        }
+    ]
     assert not User.objects.filter(username="zara").exists()
 
 

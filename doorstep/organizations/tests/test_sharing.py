@@ -133,14 +133,23 @@ def test_the_sharing_agreements_api(world, api):
             "organization_id": world.org_a.pk,
             "recipient_id": world.org_b.pk,
             "purpose": "research",
+            "data_kinds": ["work"],
+        },
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and {e["field"] for e in bad.json()["errors"]} == {"recipient"}
+    unknown_kind = client.post(
+        "/api/v1/sharing-agreements",
+        {
+            "organization_id": world.org_a.pk,
+            "recipient_id": world.network.pk,
+            "purpose": "research",
             "data_kinds": ["nonsense"],
         },
         content_type="application/json",
     )
-    assert bad.status_code == 422 and {e["field"] for e in bad.json()["errors"]} == {
-        "recipient",
-        "data_kinds",
-    }
+    assert unknown_kind.status_code == 422
+    assert [e["field"] for e in unknown_kind.json()["errors"]] == ["body.payload.data_kinds.0"]
     # An organizer cannot agree; another organization's admin sees nothing of it.
     assert api(world.organizer_a).post(
         "/api/v1/sharing-agreements",

@@ -109,7 +109,6 @@ def test_bad_commitments_are_refused_field_by_field_and_only_to_sharing_organiza
         {
             "company_id": world.company.pk,
             "organization_id": world.org_a.pk,
-            "step": "dance",
             "action": "",
             "owner": "",
             "deadline": "2027-01-01",
@@ -117,7 +116,22 @@ def test_bad_commitments_are_refused_field_by_field_and_only_to_sharing_organiza
         content_type="application/json",
     )
     assert response.status_code == 422
-    assert {e["field"] for e in response.json()["errors"]} == {"step", "action", "owner"}
+    assert {e["field"] for e in response.json()["errors"]} == {"action", "owner"}
+    response = client.post(
+        "/api/v1/commitments",
+        {
+            "company_id": world.company.pk,
+            "organization_id": world.org_a.pk,
+            "step": "dance",
+            "action": "Audit",
+            "owner": "CSR",
+            "deadline": "2027-01-01",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["body.payload.step"]
+    assert "'identify', 'prevent'" in response.json()["errors"][0]["message"]
     response = client.post(
         "/api/v1/commitments",
         {

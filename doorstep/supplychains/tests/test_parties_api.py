@@ -50,16 +50,26 @@ def test_parties_api(world, api):
         {
             **NEW,
             "organization_id": world.org_a.pk,
-            "kind": "boss",
             "email": "nope",
+            "identifiers": [{"scheme": "os_id", "value": ""}],
+        },
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and {e["field"] for e in bad.json()["errors"]} == {"email", "identifiers"}
+    unknown_codes = client.post(
+        "/api/v1/parties",
+        {
+            **NEW,
+            "organization_id": world.org_a.pk,
+            "kind": "boss",
             "identifiers": [{"scheme": "pan", "value": "1"}],
         },
         content_type="application/json",
     )
-    assert bad.status_code == 422 and {e["field"] for e in bad.json()["errors"]} == {
-        "kind",
-        "email",
-        "identifiers",
+    assert unknown_codes.status_code == 422
+    assert {e["field"] for e in unknown_codes.json()["errors"]} == {
+        "body.payload.kind",
+        "body.payload.identifiers.0.scheme",
     }
     twin = client.post(
         "/api/v1/parties",

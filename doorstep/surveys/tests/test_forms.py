@@ -98,3 +98,15 @@ def test_versions_media_and_state(world, login, mapping_form):
     assert mapping_form.state == "open"
     assert client.post(page, {"action": "member_field", "member_field": "member_no"}).status_code == 302
     assert client.post(page, {"action": "member_field", "member_field": "nope"}).status_code == 422
+
+
+def test_rejects_an_unknown_state_naming_the_field_and_the_states(world, api, mapping_form):
+    response = api(world.admin_a).patch(
+        f"/api/v1/forms/{mapping_form.pk}", {"state": "archived"}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "body.payload.state", "message": "Input should be 'draft', 'open' or 'closed'"}
+    ]
+    mapping_form.refresh_from_db()
+    assert mapping_form.state == "draft"
