@@ -115,7 +115,7 @@ class RemedyIn(Schema):
 
 class TimelineEntryOut(Schema):
     on: date
-    kind: str = Field(description="opened, action, remedy, attachment or finished")
+    kind: str = Field(description="opened, action, remedy, attachment, reply, commitment or finished")
     id: int | None = None
     type: str = Field("", description="The action's or remedy's kind.")
     detail: str = ""
@@ -125,7 +125,7 @@ class TimelineEntryOut(Schema):
     amount: Decimal | None = None
     currency: str = ""
     order_ids: list[int] = []
-    name: str = ""
+    name: str = Field("", description="An attachment's file name; the company, for a reply or a commitment.")
 
 
 class StatsOut(Schema):
@@ -281,6 +281,14 @@ def _entries(case, actor) -> list[dict]:
                 "amount": entry.item.amount,
                 "currency": entry.item.currency,
                 "order_ids": [o.pk for o in entry.item.orders.all()],
+            }
+        elif entry.kind == "reply":
+            row |= {"detail": entry.text.get("text", ""), "name": entry.item.company.name}
+        elif entry.kind == "commitment":
+            row |= {
+                "detail": entry.item.action,
+                "deadline": entry.item.deadline,
+                "name": entry.item.company.name,
             }
         else:
             row |= {"name": entry.text.get("name", ""), "type": entry.item.content_type}

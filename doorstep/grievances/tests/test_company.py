@@ -112,6 +112,34 @@ def test_the_company_sees_the_case_but_never_who_she_is(world, escalation, login
     assert b"Pay the rejected borders" in dossier.content  # tracked with its due diligence too
 
 
+def test_the_timeline_api_shows_the_companys_reply_and_commitment(world, escalation, login, api):
+    case = escalation["case"]
+    login(world.organizer_a).post(
+        f"/orgs/union-a/grievances/{case.pk}/",
+        {"form": "share", "company": world.company.pk, "message": "Twelve borders rejected."},
+    )
+    share = CaseShare.objects.get()
+    login(world.company_user).post(
+        f"/orgs/brand-c/cases/{share.pk}/", {"form": "reply", "text": "We are asking Star Exports."}
+    )
+    api(world.company_user).post(
+        f"/api/v1/shared-cases/{share.pk}/commitments",
+        {
+            "company_id": world.company.pk,
+            "action": "Pay the borders",
+            "owner": "Sourcing",
+            "deadline": "2027-02-01",
+        },
+        content_type="application/json",
+    )
+    timeline = api(world.organizer_a).get(f"/api/v1/grievances/{case.pk}/timeline")
+    assert timeline.status_code == 200
+    steps = {step["kind"]: step for step in timeline.json()}
+    assert steps["reply"]["detail"] == "We are asking Star Exports." and steps["reply"]["name"] == "Brand C"
+    assert steps["commitment"]["detail"] == "Pay the borders"
+    assert steps["commitment"]["deadline"] == "2027-02-01"
+
+
 def test_her_name_only_where_she_agreed_to_be_known(world, escalation, api):
     share = sharing.share_case(
         escalation["case"], world.company, {"message": "", "show_identity": True}, actor=world.organizer_a
