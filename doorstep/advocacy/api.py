@@ -6,12 +6,15 @@ from typing import Literal
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
+from doorstep.core.errors import PermissionDenied
 from doorstep.core.pagination import page_of
 from doorstep.core.schemas import ErrorOut, codes
 from doorstep.insights.queries import DATASETS
 from doorstep.insights.schemas import GroupBy
+from doorstep.organizations.queries import organization_for_staff
 
 from . import queries, services
 from .models import Campaign, CampaignAction, Convention, Demand, Fact, Report, ReportSection, Target
@@ -218,9 +221,6 @@ class CampaignActionIn(Schema):
 
 
 def _lead_campaign(request, campaign_id: int, organization_id: int):
-    from doorstep.core.errors import PermissionDenied
-    from doorstep.organizations.queries import organization_for_staff
-
     organization = organization_for_staff(request.auth, organization_id)
     found = queries.get_campaign_for(request.auth, organization, campaign_id)
     if found.organization_id != organization.pk:
@@ -235,8 +235,6 @@ def _fresh(request, campaign) -> dict:
 @router.get("/campaigns", response={200: list[CampaignOut], **ERRORS})
 def list_campaigns(request, organization_id: int):
     """Campaigns the organization leads or takes part in (newest 200)."""
-    from doorstep.organizations.queries import organization_for_staff
-
     organization = organization_for_staff(request.auth, organization_id)
     rows = queries.campaigns_for(request.auth, organization).prefetch_related(
         "demands", "targets", "actions", "participants"
@@ -246,8 +244,6 @@ def list_campaigns(request, organization_id: int):
 
 @router.post("/campaigns", response={201: CampaignOut, **ERRORS})
 def create_campaign(request, organization_id: int, payload: CampaignIn):
-    from doorstep.organizations.queries import organization_for_staff
-
     organization = organization_for_staff(request.auth, organization_id)
     made = services.save_campaign(organization, data=payload.dict(exclude_unset=True), actor=request.auth)
     return Status(201, _fresh(request, made))
@@ -370,8 +366,6 @@ class ReportVersionOut(Schema):
 
 
 def _version_out(report, version) -> dict:
-    from django.urls import reverse
-
     args = [report.organization.slug, report.pk, version.number]
     return {
         "number": version.number,
@@ -385,8 +379,6 @@ def _version_out(report, version) -> dict:
 
 @router.get("/reports", response={200: list[ReportOut], **ERRORS})
 def list_reports(request, organization_id: int):
-    from doorstep.organizations.queries import organization_for_staff
-
     organization = organization_for_staff(request.auth, organization_id)
     return [
         _report_out(r)
@@ -396,8 +388,6 @@ def list_reports(request, organization_id: int):
 
 @router.post("/reports", response={201: ReportOut, **ERRORS})
 def create_report(request, payload: ReportIn):
-    from doorstep.organizations.queries import organization_for_staff
-
     organization = organization_for_staff(request.auth, payload.organization_id)
     made = services.save_report(
         organization, data=payload.dict(exclude={"organization_id"}), actor=request.auth

@@ -3,7 +3,11 @@ content of the version: what is exported is exactly what was saved."""
 
 import io
 
+import docx
 from django.utils.translation import gettext as _
+from docx.shared import Pt
+
+from doorstep.core import pdf
 
 
 def _lines(content: dict):
@@ -45,10 +49,8 @@ def _lines(content: dict):
 
 
 def report_pdf(version) -> bytes:
-    from doorstep.core.pdf import Document
-
     content = version.content
-    document = Document(
+    document = pdf.Document(
         content["title"],
         footer=_("Version %(number)s · %(date)s")
         % {"number": version.number, "date": content["composed_on"]},
@@ -71,11 +73,8 @@ def report_pdf(version) -> bytes:
 
 
 def report_docx(version) -> bytes:
-    from docx import Document
-    from docx.shared import Pt
-
     content = version.content
-    document = Document()
+    document = docx.Document()
     document.core_properties.title = content["title"]
     document.core_properties.author = content["organization"]
     for kind, payload in _lines(content):

@@ -3,6 +3,9 @@ its demands, targets and actions; a report to the ILO, its sections, and its sub
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from doorstep.insights.queries import DATASETS, DIMENSIONS
 
 from .models import Campaign, CampaignAction, Convention, Coverage, Fact, ReportSection, Target
 
@@ -112,8 +115,6 @@ class TargetForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from django_countries import countries
-
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "—"), *countries]
 
@@ -148,15 +149,11 @@ class ReportForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from django_countries import countries
-
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "—"), *countries]
 
 
 def _dimension_choices():
-    from doorstep.insights.queries import DATASETS, DIMENSIONS
-
     datasets = [("", "—"), *((code, label) for code, label in DATASETS.items())]
     dimensions = [("", "—"), *((d.code, d.label) for d in DIMENSIONS.values() if not d.company_only)]
     return datasets, dimensions

@@ -3,10 +3,14 @@ ones), and reports to the ILO with their sections and versions (their organizati
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.http import Http404
 from django_countries import countries
 
-from .models import Fact, LegalFact
+from doorstep.core import tenancy
+from doorstep.core.roles import STAFF_ROLES
+
+from .models import Campaign, Fact, LegalFact, LegalFactChange, Report
 
 COVERAGE_FACTS = (Fact.MINIMUM_WAGE, Fact.SOCIAL_SECURITY, Fact.SAFETY)
 
@@ -60,8 +64,6 @@ def profile(code: str) -> Profile:
 
 
 def history(code: str, limit: int = 100):
-    from .models import LegalFactChange
-
     return LegalFactChange.objects.filter(fact__country=code.upper()).select_related("fact", "changed_by")[
         :limit
     ]
@@ -72,13 +74,6 @@ def history(code: str, limit: int = 100):
 
 def campaigns_for(user, organization):
     """Campaigns the organization leads or takes part in, for its staff."""
-    from django.db.models import Q
-
-    from doorstep.core import tenancy
-    from doorstep.core.roles import STAFF_ROLES
-
-    from .models import Campaign
-
     tenancy.require_role(user, organization, STAFF_ROLES)
     return (
         Campaign.objects.filter(Q(organization=organization) | Q(participants=organization))
@@ -88,8 +83,6 @@ def campaigns_for(user, organization):
 
 
 def get_campaign_for(user, organization, campaign_id):
-    from .models import Campaign
-
     try:
         return (
             campaigns_for(user, organization)
@@ -117,16 +110,12 @@ def get_target(campaign, target_id):
 
 
 def public_campaigns():
-    from .models import Campaign
-
     return Campaign.objects.filter(is_public=True, organization__is_active=True).select_related(
         "organization"
     )
 
 
 def get_public_campaign(campaign_id):
-    from .models import Campaign
-
     try:
         return (
             public_campaigns()
@@ -141,18 +130,10 @@ def get_public_campaign(campaign_id):
 
 
 def reports_of(user, organization):
-    from doorstep.core import tenancy
-
-    from .models import Report
-
     return tenancy.scoped(Report, user, organization)
 
 
 def get_report(user, report_id, organization=None):
-    from doorstep.core import tenancy
-
-    from .models import Report
-
     return tenancy.get_scoped_or_404(
         Report, user, report_id, organization, select_related=["organization"], prefetch_related=["sections"]
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -17,8 +18,25 @@ from doorstep.core.errors import FieldError, PermissionDenied, ValidationError
 from doorstep.core.html import clean_html, plain_text
 from doorstep.core.inputs import web_link
 from doorstep.core.roles import Role
+from doorstep.insights import queries as insights
+from doorstep.insights import services as insights_services
+from doorstep.organizations.models import Organization
 
-from .models import Coverage, Fact, LegalFact, LegalFactChange, Target
+from . import queries
+from .models import (
+    Campaign,
+    CampaignAction,
+    Convention,
+    Coverage,
+    Demand,
+    Fact,
+    LegalFact,
+    LegalFactChange,
+    Report,
+    ReportSection,
+    ReportVersion,
+    Target,
+)
 
 EDITOR_ROLES = frozenset({Role.ORGANIZER, Role.ORG_ADMIN, Role.NETWORK_ANALYST})
 _AS_OF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -31,7 +49,6 @@ def may_edit(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    from doorstep.organizations.models import Organization
 
     ids = tenancy.organization_ids(user, EDITOR_ROLES)
     return Organization.objects.filter(
@@ -145,10 +162,6 @@ CAMPAIGN_ROLES = frozenset({Role.ORGANIZER, Role.ORG_ADMIN})
 
 
 def _campaign_fields(data: dict, organization) -> tuple[dict, list]:
-    from doorstep.organizations.models import Organization
-
-    from .models import Campaign
-
     errors: list[FieldError] = []
     fields = {}
     if "title" in data:
@@ -177,8 +190,6 @@ def _campaign_fields(data: dict, organization) -> tuple[dict, list]:
 
 def save_campaign(organization, *, data: dict, campaign=None, actor):
     """Create or change a campaign the organization leads (only the fields given)."""
-    from .models import Campaign
-
     tenancy.require_role(actor, organization, CAMPAIGN_ROLES)
     if campaign is None:
         data = {"title": "", **data}
@@ -211,8 +222,6 @@ def _check_lead(campaign, actor) -> None:
 
 
 def add_demand(campaign, *, text: str, actor):
-    from .models import Demand
-
     _check_lead(campaign, actor)
     text = (text or "").strip()
     if not text:
@@ -227,8 +236,6 @@ def add_demand(campaign, *, text: str, actor):
 
 
 def set_demand_status(demand, *, status: str, actor):
-    from .models import Demand
-
     _check_lead(demand.campaign, actor)
     if status not in Demand.Status.values:
         raise ValidationError.for_field("status", _("Unknown status."))
@@ -295,8 +302,6 @@ class ActionInput:
 
 
 def add_action(campaign, *, data: ActionInput, actor):
-    from .models import CampaignAction
-
     _check_lead(campaign, actor)
     errors = []
     if not data.on:
@@ -331,8 +336,6 @@ REPORT_ROLES = CAMPAIGN_ROLES
 
 
 def save_report(organization, *, data: dict, report=None, actor):
-    from .models import Convention, Report
-
     tenancy.require_role(actor, organization, REPORT_ROLES)
     errors: list[FieldError] = []
     fields = {}
@@ -371,8 +374,6 @@ def save_report(organization, *, data: dict, report=None, actor):
 def _evidence_ask(report, params: dict):
     """The checked request for a report's figures: a network's come through its sharing agreements;
     an organization's own are of its members who consented to research. Both suppressed below k."""
-    from doorstep.insights import queries as insights
-
     return insights.ask(
         report.organization,
         dataset=params.get("dataset") or "",
@@ -384,8 +385,6 @@ def _evidence_ask(report, params: dict):
 
 
 def _section_fields_for(report, data: dict) -> dict:
-    from .models import ReportSection
-
     errors: list[FieldError] = []
     kind = data.get("kind") or ReportSection.Kind.TEXT
     if kind not in ReportSection.Kind.values:
@@ -438,8 +437,6 @@ def _section_fields_for(report, data: dict) -> dict:
 
 
 def add_report_section(report, *, data: dict, actor):
-    from .models import ReportSection
-
     tenancy.require_role(actor, report.organization_id, REPORT_ROLES)
     fields = _section_fields_for(report, data)
     with transaction.atomic():
@@ -464,11 +461,6 @@ def move_report_section(section, *, up: bool, actor) -> None:
 
 
 def _legal_facts(country: str) -> list[dict]:
-    from django.template.loader import render_to_string
-
-    from . import queries
-    from .models import Coverage, Fact
-
     profile = queries.profile(country)
     facts = []
     for key, label in Fact.choices:
@@ -487,11 +479,6 @@ def _legal_facts(country: str) -> list[dict]:
 def compose(report, *, actor) -> dict:
     """The report as it reads now: every section resolved, figures released (audited) through the
     aggregates door with small groups withheld."""
-    from doorstep.insights import queries as insights
-    from doorstep.insights import services as insights_services
-
-    from .models import ReportSection
-
     tenancy.require_role(actor, report.organization_id, REPORT_ROLES)
     sections = []
     for section in report.sections.all():
@@ -526,8 +513,6 @@ def compose(report, *, actor) -> dict:
 
 def save_version(report, *, note: str = "", actor):
     """Freeze the report as it reads now as its next version."""
-    from .models import ReportVersion
-
     content = compose(report, actor=actor)
     with transaction.atomic():
         number = (report.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
@@ -545,8 +530,6 @@ def save_version(report, *, note: str = "", actor):
 
 def mark_submitted(report, *, version, on, actor):
     """Record that this version was sent to the ILO on this date."""
-    from .models import Report
-
     tenancy.require_role(actor, report.organization_id, REPORT_ROLES)
     if version.report_id != report.pk:
         raise ValidationError.for_field("version", _("Choose one of this report's versions."))

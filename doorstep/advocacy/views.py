@@ -10,10 +10,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
+from doorstep.core.downloads import attachment
 from doorstep.core.errors import DomainError, PermissionDenied
 from doorstep.core.forms import add_domain_error
+from doorstep.core.pagination import next_page_query, page_of
+from doorstep.network.queries import invitable_organizations
+from doorstep.organizations.queries import get_organization_with_role
 
-from . import queries, services
+from . import exports, queries, services
 from .forms import (
     CampaignActionForm,
     CampaignForm,
@@ -103,8 +107,6 @@ def edit_fact(request, code: str, fact: str):
 
 @cache_control(**PUBLIC_CACHE)
 def campaigns(request):
-    from doorstep.core.pagination import next_page_query, page_of
-
     rows, next_cursor = page_of(
         queries.public_campaigns(), limit=30, cursor=request.GET.get("cursor"), newest_first=True
     )
@@ -121,21 +123,15 @@ def campaign(request, campaign_id: int):
 
 
 def _lead(request, org_slug: str):
-    from doorstep.organizations.queries import get_organization_with_role
-
     return get_organization_with_role(request.user, org_slug, services.CAMPAIGN_ROLES)
 
 
 def _campaign_form(organization, data=None, initial=None):
-    from doorstep.network.queries import invitable_organizations
-
     return CampaignForm(data, initial=initial, organizations=invitable_organizations(organization))
 
 
 @login_required
 def campaign_list(request, org_slug: str):
-    from doorstep.core.pagination import next_page_query, page_of
-
     organization = _lead(request, org_slug)
     form = _campaign_form(organization, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -245,8 +241,6 @@ def _campaign_action(request, found, action: str, forms_: dict) -> str | None:
 
 
 def _writer(request, org_slug: str):
-    from doorstep.organizations.queries import get_organization_with_role
-
     return get_organization_with_role(request.user, org_slug, services.REPORT_ROLES)
 
 
@@ -336,10 +330,6 @@ def report_detail(request, org_slug: str, report_id: int):
 @login_required
 def report_version(request, org_slug: str, report_id: int, number: int, export: str = ""):
     """A saved version as a printable page, a PDF or a Word file; and recording its submission."""
-    from doorstep.core.downloads import attachment
-
-    from . import exports
-
     organization = _writer(request, org_slug)
     found = queries.get_report(request.user, report_id, organization)
     version = queries.get_report_version(found, number)

@@ -7,12 +7,16 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.http import Http404
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from doorstep.core import throttle
 from doorstep.core.pagination import page_of
 from doorstep.core.schemas import ErrorOut, Period, codes
+from doorstep.organizations.models import Organization
 from doorstep.organizations.queries import organization_for_staff, organizations_for_staff
+from doorstep.supplychains.queries import company_for
 
 from . import queries
 from .models import ActionKind, CaseKind, CaseStatus, Category, IntakeStatus, Priority, RemedyKind, Source
@@ -182,8 +186,6 @@ class IntakeStatusOut(Schema):
 def intake_status(request, code: str):
     """Public: where a report sent through an intake form stands, by its receipt code (status and
     dates only). A wrong code and an unknown one get the same 404; checks are limited per address."""
-    from doorstep.core import throttle
-
     found = intake_services.intake_status(code, address=throttle.client_address(request))
     if found is None:
         return Status(404, {"detail": "No report has this code.", "code": "not_found", "errors": []})
@@ -390,10 +392,6 @@ def share_out(share) -> dict:
 @router.post("/grievances/{case_id}/shares", response={201: ShareOut, **ERRORS})
 def share_case(request, case_id: int, payload: ShareIn):
     """Show the case to a company (a live agreement covering grievances, and the members' consent)."""
-    from django.http import Http404
-
-    from doorstep.organizations.models import Organization
-
     case = queries.get_case(request.auth, case_id)
     company = Organization.objects.filter(
         pk=payload.company_id, kind=Organization.Kind.COMPANY, is_active=True
@@ -443,24 +441,18 @@ def _shared_out(view) -> dict:
 @router.get("/shared-cases", response={200: list[ShareOut], **ERRORS})
 def list_shared_cases(request, company_id: int):
     """Cases organizations shared with your company (consented, under a live agreement)."""
-    from doorstep.supplychains.queries import company_for
-
     company = company_for(request.auth, pk=company_id)
     return [share_out(s) for s in queries.shared_with(company)]
 
 
 @router.get("/shared-cases/{share_id}", response={200: SharedCaseOut, **ERRORS})
 def get_shared_case(request, share_id: int, company_id: int):
-    from doorstep.supplychains.queries import company_for
-
     share = queries.get_shared(company_for(request.auth, pk=company_id), share_id)
     return _shared_out(sharing_services.company_view(share, actor=request.auth))
 
 
 @router.post("/shared-cases/{share_id}/replies", response={201: SharedCaseOut, **ERRORS})
 def reply_to_shared_case(request, share_id: int, payload: ReplyIn):
-    from doorstep.supplychains.queries import company_for
-
     share = queries.get_shared(company_for(request.auth, pk=payload.company_id), share_id)
     sharing_services.company_reply(share, payload.text, actor=request.auth)
     return Status(201, _shared_out(sharing_services.company_view(share, actor=request.auth)))
@@ -468,8 +460,6 @@ def reply_to_shared_case(request, share_id: int, payload: ReplyIn):
 
 @router.post("/shared-cases/{share_id}/commitments", response={201: SharedCaseOut, **ERRORS})
 def commit_on_shared_case(request, share_id: int, payload: CaseCommitmentIn):
-    from doorstep.supplychains.queries import company_for
-
     share = queries.get_shared(company_for(request.auth, pk=payload.company_id), share_id)
     sharing_services.company_commitment(share, payload.dict(exclude={"company_id"}), actor=request.auth)
     return Status(201, _shared_out(sharing_services.company_view(share, actor=request.auth)))

@@ -5,12 +5,13 @@ intake link with one report waiting. Deterministic and idempotent."""
 
 from datetime import date, timedelta
 
-from doorstep.members.models import Member
+from doorstep.members.models import Member, Purpose
+from doorstep.members.queries import consenting_members
 from doorstep.organizations.models import Organization, User
 from doorstep.supplychains.models import Party
 from doorstep.work.models import WorkOrder
 
-from .models import Case
+from .models import Case, CaseShare, IntakeChannel
 from .services import cases, intake, remedies, sharing, timeline
 
 # (category, party, summary, status, opened days ago,
@@ -165,11 +166,6 @@ def load() -> list[str]:
 def _share() -> str:
     """One of the union's cases shared with the demo brand (a member who agreed to that), with the
     brand's answer."""
-    from doorstep.members.models import Purpose
-    from doorstep.members.queries import consenting_members
-
-    from .models import CaseShare
-
     union = Organization.objects.get(slug="demo-union")
     brand = Organization.objects.get(slug="demo-brand")
     if CaseShare.objects.filter(organization=union).exists():
@@ -203,8 +199,6 @@ def _share() -> str:
 
 def _intake() -> str:
     """The union's intake link (at /intake/demo-union-intake/) and one report waiting to be read."""
-    from .models import IntakeChannel
-
     union = Organization.objects.get(slug="demo-union")
     if IntakeChannel.objects.filter(organization=union).exists():
         return "demo-union: intake link already there"

@@ -9,12 +9,28 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from doorstep.core import tenancy
 from doorstep.core.roles import STAFF_ROLES
+from doorstep.organizations.models import RoleAssignment, SharingPurpose
+from doorstep.organizations.queries import sharing_organization_ids
 
-from .models import FINISHED, Case, CaseAction, CaseAttachment, CaseStatus, Category, Remedy, RemedyKind
+from .models import (
+    FINISHED,
+    Case,
+    CaseAction,
+    CaseAttachment,
+    CaseShare,
+    CaseStatus,
+    Category,
+    IntakeChannel,
+    IntakeReport,
+    IntakeStatus,
+    Remedy,
+    RemedyKind,
+)
 
 FILTERS = ("status", "category", "party", "member", "taken_by", "open")
 
@@ -39,8 +55,6 @@ def get_case(user, case_id, organization=None) -> Case:
 
 def staff_of(user, organization) -> list:
     """The organizers and admins a case can be given to."""
-    from doorstep.organizations.models import RoleAssignment
-
     rows = (
         tenancy.scoped(RoleAssignment, user, organization, roles=STAFF_ROLES)
         .filter(is_active=True, role__in=STAFF_ROLES)
@@ -177,8 +191,6 @@ def stats(user, organization, *, start: date | None = None, end: date | None = N
 
 def open_channel_by_code(code: str):
     """The open intake channel at this public address (no user: the intake form is public)."""
-    from .models import IntakeChannel
-
     return (
         IntakeChannel.objects.filter(code=code, is_open=True, organization__is_active=True)
         .select_related("organization")
@@ -187,14 +199,10 @@ def open_channel_by_code(code: str):
 
 
 def current_channel(user, organization):
-    from .models import IntakeChannel
-
     return tenancy.scoped(IntakeChannel, user, organization, roles=STAFF_ROLES).filter(is_open=True).first()
 
 
 def pending_reports(user, organization):
-    from .models import IntakeReport, IntakeStatus
-
     return (
         tenancy.scoped(IntakeReport, user, organization, roles=STAFF_ROLES)
         .filter(status=IntakeStatus.PENDING)
@@ -204,8 +212,6 @@ def pending_reports(user, organization):
 
 
 def get_report(user, report_id, organization=None):
-    from .models import IntakeReport
-
     return tenancy.get_scoped_or_404(
         IntakeReport, user, report_id, organization, roles=STAFF_ROLES, select_related=("subject_key",)
     )
@@ -215,8 +221,6 @@ def get_report(user, report_id, organization=None):
 
 
 def shares_of(user, case):
-    from .models import CaseShare
-
     return (
         tenancy.scoped(CaseShare, user, case.organization_id, roles=STAFF_ROLES)
         .filter(case=case)
@@ -225,8 +229,6 @@ def shares_of(user, case):
 
 
 def get_share(user, share_id, organization=None):
-    from .models import CaseShare
-
     return tenancy.get_scoped_or_404(
         CaseShare, user, share_id, organization, roles=STAFF_ROLES, select_related=("company",)
     )
@@ -236,11 +238,6 @@ def shared_with(company):
     """The cases shared with a company and still visible to it: not withdrawn, and from organizations
     whose agreement with it covers grievances today. Read for the company's own users only after
     ``organizations.queries.get_recipient`` has checked who they are, so not scoped to an organization."""
-    from doorstep.organizations.models import SharingPurpose
-    from doorstep.organizations.queries import sharing_organization_ids
-
-    from .models import CaseShare
-
     organizations = sharing_organization_ids(company, SharingPurpose.COMPANY_DUE_DILIGENCE, "grievances")
     return (
         CaseShare.objects.filter(
@@ -253,8 +250,6 @@ def shared_with(company):
 
 
 def get_shared(company, share_id):
-    from django.http import Http404
-
     share = shared_with(company).filter(pk=share_id if str(share_id).isdigit() else 0).first()
     if share is None:
         raise Http404

@@ -8,19 +8,39 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from doorstep.core import qr, throttle
 from doorstep.core.charts import MEDIA_TYPES, Bar, Chart
 from doorstep.core.downloads import attachment as download
-from doorstep.core.errors import DomainError
+from doorstep.core.errors import DomainError, Throttled
 from doorstep.core.forms import add_domain_error
+from doorstep.core.inputs import date_value
+from doorstep.core.languages import named, spoken
 from doorstep.core.pagination import next_page_query, page_of
 from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.queries import get_organization_with_role
+from doorstep.supplychains.queries import company_for, parties_of
 
 from . import queries
-from .forms import ActionForm, AttachmentForm, CaseFilterForm, CaseForm, RemedyForm, ShareForm, StatusForm
+from .forms import (
+    AcceptForm,
+    ActionForm,
+    AttachmentForm,
+    CaseCommitmentForm,
+    CaseFilterForm,
+    CaseForm,
+    IntakeForm,
+    ReceiptForm,
+    RemedyForm,
+    ReplyForm,
+    ShareForm,
+    StatusForm,
+)
+from .models import CaseStatus, IntakeStatus
 from .services import cases as case_services
 from .services import evidence as evidence_services
 from .services import intake as intake_services
@@ -34,8 +54,6 @@ def _organization(request, org_slug: str):
 
 
 def _choices(request, organization) -> dict:
-    from doorstep.supplychains.queries import parties_of
-
     return {
         "parties": parties_of(request.user, organization).filter(is_active=True),
         "staff": queries.staff_of(request.user, organization),
@@ -215,8 +233,6 @@ def attachment_download(request, org_slug: str, attachment_id: int):
 
 @login_required
 def case_stats(request, org_slug: str):
-    from doorstep.core.inputs import date_value
-
     organization = _organization(request, org_slug)
     problems = []
     start = date_value(request.GET.get("from"), "from", problems)
@@ -257,7 +273,6 @@ def deadlines_panel(request, organization) -> str:
     rows = list(queries.deadlines(request.user, organization, mine_only=True)[:10])
     if not rows:
         return ""
-    from django.utils import timezone
 
     return render_to_string(
         "grievances/deadlines_panel.html",
@@ -272,10 +287,6 @@ def deadlines_panel(request, organization) -> str:
 def _language(request, organization) -> str:
     """The form's language: one of the organization's that Doorstep speaks, as asked (?lang=), else
     the browser's if it is one of them, else the organization's first."""
-    from django.utils import translation
-
-    from doorstep.core.languages import spoken
-
     languages = spoken(organization.languages or []) or ["en"]
     asked = request.GET.get("lang") or request.POST.get("lang") or translation.get_language() or ""
     return asked if asked in languages else languages[0]
@@ -284,15 +295,6 @@ def _language(request, organization) -> str:
 def intake(request, code: str):
     """The public intake form: works on a basic phone's browser, without JavaScript and without an
     account. The receipt code is shown once, on the answer to the form."""
-    from django.http import Http404
-    from django.utils import translation
-
-    from doorstep.core import throttle
-    from doorstep.core.errors import Throttled
-    from doorstep.core.languages import named
-
-    from .forms import IntakeForm
-
     channel = queries.open_channel_by_code(code)
     if channel is None:
         raise Http404
@@ -333,12 +335,6 @@ def intake(request, code: str):
 def intake_status(request):
     """Where a report stands, by its receipt code: status and dates only. A wrong code and an unknown
     one get the same answer; checks are limited per address."""
-    from doorstep.core import throttle
-    from doorstep.core.errors import Throttled
-
-    from .forms import ReceiptForm
-    from .models import CaseStatus, IntakeStatus
-
     form = ReceiptForm(request.POST or None)
     found, missing, status = None, False, 200
     if request.method == "POST" and form.is_valid():
@@ -369,12 +365,6 @@ def intake_status(request):
 def intake_review(request, org_slug: str):
     """The organization's side: its intake link and QR code (publish, replace, close), and the reports
     waiting to be read: open a case from one, or set it aside as not a grievance."""
-    from django.urls import reverse
-
-    from doorstep.core import qr
-
-    from .forms import AcceptForm
-
     organization = _organization(request, org_slug)
     action = request.POST.get("action") if request.method == "POST" else None
     accept_errors, refused = {}, False
@@ -440,8 +430,6 @@ def intake_review(request, org_slug: str):
 
 @login_required
 def shared_cases(request, org_slug: str):
-    from doorstep.supplychains.queries import company_for
-
     company = company_for(request.user, slug=org_slug)
     return render(
         request,
@@ -454,10 +442,6 @@ def shared_cases(request, org_slug: str):
 def shared_case(request, org_slug: str, share_id: int):
     """A case an organization shared with the company: category, work givers, amounts, the steps
     taken, the organization's message; the company answers and commits here."""
-    from doorstep.supplychains.queries import company_for
-
-    from .forms import CaseCommitmentForm, ReplyForm
-
     company = company_for(request.user, slug=org_slug)
     share = queries.get_shared(company, share_id)
     posted = request.POST.get("form") if request.method == "POST" else None

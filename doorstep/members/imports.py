@@ -2,6 +2,7 @@
 Spanish, Hindi and Swahili), the check of one row, and the writing of a batch. The machinery itself
 (reading files, matching columns, jobs, progress, resuming) is ``core.imports``."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -336,8 +337,6 @@ class MemberImport:
         return clean
 
     def done_links(self, organization, job) -> list[tuple[str, str]]:
-        from django.urls import reverse
-
         return [
             (reverse("members", args=[organization.slug]), _("See the members")),
             (reverse("duplicates", args=[organization.slug]), _("Review possible duplicates")),

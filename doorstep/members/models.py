@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from doorstep.core.models import OwnedModel, SubjectKey
+from doorstep.core.sectors import Sector
 
 
 class Category(models.TextChoices):
@@ -124,8 +125,6 @@ class Member(OwnedModel):
 
     @property
     def sector_labels(self) -> list[str]:
-        from doorstep.core.sectors import Sector
-
         return [str(Sector(code).label) if code in Sector.values else code for code in self.sectors]
 
 

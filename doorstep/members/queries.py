@@ -6,9 +6,11 @@ from datetime import date
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
-from doorstep.core import tenancy
+from doorstep.core import tenancy, vault
 from doorstep.core.roles import STAFF_ROLES
+from doorstep.organizations.queries import sharing_organization_ids
 
 from .models import ConsentEvent, DuplicateCandidate, Member, MemberGroup, MemberIdentifier, Purpose, Status
 from .services.validation import normalize_id_number, normalize_phone
@@ -53,8 +55,6 @@ def by_identifier(
     queryset: QuerySet[Member], organization, *, phone: str = "", id_number: str = "", id_kind: str = ""
 ):
     """Exact lookup by phone or ID number through the blind index (no plaintext is searched)."""
-    from doorstep.core import vault
-
     digests = []
     if phone:
         normalized = normalize_phone(phone, organization.country.code)
@@ -162,10 +162,6 @@ def members_shared_with(recipient, sharing_purpose: str, data_kind: str, on: dat
     """The members whose figures may reach ``recipient``: of organizations with a live agreement for
     that purpose and kind of data, and whose own consent covers the purpose. Aggregates leaving an
     organization start here, then go through ``core.disclosure``."""
-    from django.utils import timezone
-
-    from doorstep.organizations.queries import sharing_organization_ids
-
     on = on or timezone.localdate()
     organizations = sharing_organization_ids(recipient, sharing_purpose, data_kind, on)
     return consenting_members(organizations, CONSENT_FOR_SHARING[sharing_purpose], on)

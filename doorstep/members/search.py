@@ -32,6 +32,7 @@ from rapidfuzz import fuzz, process
 from doorstep.core import vault
 
 from .models import Member
+from .services.pii import PII_PURPOSE
 
 FUZZY_CUTOFF = 75  # fuzz.ratio of two words: "suneeta" / "sunita" scores 77
 
@@ -75,8 +76,6 @@ def _index_for(organization_id: int) -> _Index:
 
 
 def _load(index: _Index, queryset) -> None:
-    from .services.pii import PII_PURPOSE
-
     for member in (
         queryset.select_related("subject_key").only("pk", "pii", "subject_key").iterator(chunk_size=2000)
     ):

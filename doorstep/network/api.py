@@ -2,13 +2,16 @@
 library, and events with their registrations. ``/public/...`` needs no login and is cached by
 browsers and proxies for five minutes; everything else needs a token."""
 
+import json
 from datetime import date, datetime
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from doorstep.core.errors import PermissionDenied, ValidationError
 from doorstep.core.pagination import page_of
 from doorstep.core.roles import ADMIN_ROLES
 from doorstep.core.schemas import ErrorOut, codes
@@ -185,9 +188,6 @@ class AffiliationDecisionIn(Schema):
 @router.post("/affiliation-requests", response={201: RequestOut, **ERRORS})
 def create_request(request, payload: RequestIn):
     """Ask a network to take the organization in (its admins)."""
-    from doorstep.core.errors import ValidationError
-    from doorstep.organizations.models import Organization
-
     organization = organization_for_staff(request.auth, payload.organization_id, ADMIN_ROLES)
     network = Organization.objects.filter(slug=payload.network, is_active=True).first()
     if network is None:
@@ -395,8 +395,6 @@ class NewsOut(Schema):
 @router.post("/news-items", response={201: NewsOut, **ERRORS})
 def submit_news(request, payload: NewsIn):
     """Send news to a network the organization is in, for its next bulletin."""
-    from doorstep.core.errors import ValidationError
-
     organization = organization_for_staff(request.auth, payload.organization_id)
     network = queries.networks_of(organization).filter(slug=payload.network).first()
     if network is None:
@@ -458,8 +456,6 @@ class ResourceFilters(Schema):
 
 
 def _resource_out(resource) -> dict:
-    from django.urls import reverse
-
     return {
         "id": resource.pk,
         "organization": resource.organization.slug,
@@ -524,10 +520,6 @@ def create_resource(request, organization_id: Form[int], data: Form[str], file: 
     """Add a resource: multipart with ``organization_id``, ``data`` (the fields as JSON: ``title``,
     ``kind``, ``audience``, ``summary``, ``link``, ``languages``, ``topics``, ``countries``) and an
     optional ``file``. A resource needs a file or a link."""
-    import json
-
-    from doorstep.core.errors import ValidationError
-
     organization = organization_for_staff(request.auth, organization_id)
     try:
         fields = ResourceIn(**json.loads(data)).dict(exclude_unset=True)
@@ -705,8 +697,6 @@ def update_event(request, event_id: int, organization_id: int, payload: EventIn)
     organization = organization_for_staff(request.auth, organization_id)
     found = queries.get_event_for(request.auth, organization, event_id)
     if found.organization_id != organization.pk:
-        from doorstep.core.errors import PermissionDenied
-
         raise PermissionDenied()
     return _event_out(
         event_services.save_event(
@@ -718,8 +708,6 @@ def update_event(request, event_id: int, organization_id: int, payload: EventIn)
 @router.post("/events/{event_id}/registrations", response={201: RegistrationOut, **ERRORS})
 def register(request, event_id: int, organization_id: int, payload: RegistrationIn):
     """Register one of the organization's people (a member by her number, or anyone)."""
-    from doorstep.core.errors import ValidationError
-
     organization = organization_for_staff(request.auth, organization_id)
     found = queries.get_event_for(request.auth, organization, event_id)
     data = payload.dict()
@@ -746,7 +734,5 @@ def event_participation(request, event_id: int, organization_id: int):
     organization = organization_for_staff(request.auth, organization_id)
     found = queries.get_event_for(request.auth, organization, event_id)
     if not queries.organizes(found, organization):
-        from doorstep.core.errors import PermissionDenied
-
         raise PermissionDenied()
     return queries.participation(found)

@@ -3,10 +3,18 @@ more listed organizations that have no users (a national network, an association
 of them affiliated to the demo network, and one request to join it waiting; two bulletins in two
 languages each, a small resource library, and events (one training with attendance). Idempotent."""
 
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from doorstep.core.pdf import Document
+from doorstep.members.models import Member
 from doorstep.organizations import services as organization_services
 from doorstep.organizations.models import Affiliation, Organization, User
 
-from .models import AffiliationRequest, Listing
+from .models import AffiliationRequest, Bulletin, Event, Listing, Resource, Subscriber
 from .services import bulletins as bulletin_services
 from .services import directory as directory_services
 from .services import events as event_services
@@ -188,12 +196,6 @@ BULLETINS = [
 
 
 def load_bulletins(network, admin) -> int:
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from .models import Bulletin, Subscriber
-
     if Bulletin.objects.filter(organization=network).exists():
         return 0
     editor = User.objects.get(username="netadmin")
@@ -225,8 +227,6 @@ def load_bulletins(network, admin) -> int:
         actor=User.objects.get(username="orgadmin-a"),
     )
     if not Subscriber.objects.filter(organization=network).exists():
-        from django.test.utils import override_settings
-
         # The demo reader is confirmed at once: no confirmation e-mail is printed.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             subscriber_services.subscribe(
@@ -239,8 +239,6 @@ def load_bulletins(network, admin) -> int:
 
 
 def _pdf(title: str, paragraphs: list[str]) -> bytes:
-    from doorstep.core.pdf import Document
-
     document = Document(title, footer="Doorstep demo")
     for text in paragraphs:
         document.paragraph(text)
@@ -248,10 +246,6 @@ def _pdf(title: str, paragraphs: list[str]) -> bytes:
 
 
 def load_resources(network) -> int:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from .models import Resource
-
     if Resource.objects.filter(organization=network).exists():
         return 0
     editor = User.objects.get(username="netadmin")
@@ -317,14 +311,6 @@ def load_resources(network) -> int:
 
 
 def load_events(network) -> int:
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from doorstep.members.models import Member
-
-    from .models import Event, Resource
-
     if Event.objects.filter(organization=network).exists():
         return 0
     editor = User.objects.get(username="netadmin")

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from doorstep.core.sectors import Sector
+from doorstep.members.models import Gender
 from doorstep.organizations.models import Organization
 
 from .models import Event, Listing, Resource, Topic
@@ -231,7 +232,5 @@ class RegistrationForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from doorstep.members.models import Gender
-
         super().__init__(*args, **kwargs)
         self.fields["gender"].choices = [("", "—"), *Gender.choices]

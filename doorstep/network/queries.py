@@ -8,11 +8,14 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doorstep.core import tenancy
 from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES
 from doorstep.core.sectors import Sector
+from doorstep.members.models import Gender
+from doorstep.members.queries import active_member_counts, members_of
 from doorstep.organizations.models import Affiliation, Organization
 
 from .models import (
@@ -100,8 +103,6 @@ def listed_organizations(filters: dict | None = None) -> QuerySet[Listing]:
 def entries(listings) -> list[Entry]:
     """Directory entries for these listings, with their bands and their listed networks and
     affiliates, in a fixed number of queries."""
-    from doorstep.members.queries import active_member_counts
-
     listings = list(listings)
     org_ids = [listing.organization_id for listing in listings]
     counts = active_member_counts(org_ids)
@@ -447,8 +448,6 @@ def get_registration(event: Event, organization, registration_id) -> Registratio
 
 def participation(event: Event) -> list[dict]:
     """Registered and attended, by organization and by gender (organizers only)."""
-    from doorstep.members.models import Gender
-
     labels = dict(Gender.choices)
     rows: dict[tuple[str, str], dict] = {}
     for name, gender, attendance in event.registrations.values_list(
@@ -464,8 +463,6 @@ def participation(event: Event) -> list[dict]:
 
 
 def public_events(*, upcoming: bool | None = None) -> QuerySet[Event]:
-    from django.utils import timezone
-
     events = Event.objects.filter(is_public=True, organization__is_active=True).select_related("organization")
     today = timezone.localdate()
     if upcoming is True:
@@ -486,8 +483,6 @@ def get_public_event(event_id) -> Event:
 
 def member_by_number(user, organization, number):
     """One of the organization's members by her number, or None."""
-    from doorstep.members.queries import members_of
-
     if not number:
         return None
     return members_of(user, organization).filter(number=number).first()

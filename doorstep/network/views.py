@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from django.conf import global_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -18,8 +19,9 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
-from doorstep.core import tenancy
-from doorstep.core.errors import DomainError
+from doorstep.core import tenancy, throttle
+from doorstep.core.downloads import attachment
+from doorstep.core.errors import DomainError, Throttled
 from doorstep.core.forms import add_domain_error
 from doorstep.core.pagination import next_page_query, page_of
 from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES
@@ -233,9 +235,6 @@ def bulletin(request, slug: str, bulletin_id: int):
 @require_POST
 def bulletin_subscribe(request, slug: str):
     """Ask for the bulletins by e-mail: the same answer whether the address was known or not."""
-    from doorstep.core import throttle
-    from doorstep.core.errors import Throttled
-
     organization = queries.subscribable(slug)
     form = SubscribeForm(request.POST)
     status = 200
@@ -469,8 +468,6 @@ def news(request, org_slug: str):
 
 
 def _language_name(code: str) -> str:
-    from django.conf import global_settings
-
     return str(dict(global_settings.LANGUAGES).get(code, code))
 
 
@@ -525,8 +522,6 @@ def resource(request, resource_id: int):
 
 
 def resource_file(request, resource_id: int):
-    from doorstep.core.downloads import attachment
-
     found = queries.get_visible_resource(request.user, resource_id)
     response = attachment(
         queries.resource_content(found), content_type=found.file_type, filename=found.file_name

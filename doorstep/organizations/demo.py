@@ -8,7 +8,7 @@ from django.db import transaction
 from doorstep.core.roles import Role
 
 from . import services
-from .models import Affiliation, Organization, RoleAssignment, User
+from .models import Affiliation, Organization, RoleAssignment, SharingAgreement, User
 
 DEMO_PASSWORD = "doorstep-demo"  # noqa: S105 - the published demo password, never used in production
 
@@ -87,8 +87,6 @@ AGREEMENTS = [
 
 
 def _agreements(organizations: dict) -> None:
-    from .models import SharingAgreement
-
     for slug, username, recipient, purpose, kinds in AGREEMENTS:
         organization = organizations[slug]
         if SharingAgreement.objects.filter(

@@ -55,8 +55,6 @@ def get_organization_with_role(user, slug: str, roles) -> Organization:
 
 def organization_for_staff(user, organization_id: int, roles=None) -> Organization:
     """An organization by id where the user is staff (API bodies and query strings name it by id)."""
-    from doorstep.core.roles import STAFF_ROLES
-
     tenancy.require_role(user, organization_id, roles or STAFF_ROLES)
     return Organization.objects.get(pk=organization_id)
 
@@ -65,8 +63,6 @@ def organizations_for_staff(
     user, organization_id: int | None
 ) -> tuple[Organization | None, list[Organization]]:
     """The one organization asked for (she must be staff there), or all where she is staff."""
-    from doorstep.core.roles import STAFF_ROLES
-
     if organization_id:
         organization = organization_for_staff(user, organization_id)
         return organization, [organization]

@@ -19,7 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from doorstep.core import audit, tenancy, throttle, vault
+from doorstep.core import audit, disclosure, inputs, tenancy, throttle, vault
 from doorstep.core.errors import FieldError, PermissionDenied, Throttled, ValidationError
 from doorstep.core.roles import ADMIN_ROLES, Role
 
@@ -449,8 +449,6 @@ RECIPIENT_KINDS = {
 def create_agreement(organization: Organization, *, data: dict, actor: User) -> SharingAgreement:
     """An org admin agrees to share aggregates of some kinds of data with a network, a company or an
     ally, for one purpose and a span of dates."""
-    from doorstep.core import inputs
-
     tenancy.require_role(actor, organization, ADMIN_ROLES)
     errors: list[FieldError] = []
     purpose = inputs.choice(data.get("purpose"), "purpose", SharingPurpose, errors, required=True)
@@ -513,8 +511,6 @@ def revoke_agreement(agreement: SharingAgreement, *, actor: User) -> SharingAgre
 
 def set_disclosure_k(organization: Organization, k, *, actor: User) -> Organization:
     """The smallest group of workers a figure shared outside may come from (5 at the least)."""
-    from doorstep.core import disclosure
-
     tenancy.require_role(actor, organization, ADMIN_ROLES)
     try:
         value = int(str(k).strip())

@@ -5,12 +5,16 @@ the organization's narratives); supplier lists and their matches. Contact detail
 from datetime import date, datetime
 
 from django.conf import settings
+from django.http import Http404
+from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from doorstep.core import imports
 from doorstep.core.import_api import ImportOut
 from doorstep.core.pagination import page_of
 from doorstep.core.schemas import ErrorOut, codes
+from doorstep.organizations.models import Organization
 from doorstep.organizations.queries import organization_for_staff, organizations_for_staff
 
 from . import queries, services
@@ -251,8 +255,6 @@ class NarrativeOut(Schema):
 
 
 def commitment_out(c) -> dict:
-    from django.utils import timezone
-
     return {
         "id": c.pk,
         "organization_id": c.organization_id,
@@ -284,10 +286,6 @@ def list_commitments(request, organization_id: int | None = None, company_id: in
 
 @router.post("/commitments", response={201: CommitmentOut, **ERRORS})
 def make_commitment(request, payload: CommitmentIn):
-    from django.http import Http404
-
-    from doorstep.organizations.models import Organization
-
     company = queries.company_for(request.auth, pk=payload.company_id)
     organization = Organization.objects.filter(pk=payload.organization_id, is_active=True).first()
     if organization is None:
@@ -313,8 +311,6 @@ def track_commitment(request, commitment_id: int, payload: CommitmentPatch):
 def save_narratives(request, organization_id: int, company_id: int, payload: NarrativesIn):
     """Your organization's words to a company, by step (identify, prevent, track, communicate,
     remediate); the company reads them in its dossier while an agreement with it is in force."""
-    from django.http import Http404
-
     organization = organization_for_staff(request.auth, organization_id)
     company = next(
         (c for c in queries.companies_with_agreements(request.auth, organization) if c.pk == company_id), None
@@ -408,8 +404,6 @@ def upload_supplier_list(request, organization_id: Form[int], file: File[Uploade
     """Upload a supplier list (CSV, XLSX, XLS, ODS: name, address, country, sector, OS ID). It becomes
     an import (``/imports/{id}``): confirm its columns there and import the valid rows; the broken rows
     are reported by row and column. Then read the matches here."""
-    from doorstep.core import imports
-
     organization = organization_for_staff(request.auth, organization_id)
     job = imports.start(
         organization,

@@ -1,6 +1,8 @@
 """Demo work givers for the demo organizations and the demo brand's chain through both; the union's
 due-diligence narrative to the brand and one commitment the brand made (idempotent)."""
 
+from datetime import date, timedelta
+
 from doorstep.organizations.models import Organization, User
 
 from . import services
@@ -139,8 +141,6 @@ NARRATIVE = {
 
 def _due_diligence() -> str:
     """The union's words to the demo brand, and one commitment the brand made."""
-    from datetime import date, timedelta
-
     union = Organization.objects.get(slug="demo-union")
     brand = Organization.objects.get(slug="demo-brand")
     if DossierNarrative.objects.filter(organization=union, company=brand).exists():

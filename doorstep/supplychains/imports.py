@@ -6,6 +6,7 @@ become new work givers."""
 
 import re
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ftfy import fix_encoding
@@ -15,6 +16,7 @@ from doorstep.core.imports import Column
 from doorstep.core.inputs import country_code
 
 from . import services
+from .models import SupplierList
 
 C = Column
 COLUMNS = [
@@ -107,18 +109,12 @@ class SupplierListImport:
         return None
 
     def done_links(self, organization, job) -> list[tuple[str, str]]:
-        from django.urls import reverse
-
-        from .models import SupplierList
-
         found = SupplierList.objects.filter(organization=organization, import_job=job).first()
         if found is None:
             return []
         return [(reverse("supplier_list", args=[organization.slug, found.pk]), _("See the matches"))]
 
     def back_url(self, organization, job) -> str:
-        from django.urls import reverse
-
         return reverse("supplier_lists", args=[organization.slug])
 
 

@@ -4,12 +4,23 @@ share with it, read only after ``insights.queries`` has checked their agreements
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
 from doorstep.core import tenancy
 from doorstep.core.roles import STAFF_ROLES
+from doorstep.organizations.models import Organization, SharingAgreement, SharingPurpose
+from doorstep.organizations.queries import get_recipient, sharing_organization_ids
 
-from .models import Commitment, DossierNarrative, Party, PartyLink, SupplierList, SupplierListRow
+from .models import (
+    Commitment,
+    DossierNarrative,
+    MatchOutcome,
+    Party,
+    PartyLink,
+    SupplierList,
+    SupplierListRow,
+)
 
 
 def parties_of(user, organization=None) -> QuerySet[Party]:
@@ -85,8 +96,6 @@ def chain(user, root: Party) -> Chain:
     """The chain below ``root`` (whom it buys from, and so on down to the intermediaries at the
     homeworkers' doors), each party with the members and work orders it reaches directly. Layers
     follow the longest path from the root, so a party is drawn below everyone it buys from."""
-    from django.db.models import Count
-
     every = list(
         tenancy.scoped(PartyLink, user, root.organization_id, roles=STAFF_ROLES).select_related(
             "buyer", "seller"
@@ -202,8 +211,6 @@ def get_commitment(user, commitment_id, organization=None) -> Commitment:
 
 def companies_with_agreements(user, organization) -> list:
     """The companies this organization has agreed to share with for due diligence (live or not)."""
-    from doorstep.organizations.models import Organization, SharingAgreement, SharingPurpose
-
     ids = (
         tenancy.scoped(SharingAgreement, user, organization, roles=STAFF_ROLES)
         .filter(purpose=SharingPurpose.COMPANY_DUE_DILIGENCE)
@@ -215,17 +222,11 @@ def companies_with_agreements(user, organization) -> list:
 def company_for(user, *, pk=None, slug=None):
     """A company the user acts for: 404 without a role there, and for an organization that is not a
     company (the due-diligence pages and API are a company's own)."""
-    from doorstep.organizations.models import Organization
-    from doorstep.organizations.queries import get_recipient
-
     return get_recipient(user, pk, slug=slug, kind=Organization.Kind.COMPANY)
 
 
 def sharing_with_company(company, on=None) -> list[int]:
     """The organizations whose live agreement lets this company have their figures for due diligence."""
-    from doorstep.organizations.models import SharingPurpose
-    from doorstep.organizations.queries import sharing_organization_ids
-
     return sharing_organization_ids(company, SharingPurpose.COMPANY_DUE_DILIGENCE, "work", on)
 
 
@@ -260,10 +261,6 @@ def shared_with_company(company, organization_ids) -> Shared:
 
 
 def supplier_lists_of(user, organization) -> QuerySet[SupplierList]:
-    from django.db.models import Count, Q
-
-    from .models import MatchOutcome
-
     return (
         tenancy.scoped(SupplierList, user, organization, roles=STAFF_ROLES)
         .select_related("created_by", "import_job")
@@ -300,7 +297,5 @@ def get_supplier_row(user, row_id, supplier_list: SupplierList) -> SupplierListR
         select_related=("candidate", "party"),
     )
     if row.supplier_list_id != supplier_list.pk:
-        from django.http import Http404
-
         raise Http404
     return row

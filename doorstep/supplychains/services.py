@@ -9,14 +9,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from doorstep.core import audit, inputs, tenancy, vault
 from doorstep.core.errors import FieldError, ValidationError
-from doorstep.core.roles import STAFF_ROLES
+from doorstep.core.roles import STAFF_ROLES, Role
 from doorstep.organizations.models import Organization
 
+from . import matching
 from .models import (
     CONTACT_FIELDS,
     Commitment,
@@ -25,10 +27,14 @@ from .models import (
     DiligenceStep,
     DossierNarrative,
     EvidenceKind,
+    MatchOutcome,
     Party,
     PartyKind,
     PartyLink,
+    SupplierList,
+    SupplierListRow,
 )
+from .queries import sharing_with_company
 
 CONTACT_PURPOSE = "party.contact"
 IDENTIFIER_SCHEMES = ("os_id", "lei", "company_number", "tax_id", "other")
@@ -378,12 +384,9 @@ def clean_commitment(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 def add_commitment(company: Organization, organization: Organization, raw: Mapping[str, Any], *, actor):
     """A company commits to an organization that shares with it for due diligence."""
-    from doorstep.core.roles import Role
-
     tenancy.require_role(actor, company, {Role.COMPANY, Role.ORG_ADMIN})
     if company.kind != Organization.Kind.COMPANY:
         raise ValidationError.for_field("company_id", _("Only a company makes commitments here."))
-    from .queries import sharing_with_company
 
     if organization.pk not in sharing_with_company(company):
         raise ValidationError.for_field(
@@ -415,7 +418,6 @@ def track_commitment(commitment: Commitment, raw: Mapping[str, Any], *, actor) -
         errors.append(FieldError("note", _("Keep the note under 5,000 characters.")))
     if errors:
         raise ValidationError(message=_("The commitment is not updated."), errors=errors)
-    from django.utils import timezone
 
     with transaction.atomic():
         if status != commitment.status:
@@ -438,8 +440,6 @@ def track_commitment(commitment: Commitment, raw: Mapping[str, Any], *, actor) -
 
 
 def _known_parties(organization) -> list:
-    from . import matching
-
     return [
         matching.Known(
             p.pk,
@@ -457,11 +457,6 @@ def _known_parties(organization) -> list:
 def match_supplier_rows(organization, rows, *, actor, job) -> list[int]:
     """Write one batch of a supplier list (inside the import's transaction): each facility matched to
     the organization's parties, linked, queued for review, or added as a new supplier."""
-    from django.utils import timezone
-
-    from . import matching
-    from .models import MatchOutcome, SupplierList, SupplierListRow
-
     tenancy.require_role(actor, organization, STAFF_ROLES)
     supplier_list, _created = SupplierList.objects.get_or_create(
         organization=organization,
@@ -558,10 +553,6 @@ def _supplier_party(organization, clean: dict, *, actor) -> Party:
 def decide_supplier_row(row, decision: str, *, actor, party: Party | None = None):
     """A person's decision on a facility waiting for review: ``same`` (it is the candidate), ``other``
     (it is ``party``, another of the organization's) or ``new`` (a firm not known yet)."""
-    from django.utils import timezone
-
-    from .models import MatchOutcome
-
     tenancy.require_role(actor, row.organization_id, STAFF_ROLES)
     if row.outcome != MatchOutcome.REVIEW:
         raise ValidationError.for_field(

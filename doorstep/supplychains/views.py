@@ -6,7 +6,9 @@ details audits the read."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +19,8 @@ from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.queries import get_organization_with_role
 
 from . import queries, services
-from .forms import LinkForm, PartyFilterForm, PartyForm
+from .forms import LinkForm, NarrativeForm, PartyFilterForm, PartyForm, TrackForm
+from .models import MatchOutcome
 
 
 def _organization(request, org_slug: str):
@@ -184,10 +187,6 @@ def party_chain(request, org_slug: str, party_id: int):
 def company_diligence(request, org_slug: str, company_id: int):
     """The organization's side: its words to a company, step by step, and the commitments the company
     made, whose status and note the organization keeps."""
-    from django.http import Http404
-
-    from .forms import NarrativeForm, TrackForm
-
     organization = _organization(request, org_slug)
     company = next(
         (c for c in queries.companies_with_agreements(request.user, organization) if c.pk == company_id), None
@@ -223,7 +222,6 @@ def company_diligence(request, org_slug: str, company_id: int):
                 return redirect("company_diligence", org_slug=organization.slug, company_id=company.pk)
         track_errors[commitment.pk] = track
     commitments = list(queries.commitments_of(request.user, organization, company))
-    from django.utils import timezone
 
     today = timezone.localdate()
     rows = [
@@ -259,8 +257,6 @@ def supplier_lists(request, org_slug: str):
 def supplier_list(request, org_slug: str, list_id: int):
     """One list's facilities and what each was matched to; the ones waiting for a person first, each
     with the suggested work giver and the three decisions."""
-    from .models import MatchOutcome
-
     organization = _organization(request, org_slug)
     found = queries.get_supplier_list(request.user, list_id, organization)
     error = None

@@ -4,6 +4,7 @@ staff, every read audited), imports of submissions, and exports."""
 from datetime import datetime
 
 from django.conf import settings
+from django.utils import translation
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -13,6 +14,7 @@ from doorstep.core.pagination import page_of
 from doorstep.core.schemas import ErrorOut, codes
 from doorstep.organizations.queries import organization_for_staff
 
+from . import imports as survey_imports
 from . import queries, services
 from .models import Export, Fillers, FormState
 
@@ -133,8 +135,6 @@ def import_submissions(
     ``version_id`` (default: the newest version). Every row is then checked in the background;
     follow it at ``/imports/{id}`` and finish with ``/imports/{id}/commit`` or ``/cancel``.
     Submissions already in Doorstep are counted in ``skipped_rows`` and never imported twice."""
-    from . import imports as survey_imports
-
     form = queries.get_form(request.auth, form_id)
     version = queries.get_version(request.auth, version_id, form.organization_id) if version_id else None
     job = survey_imports.start(
@@ -204,8 +204,6 @@ def export_submissions(
 ):
     """The submissions as CSV (a zip with one CSV per repeat when the form has repeats) or XLSX,
     streamed; ``labels`` for labels instead of values, ``split`` for one column per choice."""
-    from django.utils import translation
-
     form = queries.get_form(request.auth, form_id)
     content, _streamed, filename, kind = services.export(
         form,
@@ -246,8 +244,6 @@ def request_export(request, form_id: int, payload: ExportIn):
     """Export in the background (for large forms): follow ``processed`` of ``total`` at
     ``/exports/{id}``, then fetch ``/exports/{id}/download`` once ``status`` is ``done``. The file is
     kept encrypted and deleted after ``expires_at``."""
-    from django.utils import translation
-
     form = queries.get_form(request.auth, form_id)
     job = services.request_export(
         form,

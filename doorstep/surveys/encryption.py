@@ -16,12 +16,15 @@ submission once the organization chooses to.
 
 import base64
 import hashlib
+import os
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
 
 from cryptography.hazmat.primitives import hashes, padding
 from cryptography.hazmat.primitives.asymmetric import padding as asymmetric
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 try:  # cryptography 47+ keeps CFB among the "decrepit" modes (ODK's format needs it)
     from cryptography.hazmat.decrepit.ciphers.modes import CFB
@@ -77,8 +80,6 @@ def manifest(root) -> Manifest:
 
 
 def load_private_key(pem: bytes, password: bytes | None = None) -> RSAPrivateKey:
-    from cryptography.hazmat.primitives.serialization import load_pem_private_key
-
     try:
         key = load_pem_private_key(pem, password=password)
     except (ValueError, TypeError) as error:
@@ -146,9 +147,6 @@ def encrypt(
 ) -> tuple[bytes, dict[str, bytes]]:
     """What ODK Collect sends for ``xml`` and its media (the manifest and the .enc files): used by
     the tests and the demo to make encrypted submissions exactly as a phone does."""
-    import os
-    from xml.sax.saxutils import escape
-
     key = os.urandom(32)
     encrypted_key = base64.b64encode(public_key.encrypt(key, OAEP)).decode()
     names = [f"{name}.enc" for name in media] + ["submission.xml.enc"]

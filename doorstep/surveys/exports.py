@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from doorstep.core import vault
+from doorstep.core import vault, xlsx
 
 from . import xforms
 from .services import DATA_PURPOSE
@@ -209,8 +209,6 @@ def to_files(plan: Plan, submissions, fmt: str, form_id: str, progress=None):
         part.close()
 
     if fmt == "xlsx":
-        from doorstep.core import xlsx
-
         sheets = [(_sheet_name(form_id, names), plan.tables[""].headers, main_rows())]
         sheets += [(_sheet_name(path, names), plan.tables[path].headers, spilled(path)) for path in spill]
         xlsx.write(output, sheets)

@@ -31,6 +31,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,7 +40,7 @@ from doorstep.core import audit, imports, vault
 from doorstep.core.bulk import insert_rows
 from doorstep.core.errors import FieldError, ValidationError
 
-from . import xforms
+from . import services, xforms
 from .models import Form, FormVersion, Submission
 
 NAME = "submissions"
@@ -659,8 +660,6 @@ class SubmissionImport:
         return record
 
     def write_batch(self, organization, rows, *, actor, job) -> list[int]:
-        from . import services
-
         version = FormVersion.objects.select_related("form").get(pk=job.options["version"])
         form: Form = version.form
         there = set(
@@ -728,14 +727,10 @@ class SubmissionImport:
         return None
 
     def done_links(self, organization, job) -> list[tuple[str, str]]:
-        from django.urls import reverse
-
         form_id = job.options.get("form")
         return [(reverse("survey_submissions", args=[organization.slug, form_id]), _("See the submissions"))]
 
     def back_url(self, organization, job) -> str:
-        from django.urls import reverse
-
         version = FormVersion.objects.filter(pk=job.options.get("version")).first()
         if version is None:
             return reverse("surveys", args=[organization.slug])

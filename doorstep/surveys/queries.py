@@ -2,6 +2,7 @@
 endpoints, which authenticate each request by token or password instead of a session, read
 through ``for_device`` functions given the organization the caller was admitted to."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 
 from doorstep.core import tenancy
@@ -129,7 +130,5 @@ def get_export(user, export_id, organization=None) -> Export:
 
 def submitters_of(user, form: Form):
     """The people who sent submissions to the form with their own login (for the filter)."""
-    from django.contrib.auth import get_user_model
-
     ids = submissions_of(user, form).exclude(submitted_by=None).values("submitted_by").distinct()
     return get_user_model().objects.filter(pk__in=ids).order_by("username")

@@ -5,26 +5,38 @@ search, decryption of encrypted ones; export jobs; and her rights over her submi
 pyxform's errors reach the person as they are (they name the sheet and the row where pyxform knows
 them), one per line; a form pyxform rejects stores nothing."""
 
+import base64
 import hashlib
+import json
 import mimetypes
 import re
 import secrets
 import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pyxform import xls2xform
 
 from doorstep.core import audit, tenancy, vault
 from doorstep.core.errors import FieldError, ValidationError
+from doorstep.core.models import SubjectKey
+from doorstep.core.pagination import decode_cursor, encode_cursor
 from doorstep.core.roles import STAFF_ROLES
+from doorstep.members.models import Member
 from doorstep.organizations.models import Organization
 
-from . import encryption, xforms
+from . import encryption, queries, tasks, xforms
 from .models import (
     AppUser,
     Attachment,
@@ -92,7 +104,6 @@ def convert(filename: str, data: bytes) -> xforms.Converted:
         raise ValidationError.for_field("file", _("The file is empty."), code="not_xlsform")
     if len(data) > MAX_FORM_BYTES:
         raise ValidationError.for_field("file", _("An XLSForm can be at most 10 MB."), code="too_large")
-    from pyxform import xls2xform
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
@@ -187,14 +198,6 @@ def enketo_link(form: Form, *, server_url: str, actor) -> str:
     (``POST /api/v2/survey`` with the organization's OpenRosa address and the form ID). Enketo then
     reads the form and sends submissions through the same OpenRosa endpoints as a phone, asking the
     person for her Doorstep login."""
-    import base64
-    import json
-    import urllib.error
-    import urllib.parse
-    import urllib.request
-
-    from django.conf import settings
-
     tenancy.require_role(actor, form.organization_id, STAFF_ROLES)
     if not settings.ENKETO_URL.startswith(("https://", "http://")):
         raise EnketoUnavailable(_("No Enketo server is configured (DOORSTEP_ENKETO_URL)."))
@@ -458,8 +461,6 @@ def _store_attachments(submission: Submission, key, attachments: list[tuple[str,
 
 
 def member_for(form: Form, data: dict):
-    from doorstep.members.models import Member
-
     if not form.member_field:
         return None
     value = data.get(form.member_field)
@@ -515,8 +516,6 @@ def search(form: Form, submissions, *, path: str, op: str, value: str, limit: in
     sealed, so each submission is opened in turn until a page is full (or 50,000 were looked at;
     the next cursor then goes on from there). Returns (rows, records, next cursor, looked at). The
     rows returned are audited as read; the search is audited with the question, never the value."""
-    from doorstep.core.pagination import decode_cursor, encode_cursor
-
     tenancy.require_role(actor, form.organization_id, STAFF_ROLES)
     if op not in ANSWER_OPS:
         raise ValidationError.for_field("op", _("Choose “is” or “contains”."))
@@ -574,7 +573,7 @@ def export(form: Form, *, fmt: str, use_labels: bool, split: bool, language: str
     """The form's current submissions as CSV or XLSX: (content, is_stream, filename, content type).
     A form without repeats as CSV streams row by row; anything else is built in a temporary file.
     The export is audited (how many, which format), the rows are not listed."""
-    from . import exports, queries
+    from . import exports  # noqa: PLC0415 - cycle: exports reads DATA_PURPOSE from here
 
     tenancy.require_role(actor, form.organization_id, STAFF_ROLES)
     if fmt not in EXPORT_FORMATS:
@@ -616,8 +615,6 @@ EXPORT_KINDS = {
 
 def request_export(form: Form, *, fmt: str, use_labels: bool, split: bool, language: str, actor) -> Export:
     """Queue an export of the form's submissions as a background job (follow ``processed``)."""
-    from . import tasks
-
     tenancy.require_role(actor, form.organization_id, STAFF_ROLES)
     if fmt not in EXPORT_FORMATS:
         raise ValidationError.for_field("format", _("Choose csv or xlsx."))
@@ -648,11 +645,7 @@ def request_export(form: Form, *, fmt: str, use_labels: bool, split: bool, langu
 def run_export(export_id: int) -> Export:
     """Write the export (the background job behind ``request_export``): to a temporary file, then
     sealed in 1 MiB chunks into ``EXPORT_ROOT``; progress is saved every 2,000 submissions."""
-    import uuid
-
-    from django.conf import settings
-
-    from . import exports, queries
+    from . import exports  # noqa: PLC0415 - cycle: exports reads DATA_PURPOSE from here
 
     job = Export.objects.select_related("form", "requested_by").get(pk=export_id)
     if job.status != Export.Status.QUEUED:
@@ -718,9 +711,6 @@ def run_export(export_id: int) -> Export:
 
 def open_export(job: Export, *, actor):
     """The export's file, decrypted chunk by chunk as it is sent (the download is audited)."""
-    from django.conf import settings
-    from django.http import Http404
-
     tenancy.require_role(actor, job.organization_id, STAFF_ROLES)
     if job.status != Export.Status.DONE or job.file_key_id is None:
         raise Http404
@@ -736,8 +726,6 @@ def open_export(job: Export, *, actor):
 
 def delete_export(job: Export, *, actor=None) -> None:
     """Destroy the export's key and file (kept as a line of history, marked expired)."""
-    from django.conf import settings
-
     if actor is not None:
         tenancy.require_role(actor, job.organization_id, STAFF_ROLES)
     with transaction.atomic():
@@ -852,7 +840,6 @@ def erase_rows(member) -> None:
     keys = list(doomed.values_list("subject_key_id", flat=True))
     Attachment.objects.filter(submission__in=doomed).delete()
     doomed.delete()
-    from doorstep.core.models import SubjectKey
 
     SubjectKey.objects.filter(pk__in=keys).delete()
 

@@ -12,17 +12,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from doorstep.core import downloads, qr
+from doorstep.core import downloads, qr, tenancy
 from doorstep.core.errors import DomainError
 from doorstep.core.forms import add_domain_error
+from doorstep.core.models import Import
 from doorstep.core.pagination import next_page_query, page_of
 from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.queries import get_organization_with_role
 
-from . import boards, queries, services, xforms
+from . import boards, queries, services, summary, xforms
+from . import imports as survey_imports
 from .forms import (
     AppUserForm,
     ImportForm,
@@ -199,11 +202,6 @@ def form_detail(request, org_slug: str, form_id: int):
 def form_import(request, org_slug: str, form_id: int):
     """Bring in submissions exported from KoboToolbox or ODK Central; the check and the import run
     on the shared import pages (progress, problems by sheet, row and column, then her choice)."""
-    from doorstep.core import tenancy
-    from doorstep.core.models import Import
-
-    from . import imports as survey_imports
-
     organization = _organization(request, org_slug)
     form = queries.get_form(request.user, form_id, organization)
     versions = list(form.versions.all())
@@ -260,8 +258,6 @@ def form_enketo(request, org_slug: str, form_id: int):
 
 @login_required
 def submission_list(request, org_slug: str, form_id: int):
-    from django.utils import translation
-
     organization = _organization(request, org_slug)
     form = queries.get_form(request.user, form_id, organization)
     language = translation.get_language() or "en"
@@ -319,10 +315,6 @@ def _shown(record: dict, path: str) -> str:
 def form_summary(request, org_slug: str, form_id: int):
     """Each question at a glance: answer counts and shares, number ranges and histograms (from the
     analytics engine, as of its last refresh), and maps of places (from the submissions)."""
-    from django.utils import translation
-
-    from . import summary
-
     organization = _organization(request, org_slug)
     form = queries.get_form(request.user, form_id, organization)
     structure = form.latest.structure if form.latest else {}
@@ -361,8 +353,6 @@ def form_summary(request, org_slug: str, form_id: int):
 @login_required
 def form_export(request, org_slug: str, form_id: int):
     """Download the submissions: ``?format=csv|xlsx&labels=1&split=1``."""
-    from django.utils import translation
-
     organization = _organization(request, org_slug)
     form = queries.get_form(request.user, form_id, organization)
     content, _streamed, filename, kind = services.export(
@@ -380,8 +370,6 @@ def form_export(request, org_slug: str, form_id: int):
 @require_POST
 def export_new(request, org_slug: str, form_id: int):
     """Queue an export (CSV or XLSX, values or labels, choices split or not) as a background job."""
-    from django.utils import translation
-
     organization = _organization(request, org_slug)
     form = queries.get_form(request.user, form_id, organization)
     try:
@@ -444,8 +432,6 @@ def _labelled(record: dict, structure: dict, language: str) -> list[tuple[str, s
 
 @login_required
 def submission_detail(request, org_slug: str, submission_id: int):
-    from django.utils import translation
-
     organization = _organization(request, org_slug)
     submission = queries.get_submission(request.user, submission_id, organization)
     record = services.reveal([submission], actor=request.user, reason="submission detail")[submission.pk]

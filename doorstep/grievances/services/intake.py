@@ -1,19 +1,22 @@
 """Intake without an account: an organization's public report link, reports sent through it (sealed;
 the receipt code is kept only as a keyed hash), their status by receipt, and their review into a case."""
 
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from doorstep.core import audit, inputs, tenancy, vault
-from doorstep.core.errors import FieldError, ValidationError
+from doorstep.core import audit, inputs, tenancy, throttle, vault
+from doorstep.core.errors import FieldError, Throttled, ValidationError
 from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.models import Organization
 
-from ..models import Case, Category, Source
+from ..models import Case, Category, IntakeChannel, IntakeReport, IntakeStatus, Source
 from .cases import create_case
 
 INTAKE_PURPOSE = "grievance.intake"
@@ -30,10 +33,6 @@ STATUS_LIMIT = (20, 3600)  # receipt checks an hour from one address
 
 def open_channel(organization: Organization, *, actor):
     """Publish a new intake link (closing the old one: its address stops working at once)."""
-    import secrets
-
-    from ..models import IntakeChannel
-
     tenancy.require_role(actor, organization, STAFF_ROLES)
     with transaction.atomic():
         IntakeChannel.objects.filter(organization=organization, is_open=True).update(is_open=False)
@@ -45,8 +44,6 @@ def open_channel(organization: Organization, *, actor):
 
 
 def close_channel(organization: Organization, *, actor) -> None:
-    from ..models import IntakeChannel
-
     tenancy.require_role(actor, organization, STAFF_ROLES)
     with transaction.atomic():
         IntakeChannel.objects.filter(organization=organization, is_open=True).update(is_open=False)
@@ -54,15 +51,11 @@ def close_channel(organization: Organization, *, actor) -> None:
 
 
 def _receipt_digest(code: str) -> str:
-    from django.utils.crypto import salted_hmac
-
     normal = "".join(c for c in code.upper() if c.isalnum())
     return salted_hmac("doorstep.grievances.receipt", normal, algorithm="sha256").hexdigest()
 
 
 def _new_receipt() -> str:
-    import secrets
-
     raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
@@ -72,17 +65,10 @@ def submit_intake(
 ) -> str:
     """A report through the public form; returns the receipt code to give her (shown once, never
     stored: only its keyed hash is). Junk never reaches the case list: a person reads it first."""
-    from doorstep.core import throttle
-    from doorstep.core.errors import Throttled
-
-    from ..models import IntakeChannel, IntakeReport
-
     channel = (
         IntakeChannel.objects.filter(code=channel_code, is_open=True).select_related("organization").first()
     )
     if channel is None or not channel.organization.is_active:
-        from django.http import Http404
-
         raise Http404
     if not throttle.allow(
         f"intake:{channel.pk}", address, limit=INTAKE_LIMIT[0], window_seconds=INTAKE_LIMIT[1]
@@ -128,11 +114,6 @@ def submit_intake(
 def intake_status(receipt: str, *, address: str | None) -> dict | None:
     """Status and dates of a report by its receipt code (and of its case, once taken up); None for
     a wrong or unknown code alike. Nothing else: no name, no organization, no words."""
-    from doorstep.core import throttle
-    from doorstep.core.errors import Throttled
-
-    from ..models import IntakeReport
-
     if not throttle.allow("intake-status", address, limit=STATUS_LIMIT[0], window_seconds=STATUS_LIMIT[1]):
         raise Throttled(message=_("Too many checks from here in the last hour. Please try again later."))
     report = (
@@ -176,8 +157,6 @@ def reveal_reports(reports, *, actor, reason: str) -> dict[int, dict]:
 def accept_report(report, data: Mapping[str, Any], *, actor) -> Case:
     """Open a case from a report: the organizer confirms the category, the member(s) and the summary;
     the report's words become the case's narrative."""
-    from ..models import IntakeStatus
-
     tenancy.require_role(actor, report.organization_id, STAFF_ROLES)
     if report.status != IntakeStatus.PENDING:
         raise ValidationError.for_field("status", _("This report has already been read."), code="reviewed")
@@ -213,8 +192,6 @@ def accept_report(report, data: Mapping[str, Any], *, actor) -> Case:
 
 def reject_report(report, *, actor) -> None:
     """Not a grievance (junk, a test, spam): it stays out of the case list; its words are destroyed."""
-    from ..models import IntakeStatus
-
     tenancy.require_role(actor, report.organization_id, STAFF_ROLES)
     if report.status != IntakeStatus.PENDING:
         raise ValidationError.for_field("status", _("This report has already been read."), code="reviewed")

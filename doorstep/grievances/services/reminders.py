@@ -1,11 +1,15 @@
 """Reminders of deadlines due, by e-mail, naming the case by its number only."""
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorstep.core import audit
+from doorstep.core.roles import ADMIN_ROLES
 from doorstep.organizations.models import RoleAssignment
 
 from ..models import FINISHED, CaseAction
@@ -15,14 +19,6 @@ def send_reminders(*, today: date | None = None) -> int:
     """E-mail the organizer who took up a case (or, if nobody did, the organization's admins) about
     deadlines due by tomorrow or already past, once a day at most. The message names the case by its
     number and organization only: no worker's details leave by e-mail. Returns the e-mails sent."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.urls import reverse
-
-    from doorstep.core.roles import ADMIN_ROLES
-
     today = today or timezone.localdate()
     now = timezone.now()
     due = (

@@ -11,10 +11,16 @@ from django.utils.translation import gettext as _
 
 from doorstep.core import audit, tenancy, vault
 from doorstep.core.errors import FieldError, ValidationError
-from doorstep.core.roles import STAFF_ROLES
-from doorstep.organizations.models import Organization
+from doorstep.core.roles import STAFF_ROLES, Role
+from doorstep.members.models import Purpose
+from doorstep.members.queries import consenting_members
+from doorstep.members.services.pii import names_shown_with_consent
+from doorstep.organizations.models import Organization, SharingPurpose
+from doorstep.organizations.queries import recipient_ids
+from doorstep.supplychains import services as chain_services
 
-from ..models import Case
+from .. import queries
+from ..models import Case, CaseShare, CompanyReply
 
 SHARE_PURPOSE = "grievance.share"
 
@@ -25,9 +31,6 @@ REPLY_PURPOSE = "grievance.reply"
 def companies_for_cases(organization) -> list:
     """The companies this organization shares grievances with today (a live agreement for a company's
     due diligence that lists grievances)."""
-    from doorstep.organizations.models import SharingPurpose
-    from doorstep.organizations.queries import recipient_ids
-
     ids = recipient_ids(organization, SharingPurpose.COMPANY_DUE_DILIGENCE, "grievances")
     return list(
         Organization.objects.filter(pk__in=ids, kind=Organization.Kind.COMPANY, is_active=True).order_by(
@@ -40,11 +43,6 @@ def share_case(case: Case, company: Organization, raw: Mapping[str, Any], *, act
     """Show a case to a company. Needs a live agreement with it covering grievances, and the consent
     of every member named on the case to sharing a case with a company; showing who she is needs
     her explicit agreement besides (``show_identity``)."""
-    from doorstep.members.models import Purpose
-    from doorstep.members.queries import consenting_members
-
-    from ..models import CaseShare
-
     tenancy.require_role(actor, case.organization_id, STAFF_ROLES)
     errors: list[FieldError] = []
     if company not in companies_for_cases(case.organization):
@@ -125,8 +123,6 @@ class CompanyView:
 
 def company_view(share, *, actor) -> CompanyView:
     """What the company sees of a shared case (read by a company user; audited for the organization)."""
-    from .. import queries
-
     case = share.case
     key = case.subject_key
     steps = [{"on": case.opened_on, "kind": "opened", "label": _("Case taken up")}]
@@ -168,8 +164,6 @@ def company_view(share, *, actor) -> CompanyView:
     steps.sort(key=lambda s: s["on"])
     names = []
     if share.show_identity:
-        from doorstep.members.services.pii import names_shown_with_consent
-
         members = list(case.members.select_related("subject_key"))
         shown = names_shown_with_consent(
             members, actor=actor, reason=f"case shared with company {share.company_id}"
@@ -187,8 +181,6 @@ def company_view(share, *, actor) -> CompanyView:
 
 
 def company_reply(share, text: str, *, actor):
-    from ..models import CompanyReply
-
     _require_company_user(share, actor)
     text = str(text or "").strip()
     if not text:
@@ -220,8 +212,6 @@ def company_reply(share, text: str, *, actor):
 
 def company_commitment(share, raw: Mapping[str, Any], *, actor):
     """A commitment the company makes on the case: tracked with its due diligence, and on the case."""
-    from doorstep.supplychains import services as chain_services
-
     _require_company_user(share, actor)
     with transaction.atomic():
         commitment = chain_services.add_commitment(
@@ -232,6 +222,4 @@ def company_commitment(share, raw: Mapping[str, Any], *, actor):
 
 
 def _require_company_user(share, actor) -> None:
-    from doorstep.core.roles import Role
-
     tenancy.require_role(actor, share.company_id, {Role.COMPANY, Role.ORG_ADMIN})

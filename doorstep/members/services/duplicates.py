@@ -3,14 +3,17 @@ imports (rapidfuzz), then merged field by field into one record, or dismissed.""
 
 from collections.abc import Mapping
 
+import numpy
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rapidfuzz import fuzz, process
 
 from doorstep.core import audit, rights, tenancy, vault
 from doorstep.core.errors import FieldError, ValidationError
 from doorstep.core.roles import STAFF_ROLES
 
+from .. import search
 from ..models import ConsentEvent, DuesPayment, DuplicateCandidate, Member, MemberIdentifier, StatusChange
 from .identifiers import _digests
 from .pii import PII_FIELDS, PII_PURPOSE
@@ -25,11 +28,6 @@ def flag_possible_duplicates(organization_id: int, member_ids: list[int]) -> int
     Names are compared place by place, the new members against everyone in their place, with
     rapidfuzz's ``cdist`` (one vectorized comparison per place, not one call per pair).
     """
-    import numpy
-    from rapidfuzz import fuzz, process
-
-    from .. import search
-
     if not member_ids:
         return 0
     index = search.refresh(organization_id)

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 
 from doorstep.core import audit, tenancy, vault
 from doorstep.core.errors import ValidationError
-from doorstep.core.roles import STAFF_ROLES
-from doorstep.organizations.models import Organization
+from doorstep.core.roles import STAFF_ROLES, Role
+from doorstep.organizations import services as accounts
+from doorstep.organizations.models import Organization, RoleAssignment, User
 
 from ..models import Member, MemberIdentifier
 from .pii import PII_PURPOSE
@@ -22,9 +23,6 @@ def give_login(member: Member, *, pin: str, actor) -> Member:
     The account's username is made from the record's id: no name or phone number is stored in clear.
     Giving a login again sets a new PIN.
     """
-    from doorstep.core.roles import Role
-    from doorstep.organizations.models import RoleAssignment, User
-
     tenancy.require_role(actor, member.organization_id, STAFF_ROLES)
     if not re.fullmatch(r"\d{4,8}", pin or ""):
         raise ValidationError.for_field("pin", _("The PIN is 4 to 8 digits."), code="bad_pin")
@@ -63,8 +61,6 @@ def give_login(member: Member, *, pin: str, actor) -> Member:
 
 def worker_log_in(organization: Organization, *, phone: str, pin: str, address: str | None):
     """The member's user for this phone number and PIN, throttled like every login."""
-    from doorstep.organizations import services as accounts
-
     normalized = normalize_phone(phone, organization.country.code)
     digest = vault.blind_index(organization.pk, "phone", normalized) if normalized else "invalid"
     match = (

@@ -14,6 +14,7 @@ from doorstep.core.errors import PermissionDenied
 from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.models import Organization
 
+from .. import search
 from ..models import MEMBER_ATTRIBUTES, Member, MemberGroup, MemberIdentifier, Status, StatusChange
 from .duplicates import flag_possible_duplicates
 from .identifiers import _certain_duplicates, _digests
@@ -81,8 +82,6 @@ def create_members_bulk(
     Rows go in with one insert per table (``core.bulk``): an import of 100,000 members must take
     seconds, not minutes.
     """
-    from .. import search
-
     tenancy.require_role(actor, organization, STAFF_ROLES)
     search.refresh(organization.pk)  # current before the batch, so that it can just remember the new names
     first_number = _next_number(organization.pk)

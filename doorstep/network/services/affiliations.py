@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from doorstep.core import audit, tenancy
 from doorstep.core.errors import ValidationError
 from doorstep.core.roles import ADMIN_ROLES
-from doorstep.organizations.models import Organization
+from doorstep.organizations.models import Affiliation, Organization
+from doorstep.organizations.services import add_affiliation
 
 from ..models import AffiliationRequest
 from ._common import _names
@@ -21,7 +22,6 @@ def request_affiliation(organization: Organization, *, network: Organization, me
         raise ValidationError.for_field("network", _("Only an active network can take affiliates."))
     if network.pk == organization.pk:
         raise ValidationError.for_field("network", _("An organization cannot join itself."))
-    from doorstep.organizations.models import Affiliation
 
     if Affiliation.objects.filter(member=organization, network=network, until__isnull=True).exists():
         raise ValidationError.for_field(
@@ -59,8 +59,6 @@ def _check_pending(request: AffiliationRequest) -> None:
 
 def decide_request(request: AffiliationRequest, *, approve: bool, answer: str = "", actor):
     """The network's admin approves (the affiliation starts today) or declines a request."""
-    from doorstep.organizations.services import add_affiliation
-
     tenancy.require_role(actor, request.network, ADMIN_ROLES)
     with transaction.atomic():
         request = AffiliationRequest.objects.select_for_update().get(pk=request.pk)

@@ -3,6 +3,7 @@ audited) and attendance; and a member's rights over her registrations (registere
 
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from doorstep.core import audit, tenancy, vault
@@ -10,15 +11,16 @@ from doorstep.core.errors import FieldError, ValidationError
 from doorstep.core.html import clean_html
 from doorstep.core.inputs import web_link
 from doorstep.core.roles import Role
+from doorstep.members.models import Gender, Member
 from doorstep.organizations.models import Organization
+
+from ..models import Event, Registration, Resource
 
 EVENT_ROLES = frozenset({Role.ORGANIZER, Role.ORG_ADMIN})
 REGISTRATION_PURPOSE = "event.registration"
 
 
 def _event_fields(data: dict, organization) -> dict:
-    from ..models import Event, Resource
-
     fields, errors = {}, []
     for name in ("title", "description", "place", "online_link", "kind"):
         if name in data:
@@ -65,8 +67,6 @@ def _event_fields(data: dict, organization) -> dict:
 
 def save_event(organization: Organization, *, data: dict, event=None, actor):
     """Create or change an event (only the fields given)."""
-    from ..models import Event
-
     tenancy.require_role(actor, organization, EVENT_ROLES)
     fields, related = _event_fields(data, organization)
     with transaction.atomic():
@@ -96,10 +96,6 @@ def _organizes(event, organization_id: int) -> bool:
 def register_person(event, organization: Organization, *, data: dict, actor):
     """The organization sends someone to the event: a member (by her record) or anyone else. The
     name given is sealed; the organizers read it to take attendance."""
-    from doorstep.members.models import Gender, Member
-
-    from ..models import Registration
-
     tenancy.require_role(actor, organization, EVENT_ROLES)
     if not (_organizes(event, organization.pk) or event.invited.filter(pk=organization.pk).exists()):
         raise ValidationError(
@@ -153,14 +149,10 @@ def _may_change_registration(registration, actor) -> None:
     allowed = {registration.organization_id, registration.event.organization_id}
     allowed |= set(registration.event.co_organizers.values_list("pk", flat=True))
     if not any(roles.get(pk) in EVENT_ROLES for pk in allowed):
-        from django.http import Http404
-
         raise Http404
 
 
 def set_attendance(registration, *, attendance: str, actor):
-    from ..models import Registration
-
     _may_change_registration(registration, actor)
     if attendance not in Registration.Attendance.values:
         raise ValidationError.for_field("attendance", _("Unknown attendance."))
@@ -215,8 +207,6 @@ def registration_names(registrations, *, actor, reason: str) -> dict[int, str]:
 
 
 def export_registrations(member) -> dict[str, list[dict]]:
-    from ..models import Registration
-
     rows = []
     for registration in Registration.objects.filter(member=member).select_related("event", "key"):
         rows.append(
@@ -235,8 +225,6 @@ def export_registrations(member) -> dict[str, list[dict]]:
 
 
 def erase_registrations(member) -> None:
-    from ..models import Registration
-
     for registration in Registration.objects.filter(member=member).select_related("key"):
         key = registration.key
         registration.delete()
@@ -244,8 +232,6 @@ def erase_registrations(member) -> None:
 
 
 def move_registrations(source, target) -> None:
-    from ..models import Registration
-
     for registration in Registration.objects.filter(member=source):
         if Registration.objects.filter(event_id=registration.event_id, member=target).exists():
             key = registration.key

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from doorstep.core import audit, tenancy
 from doorstep.core.errors import FieldError, ValidationError
 from doorstep.core.html import clean_html
-from doorstep.organizations.models import Organization
+from doorstep.organizations.models import Affiliation, Organization
 
 from ..models import Bulletin, BulletinSection, NewsItem
 from ._common import _check_language, _names
@@ -17,8 +17,6 @@ from .bulletins import BULLETIN_ROLES, add_section
 
 def submit_news(organization: Organization, *, network: Organization, data: dict, actor) -> NewsItem:
     """An affiliate sends news to one of its networks for the next bulletin."""
-    from doorstep.organizations.models import Affiliation
-
     tenancy.require_role(actor, organization, BULLETIN_ROLES)
     if not Affiliation.objects.filter(member=organization, network=network, until__isnull=True).exists():
         raise ValidationError.for_field(

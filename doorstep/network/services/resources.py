@@ -1,15 +1,19 @@
 """The resource library: documents and links with their languages, countries, topics and audience;
 an uploaded file is checked by its first bytes. Every change is audited."""
 
+from django.conf import global_settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from doorstep.core import audit, tenancy
 from doorstep.core.errors import FieldError, ValidationError
 from doorstep.core.html import clean_html
-from doorstep.core.inputs import web_link
+from doorstep.core.inputs import country_code, web_link
 from doorstep.core.roles import Role
+from doorstep.core.uploads import MAX_DOCUMENT_BYTES, check_document
 from doorstep.organizations.models import Organization
+
+from ..models import Resource, ResourceFile, Topic
 
 RESOURCE_ROLES = frozenset({Role.ORGANIZER, Role.ORG_ADMIN})
 
@@ -39,18 +43,12 @@ def _codes(values, field: str, check) -> list[str]:
 
 
 def _language_code(text: str) -> str:
-    from django.conf import global_settings
-
     code = text.lower().replace("_", "-")
     known = {c for c, _name in global_settings.LANGUAGES}
     return code if code in known else ""
 
 
 def _resource_fields(data: dict) -> dict:
-    from doorstep.core.inputs import country_code
-
-    from ..models import Resource, Topic
-
     fields, errors = {}, []
     if "title" in data:
         fields["title"] = (data["title"] or "").strip()[:200]
@@ -90,7 +88,6 @@ def _stored_file(upload) -> tuple[str, str, bytes] | None:
     """(name, content type, bytes) of an uploaded file checked by its first bytes, or None."""
     if upload is None:
         return None
-    from doorstep.core.uploads import MAX_DOCUMENT_BYTES, check_document
 
     data = upload.read(MAX_DOCUMENT_BYTES + 1)
     name, content_type = check_document(getattr(upload, "name", ""), data)
@@ -100,8 +97,6 @@ def _stored_file(upload) -> tuple[str, str, bytes] | None:
 def save_resource(organization: Organization, *, data: dict, upload=None, resource=None, actor):
     """Add a resource to the organization's library, or change one (only the fields given; a new
     file replaces the old). A resource needs a file or a link."""
-    from ..models import Resource, ResourceFile
-
     tenancy.require_role(actor, organization, RESOURCE_ROLES)
     if resource is None:
         data = {

@@ -2,13 +2,17 @@
 job that can run again without sending twice."""
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from doorstep.core import audit, tenancy
 from doorstep.core.errors import ValidationError
 
+from .. import tasks
 from ..models import Bulletin, Delivery, Subscriber
 from .bulletins import BULLETIN_ROLES
 from .subscribers import email_of, unsubscribe_link
@@ -20,7 +24,6 @@ def send_edition(bulletin: Bulletin, *, actor) -> None:
     tenancy.require_role(actor, bulletin.organization_id, BULLETIN_ROLES)
     if not bulletin.is_published:
         raise ValidationError(message=_("Publish the bulletin before sending it."), code="not_published")
-    from .. import tasks
 
     with transaction.atomic():
         audit.record(
@@ -32,10 +35,6 @@ def send_edition(bulletin: Bulletin, *, actor) -> None:
 def deliver_edition(bulletin_id: int) -> int:
     """Send the issue of ``bulletin_id`` to every confirmed subscriber who has not had it; returns how
     many were sent. Each e-mail has the subscriber's own unsubscribe link (and List-Unsubscribe)."""
-    from django.core.mail import EmailMultiAlternatives
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-
     fallback = Bulletin.objects.select_related("organization").get(pk=bulletin_id)
     versions = {
         b.language: b

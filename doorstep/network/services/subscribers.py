@@ -7,7 +7,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -29,8 +33,6 @@ class InvalidLink(Exception):
 
 
 def _normalize_email(raw: str) -> str:
-    from django.core.validators import validate_email
-
     email = (raw or "").strip()
     try:
         validate_email(email)
@@ -104,10 +106,6 @@ def subscribe(organization: Organization, *, email: str, language: str, address:
 
 
 def _send_confirmation(subscriber_id: int) -> None:
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-
     subscriber = Subscriber.objects.select_related("organization", "key").get(pk=subscriber_id)
     link = settings.BASE_URL + reverse("bulletin_confirm", args=[_token(subscriber, CONFIRM_SALT)])
     with translation.override(subscriber.language):
@@ -156,6 +154,4 @@ def unsubscribe(token: str) -> Organization:
 
 
 def unsubscribe_link(subscriber: Subscriber) -> str:
-    from django.urls import reverse
-
     return settings.BASE_URL + reverse("bulletin_unsubscribe", args=[_token(subscriber, UNSUBSCRIBE_SALT)])
