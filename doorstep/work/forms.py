@@ -7,7 +7,6 @@ from django_countries.fields import LazyTypedChoiceField
 
 from doorstep.core.sectors import Sector
 
-from . import services
 from .models import (
     BenchmarkKind,
     CancelledBy,
@@ -19,6 +18,7 @@ from .models import (
     Relationship,
     Unit,
 )
+from .services import validation
 
 
 class FairRateForm(forms.Form):
@@ -144,7 +144,7 @@ class OrderForm(forms.Form):
 
     @staticmethod
     def initial_from(order) -> dict:
-        values = {name: getattr(order, name) for name in services.ORDER_FIELDS}
+        values = {name: getattr(order, name) for name in validation.ORDER_FIELDS}
         values = {k: (format(v, "f") if isinstance(v, Decimal) else v) for k, v in values.items()}
         return {**values, "member_number": order.member.number, "party": order.party_id}
 
