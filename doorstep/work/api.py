@@ -1,5 +1,6 @@
-"""API for work and earnings: work orders with their derived figures, wage benchmarks, the fair
-piece-rate calculator and saved rates, a member's passbook and the organization's summary."""
+"""API for work and earnings: work orders with their derived figures, their entries added and
+corrected by a reversal, orders voided; wage benchmarks, the fair piece-rate calculator and saved
+rates, a member's passbook and the organization's summary (from the analytics engine)."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,3 +1,8 @@
+"""Forms of the work pages: an order and each kind of its entries, the orders' filters, quick
+entry, a benchmark, the late-payment setting, the fair-rate calculator and a rate to save. They
+parse what was typed; the rules live elsewhere: ``services.validation.clean_order()`` for an order
+and its entries, the other services and ``work.rates`` for the rest."""
+
 from decimal import Decimal
 
 from django import forms

@@ -1,4 +1,5 @@
-"""Pages of work and earnings: the dashboard, orders and their entries, quick entry for a batch,
+"""Pages of work and earnings: the dashboard and its charts, the late-payment setting, orders and
+their entries (added, corrected by a reversal; an order voided), quick entry for a batch,
 benchmarks, fair rates (calculator, saved rates, rate cards) and the passbook."""
 
 from django.conf import settings
