@@ -1,5 +1,6 @@
-"""API for work and earnings: work orders with their derived figures, wage benchmarks, the fair
-piece-rate calculator and saved rates, a member's passbook and the organization's summary."""
+"""API for work and earnings: work orders with their derived figures, their entries added and
+corrected by a reversal, orders voided; wage benchmarks, the fair piece-rate calculator and saved
+rates, a member's passbook and the organization's summary (from the analytics engine)."""
 
 from datetime import date
 from decimal import Decimal
@@ -15,7 +16,7 @@ from doorstep.core.schemas import ErrorOut
 from doorstep.members import queries as member_queries
 from doorstep.organizations.queries import organization_for_staff, organizations_for_staff
 
-from . import benchmarks, boards, derive, queries, rates, services, stats
+from . import benchmarks, boards, derive, queries, rates, stats
 from .schemas import (
     BenchmarkIn,
     BenchmarkOut,
@@ -35,6 +36,12 @@ from .schemas import (
     WorkOrderPage,
     WorkOrderPatch,
 )
+from .services import benchmarks as benchmark_services
+from .services import entries as entry_services
+from .services import figures as figure_services
+from .services import orders as order_services
+from .services import rates as rate_services
+from .services import validation
 
 router = Router(tags=["work"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -99,14 +106,14 @@ def order_out(order, *, detail: bool = False) -> dict:
         "void_reason": order.void_reason,
     }
     if detail:
-        match = services.benchmark_match(order)
+        match = figure_services.benchmark_match(order)
         body["benchmark"] = {
             "id": match.benchmark.pk if match.benchmark else None,
             "level": match.level,
             "hourly": _text(match.hourly),
             "reason": match.reason,
         }
-        entries = {kind: list(getattr(order, kind).all()) for kind in services.ENTRY_KINDS}
+        entries = {kind: list(getattr(order, kind).all()) for kind in validation.ENTRY_KINDS}
         body["entries"] = {
             kind: [_entry_out(kind, e) for e in rows if not e.is_reversal and not e.reversals.all()]
             for kind, rows in entries.items()
@@ -129,7 +136,7 @@ def order_out(order, *, detail: bool = False) -> dict:
 
 
 def _entry_out(kind: str, entry) -> dict:
-    return {"id": entry.pk, **{k: _jsonable(v) for k, v in services._entry_raw(kind, entry).items()}}
+    return {"id": entry.pk, **{k: _jsonable(v) for k, v in validation._entry_raw(kind, entry).items()}}
 
 
 def _order_data(payload) -> dict:
@@ -158,8 +165,8 @@ def list_orders(request, filters: Query[WorkOrderFilters]):
 def create_order(request, payload: WorkOrderIn):
     organization = organization_for_staff(request.auth, payload.organization_id)
     data = _order_data(payload)
-    data.update({kind: [e for e in data.get(kind, [])] for kind in services.ENTRY_KINDS})
-    order = services.create_order(organization, data=data, actor=request.auth)
+    data.update({kind: [e for e in data.get(kind, [])] for kind in validation.ENTRY_KINDS})
+    order = order_services.create_order(organization, data=data, actor=request.auth)
     return Status(201, order_out(queries.get_order(request.auth, order.pk), detail=True))
 
 
@@ -176,7 +183,7 @@ def update_order(request, order_id: int, payload: WorkOrderPatch):
     order = queries.get_order(request.auth, order_id)
     data = _order_data(payload)
     reason = data.pop("reason", None) or ""
-    services.update_order(order, data=data, actor=request.auth, reason=reason)
+    order_services.update_order(order, data=data, actor=request.auth, reason=reason)
     return order_out(queries.get_order(request.auth, order_id), detail=True)
 
 
@@ -185,7 +192,7 @@ def void_order(request, order_id: int, payload: ReasonIn):
     """Void an order recorded by mistake: it is kept, with who voided it, when and why, and left out
     of every figure. Orders are never deleted (only a member's erasure removes hers)."""
     order = queries.get_order(request.auth, order_id)
-    services.void_order(order, reason=payload.reason, actor=request.auth)
+    order_services.void_order(order, reason=payload.reason, actor=request.auth)
     return order_out(queries.get_order(request.auth, order_id), detail=True)
 
 
@@ -194,7 +201,7 @@ def _entry_endpoint(kind: str, schema) -> None:
 
     def add(request, order_id: int, payload: schema):
         order = queries.get_order(request.auth, order_id)
-        services.add_entry(order, kind, data=payload.dict(), actor=request.auth)
+        entry_services.add_entry(order, kind, data=payload.dict(), actor=request.auth)
         return Status(201, order_out(queries.get_order(request.auth, order_id), detail=True))
 
     add.__name__ = f"add_{kind}"
@@ -213,7 +220,7 @@ def reverse_entry(request, order_id: int, kind: str, entry_id: int, payload: Rea
     if kind not in ENTRY_SCHEMAS:
         raise Http404
     order = queries.get_order(request.auth, order_id)
-    services.reverse_entry(order, kind, entry_id, reason=payload.reason, actor=request.auth)
+    entry_services.reverse_entry(order, kind, entry_id, reason=payload.reason, actor=request.auth)
     return Status(201, order_out(queries.get_order(request.auth, order_id), detail=True))
 
 
@@ -242,7 +249,7 @@ def summary(
     board = found.board
     return {
         "refreshed_at": found.refreshed_at.isoformat() if found.refreshed_at else None,
-        "currency": found.currency or services.organization_currency(organization),
+        "currency": found.currency or validation.organization_currency(organization),
         "currencies": found.currencies,
         "total": board["total"].as_dict() if board else None,
         "flags": board["flags"] if board else {},
@@ -349,13 +356,15 @@ def create_benchmark(request, payload: BenchmarkIn):
     """Add your organization's own benchmark (a living wage estimate, a negotiated or newer rate)."""
     organization = organization_for_staff(request.auth, payload.organization_id)
     data = payload.dict(exclude={"organization_id"})
-    return Status(201, benchmark_out(services.create_benchmark(organization, data=data, actor=request.auth)))
+    return Status(
+        201, benchmark_out(benchmark_services.create_benchmark(organization, data=data, actor=request.auth))
+    )
 
 
 @router.delete("/benchmarks/{benchmark_id}", response={204: None, **ERRORS})
 def delete_benchmark(request, benchmark_id: int, organization_id: int):
     organization = organization_for_staff(request.auth, organization_id)
-    services.delete_benchmark(
+    benchmark_services.delete_benchmark(
         queries.own_benchmark(request.auth, benchmark_id, organization), actor=request.auth
     )
     return Status(204, None)
@@ -406,7 +415,7 @@ def save_rate(request, payload: SavedRateIn):
     """Work out a fair rate and keep it for a product (and a work giver)."""
     organization = organization_for_staff(request.auth, payload.organization_id)
     result = _calculate(payload)
-    saved = services.save_rate(
+    saved = rate_services.save_rate(
         organization,
         result=result,
         product=payload.product,

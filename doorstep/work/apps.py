@@ -13,8 +13,9 @@ class WorkConfig(AppConfig):
         from doorstep.core.navigation import NavItem, register
         from doorstep.core.roles import STAFF_ROLES, Role
 
-        from . import analytics, services
+        from . import analytics
         from .imports import work_order_import
+        from .services.rights import erase_rows, export_sections, move_orders
 
         register(
             NavItem(
@@ -32,9 +33,7 @@ class WorkConfig(AppConfig):
             )
         )
         register(NavItem("fair_rate", _("Fair piece rate"), "fair_rate", order=60))
-        rights.register(
-            "work", export=services.export_sections, erase=services.erase_rows, merge=services.move_orders
-        )
+        rights.register("work", export=export_sections, erase=erase_rows, merge=move_orders)
         imports.register_target(work_order_import)
         analytics.register()
         post_migrate.connect(_sync_reference, sender=self, dispatch_uid="work.sync_reference")

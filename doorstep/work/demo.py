@@ -14,8 +14,10 @@ from doorstep.members.models import Member
 from doorstep.organizations.models import Organization, User
 from doorstep.supplychains.models import Party
 
-from . import rates, services
+from . import rates
 from .models import WorkOrder
+from .services import orders as order_services
+from .services import rates as rate_services
 
 # sector -> (product, unit, rate range, minutes a unit)
 PRODUCTS = {
@@ -160,12 +162,12 @@ def _load_organization(slug: str) -> int:
         organization=organization, status="active", merged_into__isnull=True
     ).order_by("number"):
         for data in _orders_for(member, parties, rng, today):
-            services.create_order(organization, data=data, actor=actor)
+            order_services.create_order(organization, data=data, actor=actor)
             count += 1
     # An order cancelled after the materials were given: she had already started.
     member = Member.objects.filter(organization=organization, status="active").order_by("number").first()
     country = member.country.code
-    services.create_order(
+    order_services.create_order(
         organization,
         data={
             "member": member.pk,
@@ -194,7 +196,7 @@ def _load_organization(slug: str) -> int:
         currency="INR" if country == "IN" else "KES",
         samples=[{"pieces": 2, "minutes": 60}, {"pieces": 1.5, "minutes": 60}, {"pieces": 1, "minutes": 50}],
     )
-    services.save_rate(
+    rate_services.save_rate(
         organization,
         result=result,
         product=product,

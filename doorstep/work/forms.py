@@ -1,3 +1,8 @@
+"""Forms of the work pages: an order and each kind of its entries, the orders' filters, quick
+entry, a benchmark, the late-payment setting, the fair-rate calculator and a rate to save. They
+parse what was typed; the rules live elsewhere: ``services.validation.clean_order()`` for an order
+and its entries, the other services and ``work.rates`` for the rest."""
+
 from decimal import Decimal
 
 from django import forms
@@ -7,7 +12,6 @@ from django_countries.fields import LazyTypedChoiceField
 
 from doorstep.core.sectors import Sector
 
-from . import services
 from .models import (
     BenchmarkKind,
     CancelledBy,
@@ -19,6 +23,7 @@ from .models import (
     Relationship,
     Unit,
 )
+from .services import validation
 
 
 class FairRateForm(forms.Form):
@@ -144,7 +149,7 @@ class OrderForm(forms.Form):
 
     @staticmethod
     def initial_from(order) -> dict:
-        values = {name: getattr(order, name) for name in services.ORDER_FIELDS}
+        values = {name: getattr(order, name) for name in validation.ORDER_FIELDS}
         values = {k: (format(v, "f") if isinstance(v, Decimal) else v) for k, v in values.items()}
         return {**values, "member_number": order.member.number, "party": order.party_id}
 

@@ -14,8 +14,8 @@ from doorstep.members.models import Member
 from doorstep.supplychains import services as party_services
 from doorstep.supplychains.models import Party, PartyKind
 
-from . import services
 from .models import CostKind
+from .services import batches, validation
 
 C = Column
 COST_COLUMNS = {f"cost_{kind}": kind for kind in CostKind.values}
@@ -170,7 +170,7 @@ COLUMNS = [
     ],
 ]
 
-# A field name from services.clean_order -> the import column it came from.
+# A field name from validation.clean_order -> the import column it came from.
 _FIELD_TO_COLUMN = {
     "member": "member_number",
     "deliveries.0.delivered_on": "delivered_on",
@@ -289,7 +289,7 @@ class WorkOrderImport:
                 }
             )
         try:
-            clean = services.clean_order(organization, raw)
+            clean = validation.clean_order(organization, raw)
         except ValidationError as problem:
             for error in problem.errors:
                 column = _FIELD_TO_COLUMN.get(error.field, error.field)
@@ -316,7 +316,7 @@ class WorkOrderImport:
                         organization, data={"name": clean.party.name, "kind": clean.party.kind}, actor=actor
                     )
                 clean.party = created[key]
-        return services.create_orders_bulk(organization, cleans, actor=actor, source=f"import {job.pk}")
+        return batches.create_orders_bulk(organization, cleans, actor=actor, source=f"import {job.pk}")
 
     def after_import(self, organization, job, *, actor) -> None:
         return None

@@ -4,7 +4,7 @@ when, what it cost her and how long it took her and her unpaid helpers.
 
 The figures DESIGN.md §3 derives from them (accepted quantity, expected pay, gross paid, shortfall,
 net, hours, net hourly earnings, ratio to the minimum wage, payment delay) and the flags are
-stored on the order and recomputed by ``work.derive`` whenever an input changes (``services``),
+stored on the order and recomputed by ``work.derive`` whenever an input changes (``services.figures``),
 when a benchmark changes, and daily for orders still waiting for pay (the late flag grows with
 time). Money is ``Decimal`` with the order's currency; every sum on an order is in that currency.
 

@@ -1,4 +1,8 @@
-"""Reads of work orders, benchmarks and saved rates, always through the acting user.
+"""Reads of work orders, benchmarks and saved rates through the acting user (``core.tenancy``), but
+for three that need no user or read what the caller has already checked: ``reference_benchmarks``
+(the shipped reference data), ``member_orders`` (her passbook, for a member obtained through the
+door or as her own record) and ``orders_shared`` (for ``insights.queries``, after the sharing
+agreements and consent).
 
 Voided orders are kept but left out of every figure: ``orders_of`` leaves them out unless a list
 asks for them (``with_voided=True``); one order is found voided or not (``get_order``)."""

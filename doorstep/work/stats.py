@@ -1,8 +1,11 @@
-"""The organization's work dashboard and the comparison of fair rates with rates paid.
+"""Work figures computed in Python: the dashboard's cells and their arrangement (``Summary``,
+``arranged()``), which ``work.boards`` fills from the analytics engine; the same dashboard computed
+from the live tables (``dashboard()``, ``currencies()``), the plain reckoning that the engine's board
+is tested and benchmarked against; the comparison of fair rates with rates paid; and her passbook.
 
 Figures are computed over the orders of one currency (the organization's most used, or the one
 asked for): a median of rupees and shillings together would mean nothing. Inside the organization
-no cell is suppressed; anything shown outside it goes through disclosure control (supply-chain issue).
+no cell is suppressed; anything shown outside it goes through disclosure control (``core.disclosure``).
 Voided orders count nowhere; the passbook shows them, marked, outside its totals.
 """
 

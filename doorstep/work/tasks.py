@@ -2,17 +2,17 @@
 
 from django_tasks import task
 
-from . import services
+from .services import figures
 
 
 @task()
 def recompute_orders(organization_id: int | None) -> None:
     """Recompute the derived figures of an organization's orders (all organizations' for None):
     after a benchmark or the late-payment threshold changed."""
-    services.recompute(organization_id=organization_id)
+    figures.recompute(organization_id=organization_id)
 
 
 @task()
 def refresh_waiting_orders() -> None:
     """The late flag of an order still waiting for pay grows with time: recompute those orders."""
-    services.recompute(waiting_only=True)
+    figures.recompute(waiting_only=True)

@@ -1,4 +1,5 @@
-"""Pages of work and earnings: the dashboard, orders and their entries, quick entry for a batch,
+"""Pages of work and earnings: the dashboard and its charts, the late-payment setting, orders and
+their entries (added, corrected by a reversal; an order voided), quick entry for a batch,
 benchmarks, fair rates (calculator, saved rates, rate cards) and the passbook."""
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from doorstep.members.services import pii as member_services
 from doorstep.organizations.queries import get_organization_with_role
 from doorstep.supplychains import queries as party_queries
 
-from . import benchmarks, boards, queries, rates, services, stats
+from . import benchmarks, boards, queries, rates, stats
 from .forms import (
     ENTRY_FORMS,
     BenchmarkForm,
@@ -34,6 +35,13 @@ from .forms import (
     SettingsForm,
 )
 from .models import Flag
+from .services import batches as batch_services
+from .services import benchmarks as benchmark_services
+from .services import entries as entry_services
+from .services import figures as figure_services
+from .services import orders as order_services
+from .services import rates as rate_services
+from .services import validation
 
 PAGE_SIZE = 50
 
@@ -163,7 +171,7 @@ def work_settings(request, org_slug: str):
     form = SettingsForm(request.POST)
     if form.is_valid():
         try:
-            services.set_late_payment_days(
+            benchmark_services.set_late_payment_days(
                 organization, form.cleaned_data["late_payment_days"], actor=request.user
             )
         except DomainError as error:
@@ -212,7 +220,7 @@ def order_new(request, org_slug: str):
     parties = _parties(request, organization)
     initial = {
         "given_on": timezone.localdate(),
-        "currency": services.organization_currency(organization),
+        "currency": validation.organization_currency(organization),
         "member_number": request.GET.get("member", ""),
         "party": request.GET.get("party", ""),
     }
@@ -220,7 +228,9 @@ def order_new(request, org_slug: str):
     if request.method == "POST" and form.is_valid():
         try:
             member = _member_by_number(request, organization, form.cleaned_data["member_number"])
-            order = services.create_order(organization, data=form.to_order_data(member), actor=request.user)
+            order = order_services.create_order(
+                organization, data=form.to_order_data(member), actor=request.user
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -243,7 +253,7 @@ def order_edit(request, org_slug: str, order_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             member = _member_by_number(request, organization, form.cleaned_data["member_number"])
-            services.update_order(order, data=form.to_order_data(member), actor=request.user)
+            order_services.update_order(order, data=form.to_order_data(member), actor=request.user)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -285,7 +295,7 @@ def _render_order(request, organization, order, failed: tuple | None = None):
             "organization": organization,
             "order": order,
             "member_name": pii[order.member_id]["full_name"],
-            "match": services.benchmark_match(order),
+            "match": figure_services.benchmark_match(order),
             "forms": forms,
             "open_form": failed[0] if failed else "",
             "late_after": organization.late_payment_days,
@@ -304,7 +314,7 @@ def entry_add(request, org_slug: str, order_id: int, kind: str):
     form = _entry_form(kind, request.POST, parties=_parties(request, organization))
     if form.is_valid():
         try:
-            services.add_entry(order, kind, data=form.cleaned_data, actor=request.user)
+            entry_services.add_entry(order, kind, data=form.cleaned_data, actor=request.user)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -326,7 +336,7 @@ def entry_reverse(request, org_slug: str, order_id: int, kind: str, entry_id: in
     organization = _organization(request, org_slug)
     order = queries.get_order(request.user, order_id, organization)
     try:
-        services.reverse_entry(
+        entry_services.reverse_entry(
             order, kind, entry_id, reason=request.POST.get("reason", ""), actor=request.user
         )
     except DomainError as error:
@@ -342,7 +352,7 @@ def order_void(request, org_slug: str, order_id: int):
     organization = _organization(request, org_slug)
     order = queries.get_order(request.user, order_id, organization)
     try:
-        services.void_order(order, reason=request.POST.get("reason", ""), actor=request.user)
+        order_services.void_order(order, reason=request.POST.get("reason", ""), actor=request.user)
     except DomainError as error:
         messages.error(request, _problem(error))
     else:
@@ -366,13 +376,13 @@ def quick_entry(request, org_slug: str):
         members = members.filter(group_id=int(group_id))
     members = list(members.order_by("number")[:200])
     names = member_services.reveal_pii(members, actor=request.user, reason="quick entry") if members else {}
-    initial = {"given_on": timezone.localdate(), "currency": services.organization_currency(organization)}
+    initial = {"given_on": timezone.localdate(), "currency": validation.organization_currency(organization)}
     form = QuickEntryForm(request.POST or None, parties=parties, initial=initial)
     problems: dict[int, str] = {}
     if request.method == "POST" and form.is_valid():
         quantities = {m.pk: request.POST.get(f"q_{m.pk}", "") for m in members}
         try:
-            orders = services.create_batch(
+            orders = batch_services.create_batch(
                 organization, common=form.cleaned_data, quantities=quantities, actor=request.user
             )
         except DomainError as error:
@@ -422,12 +432,12 @@ def benchmark_list(request, org_slug: str):
     organization = _organization(request, org_slug)
     initial = {
         "country": organization.country.code or "",
-        "currency": services.organization_currency(organization),
+        "currency": validation.organization_currency(organization),
     }
     form = BenchmarkForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_benchmark(organization, data=form.cleaned_data, actor=request.user)
+            benchmark_services.create_benchmark(organization, data=form.cleaned_data, actor=request.user)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -448,7 +458,7 @@ def benchmark_list(request, org_slug: str):
 @require_POST
 def benchmark_delete(request, org_slug: str, benchmark_id: int):
     organization = _organization(request, org_slug)
-    services.delete_benchmark(
+    benchmark_services.delete_benchmark(
         queries.own_benchmark(request.user, benchmark_id, organization), actor=request.user
     )
     messages.success(request, _("The benchmark is removed."))
@@ -477,13 +487,13 @@ def saved_rates(request, org_slug: str):
     form = SaveRateForm(
         request.POST or None,
         parties=parties,
-        initial={"currency": services.organization_currency(organization)},
+        initial={"currency": validation.organization_currency(organization)},
     )
     problems = []
     if request.method == "POST" and form.is_valid():
         try:
             result = _calculate(form)
-            saved = services.save_rate(
+            saved = rate_services.save_rate(
                 organization,
                 result=result,
                 product=form.cleaned_data["product"],
@@ -523,7 +533,7 @@ def rate_card(request, org_slug: str, rate_id: int):
 @require_POST
 def rate_delete(request, org_slug: str, rate_id: int):
     organization = _organization(request, org_slug)
-    services.delete_rate(queries.get_saved_rate(request.user, rate_id, organization), actor=request.user)
+    rate_services.delete_rate(queries.get_saved_rate(request.user, rate_id, organization), actor=request.user)
     messages.success(request, _("The saved rate is removed."))
     return redirect("saved_rates", org_slug=organization.slug)
 

@@ -17,9 +17,9 @@ from doorstep.members.services.pii import PII_PURPOSE
 from doorstep.members.services.registry import MEMBER_COLUMNS, MEMBER_DEFAULTS
 from doorstep.organizations.models import Affiliation, Organization, SharingAgreement
 from doorstep.surveys.models import Submission
-from doorstep.work import services as work_services
 from doorstep.work.derive import DERIVED_FIELDS
 from doorstep.work.models import Delivery, Payment, WorkOrder
+from doorstep.work.services import figures as work_services
 
 pytestmark = pytest.mark.django_db
 

@@ -161,8 +161,8 @@ def _party_a(world):
 
 
 def _order_a(world):
-    from doorstep.work import services as work_services
     from doorstep.work.models import WorkOrder
+    from doorstep.work.services import orders as work_services
 
     existing = WorkOrder.objects.filter(organization=world.org_a).first()
     if existing:
@@ -189,7 +189,7 @@ def _payment_a(world):
 
 
 def _benchmark_a(world):
-    from doorstep.work import services as work_services
+    from doorstep.work.services import benchmarks as work_services
 
     data = {
         "kind": "living_wage",
@@ -206,7 +206,7 @@ def _benchmark_a(world):
 
 def _rate_a(world):
     from doorstep.work import rates
-    from doorstep.work import services as work_services
+    from doorstep.work.services import rates as work_services
 
     result = rates.standard_minutes(sam="6", hourly_wage="80", currency="INR", efficiency="0.8")
     return work_services.save_rate(world.org_a, result=result, product="Zari border", actor=world.admin_a).pk

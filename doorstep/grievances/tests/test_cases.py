@@ -15,7 +15,7 @@ from doorstep.grievances.models import Case, CaseAttachment
 from doorstep.grievances.services import cases as case_services
 from doorstep.grievances.services import timeline as timeline_services
 from doorstep.supplychains import services as party_services
-from doorstep.work import services as work_services
+from doorstep.work.services import orders as work_services
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -14,7 +14,7 @@ from doorstep.members.services import registry as member_registry
 from doorstep.organizations import services as org_services
 from doorstep.organizations.models import Organization, User
 from doorstep.supplychains import services as party_services
-from doorstep.work import services as work_services
+from doorstep.work.services import orders as work_services
 
 CONSENTS = ("network_sharing", "company_case")
 

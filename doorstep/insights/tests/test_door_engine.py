@@ -12,8 +12,8 @@ from django.utils import timezone
 from doorstep.bench import baselines, synth
 from doorstep.core import analytics
 from doorstep.organizations.models import Organization, User
-from doorstep.work import services as work_services
 from doorstep.work.models import WorkOrder
+from doorstep.work.services import orders as work_services
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from doorstep.core.models import AuditEvent
 from doorstep.supplychains import services
 from doorstep.supplychains.models import PartyLink
-from doorstep.work import services as work_services
+from doorstep.work.services import orders as work_services
 from doorstep.work.tests.conftest import ORDER
 
 pytestmark = pytest.mark.django_db

@@ -1,3 +1,6 @@
+"""Template helpers of the work pages: ``get_item`` (a value from a dict by a key held in a
+variable) and ``entry_line`` (an entry of an order as one short line)."""
+
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html

@@ -15,8 +15,9 @@ from doorstep.core import analytics
 from doorstep.organizations.models import Organization
 from doorstep.work import analytics as work_analytics
 from doorstep.work import boards, stats
-from doorstep.work import services as work_services
 from doorstep.work.models import WorkOrder
+from doorstep.work.services import entries as entry_services
+from doorstep.work.services import orders as order_services
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def test_a_refresh_after_a_few_changes_rewrites_only_their_partitions(federation
         WorkOrder.objects.filter(organization=organization, status="delivered").order_by("given_on")[:2]
     )
     for order in orders:
-        work_services.add_entry(
+        entry_services.add_entry(
             order, "payments", data={"paid_on": timezone.localdate().isoformat(), "amount": "1"}, actor=admin
         )
     months = {o.given_on.strftime("%Y-%m") for o in orders}
@@ -100,8 +101,8 @@ def test_a_voided_order_and_a_moved_one_are_caught(federation):
     analytics.refresh()
     organization, admin = federation[1]
     gone, moved = WorkOrder.objects.filter(organization=organization).order_by("pk")[:2]
-    work_services.void_order(gone, reason="recorded twice", actor=admin)
-    work_services.update_order(moved, data={"given_on": "2019-01-15"}, actor=admin)
+    order_services.void_order(gone, reason="recorded twice", actor=admin)
+    order_services.update_order(moved, data={"given_on": "2019-01-15"}, actor=admin)
     analytics.refresh()
     board = boards.work_board(admin, organization).board
     assert board["total"].orders == WorkOrder.objects.filter(organization=organization).count() - 1
@@ -185,7 +186,7 @@ def _one_order(world, register):
     agent = party_services.create_party(
         world.org_a, data={"name": "Rafiq", "kind": "intermediary"}, actor=world.admin_a
     )
-    work_services.create_order(
+    order_services.create_order(
         world.org_a,
         data={
             "member": register(admin1="Delhi").pk,

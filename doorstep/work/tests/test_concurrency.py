@@ -7,8 +7,9 @@ from decimal import Decimal as D
 import pytest
 from django.db import connection
 
-from doorstep.work import services
 from doorstep.work.models import WorkOrder
+from doorstep.work.services import entries as entry_services
+from doorstep.work.services import orders as order_services
 
 from .conftest import ORDER
 
@@ -16,14 +17,14 @@ from .conftest import ORDER
 @pytest.mark.postgres
 def test_two_payments_at_once_are_both_counted(committed_db, world, delhi_member, party):
     data = {**ORDER, "member": delhi_member.pk, "party": party().pk, "payments": [], "deductions": []}
-    order = services.create_order(world.org_a, data=data, actor=world.admin_a)
+    order = order_services.create_order(world.org_a, data=data, actor=world.admin_a)
     barrier = threading.Barrier(2)
     failures = []
 
     def pay(amount):
         try:
             barrier.wait()
-            services.add_entry(
+            entry_services.add_entry(
                 order, "payments", data={"paid_on": "2025-06-25", "amount": amount}, actor=world.admin_a
             )
         except Exception as error:

@@ -13,14 +13,16 @@ from doorstep.core import analytics
 from doorstep.core.errors import ValidationError
 from doorstep.core.models import AuditEvent
 from doorstep.members.services import rights as member_rights
-from doorstep.work import boards, services, stats
+from doorstep.work import boards, stats
 from doorstep.work.models import Delivery, Payment, WorkOrder
+from doorstep.work.services import entries as entry_services
+from doorstep.work.services import orders as order_services
 
 from .conftest import ORDER
 
 
 def _order(world, member, party, **extra):
-    return services.create_order(
+    return order_services.create_order(
         world.org_a, data={**ORDER, "member": member.pk, "party": party.pk, **extra}, actor=world.organizer_a
     )
 
@@ -72,9 +74,9 @@ def test_rejects_a_correction_without_a_reason(world, login, delhi_member, party
 def test_rejects_reversing_an_entry_twice(world, delhi_member, party):
     order = _order(world, delhi_member, party())
     payment = order.payments.get(amount=800)
-    services.reverse_entry(order, "payments", payment.pk, reason="typed twice", actor=world.organizer_a)
+    entry_services.reverse_entry(order, "payments", payment.pk, reason="typed twice", actor=world.organizer_a)
     with pytest.raises(ValidationError) as problem:
-        services.reverse_entry(order, "payments", payment.pk, reason="again", actor=world.organizer_a)
+        entry_services.reverse_entry(order, "payments", payment.pk, reason="again", actor=world.organizer_a)
     assert problem.value.code == "already_reversed"
     assert Payment.objects.filter(reverses=payment).count() == 1
 
@@ -82,9 +84,11 @@ def test_rejects_reversing_an_entry_twice(world, delhi_member, party):
 def test_rejects_reversing_a_reversal(world, delhi_member, party):
     order = _order(world, delhi_member, party())
     payment = order.payments.get(amount=800)
-    reversal = services.reverse_entry(order, "payments", payment.pk, reason="typo", actor=world.organizer_a)
+    reversal = entry_services.reverse_entry(
+        order, "payments", payment.pk, reason="typo", actor=world.organizer_a
+    )
     with pytest.raises(ValidationError) as problem:
-        services.reverse_entry(order, "payments", reversal.pk, reason="undo", actor=world.organizer_a)
+        entry_services.reverse_entry(order, "payments", reversal.pk, reason="undo", actor=world.organizer_a)
     assert problem.value.code == "is_reversal"
     assert Payment.objects.filter(order=order).count() == 3
 
@@ -92,7 +96,9 @@ def test_rejects_reversing_a_reversal(world, delhi_member, party):
 def test_it_reverses_a_delivery_with_its_rejection(world, delhi_member, party):
     order = _order(world, delhi_member, party())
     delivery = order.deliveries.get(quantity=40)
-    services.reverse_entry(order, "deliveries", delivery.pk, reason="wrong day", actor=world.organizer_a)
+    entry_services.reverse_entry(
+        order, "deliveries", delivery.pk, reason="wrong day", actor=world.organizer_a
+    )
     reversal = Delivery.objects.get(reverses=delivery)
     assert (reversal.quantity, reversal.rejected) == (D("-40"), D("-6"))
     order.refresh_from_db()
@@ -189,7 +195,7 @@ def test_rejects_voiding_without_a_reason(world, login, delhi_member, party):
 
 def test_rejects_changes_to_a_voided_order(world, api, delhi_member, party):
     order = _order(world, delhi_member, party())
-    services.void_order(order, reason="recorded twice", actor=world.organizer_a)
+    order_services.void_order(order, reason="recorded twice", actor=world.organizer_a)
     response = api(world.organizer_a).post(
         f"/api/v1/work-orders/{order.pk}/payments",
         {"paid_on": "2025-08-01", "amount": "75"},
@@ -215,7 +221,7 @@ def test_a_voided_order_leaves_the_dashboard(world, login, delhi_member, party):
     p = party()
     _order(world, delhi_member, p)
     voided = _order(world, delhi_member, p, payments=[], her_hours="10")
-    services.void_order(voided, reason="recorded twice", actor=world.organizer_a)
+    order_services.void_order(voided, reason="recorded twice", actor=world.organizer_a)
     analytics.refresh()
     board = boards.work_board(world.organizer_a, world.org_a).board
     orders = WorkOrder.objects.filter(organization=world.org_a)
@@ -230,14 +236,14 @@ def test_the_engine_drops_an_order_voided_after_a_refresh(world, delhi_member, p
     _order(world, delhi_member, p)
     voided = _order(world, delhi_member, p)
     analytics.refresh()
-    services.void_order(voided, reason="recorded twice", actor=world.organizer_a)
+    order_services.void_order(voided, reason="recorded twice", actor=world.organizer_a)
     analytics.refresh()
     assert boards.work_board(world.organizer_a, world.org_a).board["total"].orders == 1
 
 
 def test_the_order_list_marks_a_voided_order(world, login, delhi_member, party):
     order = _order(world, delhi_member, party())
-    services.void_order(order, reason="recorded twice", actor=world.organizer_a)
+    order_services.void_order(order, reason="recorded twice", actor=world.organizer_a)
     page = login(world.organizer_a).get("/orgs/union-a/work/orders/", {"member": delhi_member.pk})
     assert "Voided" in page.content.decode() and "Zari cushion cover" in page.content.decode()
 
@@ -248,7 +254,7 @@ def test_the_order_list_marks_a_voided_order(world, login, delhi_member, party):
 def test_a_corrected_payment_shows_as_a_reversal_on_her_passbook(world, login, api, delhi_member, party):
     order = _order(world, delhi_member, party())
     payment = order.payments.get(amount=300)
-    services.reverse_entry(order, "payments", payment.pk, reason="never paid", actor=world.organizer_a)
+    entry_services.reverse_entry(order, "payments", payment.pk, reason="never paid", actor=world.organizer_a)
     for layout in ("a4", "narrow"):
         page = (
             login(world.organizer_a)
@@ -266,7 +272,7 @@ def test_her_passbook_shows_a_voided_order_outside_its_totals(world, login, delh
     p = party()
     _order(world, delhi_member, p)
     voided = _order(world, delhi_member, p, product="Mirror work")
-    services.void_order(voided, reason="recorded twice", actor=world.organizer_a)
+    order_services.void_order(voided, reason="recorded twice", actor=world.organizer_a)
     page = login(world.organizer_a).get(f"/orgs/union-a/members/{delhi_member.pk}/passbook/").content.decode()
     assert "Mirror work" in page and "Voided" in page and "recorded twice" in page
     assert "<td>1</td><td>1175.00</td><td>1100.00</td>" in page  # one order counted
@@ -275,7 +281,9 @@ def test_her_passbook_shows_a_voided_order_outside_its_totals(world, login, delh
 def test_the_passbook_api_marks_a_voided_order(world, api, delhi_member, party):
     p = party()
     _order(world, delhi_member, p)
-    services.void_order(_order(world, delhi_member, p), reason="recorded twice", actor=world.organizer_a)
+    order_services.void_order(
+        _order(world, delhi_member, p), reason="recorded twice", actor=world.organizer_a
+    )
     body = api(world.organizer_a).get(f"/api/v1/members/{delhi_member.pk}/passbook").json()
     assert [o["voided"] for o in body["orders"]] == [False, True]
     assert [(t["orders"], t["owed"]) for t in body["totals"]] == [(1, "75.0000")]
@@ -287,8 +295,8 @@ def test_the_passbook_api_marks_a_voided_order(world, api, delhi_member, party):
 def test_her_export_marks_reversals_and_voided_orders(world, login, delhi_member, party):
     order = _order(world, delhi_member, party())
     payment = order.payments.get(amount=300)
-    services.reverse_entry(order, "payments", payment.pk, reason="never paid", actor=world.organizer_a)
-    services.void_order(order, reason="recorded twice", actor=world.organizer_a)
+    entry_services.reverse_entry(order, "payments", payment.pk, reason="never paid", actor=world.organizer_a)
+    order_services.void_order(order, reason="recorded twice", actor=world.organizer_a)
     archive = zipfile.ZipFile(
         io.BytesIO(login(world.organizer_a).get(f"/orgs/union-a/members/{delhi_member.pk}/export/").content)
     )
@@ -306,7 +314,9 @@ def test_her_erasure_removes_reversals_and_voided_orders(world, delhi_member, pa
     p = party()
     order = _order(world, delhi_member, p)
     payment = order.payments.get(amount=300)
-    services.reverse_entry(order, "payments", payment.pk, reason="never paid", actor=world.organizer_a)
-    services.void_order(_order(world, delhi_member, p), reason="recorded twice", actor=world.organizer_a)
+    entry_services.reverse_entry(order, "payments", payment.pk, reason="never paid", actor=world.organizer_a)
+    order_services.void_order(
+        _order(world, delhi_member, p), reason="recorded twice", actor=world.organizer_a
+    )
     member_rights.erase_member(delhi_member, actor=world.admin_a)
     assert not WorkOrder.objects.exists() and not Payment.objects.exists()

@@ -220,8 +220,9 @@ def test_the_daily_refresh_flags_orders_that_became_late(world, delhi_member, pa
     from django.core.management import call_command
     from django.utils import timezone
 
-    from doorstep.work import services
     from doorstep.work.models import WorkOrder
+    from doorstep.work.services import figures as figure_services
+    from doorstep.work.services import orders as order_services
 
     from .conftest import ORDER
 
@@ -233,11 +234,11 @@ def test_the_daily_refresh_flags_orders_that_became_late(world, delhi_member, pa
         "payments": [],
         "deductions": [],
     }
-    order = services.create_order(
+    order = order_services.create_order(
         world.org_a, data={**data, "member": delhi_member.pk, "party": party().pk}, actor=world.admin_a
     )
     assert not order.flag_late
-    services.recompute(waiting_only=True, today=timezone.localdate() + timedelta(days=2))
+    figure_services.recompute(waiting_only=True, today=timezone.localdate() + timedelta(days=2))
     assert WorkOrder.objects.get(pk=order.pk).flag_late
     call_command("refresh_work")  # today: 29 days, not late yet
     assert not WorkOrder.objects.get(pk=order.pk).flag_late

@@ -6,14 +6,14 @@ from decimal import Decimal as D
 from doorstep.core import analytics
 from doorstep.core.models import AuditEvent
 from doorstep.supplychains.models import Party
-from doorstep.work import services
 from doorstep.work.models import WorkOrder
+from doorstep.work.services import orders as order_services
 
 from .conftest import ORDER
 
 
 def _order(world, member, party, **extra):
-    return services.create_order(
+    return order_services.create_order(
         world.org_a, data={**ORDER, "member": member.pk, "party": party.pk, **extra}, actor=world.organizer_a
     )
 

@@ -8,15 +8,15 @@ import zipfile
 from doorstep.members.models import DuplicateCandidate
 from doorstep.members.services import duplicates as member_duplicates
 from doorstep.members.services import rights as member_rights
-from doorstep.work import services
 from doorstep.work.models import Delivery, WorkOrder
+from doorstep.work.services import orders as order_services
 
 from .conftest import ORDER
 
 
 def test_export_erasure_and_merge(world, login, register, delhi_member, party):
     p = party()
-    order = services.create_order(
+    order = order_services.create_order(
         world.org_a, data={**ORDER, "member": delhi_member.pk, "party": p.pk}, actor=world.admin_a
     )
     archive = zipfile.ZipFile(
@@ -30,7 +30,9 @@ def test_export_erasure_and_merge(world, login, register, delhi_member, party):
 
     # A second record of the same woman with an order of her own: merging moves it.
     twin = register("Sunita Devee", admin1="Delhi", locality="Seelampur")
-    services.create_order(world.org_a, data={**ORDER, "member": twin.pk, "party": p.pk}, actor=world.admin_a)
+    order_services.create_order(
+        world.org_a, data={**ORDER, "member": twin.pk, "party": p.pk}, actor=world.admin_a
+    )
     candidate = DuplicateCandidate.objects.get()
     member_duplicates.merge_members(candidate, keep=delhi_member.pk, choices={}, actor=world.admin_a)
     assert set(WorkOrder.objects.values_list("member_id", flat=True)) == {delhi_member.pk}

@@ -59,9 +59,9 @@ from doorstep.supplychains import matching
 from doorstep.supplychains.matching import Known
 from doorstep.surveys import services as survey_services
 from doorstep.surveys.models import Form, Submission
-from doorstep.work import boards, stats
-from doorstep.work import services as work_services
+from doorstep.work import boards, derive, stats
 from doorstep.work.models import WorkOrder
+from doorstep.work.services import figures as work_services
 
 SCALES = {
     # A few minutes in CI: that every workload runs, not how fast (timings at this size mean little).
@@ -450,7 +450,7 @@ class Command(BaseCommand):
             assert count == rows, count
         flagged = WorkOrder.objects.filter(organization=organization, flag_below_minimum=True).count()
         sample = list(WorkOrder.objects.filter(organization=organization).order_by("pk")[:20_000])
-        fields = [name for name in work_services.derivation.DERIVED_FIELDS]
+        fields = [name for name in derive.DERIVED_FIELDS]
         started = time.perf_counter()
         with transaction.atomic():
             WorkOrder.objects.bulk_update(sample, fields, batch_size=1000)

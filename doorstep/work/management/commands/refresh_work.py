@@ -4,7 +4,7 @@ flag grows with time), or with ``--all`` every order. Run it daily (cron or a sy
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from doorstep.work import services
+from doorstep.work.services import figures
 
 
 class Command(BaseCommand):
@@ -15,5 +15,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, all: bool, **options):
         with transaction.atomic():
-            count = services.recompute(waiting_only=not all)
+            count = figures.recompute(waiting_only=not all)
         self.stdout.write(f"{count} work orders recomputed")
