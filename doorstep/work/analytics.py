@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 from django.db import connection
 from django.db.models import Count, Max
 from django.db.models.functions import TruncMonth
+from pyarrow import csv
 
 from doorstep.core import analytics
 from doorstep.core.analytics import FactKind, Run, organization_of
@@ -202,8 +203,6 @@ def _orders_table(where: str, params: list, filters: dict) -> pa.Table:
     """Orders as an Arrow table: on PostgreSQL through ``COPY … TO STDOUT`` read by Arrow's CSV
     reader (the fast path, no Python object per value); elsewhere through the ORM."""
     if connection.vendor == "postgresql":
-        from pyarrow import csv
-
         columns = ", ".join(f"o.{name}" for name in _SELECTED)
         where = f"o.voided_at IS NULL AND {where}"  # a voided order counts nowhere
         # Fixed column names; every value is a parameter.

@@ -5,14 +5,13 @@ rates, a member's passbook and the organization's summary (from the analytics en
 from datetime import date
 from decimal import Decimal
 
-from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Status
 
 from doorstep.core import inputs
-from doorstep.core.errors import ValidationError
+from doorstep.core.errors import NotReady, ValidationError
 from doorstep.core.pagination import page_of
-from doorstep.core.schemas import ErrorOut
+from doorstep.core.schemas import ErrorOut, codes
 from doorstep.members import queries as member_queries
 from doorstep.organizations.queries import organization_for_staff, organizations_for_staff
 
@@ -214,11 +213,11 @@ for _kind, _schema in ENTRY_SCHEMAS.items():
 
 
 @router.post("/work-orders/{order_id}/{kind}/{entry_id}/reverse", response={201: WorkOrderOut, **ERRORS})
-def reverse_entry(request, order_id: int, kind: str, entry_id: int, payload: ReasonIn):
+def reverse_entry(
+    request, order_id: int, kind: codes(validation.ENTRY_KINDS), entry_id: int, payload: ReasonIn
+):
     """Correct an entry: a reversing entry (its values negated) is recorded with who, when and
     ``reason``; the order comes back recomputed. Record the right values as a new entry."""
-    if kind not in ENTRY_SCHEMAS:
-        raise Http404
     order = queries.get_order(request.auth, order_id)
     entry_services.reverse_entry(order, kind, entry_id, reason=payload.reason, actor=request.auth)
     return Status(201, order_out(queries.get_order(request.auth, order_id), detail=True))
@@ -236,8 +235,6 @@ def summary(
     below the minimum wage, median payment delay and total owed, overall and by party, sector and
     month (one currency; ``start``/``end`` limit the period), with ``refreshed_at``, the time of the
     last refresh they come from. 503 with ``Retry-After`` while the figures are being prepared."""
-    from doorstep.core.errors import NotReady
-
     organization = organization_for_staff(request.auth, organization_id)
     problems: list = []
     inputs.period(start, end, problems, ("start", "end"))

@@ -29,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from doorstep.core.money import quantize
@@ -212,8 +213,6 @@ class Book:
 
 
 def models_q_for(organization_id: int | None):
-    from django.db.models import Q
-
     query = Q(organization__isnull=True)
     if organization_id is not None:
         query |= Q(organization_id=organization_id)
@@ -281,7 +280,7 @@ def sync_reference(**_kwargs) -> int:
         )
         changed += removed
     if changed:
-        from .tasks import recompute_orders
+        from .tasks import recompute_orders  # noqa: PLC0415 - cycle: tasks → services.figures → benchmarks
 
         transaction.on_commit(lambda: recompute_orders.enqueue(None))
     return changed

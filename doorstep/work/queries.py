@@ -13,7 +13,7 @@ from django.http import Http404
 from doorstep.core import tenancy
 from doorstep.core.roles import STAFF_ROLES
 
-from .models import Flag, SavedRate, WageBenchmark, WorkOrder
+from .models import BenchmarkKind, Flag, SavedRate, WageBenchmark, WorkOrder
 
 ORDER_FILTERS = ("member", "party", "status", "sector", "flag", "given_from", "given_to")
 
@@ -91,8 +91,6 @@ def benchmarks_for(user, organization) -> QuerySet[WageBenchmark]:
 def reference_benchmarks(countries) -> list[WageBenchmark]:
     """The shipped statutory minimum wages (public reference data, with their sources) of some
     countries, for the methods of a brief."""
-    from .models import BenchmarkKind
-
     return list(
         WageBenchmark.objects.filter(
             organization__isnull=True, kind=BenchmarkKind.MINIMUM_WAGE, country__in=sorted(countries)

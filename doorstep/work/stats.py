@@ -16,6 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, QuerySet
 
+from doorstep.core.sectors import Sector
+
 from .models import WorkOrder
 
 DIMENSIONS = ("party", "sector", "month")
@@ -104,8 +106,6 @@ def currencies(orders: QuerySet[WorkOrder]) -> list[str]:
 
 def dashboard(orders: QuerySet[WorkOrder], currency: str) -> dict:
     """Totals and breakdowns by party, sector and month for the orders in ``currency``."""
-    from doorstep.core.sectors import Sector
-
     sector_labels = dict(Sector.choices)
     total = Cell("all", "")
     cells: dict[str, dict[str, Cell]] = {d: {} for d in DIMENSIONS}

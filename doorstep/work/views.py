@@ -12,7 +12,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from doorstep.core import inputs, languages
 from doorstep.core.charts import MEDIA_TYPES
+from doorstep.core.downloads import attachment
 from doorstep.core.errors import DomainError, ValidationError
 from doorstep.core.forms import add_domain_error
 from doorstep.core.pagination import next_page_query, page_of
@@ -23,7 +25,7 @@ from doorstep.members.services import pii as member_services
 from doorstep.organizations.queries import get_organization_with_role
 from doorstep.supplychains import queries as party_queries
 
-from . import benchmarks, boards, queries, rates, stats
+from . import benchmarks, boards, charts, queries, rates, stats
 from .forms import (
     ENTRY_FORMS,
     BenchmarkForm,
@@ -83,8 +85,6 @@ def fair_rate(request):
 def _board(request, organization):
     """The dashboard's board for the asked currency and period (``from``, ``to``), and the problems
     with what was asked (the board is then of all time)."""
-    from doorstep.core import inputs
-
     problems: list = []
     start, end = inputs.period(request.GET.get("from") or None, request.GET.get("to") or None, problems)
     found = boards.work_board(
@@ -101,8 +101,6 @@ def _board(request, organization):
 def dashboard(request, org_slug: str):
     """Figures from the analytics engine (as of its last refresh, which the page states), for one
     currency and a period (``from``, ``to``; all time when blank), with charts and their tables."""
-    from . import charts
-
     organization = _organization(request, org_slug)
     found, problems, period_set = _board(request, organization)
     board = found.board
@@ -137,8 +135,6 @@ def dashboard(request, org_slug: str):
 
 
 def _chart_url(organization, name: str, fmt: str, query: str) -> str:
-    from django.urls import reverse
-
     url = reverse("work_chart", args=[organization.slug, name, fmt])
     return f"{url}?{query}" if query else url
 
@@ -146,10 +142,6 @@ def _chart_url(organization, name: str, fmt: str, query: str) -> str:
 @login_required
 def chart(request, org_slug: str, name: str, fmt: str):
     """One chart of the dashboard (same currency and period) as SVG, PNG or its table as CSV."""
-    from doorstep.core.downloads import attachment
-
-    from . import charts
-
     organization = _organization(request, org_slug)
     if name not in charts.NAMES or fmt not in MEDIA_TYPES:
         raise Http404
@@ -544,8 +536,6 @@ def rate_delete(request, org_slug: str, rate_id: int):
 def _passbook(request, organization, member, name: str, *, own: bool):
     """Her passbook, in her language: the one asked for (``?lang=``), else for an organizer the
     first of her languages Doorstep speaks, else the page's own."""
-    from doorstep.core import languages
-
     current = translation.get_language() or settings.LANGUAGE_CODE
     hers = languages.spoken(member.languages)
     asked = request.GET.get("lang", "")

@@ -77,10 +77,6 @@ NOT_CODES = {
     ("ResourceFilters", "language"): "read leniently against Django's list of every language",
     ("GET /api/v1/resources", "language"): "read leniently against Django's list of every language",
     ("GET /api/v1/public/resources", "language"): "read leniently against Django's list of every language",
-    (
-        "POST /api/v1/work-orders/{order_id}/{kind}/{entry_id}/reverse",
-        "kind",
-    ): "work's services are being split",
 }
 # Work's inputs wait for the rewrite of work entries (money never deleted): typed in a later change.
 WORK_INPUTS = {

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from doorstep.core import audit, money, tenancy
 from doorstep.core.errors import FieldError, ValidationError
@@ -20,6 +21,7 @@ from doorstep.core.sectors import Sector
 from doorstep.organizations.models import Organization
 
 from ..models import BenchmarkKind, Period, WageBenchmark
+from ..tasks import recompute_orders
 from .validation import MAX_MONEY
 
 
@@ -42,7 +44,6 @@ def set_late_payment_days(organization: Organization, days, *, actor) -> Organiz
             organization=organization,
             metadata={"late_payment_days": value},
         )
-    from ..tasks import recompute_orders
 
     transaction.on_commit(lambda: recompute_orders.enqueue(organization.pk))
     return organization
@@ -51,7 +52,6 @@ def set_late_payment_days(organization: Organization, days, *, actor) -> Organiz
 def clean_benchmark(raw: Mapping[str, Any]) -> dict:
     errors: list[FieldError] = []
     language = translation.get_language() or "en"
-    from django_countries import countries
 
     values: dict[str, Any] = {}
     values["kind"] = _choice(raw.get("kind"), "kind", BenchmarkKind, errors, required=True, language=language)
@@ -110,8 +110,6 @@ def create_benchmark(organization: Organization, *, data: Mapping[str, Any], act
         benchmark = WageBenchmark.objects.create(organization=organization, created_by=actor, **values)
         audit.record("benchmark.created", actor=actor, organization=organization, obj=benchmark)
         if benchmark.kind == BenchmarkKind.MINIMUM_WAGE:
-            from ..tasks import recompute_orders
-
             transaction.on_commit(lambda: recompute_orders.enqueue(organization.pk))
     return benchmark
 
@@ -122,6 +120,5 @@ def delete_benchmark(benchmark: WageBenchmark, *, actor) -> None:
     with transaction.atomic():
         audit.record("benchmark.deleted", actor=actor, organization=organization_id, obj=benchmark)
         benchmark.delete()
-        from ..tasks import recompute_orders
 
         transaction.on_commit(lambda: recompute_orders.enqueue(organization_id))

@@ -320,3 +320,17 @@ def test_her_erasure_removes_reversals_and_voided_orders(world, delhi_member, pa
     )
     member_rights.erase_member(delhi_member, actor=world.admin_a)
     assert not WorkOrder.objects.exists() and not Payment.objects.exists()
+
+
+def test_rejects_a_reversal_of_an_unknown_kind_naming_the_allowed_ones(world, api, delhi_member, party):
+    order = _order(world, delhi_member, party())
+    payment = order.payments.first()
+    answer = api(world.organizer_a).post(
+        f"/api/v1/work-orders/{order.pk}/wages/{payment.pk}/reverse",
+        {"reason": "typed twice"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 422
+    error = answer.json()["errors"][0]
+    assert error["field"].endswith("kind") and "payments" in error["message"]
+    assert not Payment.objects.filter(reverses=payment).exists()
