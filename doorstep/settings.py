@@ -286,7 +286,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Survey exports written by background jobs: sealed files, deleted (and their keys destroyed) after
 # EXPORT_KEEP_DAYS.
 EXPORT_ROOT = Path(env_str("DOORSTEP_EXPORT_ROOT", str(VAR_DIR / "exports")))
-# The analytics engine's Parquet files and manifest (insights.engine); rebuilt from the database at will.
+# The analytics engine's Parquet files and manifest (core.analytics); rebuilt from the database at will.
 ANALYTICS_ROOT = Path(env_str("DOORSTEP_ANALYTICS_ROOT", str(VAR_DIR / "analytics")))
 # Dashboards older than this many seconds ask for a refresh in the background.
 ANALYTICS_MAX_AGE = env_int("DOORSTEP_ANALYTICS_MAX_AGE", 60)
