@@ -652,22 +652,6 @@ def submissions(
     form_id = version.form.xml_form_id
     rng = random.Random(seed)
     now = timezone.now()
-    columns = [
-        "organization",
-        "form",
-        "version",
-        "instance_id",
-        "root_instance_id",
-        "deprecated_id",
-        "current",
-        "subject_key",
-        "sealed_xml",
-        "sealed_data",
-        "member",
-        "source",
-        "received_at",
-        "attachments_expected",
-    ]
     for offset in range(0, rows, 20_000):
         batch = min(20_000, rows - offset)
         keys = vault.new_subject_keys(organization, batch)
@@ -677,23 +661,21 @@ def submissions(
             instance = f"uuid:{form_id}-{organization.pk}-{offset + n}"
             record["meta/instanceID"] = instance
             values.append(
-                (
-                    organization.pk,
-                    version.form_id,
-                    version.pk,
+                survey_services.bulk_row(
+                    version,
                     instance,
-                    instance,
-                    "",
-                    True,
-                    key.id,
-                    key.seal({"xml": "not kept for synthetic data"}, purpose="submission.xml"),
-                    key.seal(record, purpose=survey_services.DATA_PURPOSE),
-                    rng.choice(member_ids) if member_ids else None,
-                    "synth",
-                    now,
-                    [],
+                    key,
+                    sealed_xml=key.seal(
+                        {"xml": "not kept for synthetic data"}, purpose=survey_services.XML_PURPOSE
+                    ),
+                    record=record,
+                    member_id=rng.choice(member_ids) if member_ids else None,
+                    submitted_by_id=None,
+                    source="synth",
+                    received_at=now,
+                    attachments=[],
                 )
             )
         with transaction.atomic():
-            insert_rows(Submission, columns, values)
+            insert_rows(Submission, survey_services.BULK_COLUMNS, values)
     return rows

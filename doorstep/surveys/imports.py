@@ -670,46 +670,24 @@ class SubmissionImport:
         fresh = [clean for _n, clean in rows if clean.instance_id not in there]
         keys = vault.new_subject_keys(organization, len(fresh))
         source = "odk_central" if job.options.get("layout") == "odk" else "kobo"
-        columns = [
-            "organization",
-            "form",
-            "version",
-            "instance_id",
-            "root_instance_id",
-            "deprecated_id",
-            "current",
-            "subject_key",
-            "sealed_xml",
-            "sealed_data",
-            "member",
-            "submitted_by",
-            "source",
-            "received_at",
-            "attachments_expected",
-        ]
         values = []
         for key, clean in zip(keys, fresh, strict=True):
             member = services.member_for(form, clean.record)
             values.append(
-                (
-                    organization.pk,
-                    form.pk,
-                    version.pk,
+                services.bulk_row(
+                    version,
                     clean.instance_id,
-                    clean.instance_id,
-                    "",
-                    True,
-                    key.id,
-                    key.seal_bytes(clean.xml, purpose=services.XML_PURPOSE),
-                    key.seal(clean.record, purpose=services.DATA_PURPOSE),
-                    member.pk if member else None,
-                    actor.pk,
-                    source,
-                    clean.received_at,
-                    xforms.attachment_names(clean.record, version.structure),
+                    key,
+                    sealed_xml=key.seal_bytes(clean.xml, purpose=services.XML_PURPOSE),
+                    record=clean.record,
+                    member_id=member.pk if member else None,
+                    submitted_by_id=actor.pk,
+                    source=source,
+                    received_at=clean.received_at,
+                    attachments=xforms.attachment_names(clean.record, version.structure),
                 )
             )
-        insert_rows(Submission, columns, values)
+        insert_rows(Submission, services.BULK_COLUMNS, values)
         audit.record(
             "submission.imported",
             actor=actor,

@@ -78,6 +78,61 @@ ATTACHMENT_TYPES = MEDIA_TYPES | {
 }
 XML_PURPOSE = "submission.xml"
 DATA_PURPOSE = "submission.data"
+# The columns a bulk write of new submissions fills (``core.bulk.insert_rows``), in the order of
+# ``bulk_row``: the spreadsheet import and synthetic data write them the same way.
+BULK_COLUMNS = (
+    "organization",
+    "form",
+    "version",
+    "instance_id",
+    "root_instance_id",
+    "deprecated_id",
+    "current",
+    "subject_key",
+    "sealed_xml",
+    "sealed_data",
+    "member",
+    "submitted_by",
+    "source",
+    "received_at",
+    "attachments_expected",
+)
+
+
+def bulk_row(
+    version,
+    instance_id: str,
+    key,
+    *,
+    sealed_xml: bytes,
+    record: dict,
+    member_id: int | None,
+    submitted_by_id: int | None,
+    source: str,
+    received_at,
+    attachments: list[str],
+) -> tuple:
+    """One new, current submission (its own first version) as a row of ``BULK_COLUMNS``, its answers
+    sealed under ``key``."""
+    return (
+        version.form.organization_id,
+        version.form_id,
+        version.pk,
+        instance_id,
+        instance_id,
+        "",
+        True,
+        key.id,
+        sealed_xml,
+        key.seal(record, purpose=DATA_PURPOSE),
+        member_id,
+        submitted_by_id,
+        source,
+        received_at,
+        attachments,
+    )
+
+
 ATTACHMENT_PURPOSE = "submission.attachment"
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
