@@ -9,17 +9,29 @@ questions here, not by the person, because an export names them after the form:
   `_index`…) and any such column Doorstep does not use is ignored. Repeat groups are sheets of their
   own, linked by `_parent_table_name` and `_parent_index` to their parent's `_index`; older CSV
   exports put them in the same row (`children[2]/name`). A `select_multiple` is one column of
-  space-separated choices, or one column per choice (`question/choice`, 1/0).
+  space-separated choices, or one column per choice (`question/choice`: 1/0, True/False, TRUE/FALSE).
+- **Older KoboToolbox (kobocat)**: the single-sheet XLSX of a form without repeats, whose rows carry
+  `_parent_index` -1 (a sheet is a repeat only when its rows point to a parent); the CSV that quotes
+  every value and writes `n/a` (any case) for an empty or not-relevant answer, repeat columns too
+  (`n/a` is no answer in Kobo files, not in ODK Central's); and the multi-table CSV export, one file
+  per repeat level (`<form>.csv`, `<repeat>.csv`, `<repeat>_<nested repeat>.csv`), uploaded as one
+  zip or as several files at once (``bundle`` makes them the zip). Names written with a dot
+  (`tel.office`) match exactly; `.` between groups is read too.
 - **ODK Central**, the CSV zip (or its main CSV alone): `-` between group names (`work-sector`),
   geopoints split into `-Latitude`, `-Longitude`, `-Altitude`, `-Accuracy`, one file per repeat
   (`<form>-<repeat>.csv`) whose `PARENT_KEY` is its parent's `KEY`.
 
 Each record becomes a submission exactly as if a phone had sent it: the XForm instance is rebuilt,
-parsed as OpenRosa submissions are, and sealed under a data key of its own. The instance id
-(`meta/instanceID`, Kobo's `_uuid`, Central's `KEY`) makes an import idempotent: a submission already
-in Doorstep is skipped, so importing the same file twice adds nothing. A row with a wrong value
-(a number that is not one, a choice the form does not have) is reported by sheet, row and column,
-and that submission is not imported.
+parsed as OpenRosa submissions are, and sealed under a data key of its own. Text answers keep their
+leading and trailing whitespace as sent; numbers, dates, places and choices are read without it. The
+instance id (`meta/instanceID`, Kobo's `_uuid`, Central's `KEY`) makes an import idempotent: a
+submission already in Doorstep is skipped, so importing the same records twice, in the same shape or
+another, adds nothing. A row with a wrong value (a number that is not one, a choice the form does not
+have) is reported by sheet, row and column, and that submission is not imported.
+
+A zip is judged by its directory before anything is unpacked: at most ``MAX_UNZIPPED_BYTES`` in all
+(the size of the largest upload) and no entry packed more than ``MAX_ZIP_RATIO`` to 1; each entry is
+read as a stream that stops past the limit whatever its header claims.
 """
 
 import io

@@ -12,6 +12,7 @@ docs/architecture.md describe (no file is copied from another project):
   uploaded as several files at once or as one zip; question names with dots (`tel.office`).
 """
 
+import base64
 import csv
 import io
 import tracemalloc
@@ -20,10 +21,13 @@ import zipfile
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
+from conftest import PASSWORD
 from doorstep.core.models import Import
 from doorstep.surveys import services
 from doorstep.surveys.models import Submission
+from doorstep.surveys.tests.conftest import submission_xml
 
 pytestmark = pytest.mark.django_db
 
@@ -290,10 +294,24 @@ def _zipped(files: list[tuple[str, bytes]]) -> bytes:
     return out.getvalue()
 
 
+def _workbook(files: list[tuple[str, bytes]]) -> bytes:
+    """The same tables as kobocat's XLSX of a form with repeats: one sheet per table."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, data in files:
+        sheet = book.create_sheet(name.removesuffix(".csv"))
+        for row in csv.reader(io.StringIO(data.decode())):
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 SHAPES = {
     "indexed_csv": lambda: [("family.csv", _family_csv())],
     "tables_as_files": _family_tables,
     "tables_as_zip": lambda: [("family.zip", _zipped(_family_tables()))],
+    "tables_as_xlsx": lambda: [("family.xlsx", _workbook(_family_tables()))],
 }
 
 
@@ -303,6 +321,7 @@ SHAPES = {
         ("indexed_csv", "tables_as_zip"),
         ("tables_as_files", "indexed_csv"),
         ("tables_as_zip", "tables_as_files"),
+        ("tables_as_xlsx", "indexed_csv"),
     ],
 )
 def test_each_family_shape_imports_whole_and_another_shape_then_adds_nothing(
@@ -346,6 +365,16 @@ def test_several_files_must_each_be_a_csv(world, login):
     assert not Import.objects.exists()
 
 
+def test_the_import_page_lists_the_shapes_with_an_example_and_takes_several_files(world, login):
+    family = _form(world, FAMILY_MD, "family.md")
+    page = login(world.admin_a).get(f"/orgs/{world.org_a.slug}/surveys/forms/{family.pk}/import/")
+    text = page.content.decode()
+    for shape in ("kobocat) XLSX", "kobocat) CSV", "multi-table CSV export", "ODK Central CSV zip"):
+        assert shape in text
+    assert text.count('<pre class="scroll">') == 6  # an example of each shape
+    assert 'name="file" multiple' in text
+
+
 def test_the_api_takes_the_tables_as_several_files(world, api, run_jobs):
     family = _form(world, FAMILY_MD, "family.md")
     client = api(world.admin_a)
@@ -357,6 +386,19 @@ def test_the_api_takes_the_tables_as_several_files(world, api, run_jobs):
     assert response.status_code == 201, response.content
     body = client.get(f"/api/v1/imports/{response.json()['id']}").json()
     assert (body["status"], body["valid_rows"], body["error_count"]) == ("validated", 2, 0)
+
+
+def test_a_phone_s_answer_keeps_its_whitespace(world, mapping_form):
+    services.set_state(mapping_form, "open", actor=world.admin_a)
+    raw = base64.b64encode(f"olga:{PASSWORD}".encode()).decode()
+    xml = submission_xml().replace(b"<name>Sunita Devi</name>", b"<name>\nTest 1 </name>")
+    sent = Client(headers={"Authorization": f"Basic {raw}"}).post(
+        "/openrosa/union-a/submission",
+        {"xml_submission_file": SimpleUploadedFile("submission.xml", xml, content_type="text/xml")},
+        secure=True,
+    )
+    assert sent.status_code == 201
+    assert _records(mapping_form)[Submission.objects.get().instance_id]["name"] == "\nTest 1 "
 
 
 # Zips that would not fit in memory -------------------------------------------------------------------
