@@ -405,9 +405,9 @@ def _layout(sheets: list[Sheet], root: Scope, form_id: str) -> Layout:
             continue
         else:
             name = sheet.name.removeprefix(f"{form_id}-") if kind == "odk" else sheet.name
-            name = name.removeprefix(f"{form_id}_").split("~", 1)[0]
-            scope = repeats_by_name.get(name) or next(
-                (r for n, r in repeats_by_name.items() if n[:31] == name[:31]), None
+            name = name.split("~", 1)[0]
+            scope = _repeat_named(repeats_by_name, name) or _repeat_named(
+                repeats_by_name, name.removeprefix(f"{form_id}_")
             )
             if scope is None:
                 ignored.append(
@@ -462,6 +462,11 @@ def _repeat_names(root: Scope) -> dict[str, Scope]:
 
     walk(root, [])
     return names
+
+
+def _repeat_named(names: dict[str, Scope], name: str) -> Scope | None:
+    """The repeat a sheet or file is named after (a spreadsheet cuts sheet names at 31 characters)."""
+    return names.get(name) or next((r for n, r in names.items() if n[:31] == name[:31]), None)
 
 
 def _value(row: list[str], index: int | None) -> str:
