@@ -159,14 +159,14 @@ def _looks_like_text(text: str) -> bool:
     return "\x00" not in sample and control <= len(sample) // 100
 
 
-def _cell(value) -> str:
+def _cell(value, strip: bool = True) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10] if not hasattr(value, "hour") or not value.hour else value.isoformat()
-    return str(value).strip()
+    return str(value).strip() if strip else str(value)
 
 
 def read_table(data: bytes, *, encoding: str | None = None) -> Table:
@@ -183,14 +183,15 @@ def read_table(data: bytes, *, encoding: str | None = None) -> Table:
     return read_csv(data, encoding=encoding)
 
 
-def read_sheets(data: bytes) -> list[tuple[str, list[list[str]]]]:
-    """Every sheet of an XLSX, XLS or ODS workbook: (name, rows as text), trailing empty rows cut."""
+def read_sheets(data: bytes, *, strip: bool = True) -> list[tuple[str, list[list[str]]]]:
+    """Every sheet of an XLSX, XLS or ODS workbook: (name, rows as text), trailing empty rows cut.
+    ``strip=False`` keeps each cell's leading and trailing whitespace (survey answers, as sent)."""
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
         for name in workbook.sheet_names:
             rows = [
-                [_cell(v) for v in row]
+                [_cell(v, strip) for v in row]
                 for row in workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
             ]
             while rows and not any(rows[-1]):
@@ -205,8 +206,9 @@ def read_sheets(data: bytes) -> list[tuple[str, list[list[str]]]]:
     return sheets
 
 
-def read_csv(data: bytes, *, encoding: str | None = None) -> Table:
-    """A CSV file in any of the encodings and delimiters spreadsheet programs write."""
+def read_csv(data: bytes, *, encoding: str | None = None, strip: bool = True) -> Table:
+    """A CSV file in any of the encodings and delimiters spreadsheet programs write (``strip=False``
+    keeps each cell's leading and trailing whitespace; headers are stripped either way)."""
     if not data or not data.strip():
         raise FileProblem.for_field("file", _("The file is empty."), code="empty_file")
     text, used = _decode(data, encoding)
@@ -228,7 +230,7 @@ def read_csv(data: bytes, *, encoding: str | None = None) -> Table:
         data_rows = csv.reader(io.StringIO(text), dialect)
         next(data_rows, None)
         for row in data_rows:
-            yield [cell.strip() for cell in row]
+            yield [cell.strip() for cell in row] if strip else row
 
     return Table("csv", used, [h.strip().lstrip("\ufeff") for h in headers], rows)
 

@@ -150,6 +150,13 @@ def parse_submission(xml: bytes) -> Parsed:
     )
 
 
+def _answer(element) -> str:
+    """A leaf's answer exactly as the phone sent it (a text may begin with a newline); an element
+    holding only whitespace (an empty group, indentation) answers nothing."""
+    text = element.text or ""
+    return text if text.strip() else ""
+
+
 def to_record(root, structure: dict) -> dict:
     """The submission as a flat record: ``{"group/question": "answer", "repeat": [{...}, ...]}``."""
     repeats = repeat_paths(structure)
@@ -165,7 +172,7 @@ def to_record(root, structure: dict) -> dict:
             elif len(child):
                 fill(child, f"{path}/", record)
             else:
-                record[path] = (child.text or "").strip()
+                record[path] = _answer(child)
 
     def _fill_relative(element, repeat_path: str, item: dict) -> None:
         for child in element:
@@ -178,7 +185,7 @@ def to_record(root, structure: dict) -> dict:
             elif len(child):
                 _fill_group(child, full, f"{name}/", item)
             else:
-                item[name] = (child.text or "").strip()
+                item[name] = _answer(child)
 
     def _fill_group(element, full: str, relative: str, item: dict) -> None:
         for child in element:
@@ -191,7 +198,7 @@ def to_record(root, structure: dict) -> dict:
             elif len(child):
                 _fill_group(child, child_full, f"{child_relative}/", item)
             else:
-                item[child_relative] = (child.text or "").strip()
+                item[child_relative] = _answer(child)
 
     record: dict = {}
     fill(root, "", record)
