@@ -50,6 +50,7 @@ class Purpose(models.TextChoices):
     CONTACT = "contact", _("Contact by SMS or phone")
     RESEARCH = "research", _("Research")
     NETWORK_SHARING = "network_sharing", _("Sharing aggregates with a network")
+    COMPANY_STATISTICS = "company_statistics", _("Counted in a company's due-diligence statistics")
     COMPANY_CASE = "company_case", _("Sharing a case with a company")
 
 

@@ -153,7 +153,7 @@ def own_member(user, organization) -> Member:
 
 CONSENT_FOR_SHARING = {
     "network_statistics": Purpose.NETWORK_SHARING,
-    "company_due_diligence": Purpose.COMPANY_CASE,
+    "company_due_diligence": Purpose.COMPANY_STATISTICS,
     "research": Purpose.RESEARCH,
 }
 
