@@ -46,7 +46,7 @@ def export_sections(member: Member) -> dict[str, list[dict]]:
         "profile": [profile],
         "status_history": list(member.status_history.values("status", "changed_on")),
         "dues": list(member.dues.values("period", "amount", "currency", "paid_on")),
-        "consents": list(member.consents.values("purpose", "given", "effective_on", "method")),
+        "consents": list(member.consents.values("purpose", "company_id", "given", "effective_on", "method")),
     }
     return {
         name: [{k: _jsonable(v) for k, v in row.items()} for row in rows] for name, rows in sections.items()
