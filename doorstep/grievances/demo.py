@@ -5,6 +5,7 @@ intake link with one report waiting. Deterministic and idempotent."""
 
 from datetime import date, timedelta
 
+from doorstep.core.errors import ValidationError
 from doorstep.members.models import Member, Purpose
 from doorstep.members.queries import consenting_members
 from doorstep.organizations.models import Organization, User
@@ -163,8 +164,12 @@ def load() -> list[str]:
     return lines
 
 
+MESSAGE_TO_BRAND = "Pieces rejected without a reason by your supplier; the member was not paid for them."
+
+
 def _share() -> str:
-    """One of the union's cases shared with the demo brand (a member who agreed to that), with the
+    """One of the union's cases shared with the demo brand (a member who agreed to that, and a case
+    that passes the k-check: it would not single her out among her work giver's workers), with the
     brand's answer."""
     union = Organization.objects.get(slug="demo-union")
     brand = Organization.objects.get(slug="demo-brand")
@@ -173,22 +178,27 @@ def _share() -> str:
     agreed = set(
         consenting_members([union.pk], Purpose.COMPANY_CASE, date.today()).values_list("pk", flat=True)
     )
-    case = next(
-        (
-            c
-            for c in Case.objects.filter(organization=union, kind="individual").order_by("number")
-            if c.members.exists() and all(m.pk in agreed for m in c.members.all())
-        ),
-        None,
+    admin = User.objects.get(username="orgadmin-a")
+    candidates = (
+        c
+        for c in Case.objects.filter(organization=union, kind="individual").order_by("number")
+        if c.members.exists() and all(m.pk in agreed for m in c.members.all())
     )
-    if case is None:
-        return "demo-brand: no case whose member agreed to sharing with a company"
-    share = sharing.share_case(
-        case,
-        brand,
-        {"message": "Pieces rejected without a reason by your supplier; the member was not paid for them."},
-        actor=User.objects.get(username="orgadmin-a"),
-    )
+    for case in candidates:
+        try:
+            share = sharing.share_case(
+                case,
+                brand,
+                {"message": MESSAGE_TO_BRAND},
+                actor=admin,
+            )
+        except ValidationError as error:
+            if error.code == "singles_out":
+                continue  # it could point at her: the demo shares another one
+            raise
+        break
+    else:
+        return "demo-brand: no case whose member agreed to sharing with a company passes the k-check"
     sharing.company_reply(
         share,
         "We have asked our supplier for its inspection records.",
