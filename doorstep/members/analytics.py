@@ -107,4 +107,4 @@ def members_table(org_id: int) -> pa.Table:
 
 
 def register() -> None:
-    analytics.register(FactKind("members", MEMBER_SCHEMA, refresh_members))
+    analytics.register(FactKind("members", MEMBER_SCHEMA, refresh_members, member_column="id"))
