@@ -260,3 +260,13 @@ def test_consent_to_be_named_needs_a_company(world, ledger, api):
         content_type="application/json",
     )
     assert response.status_code == 201 and response.json()["company_id"] == world.company.pk
+
+
+def test_the_page_says_plainly_why_a_case_is_not_shared(world, ledger, login):
+    case = ledger(others_paid="1000")
+    page = login(world.organizer_a).post(
+        f"/orgs/union-a/grievances/{case.pk}/", {"form": "share", "company": world.company.pk}
+    )
+    assert page.status_code == 422
+    assert b"could point at her" in page.content and b"Rafiq" in page.content
+    assert not CaseShare.objects.exists()
