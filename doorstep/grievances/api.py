@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.http import Http404
+from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -332,8 +333,10 @@ def add_attachment(request, case_id: int, file: File[UploadedFile]):
 class ShareIn(Schema):
     company_id: int
     message: str = Field("", description="What the company should know (never name the worker here).")
-    show_identity: bool = Field(
-        False, description="She agreed, in so many words, that the company may know her name."
+    override_reason: str = Field(
+        "",
+        description="An administrator's reason to share a case that matches fewer than k of its work "
+        "giver's workers (the k-check); sealed with the case.",
     )
 
 
@@ -341,16 +344,25 @@ class ShareOut(Schema):
     id: int
     case_id: int
     company_id: int
-    show_identity: bool
     shared_at: datetime
 
 
+class SharedSummaryOut(Schema):
+    id: int = Field(description="The share's id.")
+    shared_in: str = Field(description="The month it was shared (YYYY-MM).")
+
+
+class BandOut(Schema):
+    currency: str
+    at_least: Decimal
+    under: Decimal
+
+
 class SharedStepOut(Schema):
-    on: date
+    month: str = Field(description="YYYY-MM: the company sees months, not days.")
     kind: str = Field(description="opened, action, remedy, reply, commitment or finished")
     label: str
-    amount: Decimal | None = None
-    currency: str = ""
+    band: BandOut | None = Field(None, description="A remedy's amount, as a band.")
     text: str = ""
 
 
@@ -358,12 +370,16 @@ class SharedCaseOut(Schema):
     id: int = Field(description="The share's id.")
     organization: str
     category: codes(Category)
-    kind: codes(CaseKind)
+    kind: codes(CaseKind) | None = Field(
+        description="Only when every member named on it agreed to be known to this company."
+    )
     status: codes(CaseStatus)
     parties: list[str]
-    owed: dict[str, Decimal]
+    owed: list[BandOut] = Field(description="What the linked orders still owe, as a band per currency.")
     message: str
-    names: list[str] = Field(description="Only where she agreed that the company may know who she is.")
+    names: list[str] = Field(
+        description="Only members whose own consent to be named to this company stands today."
+    )
     steps: list[SharedStepOut]
 
 
@@ -384,7 +400,6 @@ def share_out(share) -> dict:
         "id": share.pk,
         "case_id": share.case_id,
         "company_id": share.company_id,
-        "show_identity": share.show_identity,
         "shared_at": share.shared_at,
     }
 
@@ -418,19 +433,18 @@ def _shared_out(view) -> dict:
         "id": view.share.pk,
         "organization": case.organization.name,
         "category": case.category,
-        "kind": case.kind,
+        "kind": view.kind,
         "status": case.status,
         "parties": [p.name for p in case.parties.all()],
-        "owed": view.owed,
+        "owed": [_band(b) for b in view.owed],
         "message": view.message,
         "names": view.names,
         "steps": [
             {
-                "on": s["on"],
+                "month": s["month"],
                 "kind": s["kind"],
                 "label": str(s["label"]),
-                "amount": s.get("amount"),
-                "currency": s.get("currency", ""),
+                "band": _band(s["band"]) if s.get("band") else None,
                 "text": s.get("text", ""),
             }
             for s in view.steps
@@ -438,11 +452,18 @@ def _shared_out(view) -> dict:
     }
 
 
-@router.get("/shared-cases", response={200: list[ShareOut], **ERRORS})
+def _band(band) -> dict:
+    return {"currency": band.currency, "at_least": band.at_least, "under": band.under}
+
+
+@router.get("/shared-cases", response={200: list[SharedSummaryOut], **ERRORS})
 def list_shared_cases(request, company_id: int):
     """Cases organizations shared with your company (consented, under a live agreement)."""
     company = company_for(request.auth, pk=company_id)
-    return [share_out(s) for s in queries.shared_with(company)]
+    return [
+        {"id": s.pk, "shared_in": timezone.localtime(s.shared_at).strftime("%Y-%m")}
+        for s in queries.shared_with(company)
+    ]
 
 
 @router.get("/shared-cases/{share_id}", response={200: SharedCaseOut, **ERRORS})
