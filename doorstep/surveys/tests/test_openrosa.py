@@ -453,3 +453,18 @@ def test_racing_edits_of_one_version_leave_exactly_one_current(committed_db, wor
         versions = Submission.objects.filter(root_instance_id=f"uuid:r{record}")
         assert versions.count() == 1 + editors
         assert versions.filter(current=True).count() == 1, f"record {record} forked"
+
+
+def test_rejects_a_submission_nested_too_deep(world, device):
+    _app_user, base = device
+    depth = 50_000
+    xml = (
+        b"<mapping id='homeworker_mapping'>"
+        + b"<g>" * depth
+        + b"x"
+        + b"</g>" * depth
+        + b"<meta><instanceID>uuid:deep</instanceID></meta></mapping>"
+    )
+    response = _post(Client(), base, xml)
+    assert response.status_code == 400 and "nested" in response.content.decode()
+    assert not Submission.objects.exists()
