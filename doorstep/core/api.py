@@ -7,7 +7,10 @@ import math
 import re
 from functools import wraps
 
-from django.http import Http404
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -191,3 +194,41 @@ def install_input_checks(api: NinjaAPI) -> None:
         return checked
 
     api.add_decorator(check_input, mode="view")
+
+
+# Errors Django answers before (or after) the API's own handlers: an address no route matches, a
+# request it refuses to read, a bug. Under the API they take the API's error shape; pages keep theirs.
+API_PREFIX = "/api/"
+
+
+def _api_error(status: int, detail: str, code: str) -> JsonResponse:
+    return JsonResponse({"detail": detail, "code": code, "errors": []}, status=status)
+
+
+def body_limit() -> str:
+    """The documented limit of a request body (JSON or form fields; uploaded files apart)."""
+    return f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024):g} MB"
+
+
+def bad_request(request, exception=None, template_name="400.html"):
+    """Django's 400, as 413 when the body is over the limit (refused from its Content-Length, before
+    it is read)."""
+    if not request.path.startswith(API_PREFIX):
+        return defaults.bad_request(request, exception, template_name=template_name)
+    if isinstance(exception, RequestDataTooBig):
+        return _api_error(
+            413, f"The request body is larger than the API takes ({body_limit()}).", "too_large"
+        )
+    return _api_error(400, "The request could not be read.", "bad_request")
+
+
+def page_not_found(request, exception=None, template_name="404.html"):
+    if not request.path.startswith(API_PREFIX):
+        return defaults.page_not_found(request, exception, template_name=template_name)
+    return _api_error(404, "Not found.", "not_found")
+
+
+def server_error(request, template_name="500.html"):
+    if not request.path.startswith(API_PREFIX):
+        return defaults.server_error(request, template_name=template_name)
+    return _api_error(500, "Something went wrong on the server; it has been logged.", "server_error")
