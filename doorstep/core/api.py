@@ -181,12 +181,13 @@ def install_input_checks(api: NinjaAPI) -> None:
             elif reads_json and request.body:
                 try:
                     data = json.loads(request.body)
-                except ValueError:
-                    data = None  # ninja answers 400 malformed_json
-                else:
                     if not isinstance(data, dict):
                         found.errors.append(("body", "Send a JSON object."))
                     request.checked_json = found.json(data, body_field)
+                except ValueError:
+                    pass  # not JSON: ninja answers 400 malformed_json
+                except RecursionError:
+                    found.errors.append(("body", "The JSON is nested too deep."))
             if found.errors:
                 return refuse(request, found.errors)
             return run(request, *args, **kwargs)

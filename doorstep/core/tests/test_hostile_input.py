@@ -138,3 +138,16 @@ def test_rejects_a_body_that_is_not_a_json_object(world, api, campaign, body):
         content_type="application/json",
     )
     assert response.status_code == 422 and _fields(response) == ["body"]
+
+
+@pytest.mark.parametrize("depth", [100_000, 900])
+def test_rejects_a_json_body_nested_too_deep(world, api, campaign, depth):
+    body = '{"title": ' + "[" * depth + "]" * depth + "}"
+    response = api(world.admin_a).patch(
+        f"/api/v1/campaigns/{campaign.pk}?organization_id={world.org_a.pk}",
+        body,
+        content_type="application/json",
+    )
+    assert response.status_code in (400, 422) and response.json()["errors"]
+    campaign.refresh_from_db()
+    assert campaign.title == "Pay us on time"
