@@ -5,8 +5,11 @@ them is an audited read."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
+from typing import Literal
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
@@ -120,7 +123,7 @@ class RemedyIn(Schema):
 
 class TimelineEntryOut(Schema):
     on: date
-    kind: str = Field(description="opened, action, remedy, attachment, reply, commitment or finished")
+    kind: Literal[timeline_services.KINDS] = Field(description="What the entry is.")
     id: int | None = None
     type: str = Field("", description="The action's or remedy's kind.")
     detail: str = ""
@@ -263,7 +266,7 @@ def update_case(request, case_id: int, payload: CasePatch):
     )
 
 
-def _entries(case, actor) -> list[dict]:
+def _entries(case, actor) -> list[TimelineEntryOut]:
     found = []
     for entry in timeline_services.timeline(case, actor=actor, reason="api timeline"):
         row = {"on": entry.on, "kind": entry.kind, "id": getattr(entry.item, "pk", None)}
@@ -293,10 +296,18 @@ def _entries(case, actor) -> list[dict]:
                 "deadline": entry.item.deadline,
                 "name": entry.item.company.name,
             }
-        else:
+        elif entry.kind == "attachment":
             row |= {"name": entry.text.get("name", ""), "type": entry.item.content_type}
-        found.append(row)
+        found.append(TimelineEntryOut(**row))
     return found
+
+
+def _write_then_timeline(case, actor, write) -> list[TimelineEntryOut]:
+    """Do ``write`` and build the timeline that answers it in one transaction: an answer that cannot
+    be built keeps nothing, so a client that retries after an error never doubles the step."""
+    with transaction.atomic():
+        write()
+        return _entries(case, actor)
 
 
 @router.get("/grievances/{case_id}/timeline", response={200: list[TimelineEntryOut], **ERRORS})
@@ -308,23 +319,24 @@ def get_timeline(request, case_id: int):
 def add_action(request, case_id: int, payload: ActionIn):
     """Add a step to the timeline (with a deadline, if one follows); answers with the timeline."""
     case = queries.get_case(request.auth, case_id)
-    timeline_services.add_action(case, payload.dict(), actor=request.auth)
-    return Status(201, _entries(case, request.auth))
+    write = partial(timeline_services.add_action, case, payload.dict(), actor=request.auth)
+    return Status(201, _write_then_timeline(case, request.auth, write))
 
 
 @router.post("/grievances/{case_id}/remedies", response={201: list[TimelineEntryOut], **ERRORS})
 def add_remedy(request, case_id: int, payload: RemedyIn):
     case = queries.get_case(request.auth, case_id)
-    remedy_services.add_remedy(case, payload.dict(), actor=request.auth)
-    return Status(201, _entries(case, request.auth))
+    write = partial(remedy_services.add_remedy, case, payload.dict(), actor=request.auth)
+    return Status(201, _write_then_timeline(case, request.auth, write))
 
 
 @router.post("/grievances/{case_id}/attachments", response={201: list[TimelineEntryOut], **ERRORS})
 def add_attachment(request, case_id: int, file: File[UploadedFile]):
     """Evidence: a photo, PDF, voice note or plain text, up to 10 MB (sealed)."""
     case = queries.get_case(request.auth, case_id)
-    evidence_services.add_attachment(case, name=file.name or "evidence", data=file.read(), actor=request.auth)
-    return Status(201, _entries(case, request.auth))
+    name, data = file.name or "evidence", file.read()
+    write = partial(evidence_services.add_attachment, case, name=name, data=data, actor=request.auth)
+    return Status(201, _write_then_timeline(case, request.auth, write))
 
 
 # Escalation to a company ------------------------------------------------------------------------------

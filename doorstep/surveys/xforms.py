@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from doorstep.core.errors import ValidationError
 
 CONTAINERS = {"group", "repeat", "survey"}
+# How deep a submission's elements may nest: real forms nest groups and repeats a few levels; the
+# readers below recurse once a level, so a hostile instance must be refused before they run.
+MAX_DEPTH = 100
 MEDIA_TYPES = {"image", "photo", "audio", "video", "file", "background-audio", "background-geopoint"}
 
 
@@ -118,6 +121,17 @@ def _bad(message: str) -> ValidationError:
     return ValidationError.for_field("xml_submission_file", message, code="bad_submission")
 
 
+def _depth(root) -> int:
+    """How many levels deep the tree goes (walked without recursion)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        element, level = stack.pop()
+        deepest = max(deepest, level)
+        if level <= MAX_DEPTH:
+            stack.extend((child, level + 1) for child in element)
+    return deepest
+
+
 def parse_submission(xml: bytes) -> Parsed:
     if not xml:
         raise _bad(_("The submission has no xml_submission_file."))
@@ -129,6 +143,10 @@ def parse_submission(xml: bytes) -> Parsed:
         raise _bad(
             _("The submission's XML is not well-formed (%(where)s).") % {"where": str(error)}
         ) from None
+    if _depth(root) > MAX_DEPTH:
+        raise _bad(
+            _("The submission's XML is nested more than %(levels)s levels deep.") % {"levels": MAX_DEPTH}
+        )
     form_id = root.get("id") or ""
     if not form_id:
         raise _bad(_("The submission does not say which form it answers (no id on its root element)."))
