@@ -44,6 +44,11 @@ def clear_failures(username: str, address: str | None) -> None:
     LoginFailure.objects.filter(username=_key(username), address=address).delete()
 
 
+def clear_account(username: str) -> None:
+    """Forget every failure for this account (her PIN was reset by her organization)."""
+    LoginFailure.objects.filter(username=_key(username)).delete()
+
+
 def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 

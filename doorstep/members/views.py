@@ -350,7 +350,7 @@ def member_give_login(request, org_slug: str, member_id: int):
                 % {"url": request.build_absolute_uri(reverse("worker_login", args=[organization.slug]))},
             )
     else:
-        messages.error(request, _("The PIN is 4 to 8 digits."))
+        messages.error(request, _("The PIN is 6 to 8 digits."))
     return redirect(
         reverse("member", kwargs={"org_slug": organization.slug, "member_id": member.pk}) + "#login"
     )

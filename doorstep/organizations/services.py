@@ -35,15 +35,34 @@ from .models import (
 )
 
 TOKEN_PREFIX = "dst_"  # noqa: S105 - a public prefix that marks Doorstep tokens, not a secret
+# Members' own logins (``members.services.logins``) get usernames with this prefix and a random tail;
+# nobody else may take one, and such an account logs in only at its organization's member login.
+WORKER_USERNAME_PREFIX = "member-"
+
+
+def is_worker_username(username: str) -> bool:
+    return username.strip().casefold().startswith(WORKER_USERNAME_PREFIX)
+
+
+def new_worker_username() -> str:
+    """A username for a member's login that says nothing about her and cannot be guessed (80 bits)."""
+    while True:
+        username = WORKER_USERNAME_PREFIX + secrets.token_hex(10)
+        if not User.objects.filter(username__iexact=username).exists():
+            return username
 
 
 # Logging in ------------------------------------------------------------------------------------
 
 
-def log_in(*, username: str, password: str, address: str | None, request=None) -> User:
+def log_in(
+    *, username: str, password: str, address: str | None, request=None, member_login: bool = False
+) -> User:
     """The user with these credentials, with login throttling and auditing.
 
-    Raises ``Throttled`` while the username is locked for this address, else ``ValidationError``
+    A member's own login (``is_worker_username``) is accepted only with ``member_login`` (her
+    organization's member login page), and no other account there. Raises ``Throttled`` while the
+    username is locked for this address, else ``ValidationError``
     (code ``invalid_login``) for a wrong username or password or an inactive account; the message
     does not say which.
     """
@@ -56,7 +75,11 @@ def log_in(*, username: str, password: str, address: str | None, request=None) -
             message=_("Too many failed logins. Try again in %(minutes)d minutes.") % {"minutes": minutes},
             retry_after=seconds,
         )
-    user = authenticate(request, username=username, password=password)
+    user = (
+        authenticate(request, username=username, password=password)
+        if is_worker_username(username) == member_login
+        else None
+    )
     if user is None:
         with transaction.atomic():
             throttle.record_failure(username, address)
@@ -252,6 +275,13 @@ def add_person(
     username = username.strip()
     if not username:
         raise ValidationError.for_field("username", _("Give a username."), code="required")
+    if is_worker_username(username):
+        raise ValidationError.for_field(
+            "username",
+            _("Usernames starting with “%(prefix)s” are reserved for members' own logins.")
+            % {"prefix": WORKER_USERNAME_PREFIX},
+            code="reserved_username",
+        )
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username__iexact=username).first()
         created = user is None

@@ -1532,7 +1532,7 @@ def _her_login(world):
     from doorstep.members.services import logins as member_services
 
     member = Member.objects.get(pk=_member_a(world))
-    return member_services.give_login(member, pin="4821", actor=world.admin_a).user
+    return member_services.give_login(member, pin="480271", actor=world.admin_a).user
 
 
 def _once_public(publish):
