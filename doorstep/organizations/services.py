@@ -56,21 +56,29 @@ def new_worker_username() -> str:
 
 
 def log_in(
-    *, username: str, password: str, address: str | None, request=None, member_login: bool = False
+    *,
+    username: str,
+    password: str,
+    address: str | None,
+    request=None,
+    member_login: bool = False,
+    scope: str | None = None,
 ) -> User:
     """The user with these credentials, with login throttling and auditing.
 
     A member's own login (``is_worker_username``) is accepted only with ``member_login`` (her
-    organization's member login page), and no other account there. Raises ``Throttled`` while the
-    username is locked for this address, else ``ValidationError``
-    (code ``invalid_login``) for a wrong username or password or an inactive account; the message
-    does not say which.
+    organization's member login page), and no other account there. ``scope`` names the door
+    counted as a whole as well (an organization's member login; see ``core.throttle``). Raises
+    ``Throttled`` while a count refuses the try, else ``ValidationError`` (code ``invalid_login``)
+    for a wrong username or password or an inactive account; the message does not say which.
     """
-    until = throttle.locked_until(username, address)
-    if until is not None:
+    locked = throttle.locked_until(username, address, scope=scope)
+    if locked is not None:
+        until, count = locked
         seconds = max(1, int((until - timezone.now()).total_seconds()) + 1)
         minutes = (seconds + 59) // 60
-        audit.record("auth.login_refused", metadata={"reason": "throttled"})
+        metadata = {"reason": "throttled"} | ({} if count == "account_address" else {"scope": count})
+        audit.record("auth.login_refused", metadata=metadata)
         raise Throttled(
             message=_("Too many failed logins. Try again in %(minutes)d minutes.") % {"minutes": minutes},
             retry_after=seconds,
@@ -82,7 +90,7 @@ def log_in(
     )
     if user is None:
         with transaction.atomic():
-            throttle.record_failure(username, address)
+            throttle.record_failure(username, address, scope=scope)
             known = User.objects.filter(username__iexact=username).only("pk").first()
             audit.record("auth.login_failed", actor=known, metadata={"known_user": known is not None})
         raise ValidationError(

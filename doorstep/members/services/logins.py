@@ -121,4 +121,10 @@ def worker_log_in(organization: Organization, *, phone: str, pin: str, address: 
     )
     # Unknown phones are throttled under their digest, so guessing numbers is slowed down too.
     username = match.member.user.username if match else f"phone-{digest[:32]}"
-    return accounts.log_in(username=username, password=pin, address=address, member_login=True)
+    return accounts.log_in(
+        username=username,
+        password=pin,
+        address=address,
+        member_login=True,
+        scope=f"member-login:{organization.pk}",
+    )
