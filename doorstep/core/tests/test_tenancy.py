@@ -137,6 +137,19 @@ def _duplicate_a(world):
     return DuplicateCandidate.objects.get().pk
 
 
+def _profile_change_a(world):
+    """A new phone number union A's member asked for on her own profile."""
+    from doorstep.members.models import Member, ProfileChange
+    from doorstep.members.services import logins, registry
+
+    existing = ProfileChange.objects.filter(organization=world.org_a).first()
+    if existing:
+        return existing.pk
+    member = logins.give_login(Member.objects.get(pk=_member_a(world)), pin="480271", actor=world.admin_a)
+    registry.update_own_profile(member, data={"phones": ["+919833333333"]}, actor=member.user)
+    return ProfileChange.objects.get(organization=world.org_a).pk
+
+
 def _kept_of_duplicate_a(world):
     """The record union A keeps when it merges its duplicate: the first of the two."""
     from doorstep.members.models import DuplicateCandidate
@@ -624,7 +637,15 @@ CASES = {
         ),
     ],
     "orgs/<slug:org_slug>/members/<int:member_id>/login/": lambda w, org: [
-        ("post", f"/orgs/{org.slug}/members/{_member_a(w)}/login/", {"pin": "1234"}, 302),
+        ("post", f"/orgs/{org.slug}/members/{_member_a(w)}/login/", {"pin": "480271"}, 302),
+    ],
+    "orgs/<slug:org_slug>/members/<int:member_id>/changes/<int:change_id>/": lambda w, org: [
+        (
+            "post",
+            f"/orgs/{org.slug}/members/{_member_a(w)}/changes/{_profile_change_a(w)}/",
+            {"action": "dismiss"},
+            302,
+        ),
     ],
     "orgs/<slug:org_slug>/me/": lambda w, org: [("get", "/orgs/union-a/me/", None, 200)],
     "orgs/<slug:org_slug>/members/duplicates/": lambda w, org: [
