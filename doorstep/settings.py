@@ -260,6 +260,8 @@ LOGIN_BACKOFF_MAX_SECONDS = env_int("DOORSTEP_LOGIN_BACKOFF_MAX_SECONDS", 300)
 # The client's address behind a reverse proxy: taken from this header (e.g. X-Forwarded-For) only
 # when the request comes from one of the trusted proxies (addresses or networks, comma-separated).
 # By default no proxy is trusted and REMOTE_ADDR is the address.
+# An API token without an expiry given expires after this many days.
+API_TOKEN_DEFAULT_DAYS = env_int("DOORSTEP_API_TOKEN_DAYS", 90)
 CLIENT_ADDRESS_HEADER = env_str("DOORSTEP_CLIENT_ADDRESS_HEADER", "")
 TRUSTED_PROXIES = env_list("DOORSTEP_TRUSTED_PROXIES", [])
 

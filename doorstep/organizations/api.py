@@ -13,6 +13,7 @@ from doorstep.core.roles import ADMIN_ROLES
 from doorstep.core.schemas import ErrorOut, codes
 
 from . import queries, services
+from .auth import SessionAuth
 from .models import SharedData, SharingPurpose
 from .schemas import (
     AffiliationCreate,
@@ -61,8 +62,10 @@ def list_tokens(request):
     return queries.tokens_of(request.auth)
 
 
-@auth_router.post("/tokens", response={201: TokenCreated, **ERRORS})
+@auth_router.post("/tokens", auth=SessionAuth(), response={201: TokenCreated, **ERRORS})
 def create_token(request, payload: TokenCreate):
+    """A new token, from a logged-in browser session only: a token cannot make more tokens (a stolen
+    one would otherwise outlive its revocation)."""
     token, raw = services.issue_token(
         request.auth, name=payload.name, expires_at=_expiry(payload.expires_in_days), actor=request.auth
     )

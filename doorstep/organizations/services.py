@@ -10,6 +10,7 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.tokens import default_token_generator
 from django.db import connection, transaction
@@ -55,6 +56,21 @@ def new_worker_username() -> str:
 # Logging in ------------------------------------------------------------------------------------
 
 
+def _refuse_if_throttled(username: str, address: str | None, *, scope: str | None = None) -> None:
+    locked = throttle.locked_until(username, address, scope=scope)
+    if locked is None:
+        return
+    until, count = locked
+    seconds = max(1, int((until - timezone.now()).total_seconds()) + 1)
+    minutes = (seconds + 59) // 60
+    metadata = {"reason": "throttled"} | ({} if count == "account_address" else {"scope": count})
+    audit.record("auth.login_refused", metadata=metadata)
+    raise Throttled(
+        message=_("Too many failed logins. Try again in %(minutes)d minutes.") % {"minutes": minutes},
+        retry_after=seconds,
+    )
+
+
 def log_in(
     *,
     username: str,
@@ -72,17 +88,7 @@ def log_in(
     ``Throttled`` while a count refuses the try, else ``ValidationError`` (code ``invalid_login``)
     for a wrong username or password or an inactive account; the message does not say which.
     """
-    locked = throttle.locked_until(username, address, scope=scope)
-    if locked is not None:
-        until, count = locked
-        seconds = max(1, int((until - timezone.now()).total_seconds()) + 1)
-        minutes = (seconds + 59) // 60
-        metadata = {"reason": "throttled"} | ({} if count == "account_address" else {"scope": count})
-        audit.record("auth.login_refused", metadata=metadata)
-        raise Throttled(
-            message=_("Too many failed logins. Try again in %(minutes)d minutes.") % {"minutes": minutes},
-            retry_after=seconds,
-        )
+    _refuse_if_throttled(username, address, scope=scope)
     user = (
         authenticate(request, username=username, password=password)
         if is_worker_username(username) == member_login
@@ -107,8 +113,24 @@ def record_logout(*, actor: User) -> None:
     audit.record("auth.logout", actor=actor)
 
 
+def check_own_password(user: User, *, password: str, address: str | None) -> None:
+    """Her current password, asked again before she changes it: throttled, and a wrong one counted
+    and audited like a failed login (a stolen session must not guess it without limit)."""
+    _refuse_if_throttled(user.username, address)
+    if not user.check_password(password):
+        with transaction.atomic():
+            throttle.record_failure(user.username, address)
+            audit.record(
+                "auth.login_failed", actor=user, metadata={"known_user": True, "to": "password_change"}
+            )
+        raise ValidationError(message=_("Your old password was entered incorrectly."), code="invalid_login")
+
+
 def record_password_change(*, actor: User) -> None:
-    audit.record("auth.password_changed", actor=actor, obj=actor)
+    """Audit her new password and revoke her API tokens (whoever knew the old one may have made some)."""
+    with transaction.atomic():
+        audit.record("auth.password_changed", actor=actor, obj=actor)
+        _revoke_all_tokens(actor, reason="password_changed")
 
 
 # Organizations and affiliations -----------------------------------------------------------------
@@ -372,6 +394,11 @@ def set_person_active(assignment: RoleAssignment, *, active: bool, actor: User) 
             _ensure_an_admin_remains(assignment, new_role=None, active=False)
         assignment.is_active = active
         assignment.save(update_fields=["is_active", "updated_at"])
+        if (
+            not active
+            and not RoleAssignment.objects.filter(user_id=assignment.user_id, is_active=True).exists()
+        ):
+            _revoke_all_tokens(assignment.user, reason="deactivated")
         audit.record(
             "role.reactivated" if active else "role.deactivated",
             actor=actor,
@@ -423,7 +450,8 @@ def _hash_token(raw: str) -> str:
 def issue_token(
     user: User, *, name: str, expires_at: datetime | None = None, actor: User
 ) -> tuple[ApiToken, str]:
-    """A new personal token for ``user``; the raw token is returned once and never stored."""
+    """A new personal token for ``user``, expiring after ``API_TOKEN_DEFAULT_DAYS`` unless
+    ``expires_at`` says otherwise; the raw token is returned once and never stored."""
     if actor.pk != user.pk:
         raise PermissionDenied()
     name = name.strip()
@@ -433,6 +461,7 @@ def issue_token(
         )
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError.for_field("expires_at", _("The expiry must be in the future."))
+    expires_at = expires_at or timezone.now() + timedelta(days=settings.API_TOKEN_DEFAULT_DAYS)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -452,6 +481,13 @@ def revoke_token(token: ApiToken, *, actor: User) -> ApiToken:
             token.save(update_fields=["revoked_at"])
             audit.record("token.revoked", actor=actor, obj=token)
     return token
+
+
+def _revoke_all_tokens(user: User, *, reason: str) -> None:
+    """Revoke every live token of ``user`` (inside the caller's transaction), audited with a count."""
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if revoked:
+        audit.record("token.revoked_all", obj=user, metadata={"count": revoked, "reason": reason})
 
 
 class TokenRejected(Exception):

@@ -24,6 +24,7 @@ from .forms import (
     AgreementForm,
     DisclosureForm,
     LoginForm,
+    PasswordChangeForm,
     PersonForm,
     ProfileForm,
     TokenForm,
@@ -58,8 +59,18 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     template_name = "organizations/password_change.html"
     success_url = "/account/"
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"request": self.request}
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.throttled:
+            response.status_code = 429
+        return response
 
     def form_valid(self, form):
         response = super().form_valid(form)
