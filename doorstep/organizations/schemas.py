@@ -126,6 +126,13 @@ class PersonCreated(PersonOut):
     invitation_url: str | None = Field(description="For a new account: the link where she sets her password.")
 
 
+class PersonInvited(Schema):
+    id: int = Field(description="The invitation's id.")
+    username: str
+    role: codes(Role)
+    status: str = Field(description="Always `invited`: the role is hers once she accepts it.")
+
+
 class PersonUpdate(Schema):
     role: codes(Role) | None = None
     is_active: bool | None = None

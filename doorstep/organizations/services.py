@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,7 @@ from doorstep.core.roles import ADMIN_ROLES, Role
 from .models import (
     Affiliation,
     ApiToken,
+    Invitation,
     Organization,
     RoleAssignment,
     SharedData,
@@ -266,9 +268,13 @@ def end_affiliation(affiliation: Affiliation, *, until: date | None = None, acto
 
 @dataclass(frozen=True)
 class AddedPerson:
-    assignment: RoleAssignment
+    """A new account with its role (and the link where she sets her password), or an invitation to
+    an existing account (``assignment`` None until she accepts)."""
+
+    assignment: RoleAssignment | None
     created_user: bool
     invitation_path: str | None
+    invitation: Invitation | None = None
 
 
 def invitation_path(user: User) -> str:
@@ -296,11 +302,19 @@ def add_person(
 ) -> AddedPerson:
     """Give ``username`` a role in the organization, creating the account if it does not exist.
 
-    A new account has no password: the result carries an invitation link to set one. Done by the
-    organization's admins, or by a platform admin giving a new organization its first admin.
+    A new account has no password: the result carries an invitation link to set one. An existing
+    account gets an ``Invitation`` she accepts (``answer_invitation``); nothing about it is told.
+    Done by the organization's admins, or by a platform admin giving a new organization its first
+    admin directly; a platform admin never gives herself a role (``break_glass`` does, on record).
     """
     if not actor.is_superuser:
         tenancy.require_role(actor, organization, ADMIN_ROLES)
+    elif username.strip().casefold() == actor.username.casefold():
+        raise ValidationError.for_field(
+            "user",
+            _("A platform admin cannot give herself a role here; use the break_glass command."),
+            code="self_grant",
+        )
     role = _check_role(role)
     username = username.strip()
     if not username:
@@ -327,6 +341,21 @@ def add_person(
                 _("This person already has a role here; change it in the list."),
                 code="already_member",
             )
+        elif not actor.is_superuser:
+            invitation, _created = Invitation.objects.update_or_create(
+                organization=organization,
+                user=user,
+                answered_at__isnull=True,
+                defaults={"role": role, "invited_by": actor},
+            )
+            audit.record(
+                "role.invited",
+                actor=actor,
+                organization=organization,
+                obj=invitation,
+                metadata={"user_id": user.pk, "role": role.value},
+            )
+            return AddedPerson(None, False, None, invitation)
         assignment = RoleAssignment.objects.create(organization=organization, user=user, role=role)
         audit.record(
             "role.assigned",
@@ -336,6 +365,76 @@ def add_person(
             metadata={"user_id": user.pk, "role": role.value},
         )
     return AddedPerson(assignment, created, invitation_path(user) if created else None)
+
+
+def answer_invitation(invitation: Invitation, *, accept: bool, actor: User) -> Invitation:
+    """She accepts (the role is hers from now) or declines a role offered to her account."""
+    if actor.pk != invitation.user_id:
+        raise PermissionDenied()
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.answered_at is not None:
+            return invitation
+        invitation.answered_at, invitation.accepted = timezone.now(), accept
+        invitation.save(update_fields=["answered_at", "accepted"])
+        if accept:
+            RoleAssignment.objects.update_or_create(
+                organization_id=invitation.organization_id,
+                user=actor,
+                defaults={"role": invitation.role, "is_active": True},
+            )
+        audit.record(
+            "role.accepted" if accept else "role.declined",
+            actor=actor,
+            organization=invitation.organization_id,
+            obj=invitation,
+            metadata={"user_id": actor.pk, "role": invitation.role},
+        )
+    tenancy.forget_roles(actor)
+    return invitation
+
+
+def break_glass(organization: Organization, *, user: User, role: str, reason: str) -> RoleAssignment:
+    """A platform admin takes a role in an organization in an emergency (the command line only):
+    the reason is recorded and the organization's admins are told by e-mail."""
+    if not user.is_superuser or not user.is_active:
+        raise PermissionDenied()
+    role = _check_role(role)
+    reason = " ".join(reason.split())
+    if len(reason) < 10:
+        raise ValidationError.for_field("reason", _("Say why, in a sentence."), code="required")
+    with transaction.atomic():
+        assignment, _created = RoleAssignment.objects.update_or_create(
+            organization=organization, user=user, defaults={"role": role, "is_active": True}
+        )
+        audit.record(
+            "role.break_glass",
+            actor=user,
+            organization=organization,
+            obj=assignment,
+            metadata={"user_id": user.pk, "role": role.value, "reason": reason[:500]},
+        )
+        admins = list(
+            User.objects.filter(
+                role_assignments__organization=organization,
+                role_assignments__role=Role.ORG_ADMIN,
+                role_assignments__is_active=True,
+                is_active=True,
+            )
+            .exclude(pk=user.pk)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        subject = _("A platform admin has taken a role in %(organization)s") % {"organization": organization}
+        body = _(
+            "%(user)s, a platform admin, now has the role %(role)s in %(organization)s.\n"
+            "The reason given: %(reason)s\n"
+            "If you did not expect this, contact whoever runs your Doorstep server."
+        ) % {"user": user.username, "role": role.label, "organization": organization, "reason": reason}
+        if admins:
+            transaction.on_commit(lambda: send_mail(subject, body, None, admins))
+    tenancy.forget_roles(user)
+    return assignment
 
 
 def _ensure_an_admin_remains(assignment: RoleAssignment, *, new_role: Role | None, active: bool) -> None:

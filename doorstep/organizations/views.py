@@ -119,7 +119,26 @@ def account(request):
             }
         )
     roles = queries.roles_of_user(user)
-    return render(request, "organizations/account.html", {"form": form, "roles": roles})
+    return render(
+        request,
+        "organizations/account.html",
+        {"form": form, "roles": roles, "invitations": queries.open_invitations(user)},
+    )
+
+
+@login_required
+@require_POST
+def answer_invitation(request, invitation_id: int):
+    invitation = queries.get_invitation(request.user, invitation_id)
+    accept = request.POST.get("action") == "accept"
+    services.answer_invitation(invitation, accept=accept, actor=request.user)
+    messages.success(
+        request,
+        _("You now have a role in %(organization)s.") % {"organization": invitation.organization}
+        if accept
+        else _("Invitation declined."),
+    )
+    return redirect("account")
 
 
 @login_required
@@ -218,6 +237,16 @@ def people(request, org_slug: str):
         except DomainError as error:
             add_domain_error(form, error)
         else:
+            if added.invitation is not None:
+                messages.success(
+                    request,
+                    _(
+                        "An invitation is waiting for %(username)s: the role is hers once she accepts it "
+                        "on her account page."
+                    )
+                    % {"username": added.invitation.user.username},
+                )
+                return redirect("people", org_slug=organization.slug)
             messages.success(
                 request, _("%(username)s now has a role here.") % {"username": added.assignment.user.username}
             )

@@ -162,6 +162,12 @@ def _token_a(world):
     return token.pk
 
 
+def _invitation_a(world):
+    """A role Cooperative B offers to Union A's admin; hers alone to answer."""
+    added = services.add_person(world.org_b, username="alice", role="organizer", actor=world.admin_b)
+    return added.invitation.pk
+
+
 def _party_a(world):
     from doorstep.supplychains import services as party_services
     from doorstep.supplychains.models import Party
@@ -554,6 +560,9 @@ CASES = {
         ("get", f"/orgs/{org.slug}/people/{_person_a(w)}/", None, 200),
         ("post", f"/orgs/{org.slug}/people/{_person_a(w)}/", {"action": "role", "role": "worker"}, 302),
         ("post", f"/orgs/{org.slug}/people/{_person_a(w)}/", {"action": "deactivate"}, 302),
+    ],
+    "account/invitations/<int:invitation_id>/": lambda w, org: [
+        ("post", f"/account/invitations/{_invitation_a(w)}/", {"action": "decline"}, 302)
     ],
     "account/tokens/<int:token_id>/revoke/": lambda w, org: [
         ("post", f"/account/tokens/{_token_a(w)}/revoke/", {}, 302)
