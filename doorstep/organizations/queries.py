@@ -85,6 +85,7 @@ def affiliable_organizations(network: Organization) -> QuerySet[Organization]:
         Organization.objects.filter(is_active=True)
         .exclude(pk=network.pk)
         .exclude(pk__in=current)
+        .exclude(kind=Organization.Kind.COMPANY)
         .order_by("name")
     )
 

@@ -202,14 +202,35 @@ def _reaches(start: Organization, target: Organization) -> bool:
 
 
 def add_affiliation(
-    *, member: Organization, network: Organization, since: date | None = None, actor: User
+    *,
+    member: Organization,
+    network: Organization,
+    since: date | None = None,
+    requested: bool = False,
+    actor: User,
 ) -> Affiliation:
-    """Affiliate ``member`` to ``network``. Done by the network's admin or a platform admin."""
+    """Affiliate ``member`` to ``network``: by the network's admin approving the member's own
+    request (``requested``, from ``network.services.affiliations.decide_request``), or by a platform
+    admin. A network cannot take in an organization that did not ask (it would show publicly as its
+    affiliate), and a company is never an affiliate."""
     if not actor.is_superuser:
         tenancy.require_role(actor, network, ADMIN_ROLES)
     if not network.is_network:
         raise ValidationError.for_field(
             "network", _("Only a network can have affiliates."), code="not_a_network"
+        )
+    if not actor.is_superuser and not requested:
+        raise ValidationError.for_field(
+            "member",
+            _(
+                "An organization joins a network by asking to join from its own page; the network's "
+                "admins then approve its request."
+            ),
+            code="needs_agreement",
+        )
+    if member.kind == Organization.Kind.COMPANY:
+        raise ValidationError.for_field(
+            "member", _("A company cannot be affiliated to a network."), code="not_affiliable"
         )
     if member.pk == network.pk:
         raise ValidationError.for_field(

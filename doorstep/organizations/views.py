@@ -193,7 +193,9 @@ def organization_detail(request, org_slug: str):
     organization = queries.get_visible_organization(request.user, slug=org_slug)
     is_network_admin = organization.is_network and tenancy.role_in(request.user, organization) in ADMIN_ROLES
     form = None
-    if is_network_admin:
+    # Organizations ask to join (and the network approves) in the network pages; only a platform
+    # admin affiliates directly here.
+    if organization.is_network and request.user.is_superuser:
         candidates = queries.affiliable_organizations(organization)
         form = AffiliateForm(request.POST or None, candidates=candidates)
         if request.method == "POST" and form.is_valid():
@@ -221,6 +223,7 @@ def organization_detail(request, org_slug: str):
             "affiliations": queries.current_affiliations(organization),
             "role": tenancy.role_in(request.user, organization),
             "affiliate_form": form,
+            "is_network_admin": is_network_admin,
         },
         status=422 if form is not None and form.errors else 200,
     )

@@ -1628,7 +1628,9 @@ OWNERS = {
     "api/v1/aggregates/<dataset>": _analyst,
     "orgs/<slug:org_slug>/open-data/": _analyst,
     "orgs/<slug:org_slug>/open-data/<int:release_id>/withdraw/": _analyst,
-    "api/v1/organizations/<organization_id>/affiliations": _other_network_admin,
+    # A network's admin affiliates only on the organization's own request (the network app's
+    # requests); directly, only a platform admin does, and another organization's admin gets 404.
+    "api/v1/organizations/<organization_id>/affiliations": lambda w: w.admin,
     "api/v1/affiliation-requests/<request_id>/decision": _other_network_admin,
     "campaigns/<int:campaign_id>/": _once_public(_publish_campaign),
     "api/v1/public/campaigns/<campaign_id>": _once_public(_publish_campaign),
@@ -1694,7 +1696,9 @@ class _Requester:
 
 
 def _organization_of(user):
-    return RoleAssignment.objects.get(user=user).organization
+    """The owner's organization (none for a platform admin, who holds no role)."""
+    assignment = RoleAssignment.objects.filter(user=user).first()
+    return assignment.organization if assignment else None
 
 
 def _owner_requests(requests):
