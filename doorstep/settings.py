@@ -247,10 +247,23 @@ LOGOUT_REDIRECT_URL = "login"
 # An invitation link (a password-set link) stays valid for a week.
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 
-# Login throttling: after this many failures for one username from one address within the window,
-# further tries are refused for the same window.
+# Login throttling (see core/throttle.py): after this many failures for one username from one address
+# within the window, further tries from that address are refused for the same window; beyond the
+# account limit (from any address) and an organization's member-login limit, each try waits 2^n
+# seconds (at most the backoff maximum); beyond the address limit an address is refused everywhere.
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("DOORSTEP_LOGIN_ACCOUNT_FAILURE_LIMIT", 10)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("DOORSTEP_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+MEMBER_LOGIN_FAILURE_LIMIT = env_int("DOORSTEP_MEMBER_LOGIN_FAILURE_LIMIT", 50)
+LOGIN_BACKOFF_MAX_SECONDS = env_int("DOORSTEP_LOGIN_BACKOFF_MAX_SECONDS", 300)
+# The client's address behind a reverse proxy: taken from this header (e.g. X-Forwarded-For) only
+# when the request comes from one of the trusted proxies (addresses or networks, comma-separated).
+# By default no proxy is trusted and REMOTE_ADDR is the address.
+# An API token without an expiry given expires after this many days.
+API_TOKEN_DEFAULT_DAYS = env_int("DOORSTEP_API_TOKEN_DAYS", 90)
+CLIENT_ADDRESS_HEADER = env_str("DOORSTEP_CLIENT_ADDRESS_HEADER", "")
+TRUSTED_PROXIES = env_list("DOORSTEP_TRUSTED_PROXIES", [])
 
 # Languages ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

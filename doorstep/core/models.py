@@ -76,6 +76,7 @@ class LoginFailure(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["username", "address", "failed_at"], name="loginfailure_lookup_idx"),
+            models.Index(fields=["address", "failed_at"], name="loginfailure_address_idx"),
         ]
 
     def __str__(self) -> str:

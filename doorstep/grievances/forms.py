@@ -131,6 +131,8 @@ class IntakeForm(forms.Form):
     for_someone = forms.BooleanField(label=_("I am filling this in for someone else"), required=False)
     # Never shown to people (hidden by the stylesheet, not by script): robots fill it in, people do not.
     website = forms.CharField(label=_("Leave this empty"), required=False)
+    # When the form was served, signed: the slow path while a channel is flooded (services.intake).
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class ReceiptForm(forms.Form):

@@ -301,7 +301,7 @@ def intake(request, code: str):
     organization = channel.organization
     language = _language(request, organization)
     with translation.override(language):
-        form = IntakeForm(request.POST or None)
+        form = IntakeForm(request.POST or None, initial={"started": intake_services.intake_started_token()})
         status, receipt = 200, None
         if request.method == "POST" and form.is_valid():
             try:

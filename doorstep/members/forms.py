@@ -181,8 +181,8 @@ class WorkerLoginForm(forms.Form):
 
 class GiveLoginForm(forms.Form):
     pin = forms.CharField(
-        label=_("PIN she chose (4 to 8 digits)"),
-        min_length=4,
+        label=_("PIN she chose (6 to 8 digits)"),
+        min_length=6,
         max_length=8,
         widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
     )

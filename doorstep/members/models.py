@@ -280,3 +280,36 @@ class DuplicateCandidate(OwnedModel):
 
     def __str__(self) -> str:
         return f"{self.first_id} ~ {self.second_id} ({self.score})"
+
+
+class ProfileChange(OwnedModel):
+    """A change she asked for on her own profile that staff check before it takes effect (a phone
+    number: applied at once it would tell her whether another member has it). ``sealed`` holds the
+    requested values, sealed with her key; one open change per member (a new one replaces it)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To review")
+        APPLIED = "applied", _("Applied")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="profile_changes")
+    sealed = models.BinaryField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "member"],
+                condition=models.Q(status="open"),
+                name="profilechange_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"change of {self.member_id} ({self.status})"

@@ -13,7 +13,16 @@ from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.models import Organization, SharingPurpose
 from doorstep.organizations.queries import recipient_ids, sharing_organization_ids
 
-from .models import ConsentEvent, DuplicateCandidate, Member, MemberGroup, MemberIdentifier, Purpose, Status
+from .models import (
+    ConsentEvent,
+    DuplicateCandidate,
+    Member,
+    MemberGroup,
+    MemberIdentifier,
+    ProfileChange,
+    Purpose,
+    Status,
+)
 from .services.validation import normalize_id_number, normalize_phone
 
 FILTERS = ("category", "sector", "admin1", "admin2", "group", "status")
@@ -165,6 +174,20 @@ def get_duplicate(user, candidate_id, organization=None) -> DuplicateCandidate:
         organization,
         roles=STAFF_ROLES,
         select_related=("first__subject_key", "second__subject_key"),
+    )
+
+
+def get_profile_change(user, organization, member: Member, change_id) -> ProfileChange:
+    """A change she asked for, for staff of her organization (404 for missing and not yours)."""
+    change = tenancy.get_scoped_or_404(ProfileChange, user, change_id, organization, roles=STAFF_ROLES)
+    if change.member_id != member.pk:
+        raise Http404
+    return change
+
+
+def open_profile_changes(member: Member):
+    return member.profile_changes.filter(status=ProfileChange.Status.OPEN).select_related(
+        "member__subject_key"
     )
 
 

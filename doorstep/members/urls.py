@@ -21,6 +21,11 @@ urlpatterns = [
         views.member_give_login,
         name="member_give_login",
     ),
+    path(
+        "orgs/<slug:org_slug>/members/<int:member_id>/changes/<int:change_id>/",
+        views.member_profile_change,
+        name="member_profile_change",
+    ),
     path("orgs/<slug:org_slug>/login/", views.worker_login, name="worker_login"),
     path("orgs/<slug:org_slug>/me/", views.my_profile, name="my_profile"),
 ]

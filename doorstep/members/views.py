@@ -158,6 +158,10 @@ def member_detail(request, org_slug: str, member_id: int):
                 initial={"currency": last_dues.currency if last_dues else "", "period": str(today.year)}
             ),
             "is_admin": tenancy.role_in(request.user, organization) in ADMIN_ROLES,
+            "profile_changes": [
+                (change, registry_services.requested_values(change))
+                for change in queries.open_profile_changes(member)
+            ],
             "login_form": GiveLoginForm(),
         },
     )
@@ -351,10 +355,27 @@ def member_give_login(request, org_slug: str, member_id: int):
                 % {"url": request.build_absolute_uri(reverse("worker_login", args=[organization.slug]))},
             )
     else:
-        messages.error(request, _("The PIN is 4 to 8 digits."))
+        messages.error(request, _("The PIN is 6 to 8 digits."))
     return redirect(
         reverse("member", kwargs={"org_slug": organization.slug, "member_id": member.pk}) + "#login"
     )
+
+
+@login_required
+@require_POST
+def member_profile_change(request, org_slug: str, member_id: int, change_id: int):
+    """Staff apply or dismiss a change she asked for on her own profile."""
+    organization = _organization(request, org_slug)
+    member = queries.get_member(request.user, member_id, organization)
+    change = queries.get_profile_change(request.user, organization, member, change_id)
+    apply = request.POST.get("action") == "apply"
+    try:
+        registry_services.decide_profile_change(change, apply=apply, actor=request.user)
+    except DomainError as error:
+        messages.error(request, " ".join(e.message for e in error.errors) or error.message)
+    else:
+        messages.success(request, _("Her change is applied.") if apply else _("Her change is dismissed."))
+    return redirect(reverse("member", kwargs={"org_slug": organization.slug, "member_id": member.pk}))
 
 
 def worker_login(request, org_slug: str):
@@ -393,11 +414,21 @@ def my_profile(request, org_slug: str):
         form = OwnProfileForm(request.POST)
         if form.is_valid():
             try:
-                registry_services.update_own_profile(member, data=form.cleaned_data, actor=request.user)
+                _member, queued = registry_services.update_own_profile(
+                    member, data=form.cleaned_data, actor=request.user
+                )
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, _("Your details are saved."))
+                messages.success(
+                    request,
+                    _(
+                        "Your details are saved. A new phone number takes effect once it is checked by "
+                        "your organization."
+                    )
+                    if queued
+                    else _("Your details are saved."),
+                )
                 return redirect("my_profile", org_slug=organization.slug)
         pii = None
     else:

@@ -1,8 +1,10 @@
 """The platform admin's site. Changes that the pages make through services go through the same
 services here, so they are checked and audited the same way."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext as _
 
 from doorstep.core.errors import DomainError
 
@@ -69,6 +71,20 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     list_display = ("user", "organization", "role", "is_active")
     list_filter = ("role", "is_active")
     fields = ("organization", "user", "role")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class NotYourself(form):
+            def clean_user(self):
+                user = self.cleaned_data["user"]
+                if user == request.user:
+                    raise forms.ValidationError(
+                        _("A platform admin cannot give herself a role here; use the break_glass command.")
+                    )
+                return user
+
+        return NotYourself
 
     def save_model(self, request, obj, form, change):
         try:

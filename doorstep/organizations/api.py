@@ -13,6 +13,7 @@ from doorstep.core.roles import ADMIN_ROLES
 from doorstep.core.schemas import ErrorOut, codes
 
 from . import queries, services
+from .auth import SessionAuth
 from .models import SharedData, SharingPurpose
 from .schemas import (
     AffiliationCreate,
@@ -22,6 +23,7 @@ from .schemas import (
     OrganizationOut,
     PersonCreate,
     PersonCreated,
+    PersonInvited,
     PersonOut,
     PersonUpdate,
     TokenCreate,
@@ -61,8 +63,10 @@ def list_tokens(request):
     return queries.tokens_of(request.auth)
 
 
-@auth_router.post("/tokens", response={201: TokenCreated, **ERRORS})
+@auth_router.post("/tokens", auth=SessionAuth(), response={201: TokenCreated, **ERRORS})
 def create_token(request, payload: TokenCreate):
+    """A new token, from a logged-in browser session only: a token cannot make more tokens (a stolen
+    one would otherwise outlive its revocation)."""
     token, raw = services.issue_token(
         request.auth, name=payload.name, expires_at=_expiry(payload.expires_in_days), actor=request.auth
     )
@@ -134,8 +138,12 @@ def list_people(request, organization_id: int):
     return queries.people_of(request.auth, _organization_as_admin(request.auth, organization_id))
 
 
-@router.post("/organizations/{organization_id}/people", response={201: PersonCreated, **ERRORS})
+@router.post(
+    "/organizations/{organization_id}/people", response={201: PersonCreated, 202: PersonInvited, **ERRORS}
+)
 def add_person(request, organization_id: int, payload: PersonCreate):
+    """A new account with its role (201, with the link where she sets her password), or, for an
+    existing account, an invitation she accepts on her account page (202; nothing about it is told)."""
     organization = _organization_as_admin(request.auth, organization_id)
     added = services.add_person(
         organization,
@@ -145,6 +153,17 @@ def add_person(request, organization_id: int, payload: PersonCreate):
         email=payload.email,
         actor=request.auth,
     )
+    if added.invitation is not None:
+        invitation = added.invitation
+        return Status(
+            202,
+            {
+                "id": invitation.pk,
+                "username": invitation.user.username,
+                "role": invitation.role,
+                "status": "invited",
+            },
+        )
     assignment = added.assignment
     assignment.invitation_url = (
         request.build_absolute_uri(added.invitation_path) if added.invitation_path else None

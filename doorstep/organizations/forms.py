@@ -3,6 +3,7 @@ affiliates, data-sharing agreements and the disclosure threshold."""
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,34 @@ class LoginForm(AuthenticationForm):
         return self.cleaned_data
 
 
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, with the old password checked by ``services.check_own_password`` (throttled,
+    and a wrong one recorded like a failed login)."""
+
+    throttled = False
+
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        try:
+            services.check_own_password(
+                self.user,
+                password=old_password,
+                address=throttle.client_address(self.request) if self.request else None,
+            )
+        except Throttled as refused:
+            self.throttled = True
+            raise forms.ValidationError(refused.message, code="throttled") from None
+        except ValidationError:
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            ) from None
+        return old_password
+
+
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label=_("Name shown to others"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -56,7 +85,8 @@ class TokenForm(forms.Form):
         min_value=1,
         max_value=3650,
         required=False,
-        help_text=_("Leave empty for a token that does not expire."),
+        help_text=_("Leave empty for the default lifetime (%(days)d days).")
+        % {"days": settings.API_TOKEN_DEFAULT_DAYS},
     )
 
 

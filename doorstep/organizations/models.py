@@ -189,6 +189,33 @@ class RoleAssignment(OwnedModel):
         return f"{self.user} — {self.get_role_display()}"
 
 
+class Invitation(OwnedModel):
+    """A role offered to someone who already has an account; she holds it once she accepts.
+
+    (An admin who types an existing username learns nothing about that account, and gives nobody a
+    role she did not agree to.)"""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    accepted = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                condition=Q(answered_at__isnull=True),
+                name="invitation_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation of {self.user_id} to {self.organization_id}"
+
+
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 is stored; the token itself is shown once."""
 

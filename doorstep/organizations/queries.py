@@ -9,7 +9,7 @@ from django.utils import timezone
 from doorstep.core import tenancy
 from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES, Role
 
-from .models import Affiliation, ApiToken, Organization, RoleAssignment, SharingAgreement, User
+from .models import Affiliation, ApiToken, Invitation, Organization, RoleAssignment, SharingAgreement, User
 from .services import RECIPIENT_KINDS
 
 
@@ -85,6 +85,7 @@ def affiliable_organizations(network: Organization) -> QuerySet[Organization]:
         Organization.objects.filter(is_active=True)
         .exclude(pk=network.pk)
         .exclude(pk__in=current)
+        .exclude(kind=Organization.Kind.COMPANY)
         .order_by("name")
     )
 
@@ -199,3 +200,16 @@ def get_recipient(
     if tenancy.role_in(user, recipient) not in RECIPIENT_ROLES or not purposes_for(recipient):
         raise Http404
     return recipient
+
+
+def open_invitations(user):
+    """Roles offered to her that she has not answered yet."""
+    return Invitation.objects.filter(user=user, answered_at__isnull=True).select_related("organization")
+
+
+def get_invitation(user, invitation_id) -> Invitation:
+    """One of her open invitations; ``Http404`` for anyone else's or a missing one alike."""
+    invitation = open_invitations(user).filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Http404
+    return invitation

@@ -16,7 +16,10 @@ class TokenRequest(Schema):
     password: str = Field(min_length=1, max_length=4096)
     name: str = Field("API token", min_length=1, max_length=100, description="To recognise the token later.")
     expires_in_days: int | None = Field(
-        None, ge=1, le=3650, description="Leave out for a token that does not expire."
+        None,
+        ge=1,
+        le=3650,
+        description="Leave out for the default lifetime (API_TOKEN_DEFAULT_DAYS: 90 days unless configured).",
     )
 
 
@@ -121,6 +124,13 @@ class PersonCreate(Schema):
 
 class PersonCreated(PersonOut):
     invitation_url: str | None = Field(description="For a new account: the link where she sets her password.")
+
+
+class PersonInvited(Schema):
+    id: int = Field(description="The invitation's id.")
+    username: str
+    role: codes(Role)
+    status: str = Field(description="Always `invited`: the role is hers once she accepts it.")
 
 
 class PersonUpdate(Schema):

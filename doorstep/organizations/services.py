@@ -10,8 +10,10 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +28,7 @@ from doorstep.core.roles import ADMIN_ROLES, Role
 from .models import (
     Affiliation,
     ApiToken,
+    Invitation,
     Organization,
     RoleAssignment,
     SharedData,
@@ -35,31 +38,67 @@ from .models import (
 )
 
 TOKEN_PREFIX = "dst_"  # noqa: S105 - a public prefix that marks Doorstep tokens, not a secret
+# Members' own logins (``members.services.logins``) get usernames with this prefix and a random tail;
+# nobody else may take one, and such an account logs in only at its organization's member login.
+WORKER_USERNAME_PREFIX = "member-"
+
+
+def is_worker_username(username: str) -> bool:
+    return username.strip().casefold().startswith(WORKER_USERNAME_PREFIX)
+
+
+def new_worker_username() -> str:
+    """A username for a member's login that says nothing about her and cannot be guessed (80 bits)."""
+    while True:
+        username = WORKER_USERNAME_PREFIX + secrets.token_hex(10)
+        if not User.objects.filter(username__iexact=username).exists():
+            return username
 
 
 # Logging in ------------------------------------------------------------------------------------
 
 
-def log_in(*, username: str, password: str, address: str | None, request=None) -> User:
+def _refuse_if_throttled(username: str, address: str | None, *, scope: str | None = None) -> None:
+    locked = throttle.locked_until(username, address, scope=scope)
+    if locked is None:
+        return
+    until, count = locked
+    seconds = max(1, int((until - timezone.now()).total_seconds()) + 1)
+    minutes = (seconds + 59) // 60
+    metadata = {"reason": "throttled"} | ({} if count == "account_address" else {"scope": count})
+    audit.record("auth.login_refused", metadata=metadata)
+    raise Throttled(
+        message=_("Too many failed logins. Try again in %(minutes)d minutes.") % {"minutes": minutes},
+        retry_after=seconds,
+    )
+
+
+def log_in(
+    *,
+    username: str,
+    password: str,
+    address: str | None,
+    request=None,
+    member_login: bool = False,
+    scope: str | None = None,
+) -> User:
     """The user with these credentials, with login throttling and auditing.
 
-    Raises ``Throttled`` while the username is locked for this address, else ``ValidationError``
-    (code ``invalid_login``) for a wrong username or password or an inactive account; the message
-    does not say which.
+    A member's own login (``is_worker_username``) is accepted only with ``member_login`` (her
+    organization's member login page), and no other account there. ``scope`` names the door
+    counted as a whole as well (an organization's member login; see ``core.throttle``). Raises
+    ``Throttled`` while a count refuses the try, else ``ValidationError`` (code ``invalid_login``)
+    for a wrong username or password or an inactive account; the message does not say which.
     """
-    until = throttle.locked_until(username, address)
-    if until is not None:
-        seconds = max(1, int((until - timezone.now()).total_seconds()) + 1)
-        minutes = (seconds + 59) // 60
-        audit.record("auth.login_refused", metadata={"reason": "throttled"})
-        raise Throttled(
-            message=_("Too many failed logins. Try again in %(minutes)d minutes.") % {"minutes": minutes},
-            retry_after=seconds,
-        )
-    user = authenticate(request, username=username, password=password)
+    _refuse_if_throttled(username, address, scope=scope)
+    user = (
+        authenticate(request, username=username, password=password)
+        if is_worker_username(username) == member_login
+        else None
+    )
     if user is None:
         with transaction.atomic():
-            throttle.record_failure(username, address)
+            throttle.record_failure(username, address, scope=scope)
             known = User.objects.filter(username__iexact=username).only("pk").first()
             audit.record("auth.login_failed", actor=known, metadata={"known_user": known is not None})
         raise ValidationError(
@@ -76,8 +115,24 @@ def record_logout(*, actor: User) -> None:
     audit.record("auth.logout", actor=actor)
 
 
+def check_own_password(user: User, *, password: str, address: str | None) -> None:
+    """Her current password, asked again before she changes it: throttled, and a wrong one counted
+    and audited like a failed login (a stolen session must not guess it without limit)."""
+    _refuse_if_throttled(user.username, address)
+    if not user.check_password(password):
+        with transaction.atomic():
+            throttle.record_failure(user.username, address)
+            audit.record(
+                "auth.login_failed", actor=user, metadata={"known_user": True, "to": "password_change"}
+            )
+        raise ValidationError(message=_("Your old password was entered incorrectly."), code="invalid_login")
+
+
 def record_password_change(*, actor: User) -> None:
-    audit.record("auth.password_changed", actor=actor, obj=actor)
+    """Audit her new password and revoke her API tokens (whoever knew the old one may have made some)."""
+    with transaction.atomic():
+        audit.record("auth.password_changed", actor=actor, obj=actor)
+        _revoke_all_tokens(actor, reason="password_changed")
 
 
 # Organizations and affiliations -----------------------------------------------------------------
@@ -147,14 +202,35 @@ def _reaches(start: Organization, target: Organization) -> bool:
 
 
 def add_affiliation(
-    *, member: Organization, network: Organization, since: date | None = None, actor: User
+    *,
+    member: Organization,
+    network: Organization,
+    since: date | None = None,
+    requested: bool = False,
+    actor: User,
 ) -> Affiliation:
-    """Affiliate ``member`` to ``network``. Done by the network's admin or a platform admin."""
+    """Affiliate ``member`` to ``network``: by the network's admin approving the member's own
+    request (``requested``, from ``network.services.affiliations.decide_request``), or by a platform
+    admin. A network cannot take in an organization that did not ask (it would show publicly as its
+    affiliate), and a company is never an affiliate."""
     if not actor.is_superuser:
         tenancy.require_role(actor, network, ADMIN_ROLES)
     if not network.is_network:
         raise ValidationError.for_field(
             "network", _("Only a network can have affiliates."), code="not_a_network"
+        )
+    if not actor.is_superuser and not requested:
+        raise ValidationError.for_field(
+            "member",
+            _(
+                "An organization joins a network by asking to join from its own page; the network's "
+                "admins then approve its request."
+            ),
+            code="needs_agreement",
+        )
+    if member.kind == Organization.Kind.COMPANY:
+        raise ValidationError.for_field(
+            "member", _("A company cannot be affiliated to a network."), code="not_affiliable"
         )
     if member.pk == network.pk:
         raise ValidationError.for_field(
@@ -213,9 +289,13 @@ def end_affiliation(affiliation: Affiliation, *, until: date | None = None, acto
 
 @dataclass(frozen=True)
 class AddedPerson:
-    assignment: RoleAssignment
+    """A new account with its role (and the link where she sets her password), or an invitation to
+    an existing account (``assignment`` None until she accepts)."""
+
+    assignment: RoleAssignment | None
     created_user: bool
     invitation_path: str | None
+    invitation: Invitation | None = None
 
 
 def invitation_path(user: User) -> str:
@@ -243,15 +323,30 @@ def add_person(
 ) -> AddedPerson:
     """Give ``username`` a role in the organization, creating the account if it does not exist.
 
-    A new account has no password: the result carries an invitation link to set one. Done by the
-    organization's admins, or by a platform admin giving a new organization its first admin.
+    A new account has no password: the result carries an invitation link to set one. An existing
+    account gets an ``Invitation`` she accepts (``answer_invitation``); nothing about it is told.
+    Done by the organization's admins, or by a platform admin giving a new organization its first
+    admin directly; a platform admin never gives herself a role (``break_glass`` does, on record).
     """
     if not actor.is_superuser:
         tenancy.require_role(actor, organization, ADMIN_ROLES)
+    elif username.strip().casefold() == actor.username.casefold():
+        raise ValidationError.for_field(
+            "user",
+            _("A platform admin cannot give herself a role here; use the break_glass command."),
+            code="self_grant",
+        )
     role = _check_role(role)
     username = username.strip()
     if not username:
         raise ValidationError.for_field("username", _("Give a username."), code="required")
+    if is_worker_username(username):
+        raise ValidationError.for_field(
+            "username",
+            _("Usernames starting with “%(prefix)s” are reserved for members' own logins.")
+            % {"prefix": WORKER_USERNAME_PREFIX},
+            code="reserved_username",
+        )
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username__iexact=username).first()
         created = user is None
@@ -267,6 +362,21 @@ def add_person(
                 _("This person already has a role here; change it in the list."),
                 code="already_member",
             )
+        elif not actor.is_superuser:
+            invitation, _created = Invitation.objects.update_or_create(
+                organization=organization,
+                user=user,
+                answered_at__isnull=True,
+                defaults={"role": role, "invited_by": actor},
+            )
+            audit.record(
+                "role.invited",
+                actor=actor,
+                organization=organization,
+                obj=invitation,
+                metadata={"user_id": user.pk, "role": role.value},
+            )
+            return AddedPerson(None, False, None, invitation)
         assignment = RoleAssignment.objects.create(organization=organization, user=user, role=role)
         audit.record(
             "role.assigned",
@@ -276,6 +386,76 @@ def add_person(
             metadata={"user_id": user.pk, "role": role.value},
         )
     return AddedPerson(assignment, created, invitation_path(user) if created else None)
+
+
+def answer_invitation(invitation: Invitation, *, accept: bool, actor: User) -> Invitation:
+    """She accepts (the role is hers from now) or declines a role offered to her account."""
+    if actor.pk != invitation.user_id:
+        raise PermissionDenied()
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.answered_at is not None:
+            return invitation
+        invitation.answered_at, invitation.accepted = timezone.now(), accept
+        invitation.save(update_fields=["answered_at", "accepted"])
+        if accept:
+            RoleAssignment.objects.update_or_create(
+                organization_id=invitation.organization_id,
+                user=actor,
+                defaults={"role": invitation.role, "is_active": True},
+            )
+        audit.record(
+            "role.accepted" if accept else "role.declined",
+            actor=actor,
+            organization=invitation.organization_id,
+            obj=invitation,
+            metadata={"user_id": actor.pk, "role": invitation.role},
+        )
+    tenancy.forget_roles(actor)
+    return invitation
+
+
+def break_glass(organization: Organization, *, user: User, role: str, reason: str) -> RoleAssignment:
+    """A platform admin takes a role in an organization in an emergency (the command line only):
+    the reason is recorded and the organization's admins are told by e-mail."""
+    if not user.is_superuser or not user.is_active:
+        raise PermissionDenied()
+    role = _check_role(role)
+    reason = " ".join(reason.split())
+    if len(reason) < 10:
+        raise ValidationError.for_field("reason", _("Say why, in a sentence."), code="required")
+    with transaction.atomic():
+        assignment, _created = RoleAssignment.objects.update_or_create(
+            organization=organization, user=user, defaults={"role": role, "is_active": True}
+        )
+        audit.record(
+            "role.break_glass",
+            actor=user,
+            organization=organization,
+            obj=assignment,
+            metadata={"user_id": user.pk, "role": role.value, "reason": reason[:500]},
+        )
+        admins = list(
+            User.objects.filter(
+                role_assignments__organization=organization,
+                role_assignments__role=Role.ORG_ADMIN,
+                role_assignments__is_active=True,
+                is_active=True,
+            )
+            .exclude(pk=user.pk)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        subject = _("A platform admin has taken a role in %(organization)s") % {"organization": organization}
+        body = _(
+            "%(user)s, a platform admin, now has the role %(role)s in %(organization)s.\n"
+            "The reason given: %(reason)s\n"
+            "If you did not expect this, contact whoever runs your Doorstep server."
+        ) % {"user": user.username, "role": role.label, "organization": organization, "reason": reason}
+        if admins:
+            transaction.on_commit(lambda: send_mail(subject, body, None, admins))
+    tenancy.forget_roles(user)
+    return assignment
 
 
 def _ensure_an_admin_remains(assignment: RoleAssignment, *, new_role: Role | None, active: bool) -> None:
@@ -334,6 +514,11 @@ def set_person_active(assignment: RoleAssignment, *, active: bool, actor: User) 
             _ensure_an_admin_remains(assignment, new_role=None, active=False)
         assignment.is_active = active
         assignment.save(update_fields=["is_active", "updated_at"])
+        if (
+            not active
+            and not RoleAssignment.objects.filter(user_id=assignment.user_id, is_active=True).exists()
+        ):
+            _revoke_all_tokens(assignment.user, reason="deactivated")
         audit.record(
             "role.reactivated" if active else "role.deactivated",
             actor=actor,
@@ -385,7 +570,8 @@ def _hash_token(raw: str) -> str:
 def issue_token(
     user: User, *, name: str, expires_at: datetime | None = None, actor: User
 ) -> tuple[ApiToken, str]:
-    """A new personal token for ``user``; the raw token is returned once and never stored."""
+    """A new personal token for ``user``, expiring after ``API_TOKEN_DEFAULT_DAYS`` unless
+    ``expires_at`` says otherwise; the raw token is returned once and never stored."""
     if actor.pk != user.pk:
         raise PermissionDenied()
     name = name.strip()
@@ -395,6 +581,7 @@ def issue_token(
         )
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError.for_field("expires_at", _("The expiry must be in the future."))
+    expires_at = expires_at or timezone.now() + timedelta(days=settings.API_TOKEN_DEFAULT_DAYS)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -414,6 +601,13 @@ def revoke_token(token: ApiToken, *, actor: User) -> ApiToken:
             token.save(update_fields=["revoked_at"])
             audit.record("token.revoked", actor=actor, obj=token)
     return token
+
+
+def _revoke_all_tokens(user: User, *, reason: str) -> None:
+    """Revoke every live token of ``user`` (inside the caller's transaction), audited with a count."""
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if revoked:
+        audit.record("token.revoked_all", obj=user, metadata={"count": revoked, "reason": reason})
 
 
 class TokenRejected(Exception):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/reset/<uidb64>/<token>/", views.InvitationView.as_view(), name="password_reset_confirm"),
     path("account/", views.account, name="account"),
+    path("account/invitations/<int:invitation_id>/", views.answer_invitation, name="answer_invitation"),
     path("account/tokens/", views.tokens, name="tokens"),
     path("account/tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
     path("orgs/", views.my_organizations, name="organizations"),

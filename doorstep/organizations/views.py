@@ -24,6 +24,7 @@ from .forms import (
     AgreementForm,
     DisclosureForm,
     LoginForm,
+    PasswordChangeForm,
     PersonForm,
     ProfileForm,
     TokenForm,
@@ -58,8 +59,18 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     template_name = "organizations/password_change.html"
     success_url = "/account/"
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"request": self.request}
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.throttled:
+            response.status_code = 429
+        return response
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -108,7 +119,26 @@ def account(request):
             }
         )
     roles = queries.roles_of_user(user)
-    return render(request, "organizations/account.html", {"form": form, "roles": roles})
+    return render(
+        request,
+        "organizations/account.html",
+        {"form": form, "roles": roles, "invitations": queries.open_invitations(user)},
+    )
+
+
+@login_required
+@require_POST
+def answer_invitation(request, invitation_id: int):
+    invitation = queries.get_invitation(request.user, invitation_id)
+    accept = request.POST.get("action") == "accept"
+    services.answer_invitation(invitation, accept=accept, actor=request.user)
+    messages.success(
+        request,
+        _("You now have a role in %(organization)s.") % {"organization": invitation.organization}
+        if accept
+        else _("Invitation declined."),
+    )
+    return redirect("account")
 
 
 @login_required
@@ -163,7 +193,9 @@ def organization_detail(request, org_slug: str):
     organization = queries.get_visible_organization(request.user, slug=org_slug)
     is_network_admin = organization.is_network and tenancy.role_in(request.user, organization) in ADMIN_ROLES
     form = None
-    if is_network_admin:
+    # Organizations ask to join (and the network approves) in the network pages; only a platform
+    # admin affiliates directly here.
+    if organization.is_network and request.user.is_superuser:
         candidates = queries.affiliable_organizations(organization)
         form = AffiliateForm(request.POST or None, candidates=candidates)
         if request.method == "POST" and form.is_valid():
@@ -191,6 +223,7 @@ def organization_detail(request, org_slug: str):
             "affiliations": queries.current_affiliations(organization),
             "role": tenancy.role_in(request.user, organization),
             "affiliate_form": form,
+            "is_network_admin": is_network_admin,
         },
         status=422 if form is not None and form.errors else 200,
     )
@@ -207,6 +240,16 @@ def people(request, org_slug: str):
         except DomainError as error:
             add_domain_error(form, error)
         else:
+            if added.invitation is not None:
+                messages.success(
+                    request,
+                    _(
+                        "An invitation is waiting for %(username)s: the role is hers once she accepts it "
+                        "on her account page."
+                    )
+                    % {"username": added.invitation.user.username},
+                )
+                return redirect("people", org_slug=organization.slug)
             messages.success(
                 request, _("%(username)s now has a role here.") % {"username": added.assignment.user.username}
             )

@@ -5,8 +5,8 @@ Two base URLs for the same endpoints (``formList``, form download, manifest, med
 * ``/openrosa/<org>/key/<token>/`` — an app user's token in the path, as ODK Central does it: the
   device is enrolled by scanning a QR code that holds this URL; revoking the token answers 401 at once.
 * ``/openrosa/<org>/`` — HTTP Basic with an organizer's or admin's own username and password
-  (KoboCollect style); refused over plain HTTP in production; failures count towards the same login
-  throttle as the login page.
+  (KoboCollect style); refused over plain HTTP in production; checked by the same throttled, audited
+  ``log_in`` as the login page.
 
 Every answer carries ``X-OpenRosa-Version: 1.0`` and a ``Date``. Errors answer an OpenRosa response
 XML with the reason: 400 (not a well-formed submission, no instanceID, an XML bomb), 401, 403 (a form
@@ -20,7 +20,6 @@ import binascii
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.http import http_date
@@ -28,8 +27,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from doorstep.core import tenancy, throttle
-from doorstep.core.errors import ValidationError
+from doorstep.core.errors import Throttled, ValidationError
 from doorstep.core.roles import STAFF_ROLES
+from doorstep.organizations import services as accounts
 from doorstep.organizations.models import Organization
 
 from . import queries, services
@@ -93,12 +93,15 @@ def _caller(request, organization: Organization, token: str | None):
             None,
             _unauthorized(_("The Authorization header is not valid Basic credentials."), basic=True),
         )
-    address = throttle.client_address(request)
-    if throttle.locked_until(username, address):
-        return None, None, _message(429, _("Too many failed logins. Try again in 15 minutes."))
-    user = authenticate(request, username=username, password=password)
-    if user is None:
-        throttle.record_failure(username, address)
+    try:
+        user = accounts.log_in(
+            username=username, password=password, address=throttle.client_address(request), request=request
+        )
+    except Throttled as refused:
+        response = _message(429, refused.message)
+        response["Retry-After"] = str(refused.retry_after)
+        return None, None, response
+    except ValidationError:
         return None, None, _unauthorized(_("Wrong username or password."), basic=True)
     if tenancy.role_in(user, organization) not in STAFF_ROLES:
         # As everywhere: an organization where she has no role is one she cannot learn about.

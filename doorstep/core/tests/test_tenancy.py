@@ -137,6 +137,19 @@ def _duplicate_a(world):
     return DuplicateCandidate.objects.get().pk
 
 
+def _profile_change_a(world):
+    """A new phone number union A's member asked for on her own profile."""
+    from doorstep.members.models import Member, ProfileChange
+    from doorstep.members.services import logins, registry
+
+    existing = ProfileChange.objects.filter(organization=world.org_a).first()
+    if existing:
+        return existing.pk
+    member = logins.give_login(Member.objects.get(pk=_member_a(world)), pin="480271", actor=world.admin_a)
+    registry.update_own_profile(member, data={"phones": ["+919833333333"]}, actor=member.user)
+    return ProfileChange.objects.get(organization=world.org_a).pk
+
+
 def _kept_of_duplicate_a(world):
     """The record union A keeps when it merges its duplicate: the first of the two."""
     from doorstep.members.models import DuplicateCandidate
@@ -147,6 +160,12 @@ def _kept_of_duplicate_a(world):
 def _token_a(world):
     token, _raw = services.issue_token(world.admin_a, name="alice's", actor=world.admin_a)
     return token.pk
+
+
+def _invitation_a(world):
+    """A role Cooperative B offers to Union A's admin; hers alone to answer."""
+    added = services.add_person(world.org_b, username="alice", role="organizer", actor=world.admin_b)
+    return added.invitation.pk
 
 
 def _party_a(world):
@@ -542,6 +561,9 @@ CASES = {
         ("post", f"/orgs/{org.slug}/people/{_person_a(w)}/", {"action": "role", "role": "worker"}, 302),
         ("post", f"/orgs/{org.slug}/people/{_person_a(w)}/", {"action": "deactivate"}, 302),
     ],
+    "account/invitations/<int:invitation_id>/": lambda w, org: [
+        ("post", f"/account/invitations/{_invitation_a(w)}/", {"action": "decline"}, 302)
+    ],
     "account/tokens/<int:token_id>/revoke/": lambda w, org: [
         ("post", f"/account/tokens/{_token_a(w)}/revoke/", {}, 302)
     ],
@@ -624,7 +646,15 @@ CASES = {
         ),
     ],
     "orgs/<slug:org_slug>/members/<int:member_id>/login/": lambda w, org: [
-        ("post", f"/orgs/{org.slug}/members/{_member_a(w)}/login/", {"pin": "1234"}, 302),
+        ("post", f"/orgs/{org.slug}/members/{_member_a(w)}/login/", {"pin": "480271"}, 302),
+    ],
+    "orgs/<slug:org_slug>/members/<int:member_id>/changes/<int:change_id>/": lambda w, org: [
+        (
+            "post",
+            f"/orgs/{org.slug}/members/{_member_a(w)}/changes/{_profile_change_a(w)}/",
+            {"action": "dismiss"},
+            302,
+        ),
     ],
     "orgs/<slug:org_slug>/me/": lambda w, org: [("get", "/orgs/union-a/me/", None, 200)],
     "orgs/<slug:org_slug>/members/duplicates/": lambda w, org: [
@@ -1532,7 +1562,7 @@ def _her_login(world):
     from doorstep.members.services import logins as member_services
 
     member = Member.objects.get(pk=_member_a(world))
-    return member_services.give_login(member, pin="4821", actor=world.admin_a).user
+    return member_services.give_login(member, pin="480271", actor=world.admin_a).user
 
 
 def _once_public(publish):
@@ -1598,7 +1628,9 @@ OWNERS = {
     "api/v1/aggregates/<dataset>": _analyst,
     "orgs/<slug:org_slug>/open-data/": _analyst,
     "orgs/<slug:org_slug>/open-data/<int:release_id>/withdraw/": _analyst,
-    "api/v1/organizations/<organization_id>/affiliations": _other_network_admin,
+    # A network's admin affiliates only on the organization's own request (the network app's
+    # requests); directly, only a platform admin does, and another organization's admin gets 404.
+    "api/v1/organizations/<organization_id>/affiliations": lambda w: w.admin,
     "api/v1/affiliation-requests/<request_id>/decision": _other_network_admin,
     "campaigns/<int:campaign_id>/": _once_public(_publish_campaign),
     "api/v1/public/campaigns/<campaign_id>": _once_public(_publish_campaign),
@@ -1664,7 +1696,9 @@ class _Requester:
 
 
 def _organization_of(user):
-    return RoleAssignment.objects.get(user=user).organization
+    """The owner's organization (none for a platform admin, who holds no role)."""
+    assignment = RoleAssignment.objects.filter(user=user).first()
+    return assignment.organization if assignment else None
 
 
 def _owner_requests(requests):

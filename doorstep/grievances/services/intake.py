@@ -2,9 +2,11 @@
 the receipt code is kept only as a keyed hash), their status by receipt, and their review into a case."""
 
 import secrets
+import time
 from collections.abc import Mapping
 from typing import Any
 
+from django.core import signing
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -26,6 +28,12 @@ RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud
 
 
 INTAKE_LIMIT = (5, 3600)  # reports an hour from one address
+# Beyond this many reports an hour to one channel (from everywhere), intake is not closed: a report
+# is accepted from a form that was opened at least SLOW_PATH_SECONDS before (a person takes that
+# long; a flood does not wait). The hidden ``website`` field is the robots' trap besides.
+CHANNEL_CEILING = (50, 3600)
+SLOW_PATH_SECONDS = 20
+_STARTED_SALT = "doorstep.grievances.intake.started"
 
 
 STATUS_LIMIT = (20, 3600)  # receipt checks an hour from one address
@@ -60,6 +68,19 @@ def _new_receipt() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
+def intake_started_token(at: float | None = None) -> str:
+    """A signed mark of when the intake form was served (a hidden field of the form)."""
+    return signing.dumps(at if at is not None else time.time(), salt=_STARTED_SALT)
+
+
+def _opened_long_enough(token: str) -> bool:
+    try:
+        started = float(signing.loads(str(token or ""), salt=_STARTED_SALT, max_age=24 * 3600))
+    except (signing.BadSignature, TypeError, ValueError):
+        return False
+    return time.time() - started >= SLOW_PATH_SECONDS
+
+
 def submit_intake(
     channel_code: str, raw: Mapping[str, Any], *, address: str | None, language: str = ""
 ) -> str:
@@ -74,6 +95,13 @@ def submit_intake(
         f"intake:{channel.pk}", address, limit=INTAKE_LIMIT[0], window_seconds=INTAKE_LIMIT[1]
     ):
         raise Throttled(message=_("Too many reports from here in the last hour. Please try again later."))
+    if not throttle.allow(
+        f"intake-channel:{channel.pk}", None, limit=CHANNEL_CEILING[0], window_seconds=CHANNEL_CEILING[1]
+    ) and not _opened_long_enough(raw.get("started")):
+        raise Throttled(
+            message=_("Many reports are arriving right now. Please wait half a minute, then send again."),
+            retry_after=SLOW_PATH_SECONDS,
+        )
     errors: list[FieldError] = []
     description = str(raw.get("description") or "").strip()
     if len(description) < 10:

@@ -1,6 +1,8 @@
 """Intake without an account: the public form, its receipt code, rate limits, and the review that
 keeps junk out of the case list."""
 
+import time
+
 import pytest
 from django.test import Client
 
@@ -78,6 +80,38 @@ def test_bad_input_robots_and_floods(world, channel):
     assert _send(client, channel).status_code == 429
     assert IntakeReport.objects.count() == 4
     assert client.post(f"/intake/{channel.code}/", REPORT, REMOTE_ADDR="10.0.0.8").status_code == 200
+
+
+def test_reports_from_behind_the_proxy_count_per_client(world, channel, settings):
+    settings.CLIENT_ADDRESS_HEADER = "X-Forwarded-For"
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+
+    def send(client_address):
+        return Client(REMOTE_ADDR="10.0.0.1", headers={"X-Forwarded-For": client_address}).post(
+            f"/intake/{channel.code}/", REPORT
+        )
+
+    for _ in range(5):
+        send("203.0.113.5")
+    assert send("203.0.113.5").status_code == 429
+    assert send("198.51.100.7").status_code == 200
+
+
+def test_a_flooded_channel_takes_the_slow_path_not_a_wall(world, channel, monkeypatch):
+    monkeypatch.setattr(intake, "CHANNEL_CEILING", (3, 3600))
+    for n in range(3):
+        sent = Client().post(f"/intake/{channel.code}/", REPORT, REMOTE_ADDR=f"192.0.2.{n}")
+        assert sent.status_code == 200
+    fast = Client().post(f"/intake/{channel.code}/", REPORT, REMOTE_ADDR="198.51.100.7")
+    assert fast.status_code == 429
+    assert "Please wait half a minute, then send again." in fast.content.decode()
+    assert 'name="started"' in fast.content.decode() and REPORT["description"] in fast.content.decode()
+    patient = REPORT | {"started": intake.intake_started_token(time.time() - 30)}
+    slow = Client().post(f"/intake/{channel.code}/", patient, REMOTE_ADDR="198.51.100.7")
+    assert slow.status_code == 200 and slow.context["receipt"]
+    forged = REPORT | {"started": "1000000000"}
+    assert Client().post(f"/intake/{channel.code}/", forged, REMOTE_ADDR="198.51.100.8").status_code == 429
+    assert IntakeReport.objects.count() == 4
 
 
 def test_the_form_speaks_the_organizations_languages(world, channel):

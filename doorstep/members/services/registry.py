@@ -15,7 +15,15 @@ from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.models import Organization
 
 from .. import search
-from ..models import MEMBER_ATTRIBUTES, Member, MemberGroup, MemberIdentifier, Status, StatusChange
+from ..models import (
+    MEMBER_ATTRIBUTES,
+    Member,
+    MemberGroup,
+    MemberIdentifier,
+    ProfileChange,
+    Status,
+    StatusChange,
+)
 from .duplicates import flag_possible_duplicates
 from .identifiers import _certain_duplicates, _digests
 from .pii import PII_FIELDS, PII_PURPOSE
@@ -210,13 +218,75 @@ SELF_EDITABLE = (
 )
 
 
-def update_own_profile(member: Member, *, data: Mapping[str, Any], actor) -> Member:
-    """A member corrects her own details (only ``SELF_EDITABLE`` ones)."""
+# What she may change herself but staff check first: applied at once, a number another member has
+# would be refused, and the refusal would tell her that member is in the organization.
+CHECKED_BY_STAFF = ("phones",)
+
+
+def update_own_profile(member: Member, *, data: Mapping[str, Any], actor) -> tuple[Member, bool]:
+    """A member corrects her own details (only ``SELF_EDITABLE`` ones); a new phone number is queued
+    for staff (``ProfileChange``) whether or not another member has it. Returns her record and
+    whether a change was queued (the same answer either way)."""
     if getattr(actor, "pk", None) is None or member.user_id != actor.pk:
         raise PermissionDenied()
-    return _update(
-        member, data={k: v for k, v in data.items() if k in SELF_EDITABLE}, actor=actor, status_on=None
-    )
+    data = {k: v for k, v in data.items() if k in SELF_EDITABLE}
+    checked = {k: data.pop(k) for k in CHECKED_BY_STAFF if k in data}
+    organization = Organization.objects.get(pk=member.organization_id)
+    requested = clean_member(organization, {"country": member.country.code, **checked}, partial=True).pii
+    member = _update(member, data=data, actor=actor, status_on=None)
+    with transaction.atomic():
+        member = Member.objects.select_for_update().select_related("subject_key").get(pk=member.pk)
+        pii = vault.open_sealed(member.subject_key, member.pii, purpose=PII_PURPOSE)
+        wanted = {name: value for name, value in requested.items() if pii.get(name) != value}
+        if not wanted:
+            return member, False
+        sealed = vault.seal(member.subject_key, wanted, purpose=PII_PURPOSE)
+        change, _created = ProfileChange.objects.update_or_create(
+            organization_id=member.organization_id,
+            member=member,
+            status=ProfileChange.Status.OPEN,
+            defaults={"sealed": sealed},
+        )
+        audit.record(
+            "member.change_requested",
+            actor=actor,
+            organization=member.organization_id,
+            obj=member,
+            metadata={"change_id": change.pk, "fields": sorted(f"pii.{name}" for name in wanted)},
+        )
+    return member, True
+
+
+def requested_values(change: ProfileChange) -> dict:
+    """What she asked for (read by staff reviewing the change, on her audited profile page)."""
+    return vault.open_sealed(change.member.subject_key, change.sealed, purpose=PII_PURPOSE)
+
+
+def decide_profile_change(change: ProfileChange, *, apply: bool, actor) -> ProfileChange:
+    """Staff apply what she asked for (checked like any edit of theirs: a number another member has
+    is refused, with the reason, to staff) or dismiss it."""
+    tenancy.require_role(actor, change.organization_id, STAFF_ROLES)
+    with transaction.atomic():
+        change = (
+            ProfileChange.objects.select_for_update(of=("self",))
+            .select_related("member__subject_key")
+            .get(pk=change.pk)
+        )
+        if change.status != ProfileChange.Status.OPEN:
+            return change
+        if apply:
+            update_member(change.member, data=requested_values(change), actor=actor)
+        change.status = ProfileChange.Status.APPLIED if apply else ProfileChange.Status.DISMISSED
+        change.decided_by, change.decided_at = actor, timezone.now()
+        change.save(update_fields=["status", "decided_by", "decided_at"])
+        audit.record(
+            "member.change_applied" if apply else "member.change_dismissed",
+            actor=actor,
+            organization=change.organization_id,
+            obj=change.member,
+            metadata={"change_id": change.pk},
+        )
+    return change
 
 
 def _update(member: Member, *, data: Mapping[str, Any], actor, status_on: date | None) -> Member:

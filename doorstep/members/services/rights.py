@@ -21,6 +21,7 @@ from ..models import (
     Member,
     MemberGroup,
     MemberIdentifier,
+    ProfileChange,
     StatusChange,
 )
 from .pii import PII_PURPOSE
@@ -56,7 +57,7 @@ def export_sections(member: Member) -> dict[str, list[dict]]:
 def erase_rows(member: Member) -> None:
     """Remove the members app's rows about her (registered with core.rights)."""
     MemberGroup.objects.filter(leader=member).update(leader=None)
-    for model in (MemberIdentifier, ConsentEvent, DuesPayment, StatusChange):
+    for model in (MemberIdentifier, ConsentEvent, DuesPayment, StatusChange, ProfileChange):
         model.objects.filter(member=member).delete()
 
 

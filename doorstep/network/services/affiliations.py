@@ -64,7 +64,7 @@ def decide_request(request: AffiliationRequest, *, approve: bool, answer: str = 
         request = AffiliationRequest.objects.select_for_update().get(pk=request.pk)
         _check_pending(request)
         if approve:
-            add_affiliation(member=request.organization, network=request.network, actor=actor)
+            add_affiliation(member=request.organization, network=request.network, requested=True, actor=actor)
         request.status = AffiliationRequest.Status.APPROVED if approve else AffiliationRequest.Status.DECLINED
         request.answer = answer.strip()
         request.decided_by = actor

@@ -1,17 +1,45 @@
-from doorstep.core.models import AuditEvent
+from django.test import Client
+
+from doorstep.network.services import affiliations as network_affiliations
 from doorstep.organizations import services
 from doorstep.organizations.models import Affiliation
 
 
-def test_a_network_admin_adds_an_affiliate_from_the_page(world, login):
+def test_a_network_admin_cannot_affiliate_an_organization_without_its_request(world, login, api):
     Affiliation.objects.filter(member=world.org_b).update(until=world.org_b.created_at.date())
-    page = login(world.network_admin).post(
-        "/orgs/test-network/", {"member": world.org_b.pk, "since": "2026-01-15"}
+    page = login(world.network_admin).post("/orgs/test-network/", {"member": world.org_b.pk})
+    assert "ask to join" in page.content.decode()
+    response = api(world.network_admin).post(
+        f"/api/v1/organizations/{world.network.pk}/affiliations",
+        {"member_id": world.company.pk},
+        content_type="application/json",
     )
-    assert page.status_code == 302
-    affiliation = Affiliation.objects.get(member=world.org_b, network=world.network, until__isnull=True)
-    assert str(affiliation.since) == "2026-01-15"
-    assert AuditEvent.objects.filter(action="affiliation.added", object_id=str(affiliation.pk)).exists()
+    assert response.status_code == 422 and response.json()["code"] == "needs_agreement"
+    assert not Affiliation.objects.filter(
+        until__isnull=True, member__in=[world.org_b, world.company]
+    ).exists()
+    public = Client().get("/directory/test-network/").content.decode()
+    assert "Cooperative B" not in public and "Brand C" not in public
+
+
+def test_a_company_is_never_an_affiliate(world):
+    try:
+        services.add_affiliation(member=world.company, network=world.network, actor=world.admin)
+    except services.ValidationError as error:
+        assert error.code == "not_affiliable"
+    else:
+        raise AssertionError("a company was affiliated")
+    assert not Affiliation.objects.filter(member=world.company).exists()
+
+
+def test_an_affiliation_starts_when_the_network_approves_the_organizations_request(world, login):
+    Affiliation.objects.filter(member=world.org_b).update(until=world.org_b.created_at.date())
+    request = network_affiliations.request_affiliation(
+        world.org_b, network=world.network, message="", actor=world.admin_b
+    )
+    assert not Affiliation.objects.filter(member=world.org_b, until__isnull=True).exists()
+    network_affiliations.decide_request(request, approve=True, actor=world.network_admin)
+    assert Affiliation.objects.filter(member=world.org_b, network=world.network, until__isnull=True).exists()
 
 
 def test_a_cycle_is_refused_with_a_clear_message(world):
@@ -42,7 +70,7 @@ def test_a_longer_cycle_is_refused_through_the_api(world, api):
     services.add_affiliation(member=world.network, network=international, actor=world.admin)
     services.add_person(national, username="nadia", role="org_admin", actor=world.admin)
     before = Affiliation.objects.count()
-    response = api(world.network_admin).post(
+    response = api(world.admin).post(
         f"/api/v1/organizations/{national.pk}/affiliations",
         {"member_id": international.pk},
         content_type="application/json",
@@ -80,7 +108,7 @@ def test_only_the_networks_admins_add_affiliates(world, api):
 
 
 def test_a_double_affiliation_is_refused(world, login):
-    page = login(world.network_admin).post("/orgs/test-network/", {"member": world.org_a.pk})
+    page = login(world.admin).post("/orgs/test-network/", {"member": world.org_a.pk})
     # org A is already affiliated, so it is not even offered
     assert page.status_code == 422
     assert Affiliation.objects.filter(member=world.org_a, network=world.network).count() == 1
@@ -91,7 +119,7 @@ def test_organization_page_shows_affiliations(world, login):
     assert "Test Network" in html
     html = login(world.network_admin).get("/orgs/test-network/").content.decode()
     assert "Union A" in html and "Cooperative B" in html
-    assert "Add an affiliated organization" in html
+    assert "ask to join" in html
 
 
 def test_api_organizations_lists_own_and_linked_only(world, api):

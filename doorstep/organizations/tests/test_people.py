@@ -1,8 +1,10 @@
+import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from doorstep.core.models import AuditEvent
 from doorstep.core.roles import Role
-from doorstep.organizations.models import RoleAssignment, User
+from doorstep.organizations.models import Invitation, RoleAssignment, User
 
 
 def _assignment(user, organization):
@@ -51,11 +53,86 @@ def test_it_adds_a_new_person_with_an_invitation_link(world, login):
     assert AuditEvent.objects.filter(action="role.assigned", organization_id=world.org_a.pk).exists()
 
 
-def test_it_gives_an_existing_user_a_role_without_a_new_account(world, login):
-    page = login(world.admin_a).post("/orgs/union-a/people/", {"username": "ravi", "role": "organizer"})
-    assert page.status_code == 302
-    assert _assignment(world.analyst, world.org_a).role == Role.ORGANIZER
-    assert User.objects.filter(username="ravi").count() == 1
+def test_an_existing_account_gets_an_invitation_she_accepts(world, login):
+    page = login(world.admin_a).post(
+        "/orgs/union-a/people/", {"username": "bob", "role": "organizer"}, follow=True
+    )
+    assert page.status_code == 200
+    assert "invitation" in page.content.decode().lower()
+    assert not RoleAssignment.objects.filter(user=world.admin_b, organization=world.org_a).exists()
+    assert User.objects.filter(username="bob").count() == 1
+    bob = login(world.admin_b)
+    account = bob.get("/account/").content.decode()
+    assert "Union A" in account
+    invitation = Invitation.objects.get(user=world.admin_b, organization=world.org_a)
+    assert bob.post(f"/account/invitations/{invitation.pk}/", {"action": "accept"}).status_code == 302
+    assert _assignment(world.admin_b, world.org_a).role == Role.ORGANIZER
+    assert AuditEvent.objects.filter(action="role.accepted", actor_id=world.admin_b.pk).exists()
+
+
+def test_a_declined_invitation_gives_no_role(world, login):
+    login(world.admin_a).post("/orgs/union-a/people/", {"username": "bob", "role": "org_admin"})
+    invitation = Invitation.objects.get(user=world.admin_b)
+    login(world.admin_b).post(f"/account/invitations/{invitation.pk}/", {"action": "decline"})
+    assert not RoleAssignment.objects.filter(user=world.admin_b, organization=world.org_a).exists()
+    # Nobody else can answer her invitation.
+    other = login(world.organizer_b).post(f"/account/invitations/{invitation.pk}/", {"action": "accept"})
+    assert other.status_code == 404
+
+
+def test_adding_an_account_of_another_organization_tells_nothing_about_it(world, login, api):
+    world.admin_b.display_name = "Bob Otieno of Cooperative B"
+    world.admin_b.save()
+    page = login(world.admin_a).post(
+        "/orgs/union-a/people/", {"username": "bob", "role": "org_admin"}, follow=True
+    )
+    assert "Bob Otieno" not in page.content.decode() and "Cooperative B" not in page.content.decode()
+    response = api(world.admin_a).post(
+        f"/api/v1/organizations/{world.org_a.pk}/people",
+        {"username": "otieno", "role": "organizer"},
+        content_type="application/json",
+    )
+    assert response.status_code == 202
+    assert set(response.json()) == {"id", "username", "role", "status"}
+    assert not RoleAssignment.objects.filter(user=world.organizer_b, organization=world.org_a).exists()
+
+
+def test_the_platform_admin_cannot_give_itself_a_role_from_the_admin_site(world, login):
+    client = login(world.admin)
+    client.post(
+        "/admin/organizations/roleassignment/add/",
+        {"organization": world.org_a.pk, "user": world.admin.pk, "role": "org_admin"},
+    )
+    assert not RoleAssignment.objects.filter(user=world.admin).exists()
+
+
+def test_break_glass_records_the_reason_and_tells_the_admins(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    world.admin_a.email = "alice@example.org"
+    world.admin_a.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "break_glass",
+            "union-a",
+            "--username",
+            "root",
+            "--reason",
+            "Restore the lost admin account, ticket 42",
+        )
+    assert _assignment(world.admin, world.org_a).role == Role.ORG_ADMIN
+    event = AuditEvent.objects.get(action="role.break_glass")
+    assert event.metadata["reason"] == "Restore the lost admin account, ticket 42"
+    assert [m.to for m in mailoutbox] == [["alice@example.org"]]
+    assert "ticket 42" in mailoutbox[0].body
+
+
+def test_break_glass_needs_a_reason_and_a_platform_admin(world):
+    with pytest.raises(CommandError):
+        call_command("break_glass", "union-a", "--username", "root", "--reason", "")
+    with pytest.raises(CommandError):
+        call_command("break_glass", "union-a", "--username", "olga", "--reason", "Because I want to")
+    assert not RoleAssignment.objects.filter(user=world.admin).exists()
 
 
 def test_it_refuses_a_person_who_already_has_a_role_here(world, login):

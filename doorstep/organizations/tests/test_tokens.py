@@ -130,3 +130,84 @@ def test_tokens_page_requires_a_name(world, login):
     page = login(world.admin_a).post("/account/tokens/", {"name": ""})
     assert "This field is required." in page.content.decode()
     assert not ApiToken.objects.filter(user=world.admin_a).exists()
+
+
+def test_a_token_without_an_expiry_gets_the_default_lifetime(world, settings):
+    settings.API_TOKEN_DEFAULT_DAYS = 30
+    response = Client().post(
+        "/api/v1/auth/token",
+        {"username": "alice", "password": PASSWORD, "name": "laptop"},
+        content_type="application/json",
+    )
+    token = ApiToken.objects.get(pk=response.json()["id"])
+    expected = timezone.now() + timedelta(days=30)
+    assert abs((token.expires_at - expected).total_seconds()) < 60
+
+
+def test_a_token_cannot_mint_tokens(world, api):
+    client = api(world.admin_a)
+    response = client.post("/api/v1/tokens", {"name": "another"}, content_type="application/json")
+    assert response.status_code in (401, 403)
+    assert ApiToken.objects.filter(user=world.admin_a).count() == 1  # the one the client uses
+
+
+def test_the_session_still_creates_tokens_in_the_api(world, login):
+    client = login(world.admin_a)
+    csrf = client.get("/account/tokens/").cookies.get("csrftoken")
+    response = client.post(
+        "/api/v1/tokens",
+        {"name": "from the browser"},
+        content_type="application/json",
+        headers={"X-CSRFToken": csrf.value} if csrf else {},
+    )
+    assert response.status_code == 201
+
+
+def test_a_password_change_revokes_her_tokens(world, login):
+    _token, raw = services.issue_token(world.admin_a, name="script", actor=world.admin_a)
+    client = login(world.admin_a)
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a much longer new secret",
+            "new_password2": "a much longer new secret",
+        },
+    )
+    assert response.status_code == 302
+    assert _bearer(raw).get("/api/v1/me").status_code == 401
+    assert ApiToken.objects.get(user=world.admin_a).revoked_at is not None
+
+
+def test_deactivating_her_last_role_revokes_her_tokens(world, login):
+    _token, raw = services.issue_token(world.organizer_a, name="script", actor=world.organizer_a)
+    assignment = world.organizer_a.role_assignments.get()
+    services.set_person_active(assignment, active=False, actor=world.admin_a)
+    assert ApiToken.objects.get(user=world.organizer_a).revoked_at is not None
+    assert _bearer(raw).get("/api/v1/me").status_code == 401
+
+
+def test_wrong_old_passwords_are_throttled_and_recorded_like_failed_logins(world, login):
+    client = login(world.admin_a)
+    for _ in range(5):
+        wrong = client.post(
+            "/accounts/password/",
+            {
+                "old_password": "guess",
+                "new_password1": "a much longer new secret",
+                "new_password2": "a much longer new secret",
+            },
+        )
+        assert wrong.status_code == 200
+    assert AuditEvent.objects.filter(action="auth.login_failed", actor_id=world.admin_a.pk).count() == 5
+    refused = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a much longer new secret",
+            "new_password2": "a much longer new secret",
+        },
+    )
+    assert refused.status_code == 429
+    world.admin_a.refresh_from_db()
+    assert world.admin_a.check_password(PASSWORD)

@@ -255,7 +255,7 @@ def test_passbook_for_staff_and_for_herself(world, login, api, delhi_member, par
         .content.decode()
     )
     assert 'class="passbook narrow"' in narrow
-    member_services.give_login(delhi_member, pin="4821", actor=world.admin_a)
+    member_services.give_login(delhi_member, pin="480271", actor=world.admin_a)
     delhi_member.refresh_from_db()
     own = login(delhi_member.user).get("/orgs/union-a/me/passbook/")
     assert own.status_code == 200 and "Zari cushion cover" in own.content.decode()
