@@ -118,6 +118,9 @@ PREVIOUS_MASTER_KEYS = [
     for index, raw in enumerate(env_list("DOORSTEP_PREVIOUS_MASTER_KEYS", []))
     if (key := _decode_master_key(f"DOORSTEP_PREVIOUS_MASTER_KEYS (item {index + 1})", raw))
 ]
+# Encrypts and authenticates `python -m doorstep backup` / `backup-keys` (32 bytes, base64). Keep a copy
+# away from the backups: without it they cannot be restored.
+BACKUP_KEY = env_master_key("DOORSTEP_BACKUP_KEY")
 ALLOWED_HOSTS = env_list("DOORSTEP_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 
 _missing = [
@@ -295,7 +298,7 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(env_str("DOORSTEP_MEDIA_ROOT", str(VAR_DIR / "media")))
 # Survey exports written by background jobs: sealed files, deleted (and their keys destroyed) after
 # EXPORT_KEEP_DAYS.
 EXPORT_ROOT = Path(env_str("DOORSTEP_EXPORT_ROOT", str(VAR_DIR / "exports")))

@@ -121,6 +121,22 @@ class SubjectKey(OwnedModel):
         return f"data key {self.id}"
 
 
+class ErasedKey(models.Model):
+    """The erasure log: one row per destroyed data key (``vault.shred``), kept with the keys.
+
+    It lives in the key store (backed up by ``backup-keys``, left out of database backups), so that
+    restoring an older database backup removes again every row whose key was destroyed since.
+    Plain columns, not foreign keys: the key and her organization's rows are gone or may be.
+    """
+
+    subject_key_id = models.UUIDField(unique=True)
+    organization_id = models.BigIntegerField()
+    erased_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"data key {self.subject_key_id} erased"
+
+
 class Import(OwnedModel):
     """One spreadsheet brought into Doorstep (members, work orders…), from upload to done.
 

@@ -11,9 +11,10 @@ Every layer is AES-256-GCM from ``cryptography``: authenticated, so a changed by
 and every ciphertext carries associated data binding it to its place, so a blob copied from one
 person's row to another's does not open either.
 
-* **Crypto-shredding**: ``shred()`` deletes the person's data key; her sealed blobs, in the live
-  database or in a dump, can then never be opened. (SQLite runs with ``secure_delete`` so the key's
-  bytes are overwritten; on PostgreSQL a VACUUM reclaims them. Backups: see docs/architecture.md.)
+* **Crypto-shredding**: ``shred()`` deletes the person's data key and notes it in the erasure log
+  (``ErasedKey``); her sealed blobs, in the live database or in a dump, can then never be opened.
+  (SQLite runs with ``secure_delete`` so the key's bytes are overwritten; on PostgreSQL a VACUUM
+  reclaims them.) Database backups leave the key tables out (``core.backup``).
 * **Blind indexes**: exact lookup of a phone or ID number by ``HMAC-SHA256(index key, kind|value)``,
   where the index key is derived (HKDF) from the organization's key. The same phone number gives
   different digests in two organizations, so indexes cannot be joined across them.
@@ -44,7 +45,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .bulk import insert_rows
-from .models import OrganizationKey, SubjectKey
+from .models import ErasedKey, OrganizationKey, SubjectKey
 
 FORMAT = b"\x01"  # the first byte of every sealed value: the format version
 _NONCE = 12
@@ -275,7 +276,21 @@ def open_file(subject: SubjectKey | None, source, *, purpose: str):
 
 def shred(subject: SubjectKey) -> None:
     """Destroy the data key: everything sealed under it becomes unreadable, everywhere, for good."""
-    SubjectKey.objects.filter(pk=subject.pk).delete()
+    shred_keys([subject.pk])
+
+
+def shred_keys(key_ids) -> None:
+    """Destroy these data keys and note each in the erasure log (``ErasedKey``), which travels with
+    the key store so that a restored older database backup loses her rows again (core.backup)."""
+    key_ids = list(key_ids)
+    with transaction.atomic():
+        doomed = list(SubjectKey.objects.filter(pk__in=key_ids).values_list("pk", "organization_id"))
+        SubjectKey.objects.filter(pk__in=[pk for pk, _ in doomed]).delete()
+        now = timezone.now()
+        ErasedKey.objects.bulk_create(
+            [ErasedKey(subject_key_id=pk, organization_id=org, erased_at=now) for pk, org in doomed],
+            ignore_conflicts=True,
+        )
 
 
 # Blind indexes -------------------------------------------------------------------------------------

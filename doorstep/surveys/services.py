@@ -30,7 +30,6 @@ from pyxform import xls2xform
 
 from doorstep.core import audit, tenancy, vault
 from doorstep.core.errors import FieldError, ValidationError
-from doorstep.core.models import SubjectKey
 from doorstep.core.pagination import decode_cursor, encode_cursor
 from doorstep.core.roles import STAFF_ROLES
 from doorstep.members.models import Member
@@ -971,7 +970,7 @@ def erase_rows(member) -> None:
     Attachment.objects.filter(submission__in=doomed).delete()
     doomed.delete()
 
-    SubjectKey.objects.filter(pk__in=keys).delete()
+    vault.shred_keys(keys)
 
 
 def move_submissions(source, target) -> None:

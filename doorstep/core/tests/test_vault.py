@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from doorstep.core import vault
-from doorstep.core.models import OrganizationKey, SubjectKey
+from doorstep.core.models import ErasedKey, OrganizationKey, SubjectKey
 
 
 def _key():
@@ -42,6 +42,16 @@ def test_shredding_makes_it_unreadable(world):
     assert not SubjectKey.objects.filter(pk=key.pk).exists()
     with pytest.raises(vault.VaultError):
         vault.open_sealed(None, blob, purpose="p")
+
+
+def test_shredding_notes_the_key_in_the_erasure_log(world):
+    kept, shredded = vault.new_subject_key(world.org_a), vault.new_subject_key(world.org_b)
+    vault.shred_keys([shredded.pk])
+    vault.shred_keys([shredded.pk])  # again: nothing more to destroy, nothing more to note
+    assert list(ErasedKey.objects.values_list("subject_key_id", "organization_id")) == [
+        (shredded.pk, world.org_b.pk)
+    ]
+    assert SubjectKey.objects.filter(pk=kept.pk).exists()
 
 
 def test_keys_are_stored_wrapped(world):
