@@ -26,7 +26,7 @@ def test_it_lists_the_migrations_to_run_and_the_data_migrations_to_watch(tmp_pat
     )
     assert "migrations will run:" in done.stdout
     assert "  core.0001_initial" in done.stdout
-    assert "  core.0006_erasure_log" in done.stdout
+    assert "  core.0003_vault" in done.stdout
     assert "! data: runs code over the data" in done.stdout  # e.g. the seeded countries
     assert "builds an index" not in done.stdout  # indexes of tables it creates are quick
     with sqlite3.connect(tmp_path / "empty.sqlite3") as changed:  # it only looked

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_import_options'),
+        ('core', '0006_loginfailure_address_idx'),
     ]
 
     operations = [
