@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
-from . import audit, tasks, tenancy, vault
+from . import audit, spreadsheets, tasks, tenancy, vault
 from .errors import FieldError, ValidationError
 from .models import Import
 from .roles import STAFF_ROLES
@@ -184,7 +184,12 @@ def read_table(data: bytes, *, encoding: str | None = None) -> Table:
 
 
 def read_sheets(data: bytes) -> list[tuple[str, list[list[str]]]]:
-    """Every sheet of an XLSX, XLS or ODS workbook: (name, rows as text), trailing empty rows cut."""
+    """Every sheet of an XLSX, XLS or ODS workbook: (name, rows as text), trailing empty rows cut.
+    A workbook over ``spreadsheets``' limits is refused (``too_big``) before it is opened."""
+    try:
+        spreadsheets.check(data)
+    except ValidationError as problem:
+        raise FileProblem(problem.message, problem.code, problem.errors) from None
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
