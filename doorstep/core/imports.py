@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
-from . import audit, spreadsheets, tasks, tenancy, vault
+from . import audit, cells, spreadsheets, tasks, tenancy, vault
 from .errors import FieldError, ValidationError
 from .models import Import
 from .roles import STAFF_ROLES
@@ -178,7 +178,7 @@ def _cell(value) -> str:
         return str(int(value))
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10] if not hasattr(value, "hour") or not value.hour else value.isoformat()
-    return str(value).strip()
+    return cells.restore(str(value).strip())
 
 
 def read_table(data: bytes, *, encoding: str | None = None) -> Table:
@@ -247,10 +247,10 @@ def read_csv(data: bytes, *, encoding: str | None = None) -> Table:
         next(data_rows, None)
         number = 2
         while (row := _csv_row(data_rows, number)) is not None:
-            yield [cell.strip() for cell in row]
+            yield [cells.restore(cell.strip()) for cell in row]
             number += 1
 
-    return Table("csv", used, [h.strip().lstrip("\ufeff") for h in headers], rows)
+    return Table("csv", used, [cells.restore(h.strip().lstrip("\ufeff")) for h in headers], rows)
 
 
 def _csv_row(reader, number: int) -> list[str] | None:
@@ -672,7 +672,7 @@ def resume(job: Import, *, actor) -> Import:
 def error_report(job: Import) -> str:
     """The row errors as CSV: row, column, field, message (no values)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = cells.writer(out)
     sheets = any(error.get("sheet") for error in job.errors)
     writer.writerow(
         ["sheet", "row", "column", "field", "message"] if sheets else ["row", "column", "field", "message"]
