@@ -111,6 +111,9 @@ DEBUG = env_bool("DOORSTEP_DEBUG", default=False)
 
 SECRET_KEY = env_str("DOORSTEP_SECRET_KEY")
 MASTER_KEY = env_master_key("DOORSTEP_MASTER_KEY")
+# Keys the audit chain's HMACs and signs its anchors (core.audit); held outside the database like
+# MASTER_KEY, so someone who can write the database cannot re-hash the chain.
+AUDIT_KEY = env_master_key("DOORSTEP_AUDIT_KEY")
 # During a master-key rotation: the keys being retired, still able to unwrap until
 # `python -m doorstep keys rotate` has re-wrapped everything under MASTER_KEY.
 PREVIOUS_MASTER_KEYS = [
@@ -125,6 +128,7 @@ _missing = [
     for name, value in (
         ("DOORSTEP_SECRET_KEY", SECRET_KEY),
         ("DOORSTEP_MASTER_KEY", MASTER_KEY),
+        ("DOORSTEP_AUDIT_KEY", AUDIT_KEY),
         ("DOORSTEP_ALLOWED_HOSTS", ALLOWED_HOSTS),
     )
     if not value
