@@ -137,8 +137,8 @@ def _measure(data: bytes) -> Measure:
             sheets = _parse(archive, archive.getinfo("content.xml"), _OdsSheets())
         else:
             raise _unreadable()
-    except (zipfile.BadZipFile, expat.ExpatError, ValueError, OSError, EOFError):
-        raise _unreadable() from None
+    except (zipfile.BadZipFile, expat.ExpatError, ValueError, OSError, EOFError, RuntimeError):
+        raise _unreadable() from None  # RuntimeError: an encrypted part or an unknown compression
     return Measure([sheet for group in sheets for sheet in _flat(group)], unpacked)
 
 
@@ -169,25 +169,28 @@ def _refuse_doctype(*_args) -> None:
     raise ValueError("a document type declaration in a workbook")
 
 
-def _column_number(ref: str) -> int:
-    number = 0
-    for ch in ref:
-        if "A" <= ch <= "Z":
+_XLSX_ROW = f"{_MAIN} row"
+_XLSX_CELL = f"{_MAIN} c"
+_DIGITS = "0123456789"
+_COLUMNS: dict[str, int] = {}  # column letters → number, filled as met (at most 18,278 of them)
+
+
+def _column_number(letters: str) -> int:
+    number = _COLUMNS.get(letters)
+    if number is None:
+        number = 0
+        for ch in letters.upper():
+            if not "A" <= ch <= "Z":
+                return 0
             number = number * 26 + ord(ch) - 64
-        elif "a" <= ch <= "z":
-            number = number * 26 + ord(ch) - 96
-        else:
-            break
+        if len(letters) <= 3:
+            _COLUMNS[letters] = number
     return number
 
 
-def _row_number(ref: str) -> int:
-    digits = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$")
-    return int(digits) if digits.isdigit() else 0
-
-
 class _XlsxSheet:
-    """Cells of one XLSX part (a worksheet; any other part has no ``row`` or ``c``)."""
+    """Cells of one XLSX part (a worksheet; any other part has no ``row`` or ``c``). Called for
+    every element of the part, so it does as little as it can."""
 
     def __init__(self) -> None:
         self.extent = Extent()
@@ -195,13 +198,26 @@ class _XlsxSheet:
         self.column = 0
 
     def start(self, name: str, attrs: dict) -> None:
-        if name == f"{_MAIN} row":
-            self.row = int(attrs["r"]) if attrs.get("r", "").isdigit() else self.row + 1
-            self.column = 0
-        elif name == f"{_MAIN} c":
+        if name == _XLSX_CELL:
+            ref = attrs.get("r")
+            if ref:
+                letters = ref.rstrip(_DIGITS).lstrip("$").replace("$", "")
+                digits = ref[len(ref.rstrip(_DIGITS)) :]
+                self.column = _column_number(letters) or self.column + 1
+                row = int(digits) if digits else self.row
+            else:
+                self.column += 1
+                row = self.row
+            extent = self.extent
+            extent.cells += 1
+            if row > extent.rows:
+                extent.rows = row
+            if self.column > extent.columns:
+                extent.columns = self.column
+        elif name == _XLSX_ROW:
             ref = attrs.get("r", "")
-            self.column = _column_number(ref) or self.column + 1
-            self.extent.add(_row_number(ref) or self.row, self.column)
+            self.row = int(ref) if ref.isdigit() else self.row + 1
+            self.column = 0
 
     def result(self) -> Extent:
         return self.extent
@@ -273,7 +289,7 @@ def _xls_sheets(data: bytes) -> list[Extent]:
             (found for name in ("Workbook", "Book") if (found := document.locate_named_stream(name))[0]),
             None,
         )
-    except (CompDocError, ValueError, IndexError, struct.error):
+    except (CompDocError, ValueError, IndexError, struct.error, EOFError):
         raise _unreadable() from None
     if stream is None:
         raise _unreadable()

@@ -162,3 +162,27 @@ def test_it_refuses_an_xls_whose_cell_reaches_far():
     record = data.rindex(b"\xfd\x00\x0a\x00")  # the last LABELSST record (a text cell)
     data[record + 4 : record + 8] = b"\xff\xff\xff\x00"  # moved to row 65,536, column 256
     assert _refusal(bytes(data)) == "too_big"
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [{"hello.txt": "hi"}, {"xl/workbook.xml": "<workbook", "xl/worksheets/sheet1.xml": "<worksheet><row"}],
+    ids=["not-a-workbook", "broken-xml"],
+)
+def test_it_refuses_a_zip_it_cannot_measure(parts):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    assert _refusal(out.getvalue()) == "unreadable"
+
+
+def test_it_refuses_a_document_type_declaration_in_a_part():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            '<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY a "aaaaaaaaaa">]><worksheet>&a;</worksheet>',
+        )
+    assert _refusal(out.getvalue()) == "unreadable"
