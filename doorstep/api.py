@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 
 from doorstep.advocacy.api import public as laws_public_router
 from doorstep.advocacy.api import router as laws_router
-from doorstep.core.api import install_error_handlers
+from doorstep.core.api import install_error_handlers, install_input_checks
 from doorstep.core.import_api import router as imports_router
 from doorstep.grievances.api import router as grievances_router
 from doorstep.insights.api import router as insights_router
@@ -31,6 +31,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 install_error_handlers(api)
+install_input_checks(api)
 api.add_router("/", auth_router)
 api.add_router("/", organizations_router)
 api.add_router("/", members_router)

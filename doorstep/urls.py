@@ -34,3 +34,8 @@ urlpatterns = [
     path("", include("doorstep.network.urls")),
     path("", include("doorstep.advocacy.urls")),
 ]
+
+# Under /api/v1/ these answer the API's JSON error shape; elsewhere Django's pages.
+handler400 = "doorstep.core.api.bad_request"
+handler404 = "doorstep.core.api.page_not_found"
+handler500 = "doorstep.core.api.server_error"

@@ -174,9 +174,13 @@ def _campaign_fields(data: dict, organization) -> tuple[dict, list]:
         if data["status"] not in Campaign.Status.values:
             errors.append(FieldError("status", _("Unknown status.")))
         fields["status"] = data["status"]
-    for name in ("starts_on", "ends_on", "is_public"):
+    for name in ("starts_on", "ends_on"):
         if name in data:
             fields[name] = data[name]
+    if "is_public" in data:
+        if not isinstance(data["is_public"], bool):
+            errors.append(FieldError("is_public", _("Say true or false.")))
+        fields["is_public"] = bool(data["is_public"])
     participants = None
     if "participants" in data:
         ids = {getattr(o, "pk", o) for o in data["participants"] or []} - {organization.pk}

@@ -23,6 +23,11 @@ removed then). One refresh runs at a time (a file lock).
 
 Readers (``Snapshot``) are always scoped: a query reads the files of the organizations it names and
 no others, with parameters for every value (no SQL built from what a user typed).
+
+A member's erasure does not wait for the next refresh: ``erase_members`` writes again, at once, every
+file of her organization that holds a row of hers (the kinds that name a member say which column
+does: ``FactKind.member_column``) and commits a new manifest. Files and folders are created readable
+by the service user only (0600 and 0700), whatever the process's umask.
 """
 
 import contextlib
@@ -39,6 +44,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from django.conf import settings
 from django.db import transaction
@@ -84,13 +90,16 @@ class FactKind:
     ``refresh(run)`` brings every partition of the kind up to date: for each, keep the last file
     (``run.keep``) or write a new one (``run.write``); a partition it neither keeps nor writes is
     gone. ``follows`` names kinds refreshed before this one whose new files it reads (``run.new``)
-    or whose notes it takes (``run.notes``)."""
+    or whose notes it takes (``run.notes``). ``member_column`` names the column holding the member a
+    row is about, if any: her erasure rewrites the files holding her rows at once
+    (``erase_members``)."""
 
     name: str
     schema: pa.Schema
     refresh: Callable[["Run"], None]
     by_month: bool = False
     follows: tuple[str, ...] = ()
+    member_column: str = ""
 
     @property
     def partitions(self) -> tuple[str, ...]:
@@ -146,6 +155,7 @@ class Manifest:
     files: dict[str, dict[str, Part]] = field(default_factory=dict)  # kind -> "org/country[/month]"
     seconds: float = 0.0
     changed_partitions: int = 0
+    revision: str = ""  # new at every save: a reader knows the files it holds were replaced
 
     @classmethod
     def load(cls) -> "Manifest":
@@ -168,6 +178,7 @@ class Manifest:
             },
             seconds=data.get("seconds", 0.0),
             changed_partitions=data.get("changed_partitions", 0),
+            revision=data.get("revision", ""),
         )
 
     def parts(self, kind: str) -> dict[str, Part]:
@@ -176,6 +187,7 @@ class Manifest:
     def save(self) -> None:
         path = root() / "manifest.json"
         temporary = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
+        self.revision = secrets.token_hex(8)
         data = {
             "format": FORMAT,
             "refreshed_at": self.refreshed_at.isoformat() if self.refreshed_at else None,
@@ -183,12 +195,13 @@ class Manifest:
             "marks": self.marks,
             "seconds": round(self.seconds, 3),
             "changed_partitions": self.changed_partitions,
+            "revision": self.revision,
             "files": {
                 kind: {k: p.__dict__ for k, p in sorted(parts.items())}
                 for kind, parts in sorted(self.files.items())
             },
         }
-        with open(temporary, "w") as out:
+        with open(temporary, "w", opener=_private_file) as out:
             json.dump(data, out)
             out.flush()
             os.fsync(out.fileno())
@@ -275,21 +288,7 @@ class Run:
             if self.budget <= 0:
                 raise InterruptedError("refresh stopped before committing (stop_after)")
             self.budget -= 1
-        fact = _KINDS[kind]
-        org_id, country, *month = key.split("/")
-        folder = f"{kind}/organization_id={org_id}/country={country}" + (
-            f"/month={month[0]}" if month else ""
-        )
-        table = table.select(fact.schema.names).cast(fact.schema)
-        directory = root() / folder
-        directory.mkdir(parents=True, exist_ok=True)
-        name = f"part-{secrets.token_hex(6)}.parquet"
-        temporary = directory / (name + ".tmp")
-        pq.write_table(table, temporary, compression="zstd")
-        with open(temporary, "rb") as written:
-            os.fsync(written.fileno())
-        os.replace(temporary, directory / name)
-        part = Part(f"{folder}/{name}", table.num_rows, stamp, (directory / name).stat().st_size)
+        part = _write_part(kind, key, table, stamp)
         self.new.parts(kind)[key] = part
         self.report.written[kind] += 1
         self.report.rows[kind] += table.num_rows
@@ -309,6 +308,43 @@ class Run:
                 self.write(kind, key, extract(organization_id, month), stamp)
 
 
+def _write_part(kind: str, key: str, table: pa.Table, stamp: str) -> Part:
+    """Write a partition's new file (readable by the service user only); the manifest is the caller's."""
+    fact = _KINDS[kind]
+    org_id, country, *month = key.split("/")
+    folder = f"{kind}/organization_id={org_id}/country={country}" + (f"/month={month[0]}" if month else "")
+    table = table.select(fact.schema.names).cast(fact.schema)
+    directory = root() / folder
+    _private_folder(directory)
+    name = f"part-{secrets.token_hex(6)}.parquet"
+    temporary = directory / (name + ".tmp")
+    pq.write_table(table, temporary, compression="zstd")
+    os.chmod(temporary, 0o600)
+    with open(temporary, "rb") as written:
+        os.fsync(written.fileno())
+    os.replace(temporary, directory / name)
+    return Part(f"{folder}/{name}", table.num_rows, stamp, (directory / name).stat().st_size)
+
+
+def _private_folder(path: Path) -> None:
+    """Create a folder and any missing parents readable by the service user only (0700; ``mkdir``'s
+    mode alone is narrowed by the umask, and parents get the default)."""
+    missing = []
+    while not path.exists():
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)
+
+
+def _private_file(path: str, flags: int) -> int:
+    """``open(..., opener=_private_file)``: a new file readable by the service user only (0600)."""
+    descriptor = os.open(path, flags, 0o600)
+    os.fchmod(descriptor, 0o600)
+    return descriptor
+
+
 def organization_of(key: str) -> int:
     """The organization of a partition's key."""
     return int(key.split("/", 1)[0])
@@ -317,8 +353,8 @@ def organization_of(key: str) -> int:
 @contextlib.contextmanager
 def _lock():
     """One refresh at a time (another waits for it)."""
-    root().mkdir(parents=True, exist_ok=True)
-    with open(root() / ".lock", "w") as handle:
+    _private_folder(root())
+    with open(root() / ".lock", "w", opener=_private_file) as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -364,6 +400,46 @@ def _remove_strays(manifest: Manifest) -> None:
                 directory.rmdir()
 
 
+# Her erasure ---------------------------------------------------------------------------------------
+
+
+def erase_members(organization_id: int, member_ids: Iterable[int]) -> int:
+    """Take these members of an organization out of the files at once: every file of the organization
+    of a kind with a ``member_column`` that holds a row of theirs is written again without those rows,
+    and a new manifest is committed (under the refresh lock, so that a refresh that read them before
+    their erasure committed cannot put them back after). The stamps and the refresh time stay: the
+    next refresh compares them with the database as usual. Returns how many files were rewritten."""
+    wanted = pa.array(sorted(set(member_ids)), pa.int64())
+    if not len(wanted):
+        return 0
+    with _lock():
+        manifest = Manifest.load()
+        rewritten = 0
+        for kind in kinds():
+            if not kind.member_column:
+                continue
+            parts = manifest.parts(kind.name)
+            for key, part in list(parts.items()):
+                if organization_of(key) != organization_id:
+                    continue
+                try:
+                    table = pq.read_table(root() / part.file, schema=kind.schema)
+                except (OSError, pa.ArrowException):
+                    del parts[key]  # unreadable: gone from the figures, the next refresh writes it again
+                    rewritten += 1
+                    continue
+                theirs = pc.is_in(table[kind.member_column], value_set=wanted)
+                if not pc.any(theirs).as_py():
+                    continue
+                kept = table.filter(pc.invert(pc.fill_null(theirs, False)))
+                parts[key] = _write_part(kind.name, key, kept, part.stamp)
+                rewritten += 1
+        if rewritten:
+            manifest.save()
+            _remove_strays(manifest)
+    return rewritten
+
+
 # Asking for a refresh ----------------------------------------------------------------------------
 
 
@@ -375,8 +451,10 @@ def request_refresh(*, verify: bool = False) -> bool:
             return False
     except FileNotFoundError:
         pass
-    root().mkdir(parents=True, exist_ok=True)
-    marker.touch()
+    _private_folder(root())
+    with open(marker, "w", opener=_private_file):
+        pass  # its time is what counts
+    os.utime(marker)
     transaction.on_commit(lambda: refresh_analytics.enqueue(verify=verify))
     return True
 
@@ -411,6 +489,7 @@ class Snapshot:
         self.manifest = manifest
         self.files = {name: self._files(manifest.parts(name)) for name in kind_names()}
         self.refreshed_at = manifest.refreshed_at
+        self.revision = manifest.revision
         self._ready = False
 
     def _files(self, parts: dict[str, Part]) -> list[str]:
@@ -444,7 +523,10 @@ class Snapshot:
 
     def _refreshed_since(self) -> bool:
         latest = Manifest.load()
-        if latest.refreshed_at is None or latest.refreshed_at == self.refreshed_at:
+        if latest.refreshed_at is None or (latest.refreshed_at, latest.revision) == (
+            self.refreshed_at,
+            self.revision,
+        ):
             return False
         self._load(latest)
         for name in kind_names():

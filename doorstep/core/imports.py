@@ -171,14 +171,14 @@ def _looks_like_text(text: str) -> bool:
     return "\x00" not in sample and control <= len(sample) // 100
 
 
-def _cell(value) -> str:
+def _cell(value, strip: bool = True) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10] if not hasattr(value, "hour") or not value.hour else value.isoformat()
-    return cells.restore(str(value).strip())
+    return cells.restore(str(value).strip() if strip else str(value))
 
 
 def read_table(data: bytes, *, encoding: str | None = None) -> Table:
@@ -195,8 +195,9 @@ def read_table(data: bytes, *, encoding: str | None = None) -> Table:
     return read_csv(data, encoding=encoding)
 
 
-def read_sheets(data: bytes) -> list[tuple[str, list[list[str]]]]:
+def read_sheets(data: bytes, *, strip: bool = True) -> list[tuple[str, list[list[str]]]]:
     """Every sheet of an XLSX, XLS or ODS workbook: (name, rows as text), trailing empty rows cut.
+    ``strip=False`` keeps each cell's leading and trailing whitespace (survey answers, as sent).
     A workbook over ``spreadsheets``' limits is refused (``too_big``) before it is opened."""
     try:
         spreadsheets.check(data)
@@ -207,7 +208,7 @@ def read_sheets(data: bytes) -> list[tuple[str, list[list[str]]]]:
         sheets = []
         for name in workbook.sheet_names:
             rows = [
-                [_cell(v) for v in row]
+                [_cell(v, strip) for v in row]
                 for row in workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
             ]
             while rows and not any(rows[-1]):
@@ -222,8 +223,9 @@ def read_sheets(data: bytes) -> list[tuple[str, list[list[str]]]]:
     return sheets
 
 
-def read_csv(data: bytes, *, encoding: str | None = None) -> Table:
-    """A CSV file in any of the encodings and delimiters spreadsheet programs write."""
+def read_csv(data: bytes, *, encoding: str | None = None, strip: bool = True) -> Table:
+    """A CSV file in any of the encodings and delimiters spreadsheet programs write (``strip=False``
+    keeps each cell's leading and trailing whitespace; headers are stripped either way)."""
     if not data or not data.strip():
         raise FileProblem.for_field("file", _("The file is empty."), code="empty_file")
     text, used = _decode(data, encoding)
@@ -247,7 +249,7 @@ def read_csv(data: bytes, *, encoding: str | None = None) -> Table:
         next(data_rows, None)
         number = 2
         while (row := _csv_row(data_rows, number)) is not None:
-            yield [cells.restore(cell.strip()) for cell in row]
+            yield [cells.restore(cell.strip() if strip else cell) for cell in row]
             number += 1
 
     return Table("csv", used, [cells.restore(h.strip().lstrip("\ufeff")) for h in headers], rows)

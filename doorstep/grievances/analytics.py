@@ -79,4 +79,4 @@ def cases_table(org_id: int) -> pa.Table:
 
 
 def register() -> None:
-    analytics.register(FactKind("cases", CASE_SCHEMA, refresh_cases))
+    analytics.register(FactKind("cases", CASE_SCHEMA, refresh_cases, member_column="member_id"))

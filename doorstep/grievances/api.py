@@ -5,9 +5,13 @@ them is an audited read."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
+from typing import Literal
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -119,7 +123,7 @@ class RemedyIn(Schema):
 
 class TimelineEntryOut(Schema):
     on: date
-    kind: str = Field(description="opened, action, remedy, attachment, reply, commitment or finished")
+    kind: Literal[timeline_services.KINDS] = Field(description="What the entry is.")
     id: int | None = None
     type: str = Field("", description="The action's or remedy's kind.")
     detail: str = ""
@@ -262,7 +266,7 @@ def update_case(request, case_id: int, payload: CasePatch):
     )
 
 
-def _entries(case, actor) -> list[dict]:
+def _entries(case, actor) -> list[TimelineEntryOut]:
     found = []
     for entry in timeline_services.timeline(case, actor=actor, reason="api timeline"):
         row = {"on": entry.on, "kind": entry.kind, "id": getattr(entry.item, "pk", None)}
@@ -292,10 +296,18 @@ def _entries(case, actor) -> list[dict]:
                 "deadline": entry.item.deadline,
                 "name": entry.item.company.name,
             }
-        else:
+        elif entry.kind == "attachment":
             row |= {"name": entry.text.get("name", ""), "type": entry.item.content_type}
-        found.append(row)
+        found.append(TimelineEntryOut(**row))
     return found
+
+
+def _write_then_timeline(case, actor, write) -> list[TimelineEntryOut]:
+    """Do ``write`` and build the timeline that answers it in one transaction: an answer that cannot
+    be built keeps nothing, so a client that retries after an error never doubles the step."""
+    with transaction.atomic():
+        write()
+        return _entries(case, actor)
 
 
 @router.get("/grievances/{case_id}/timeline", response={200: list[TimelineEntryOut], **ERRORS})
@@ -307,23 +319,24 @@ def get_timeline(request, case_id: int):
 def add_action(request, case_id: int, payload: ActionIn):
     """Add a step to the timeline (with a deadline, if one follows); answers with the timeline."""
     case = queries.get_case(request.auth, case_id)
-    timeline_services.add_action(case, payload.dict(), actor=request.auth)
-    return Status(201, _entries(case, request.auth))
+    write = partial(timeline_services.add_action, case, payload.dict(), actor=request.auth)
+    return Status(201, _write_then_timeline(case, request.auth, write))
 
 
 @router.post("/grievances/{case_id}/remedies", response={201: list[TimelineEntryOut], **ERRORS})
 def add_remedy(request, case_id: int, payload: RemedyIn):
     case = queries.get_case(request.auth, case_id)
-    remedy_services.add_remedy(case, payload.dict(), actor=request.auth)
-    return Status(201, _entries(case, request.auth))
+    write = partial(remedy_services.add_remedy, case, payload.dict(), actor=request.auth)
+    return Status(201, _write_then_timeline(case, request.auth, write))
 
 
 @router.post("/grievances/{case_id}/attachments", response={201: list[TimelineEntryOut], **ERRORS})
 def add_attachment(request, case_id: int, file: File[UploadedFile]):
     """Evidence: a photo, PDF, voice note or plain text, up to 10 MB (sealed)."""
     case = queries.get_case(request.auth, case_id)
-    evidence_services.add_attachment(case, name=file.name or "evidence", data=file.read(), actor=request.auth)
-    return Status(201, _entries(case, request.auth))
+    name, data = file.name or "evidence", file.read()
+    write = partial(evidence_services.add_attachment, case, name=name, data=data, actor=request.auth)
+    return Status(201, _write_then_timeline(case, request.auth, write))
 
 
 # Escalation to a company ------------------------------------------------------------------------------
@@ -332,8 +345,10 @@ def add_attachment(request, case_id: int, file: File[UploadedFile]):
 class ShareIn(Schema):
     company_id: int
     message: str = Field("", description="What the company should know (never name the worker here).")
-    show_identity: bool = Field(
-        False, description="She agreed, in so many words, that the company may know her name."
+    override_reason: str = Field(
+        "",
+        description="An administrator's reason to share a case that matches fewer than k of its work "
+        "giver's workers (the k-check); sealed with the case.",
     )
 
 
@@ -341,16 +356,25 @@ class ShareOut(Schema):
     id: int
     case_id: int
     company_id: int
-    show_identity: bool
     shared_at: datetime
 
 
+class SharedSummaryOut(Schema):
+    id: int = Field(description="The share's id.")
+    shared_in: str = Field(description="The month it was shared (YYYY-MM).")
+
+
+class BandOut(Schema):
+    currency: str
+    at_least: Decimal
+    under: Decimal
+
+
 class SharedStepOut(Schema):
-    on: date
+    month: str = Field(description="YYYY-MM: the company sees months, not days.")
     kind: str = Field(description="opened, action, remedy, reply, commitment or finished")
     label: str
-    amount: Decimal | None = None
-    currency: str = ""
+    band: BandOut | None = Field(None, description="A remedy's amount, as a band.")
     text: str = ""
 
 
@@ -358,12 +382,16 @@ class SharedCaseOut(Schema):
     id: int = Field(description="The share's id.")
     organization: str
     category: codes(Category)
-    kind: codes(CaseKind)
+    kind: codes(CaseKind) | None = Field(
+        description="Only when every member named on it agreed to be known to this company."
+    )
     status: codes(CaseStatus)
     parties: list[str]
-    owed: dict[str, Decimal]
+    owed: list[BandOut] = Field(description="What the linked orders still owe, as a band per currency.")
     message: str
-    names: list[str] = Field(description="Only where she agreed that the company may know who she is.")
+    names: list[str] = Field(
+        description="Only members whose own consent to be named to this company stands today."
+    )
     steps: list[SharedStepOut]
 
 
@@ -384,7 +412,6 @@ def share_out(share) -> dict:
         "id": share.pk,
         "case_id": share.case_id,
         "company_id": share.company_id,
-        "show_identity": share.show_identity,
         "shared_at": share.shared_at,
     }
 
@@ -418,19 +445,18 @@ def _shared_out(view) -> dict:
         "id": view.share.pk,
         "organization": case.organization.name,
         "category": case.category,
-        "kind": case.kind,
+        "kind": view.kind,
         "status": case.status,
         "parties": [p.name for p in case.parties.all()],
-        "owed": view.owed,
+        "owed": [_band(b) for b in view.owed],
         "message": view.message,
         "names": view.names,
         "steps": [
             {
-                "on": s["on"],
+                "month": s["month"],
                 "kind": s["kind"],
                 "label": str(s["label"]),
-                "amount": s.get("amount"),
-                "currency": s.get("currency", ""),
+                "band": _band(s["band"]) if s.get("band") else None,
                 "text": s.get("text", ""),
             }
             for s in view.steps
@@ -438,11 +464,18 @@ def _shared_out(view) -> dict:
     }
 
 
-@router.get("/shared-cases", response={200: list[ShareOut], **ERRORS})
+def _band(band) -> dict:
+    return {"currency": band.currency, "at_least": band.at_least, "under": band.under}
+
+
+@router.get("/shared-cases", response={200: list[SharedSummaryOut], **ERRORS})
 def list_shared_cases(request, company_id: int):
     """Cases organizations shared with your company (consented, under a live agreement)."""
     company = company_for(request.auth, pk=company_id)
-    return [share_out(s) for s in queries.shared_with(company)]
+    return [
+        {"id": s.pk, "shared_in": timezone.localtime(s.shared_at).strftime("%Y-%m")}
+        for s in queries.shared_with(company)
+    ]
 
 
 @router.get("/shared-cases/{share_id}", response={200: SharedCaseOut, **ERRORS})

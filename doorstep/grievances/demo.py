@@ -5,6 +5,7 @@ intake link with one report waiting. Deterministic and idempotent."""
 
 from datetime import date, timedelta
 
+from doorstep.core.errors import ValidationError
 from doorstep.members.models import Member, Purpose
 from doorstep.members.queries import consenting_members
 from doorstep.organizations.models import Organization, User
@@ -163,8 +164,13 @@ def load() -> list[str]:
     return lines
 
 
+DEMO_OVERRIDE = "She asked that the brand hear her case, knowing that its agent may guess it is hers."
+MESSAGE_TO_BRAND = "Pieces rejected without a reason by your supplier; the member was not paid for them."
+
+
 def _share() -> str:
-    """One of the union's cases shared with the demo brand (a member who agreed to that), with the
+    """One of the union's cases shared with the demo brand (members who agreed to that; the first
+    that passes the k-check, or else one an administrator shares anyway with a reason), with the
     brand's answer."""
     union = Organization.objects.get(slug="demo-union")
     brand = Organization.objects.get(slug="demo-brand")
@@ -173,28 +179,38 @@ def _share() -> str:
     agreed = set(
         consenting_members([union.pk], Purpose.COMPANY_CASE, date.today()).values_list("pk", flat=True)
     )
-    case = next(
-        (
-            c
-            for c in Case.objects.filter(organization=union, kind="individual").order_by("number")
-            if c.members.exists() and all(m.pk in agreed for m in c.members.all())
-        ),
-        None,
-    )
-    if case is None:
+    admin = User.objects.get(username="orgadmin-a")
+    candidates = [
+        c
+        # One woman's cases first, then collective ones (their members are many: they pass more often).
+        for c in Case.objects.filter(organization=union).order_by("-kind", "number")
+        if c.members.exists() and all(m.pk in agreed for m in c.members.all())
+    ]
+    if not candidates:
         return "demo-brand: no case whose member agreed to sharing with a company"
-    share = sharing.share_case(
-        case,
-        brand,
-        {"message": "Pieces rejected without a reason by your supplier; the member was not paid for them."},
-        actor=User.objects.get(username="orgadmin-a"),
-    )
+    share, how = None, "passes the k-check"
+    for case in candidates:
+        try:
+            share = sharing.share_case(case, brand, {"message": MESSAGE_TO_BRAND}, actor=admin)
+        except ValidationError as error:
+            if error.code != "singles_out":
+                raise
+            continue  # it could point at her: try another one
+        break
+    if share is None:
+        # The demo's ledgers are small: every case would match fewer than k of its work giver's
+        # workers. The union's administrator shares the first anyway, saying why (audited), so that
+        # the brand's side can be seen; the brand still sees only bands and months.
+        case, how = candidates[0], "an administrator overrode the k-check, with a reason"
+        share = sharing.share_case(
+            case, brand, {"message": MESSAGE_TO_BRAND, "override_reason": DEMO_OVERRIDE}, actor=admin
+        )
     sharing.company_reply(
         share,
         "We have asked our supplier for its inspection records.",
         actor=User.objects.get(username="company"),
     )
-    return f"demo-brand: case {case.number} of the union shared with the brand"
+    return f"demo-brand: case {case.number} of the union shared with the brand ({how})"
 
 
 def _intake() -> str:

@@ -160,9 +160,14 @@ class ShareForm(forms.Form):
             "Do not name the worker here."
         ),
     )
-    show_identity = forms.BooleanField(
-        label=_("She agreed, in so many words, that this company may know her name"),
+    override_reason = forms.CharField(
+        label=_("Share it even though it could point at her (administrators only): why"),
         required=False,
+        max_length=1000,
+        help_text=_(
+            "Only when the check says too few of the work giver's workers match what the company "
+            "would see. Her name is shown only if she agreed, for this company, on her profile's consent."
+        ),
     )
 
     def __init__(self, *args, companies, **kwargs):

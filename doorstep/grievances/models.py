@@ -223,14 +223,14 @@ class IntakeReport(OwnedModel):
 
 class CaseShare(OwnedModel):
     """A case shown to a company (with the members' consent for that purpose and a live sharing
-    agreement). The company sees the category, the work givers, the amounts, the timeline's steps and
-    the organization's message to it, never the worker's identity unless ``show_identity`` records
-    that she agreed to that in so many words."""
+    agreement). The company sees the category, the work givers, amounts as bands, the timeline's steps
+    by month and the organization's message to it; a member's name only while her own consent to be
+    named to that company stands (``members`` purpose ``company_identity``), checked on every read.
+    ``sealed_message`` also keeps an administrator's reason for sharing it despite the k-check."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
     company = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
-    sealed_message = models.BinaryField()  # {"message"}, under the case's key
-    show_identity = models.BooleanField(default=False)
+    sealed_message = models.BinaryField()  # {"message", "override_reason"?}, under the case's key
     shared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from doorstep.core import tenancy
 from doorstep.core.roles import STAFF_ROLES
+from doorstep.members.models import Purpose
+from doorstep.members.queries import consenting_members
 from doorstep.organizations.models import RoleAssignment, SharingPurpose
 from doorstep.organizations.queries import sharing_organization_ids
 
@@ -235,14 +237,21 @@ def get_share(user, share_id, organization=None):
 
 
 def shared_with(company):
-    """The cases shared with a company and still visible to it: not withdrawn, and from organizations
-    whose agreement with it covers grievances today. Read for the company's own users only after
-    ``organizations.queries.get_recipient`` has checked who they are, so not scoped to an organization."""
+    """The cases shared with a company and still visible to it: not withdrawn, from organizations
+    whose agreement with it covers grievances today, and with every member named on the case still
+    consenting to a case going to a company (asked on every read: a withdrawal hides it at once).
+    Read for the company's own users only after ``organizations.queries.get_recipient`` has checked
+    who they are, so not scoped to an organization."""
     organizations = sharing_organization_ids(company, SharingPurpose.COMPANY_DUE_DILIGENCE, "grievances")
+    consenting = consenting_members(organizations, Purpose.COMPANY_CASE, timezone.localdate()).values("pk")
+    unconsented = Case.members.through.objects.filter(case_id=OuterRef("case_id")).exclude(
+        member_id__in=consenting
+    )
     return (
         CaseShare.objects.filter(
             company=company, withdrawn_at__isnull=True, organization_id__in=organizations
         )
+        .exclude(Exists(unconsented))
         .select_related("case__subject_key", "case__organization")
         .prefetch_related("case__parties")
         .order_by("-shared_at")

@@ -43,9 +43,10 @@ class Cells:
 
 
 def _consent_column(purpose: str) -> str:
-    return {"network_sharing": "consent_network_sharing", "company_case": "consent_company_case"}.get(
-        purpose, "consent_research"
-    )
+    return {
+        "network_sharing": "consent_network_sharing",
+        "company_statistics": "consent_company_statistics",
+    }.get(purpose, "consent_research")
 
 
 def members(snapshot, *, group_by: tuple, consent: str, recent: list[int]) -> Cells:

@@ -2,7 +2,8 @@
 
 ``members/organization_id=…/country=…/``: each member's category, gender, her country, first
 sector, places folded as the aggregates door groups them, status, the day she joined, and her consent
-to research, to sharing with a network and to a case going to a company as of the refresh day. No
+to research, to sharing with a network and to being counted in a company's due-diligence statistics
+as of the refresh day. No
 name, number or anything else personal. An organization's file is read again whole when its members
 or their consents changed, or the day did (a consent takes effect on a date).
 """
@@ -32,10 +33,12 @@ MEMBER_SCHEMA = pa.schema(
         ("joined_on", pa.date32()),
         ("consent_research", pa.bool_()),
         ("consent_network_sharing", pa.bool_()),
-        ("consent_company_case", pa.bool_()),
+        ("consent_company_statistics", pa.bool_()),
     ]
 )
-CONSENTS = ("research", "network_sharing", "company_case")
+CONSENTS = ("research", "network_sharing", "company_statistics")
+# Part of every stamp: a file written with other columns is written again.
+COLUMNS = "|".join(MEMBER_SCHEMA.names)
 
 
 def place(name: str) -> str:
@@ -61,7 +64,11 @@ def refresh_members(run: Run) -> None:
             .values_list("organization_id", "n", "stamp")
         ):
             n, recorded = consents.get(org_id, (0, None))
-            yield org_id, None, f"{today}|{count}|{stamp.isoformat()}|{n}|{recorded and recorded.isoformat()}"
+            yield (
+                org_id,
+                None,
+                f"{COLUMNS}|{today}|{count}|{stamp.isoformat()}|{n}|{recorded and recorded.isoformat()}",
+            )
 
     run.refresh_whole("members", stamps(), lambda org_id, _month: members_table(org_id))
 
@@ -100,4 +107,4 @@ def members_table(org_id: int) -> pa.Table:
 
 
 def register() -> None:
-    analytics.register(FactKind("members", MEMBER_SCHEMA, refresh_members))
+    analytics.register(FactKind("members", MEMBER_SCHEMA, refresh_members, member_column="id"))

@@ -176,14 +176,16 @@ def _load_organization(spec: dict) -> int:
             (Purpose.COMPANY_CASE, 0.55),
         ):
             if rng.random() < share:
-                consent_services.record_consent(
-                    member,
-                    purpose=purpose,
-                    given=True,
-                    effective_on=joined,
-                    method=rng.choice([ConsentMethod.PAPER, ConsentMethod.VERBAL]),
-                    actor=actor,
+                method = rng.choice([ConsentMethod.PAPER, ConsentMethod.VERBAL])
+                # Those who agree that a case may go to a company agree, on the same form, to be
+                # counted in its due-diligence statistics (one draw: the demo's figures stay put).
+                both = (
+                    (purpose, Purpose.COMPANY_STATISTICS) if purpose == Purpose.COMPANY_CASE else (purpose,)
                 )
+                for agreed in both:
+                    consent_services.record_consent(
+                        member, purpose=agreed, given=True, effective_on=joined, method=method, actor=actor
+                    )
         if index % 11 == 5:
             consent_services.record_consent(
                 member,

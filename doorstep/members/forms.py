@@ -137,6 +137,13 @@ class MemberFilterForm(forms.Form):
 
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
+    company_id = forms.TypedChoiceField(
+        label=_("Company (only for being named to a company)"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[],
+    )
     given = forms.TypedChoiceField(
         label=_("Consent"), choices=[("1", _("Given")), ("0", _("Withdrawn"))], coerce=lambda v: v == "1"
     )
@@ -144,6 +151,10 @@ class ConsentForm(forms.Form):
         label=_("From"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
     )
     method = forms.ChoiceField(label=_("How"), choices=ConsentMethod.choices)
+
+    def __init__(self, *args, companies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company_id"].choices = [("", "—"), *((c.pk, c.name) for c in companies)]
 
 
 class DuesForm(forms.Form):

@@ -50,7 +50,11 @@ class Purpose(models.TextChoices):
     CONTACT = "contact", _("Contact by SMS or phone")
     RESEARCH = "research", _("Research")
     NETWORK_SHARING = "network_sharing", _("Sharing aggregates with a network")
+    COMPANY_STATISTICS = "company_statistics", _("Counted in a company's due-diligence statistics")
     COMPANY_CASE = "company_case", _("Sharing a case with a company")
+    # Given for one company at a time (``ConsentEvent.company``): that company may know her name on a
+    # case shared with it.
+    COMPANY_IDENTITY = "company_identity", _("Being named to a company")
 
 
 class ConsentMethod(models.TextChoices):
@@ -203,10 +207,19 @@ class DuesPayment(OwnedModel):
 
 
 class ConsentEvent(OwnedModel):
-    """Consent given or withdrawn for one purpose, from a date; the history is kept, never edited."""
+    """Consent given or withdrawn for one purpose, from a date; the history is kept, never edited.
+    Being named to a company is a purpose per company: ``company`` says which (and only for it)."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
+    company = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("company"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     given = models.BooleanField(_("given"))
     effective_on = models.DateField(_("from"))
     method = models.CharField(_("how"), max_length=20, choices=ConsentMethod.choices)
@@ -222,6 +235,13 @@ class ConsentEvent(OwnedModel):
             # Consents recorded since the analytics engine's last refresh (members.queries.
             # consent_changed_since), asked by every shared table.
             models.Index(fields=["organization", "recorded_at"], name="consent_recorded_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(purpose=Purpose.COMPANY_IDENTITY, company__isnull=False)
+                | (~models.Q(purpose=Purpose.COMPANY_IDENTITY) & models.Q(company__isnull=True)),
+                name="consent_company_for_identity_only",
+            )
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from doorstep.core import tenancy, vault
 from doorstep.core.roles import STAFF_ROLES
-from doorstep.organizations.queries import sharing_organization_ids
+from doorstep.organizations.models import Organization, SharingPurpose
+from doorstep.organizations.queries import recipient_ids, sharing_organization_ids
 
 from .models import ConsentEvent, DuplicateCandidate, Member, MemberGroup, MemberIdentifier, Purpose, Status
 from .services.validation import normalize_id_number, normalize_phone
@@ -87,14 +88,14 @@ def areas_of(user, organization) -> dict[str, list[str]]:
     }
 
 
-def consenting_members(organization_ids, purpose: str, on: date) -> QuerySet[Member]:
+def consenting_members(organization_ids, purpose: str, on: date, *, company=None) -> QuerySet[Member]:
     """Members whose consent covers ``purpose`` on ``on``: her latest consent event for that purpose
-    effective on or before that date says "given". One query; the aggregate layer builds on it."""
-    latest = (
-        ConsentEvent.objects.filter(member=OuterRef("pk"), purpose=purpose, effective_on__lte=on)
-        .order_by("-effective_on", "-recorded_at", "-pk")
-        .values("given")[:1]
-    )
+    (for being named to a company: for that ``company``) effective on or before that date says
+    "given". One query; the aggregate layer builds on it."""
+    events = ConsentEvent.objects.filter(member=OuterRef("pk"), purpose=purpose, effective_on__lte=on)
+    if purpose == Purpose.COMPANY_IDENTITY:
+        events = events.filter(company=company)
+    latest = events.order_by("-effective_on", "-recorded_at", "-pk").values("given")[:1]
     return (
         Member.objects.filter(organization_id__in=list(organization_ids), merged_into__isnull=True)
         .annotate(consent_given=Subquery(latest))
@@ -115,11 +116,37 @@ def consent_changed_since(organization_ids, moment) -> list[int]:
 
 
 def consent_status(member: Member, on: date) -> dict[str, bool]:
-    """{purpose: given?} on a date, from her consent history."""
+    """{purpose: given?} on a date, from her consent history; being named to a company is keyed
+    "company_identity:<company id>", one for each company she was asked about."""
     status: dict[str, bool] = {}
     for event in member.consents.filter(effective_on__lte=on).order_by("effective_on", "recorded_at", "pk"):
-        status[event.purpose] = event.given
+        key = f"{event.purpose}:{event.company_id}" if event.company_id else event.purpose
+        status[key] = event.given
     return status
+
+
+def consent_rows(member: Member, on: date) -> list[tuple[str, bool | None]]:
+    """(purpose as she would read it, given today?) for her profile: every purpose, and being named
+    to a company once for each company she was asked about."""
+    status = consent_status(member, on)
+    rows = [(str(p.label), status.get(p.value)) for p in Purpose if p != Purpose.COMPANY_IDENTITY]
+    asked = {int(key.split(":")[1]): given for key, given in status.items() if ":" in key}
+    for company in Organization.objects.filter(pk__in=asked).order_by("name"):
+        rows.append((f"{Purpose.COMPANY_IDENTITY.label}: {company.name}", asked[company.pk]))
+    return rows
+
+
+def companies_for_consent(organization) -> QuerySet[Organization]:
+    """The companies an organization shares anything with for due diligence: those a member may
+    agree to be named to."""
+    ids = {
+        pk
+        for kind in ("members", "work", "grievances")
+        for pk in recipient_ids(organization, SharingPurpose.COMPANY_DUE_DILIGENCE, kind)
+    }
+    return Organization.objects.filter(pk__in=ids, kind=Organization.Kind.COMPANY, is_active=True).order_by(
+        "name"
+    )
 
 
 def open_duplicates(user, organization) -> QuerySet[DuplicateCandidate]:
@@ -153,7 +180,7 @@ def own_member(user, organization) -> Member:
 
 CONSENT_FOR_SHARING = {
     "network_statistics": Purpose.NETWORK_SHARING,
-    "company_due_diligence": Purpose.COMPANY_CASE,
+    "company_due_diligence": Purpose.COMPANY_STATISTICS,
     "research": Purpose.RESEARCH,
 }
 

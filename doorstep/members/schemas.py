@@ -147,6 +147,9 @@ class MemberSearchIn(Schema):
 
 class ConsentIn(Schema):
     purpose: codes(Purpose)
+    company_id: int | None = Field(
+        None, description="For company_identity only: the company that may know her name."
+    )
     given: bool
     effective_on: date
     method: codes(ConsentMethod)
@@ -155,6 +158,7 @@ class ConsentIn(Schema):
 class ConsentOut(Schema):
     id: int
     purpose: codes(Purpose)
+    company_id: int | None = None
     given: bool
     effective_on: date
     method: codes(ConsentMethod)

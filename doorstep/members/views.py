@@ -3,6 +3,8 @@ dues, her card, her export and her erasure, the review of possible duplicates, g
 and, for the member herself, logging in with her phone and PIN and her own profile. Every page that
 shows personal data audits the read."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
@@ -32,7 +34,6 @@ from .forms import (
     OwnProfileForm,
     WorkerLoginForm,
 )
-from .models import Purpose
 from .services import consent as consent_services
 from .services import dues as dues_services
 from .services import duplicates as duplicate_services
@@ -138,7 +139,6 @@ def member_detail(request, org_slug: str, member_id: int):
     member = queries.get_member(request.user, member_id, organization)
     pii = pii_services.reveal_pii([member], actor=request.user, reason="profile")[member.pk]
     today = timezone.localdate()
-    consent_now = queries.consent_status(member, today)
     last_dues = member.dues.first()
     return render(
         request,
@@ -147,13 +147,13 @@ def member_detail(request, org_slug: str, member_id: int):
             "organization": organization,
             "member": member,
             "pii": pii,
-            "consents": [(purpose, consent_now.get(purpose.value)) for purpose in Purpose],
-            "consent_history": member.consents.select_related("recorded_by").order_by(
+            "consents": queries.consent_rows(member, today),
+            "consent_history": member.consents.select_related("recorded_by", "company").order_by(
                 "-effective_on", "-recorded_at"
             ),
             "dues": member.dues.all(),
             "status_history": member.status_history.order_by("-changed_on", "-recorded_at"),
-            "consent_form": ConsentForm(),
+            "consent_form": ConsentForm(companies=queries.companies_for_consent(organization)),
             "dues_form": DuesForm(
                 initial={"currency": last_dues.currency if last_dues else "", "period": str(today.year)}
             ),
@@ -187,11 +187,12 @@ def _profile_form(
 @login_required
 @require_POST
 def member_consent(request, org_slug: str, member_id: int):
+    companies = queries.companies_for_consent(_organization(request, org_slug))
     return _profile_form(
         request,
         org_slug,
         member_id,
-        ConsentForm,
+        partial(ConsentForm, companies=companies),
         consent_services.record_consent,
         _("The consent is recorded."),
         _("The consent could not be recorded: check every field."),

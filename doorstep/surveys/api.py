@@ -127,11 +127,12 @@ def change_form(request, form_id: int, payload: FormPatch):
 def import_submissions(
     request,
     form_id: int,
-    file: File[UploadedFile],
+    file: File[list[UploadedFile]],
     version_id: Form[int | None] = None,
     encoding: Form[str] = "",
 ):
-    """Upload a KoboToolbox (XLSX/CSV) or ODK Central (CSV zip) export of this form, matched to
+    """Upload a KoboToolbox (XLSX/CSV, or the CSV files of its multi-table export, several ``file``
+    parts or one zip) or ODK Central (CSV zip) export of this form, matched to
     ``version_id`` (default: the newest version). Every row is then checked in the background;
     follow it at ``/imports/{id}`` and finish with ``/imports/{id}/commit`` or ``/cancel``.
     Submissions already in Doorstep are counted in ``skipped_rows`` and never imported twice."""
@@ -140,8 +141,7 @@ def import_submissions(
     job = survey_imports.start(
         form,
         version=version,
-        filename=file.name or "export",
-        data=file.read(),
+        files=[(part.name or "export", part.read()) for part in file],
         actor=request.auth,
         encoding=encoding or None,
     )

@@ -73,11 +73,30 @@ class SubmissionFilterForm(forms.Form):
         return data
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """One or several files, cleaned as a list (Django's documented way to take several)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        parts = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(part, initial) for part in parts]
+
+
 class ImportForm(forms.Form):
-    file = forms.FileField(
+    file = MultipleFileField(
         label=_("Export from KoboToolbox or ODK Central"),
         allow_empty_file=True,
-        help_text=_("KoboToolbox: XLSX or CSV, values or labels. ODK Central: the CSV zip, or its main CSV."),
+        help_text=_(
+            "KoboToolbox: XLSX or CSV, values or labels, or the CSV files of a multi-table export "
+            "(choose them all, or their zip). ODK Central: the CSV zip, or its main CSV."
+        ),
     )
     version = forms.ChoiceField(label=_("Version of the form it answers"))
     encoding = forms.ChoiceField(

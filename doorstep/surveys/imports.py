@@ -9,17 +9,29 @@ questions here, not by the person, because an export names them after the form:
   `_index`…) and any such column Doorstep does not use is ignored. Repeat groups are sheets of their
   own, linked by `_parent_table_name` and `_parent_index` to their parent's `_index`; older CSV
   exports put them in the same row (`children[2]/name`). A `select_multiple` is one column of
-  space-separated choices, or one column per choice (`question/choice`, 1/0).
+  space-separated choices, or one column per choice (`question/choice`: 1/0, True/False, TRUE/FALSE).
+- **Older KoboToolbox (kobocat)**: the single-sheet XLSX of a form without repeats, whose rows carry
+  `_parent_index` -1 (a sheet is a repeat only when its rows point to a parent); the CSV that quotes
+  every value and writes `n/a` (any case) for an empty or not-relevant answer, repeat columns too
+  (`n/a` is no answer in Kobo files, not in ODK Central's); and the multi-table CSV export, one file
+  per repeat level (`<form>.csv`, `<repeat>.csv`, `<repeat>_<nested repeat>.csv`), uploaded as one
+  zip or as several files at once (``bundle`` makes them the zip). Names written with a dot
+  (`tel.office`) match exactly; `.` between groups is read too.
 - **ODK Central**, the CSV zip (or its main CSV alone): `-` between group names (`work-sector`),
   geopoints split into `-Latitude`, `-Longitude`, `-Altitude`, `-Accuracy`, one file per repeat
   (`<form>-<repeat>.csv`) whose `PARENT_KEY` is its parent's `KEY`.
 
 Each record becomes a submission exactly as if a phone had sent it: the XForm instance is rebuilt,
-parsed as OpenRosa submissions are, and sealed under a data key of its own. The instance id
-(`meta/instanceID`, Kobo's `_uuid`, Central's `KEY`) makes an import idempotent: a submission already
-in Doorstep is skipped, so importing the same file twice adds nothing. A row with a wrong value
-(a number that is not one, a choice the form does not have) is reported by sheet, row and column,
-and that submission is not imported.
+parsed as OpenRosa submissions are, and sealed under a data key of its own. Text answers keep their
+leading and trailing whitespace as sent; numbers, dates, places and choices are read without it. The
+instance id (`meta/instanceID`, Kobo's `_uuid`, Central's `KEY`) makes an import idempotent: a
+submission already in Doorstep is skipped, so importing the same records twice, in the same shape or
+another, adds nothing. A row with a wrong value (a number that is not one, a choice the form does not
+have) is reported by sheet, row and column, and that submission is not imported.
+
+A zip is judged by its directory before anything is unpacked: at most ``MAX_UNZIPPED_BYTES`` in all
+(the size of the largest upload) and no entry packed more than ``MAX_ZIP_RATIO`` to 1; each entry is
+read as a stream that stops past the limit whatever its header claims.
 """
 
 import io
@@ -61,7 +73,13 @@ ODK_META = {
 }
 GEO_PARTS = ("Latitude", "Longitude", "Altitude", "Accuracy")
 TRUE = {"1", "true", "yes", "vrai", "oui"}
-MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
+FALSE = {"0", "false", "no", "faux", "non"}
+# What kobocat writes for an empty or not-relevant answer (its CSV export, repeat columns too).
+EMPTY_MARKERS = {"n/a"}
+# A zip may unpack to no more than the largest file Doorstep takes unzipped, and a CSV does not
+# shrink beyond this ratio unless it was built to explode (the sizes are checked before reading).
+MAX_UNZIPPED_BYTES = imports.MAX_FILE_BYTES
+MAX_ZIP_RATIO = 200
 _INDEXED = re.compile(r"^(.+?)\[(\d+)\]$")
 
 
@@ -179,24 +197,60 @@ def _sheets(data: bytes, encoding: str | None) -> tuple[str, str, list[Sheet]]:
         ]
         if not members:
             raise _problem(_("The zip file holds no CSV file."), "not_an_export")
-        if sum(info.file_size for info in members) > MAX_UNZIPPED_BYTES:
-            raise _problem(_("The zip file unpacks to more than 500 MB; export fewer rows."), "too_large")
+        _check_unzipped_sizes(members)
         sheets, used = [], ""
         for info in members:
-            table = imports.read_csv(archive.read(info), encoding=encoding)
+            table = imports.read_csv(_unzip(archive, info), encoding=encoding, strip=False)
             used = used or table.encoding
             sheets.append(Sheet(PurePosixPath(info.filename).stem, table.headers, list(table.rows())))
         return "zip", used, sheets
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return "xls", "", _workbook(data)
-    table = imports.read_csv(data, encoding=encoding)
+    table = imports.read_csv(data, encoding=encoding, strip=False)
     return "csv", table.encoding, [Sheet("", table.headers, list(table.rows()))]
+
+
+def _too_large() -> imports.FileProblem:
+    return _problem(
+        _("The zip file unpacks to more than %(size)s MB; export fewer rows or fewer questions.")
+        % {"size": MAX_UNZIPPED_BYTES // (1024 * 1024)},
+        "too_large",
+    )
+
+
+def _check_unzipped_sizes(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip whose entries would unpack beyond the limits, from its directory alone (nothing
+    is decompressed yet): a 458 KB zip must not become 315 MB in a web worker's memory."""
+    if sum(info.file_size for info in members) > MAX_UNZIPPED_BYTES:
+        raise _too_large()
+    for info in members:
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+            raise _problem(
+                _(
+                    "%(name)s in the zip file unpacks to %(ratio)s times its packed size, far more than "
+                    "an export does; Doorstep does not open it."
+                )
+                % {"name": info.filename, "ratio": info.file_size // max(info.compress_size, 1)},
+                "too_large",
+            )
+
+
+def _unzip(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """One entry's bytes, read as a stream that stops past the limit whatever its header claims."""
+    try:
+        with archive.open(info) as stream:
+            data = stream.read(MAX_UNZIPPED_BYTES + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+        raise _problem(_("This zip file is damaged; download the export again."), "unreadable") from None
+    if len(data) > MAX_UNZIPPED_BYTES:
+        raise _too_large()
+    return data
 
 
 def _workbook(data: bytes) -> list[Sheet]:
     return [
         Sheet(name, [h.strip() for h in rows[0]], rows[1:])
-        for name, rows in imports.read_sheets(data)
+        for name, rows in imports.read_sheets(data, strip=False)
         if rows
     ]
 
@@ -230,7 +284,12 @@ class Matcher:
         for question in scope.questions:
             for name in (question.path, question.relative):
                 self.names.setdefault(name, question)
+        for question in scope.questions:
+            for name in (question.path, question.relative):
+                # ODK Central's `-` between groups, and `.` in other tools' exports; a name of the
+                # form written with a dot itself (`tel.office`) was matched above, first.
                 self.names.setdefault(name.replace("/", "-"), question)
+                self.names.setdefault(name.replace("/", "."), question)
             last.setdefault(question.relative.rsplit("/", 1)[-1], []).append(question)
             for label in question.labels:
                 self.labels.setdefault(imports.normal(label), question)
@@ -319,7 +378,8 @@ def _layout(sheets: list[Sheet], root: Scope, form_id: str) -> Layout:
 
     if any(has(s, "_uuid", "meta/instanceID", "_submission_time", "_parent_index") for s in sheets):
         kind = "kobo"
-        mains = [s for s in sheets if not has(s, "_parent_index", "_parent_table_name")]
+        mains = [s for s in sheets if _holds_main_records(s)]
+        mains.sort(key=lambda s: (has(s, "_parent_index"), s.name != form_id))
     elif any(has(s, "KEY") for s in sheets):
         kind = "odk"
         mains = [s for s in sheets if not has(s, "PARENT_KEY")]
@@ -335,7 +395,7 @@ def _layout(sheets: list[Sheet], root: Scope, form_id: str) -> Layout:
     if not mains:
         raise _problem(_("The export has no sheet of main records."), "not_an_export")
     main = mains[0]
-    repeats_by_name = {r.name: r for r in root.all() if r.path}
+    repeats_by_name = _repeat_names(root)
     repeats, ignored, bindings = [], [], {}
     for sheet in sheets:
         if sheet is main:
@@ -346,8 +406,8 @@ def _layout(sheets: list[Sheet], root: Scope, form_id: str) -> Layout:
         else:
             name = sheet.name.removeprefix(f"{form_id}-") if kind == "odk" else sheet.name
             name = name.split("~", 1)[0]
-            scope = repeats_by_name.get(name) or next(
-                (r for n, r in repeats_by_name.items() if n[:31] == name[:31]), None
+            scope = _repeat_named(repeats_by_name, name) or _repeat_named(
+                repeats_by_name, name.removeprefix(f"{form_id}_")
             )
             if scope is None:
                 ignored.append(
@@ -376,8 +436,45 @@ def _layout(sheets: list[Sheet], root: Scope, form_id: str) -> Layout:
     return Layout(kind, main, repeats, bindings, ignored)
 
 
+def _holds_main_records(sheet: Sheet) -> bool:
+    """A Kobo sheet of main records: no parent columns (KPI), or parent columns that point nowhere on
+    every row (kobocat: `_parent_index` -1 and an empty `_parent_table_name`)."""
+    parent, table = sheet.column("_parent_index"), sheet.column("_parent_table_name")
+    if parent is None and table is None:
+        return True
+    rows = [row for row in sheet.rows if any(cell.strip() for cell in row)]
+    return bool(rows) and all(_value(row, parent) in ("", "-1") and not _value(row, table) for row in rows)
+
+
+def _repeat_names(root: Scope) -> dict[str, Scope]:
+    """Each repeat by the names exports give its sheet or file: its own name (KPI, kobocat), its path
+    with `_` or `.` between groups, and the repeats it is nested in joined by `_` (`members_jobs`)."""
+    names: dict[str, Scope] = {}
+
+    def walk(scope: Scope, chain: list[str]) -> None:
+        for inner in scope.repeats:
+            own = [*chain, inner.name]
+            names.setdefault(inner.name, inner)
+            paths = (inner.path.replace("/", "_"), inner.path.replace("/", "."), "_".join(own))
+            for name in (inner.path, *paths):
+                names.setdefault(name, inner)
+            walk(inner, own)
+
+    walk(root, [])
+    return names
+
+
+def _repeat_named(names: dict[str, Scope], name: str) -> Scope | None:
+    """The repeat a sheet or file is named after (a spreadsheet cuts sheet names at 31 characters)."""
+    return names.get(name) or next((r for n, r in names.items() if n[:31] == name[:31]), None)
+
+
 def _value(row: list[str], index: int | None) -> str:
     return row[index].strip() if index is not None and index < len(row) else ""
+
+
+def _raw(row: list[str], index: int) -> str:
+    return row[index] if index < len(row) else ""
 
 
 def _entries(layout: Layout, root: Scope) -> tuple[list[Entry], list[dict]]:
@@ -391,12 +488,12 @@ def _entries(layout: Layout, root: Scope) -> tuple[list[Entry], list[dict]]:
     keyed: dict[Scope, dict[str, Entry]] = {root: {}}  # each scope's entries by the key children use
 
     def entry(sheet: Sheet, number: int, row: list[str]) -> Entry:
-        cells = [(b, sheet.headers[i], _value(row, i)) for i, b in layout.bindings[sheet.name].items()]
+        cells = [(b, sheet.headers[i], _raw(row, i)) for i, b in layout.bindings[sheet.name].items()]
         return Entry(sheet.name, number, cells)
 
     records = []
     for number, row in enumerate(main.rows, start=2):
-        if not any(row):
+        if not any(cell.strip() for cell in row):
             continue
         record = entry(main, number, row)
         if kind == "kobo":
@@ -417,7 +514,7 @@ def _entries(layout: Layout, root: Scope) -> tuple[list[Entry], list[dict]]:
         parents = keyed.get(parent_of[scope])
         keyed.setdefault(scope, {})
         for number, row in enumerate(sheet.rows, start=2):
-            if not any(row):
+            if not any(cell.strip() for cell in row):
                 continue
             parent = parents.get(_value(row, sheet.column(parent_column))) if parents is not None else None
             if parent is None:
@@ -477,9 +574,11 @@ def _multiple(question: Question, text: str) -> list[str] | None:
     return names
 
 
-def clean_value(question: Question, text: str, by_label: bool) -> str:
-    """The answer as a phone would have sent it, or ``ValueError`` with a message."""
-    kind = question.type
+def clean_value(question: Question, as_sent: str, by_label: bool) -> str:
+    """The answer as a phone would have sent it, or ``ValueError`` with a message. Numbers, dates,
+    places and choices are read without the spaces around them; any other answer (text) is kept
+    exactly as sent, leading and trailing whitespace included."""
+    kind, text = question.type, as_sent.strip()
     if kind in ("integer", "int"):
         try:
             number = Decimal(text)
@@ -528,7 +627,7 @@ def clean_value(question: Question, text: str, by_label: bool) -> str:
         if name is None:
             raise ValueError(_("Not one of the form's choices."))
         return name
-    return text
+    return as_sent
 
 
 @dataclass
@@ -567,6 +666,7 @@ class SubmissionImport:
             ),
             "seen": {},
             "id_column": "KEY" if options.get("layout") == "odk" else "_uuid",
+            "empty": frozenset() if options.get("layout") == "odk" else EMPTY_MARKERS,
         }
 
     def check_row(self, organization, values: Entry, row: int, state: dict) -> Clean:
@@ -586,7 +686,7 @@ class SubmissionImport:
                     % {"row": state["seen"][instance]},
                 )
             )
-        record = self._fill(values, errors, prefix="")
+        record = self._fill(values, errors, prefix="", empty=state["empty"])
         if errors:
             raise ValidationError(message=_("This row is not imported."), errors=errors)
         state["seen"][instance] = row
@@ -603,22 +703,29 @@ class SubmissionImport:
             _received(values.submitted) or timezone.now(),
         )
 
-    def _fill(self, entry: Entry, errors: list[FieldError], prefix: str) -> dict:
-        """The record of one row (and its repeats): {relative path: answer, repeat: [records]}."""
+    def _fill(self, entry: Entry, errors: list[FieldError], prefix: str, empty: frozenset | set) -> dict:
+        """The record of one row (and its repeats): {relative path: answer, repeat: [records]}.
+        A cell that is blank or holds one of ``empty`` (kobocat's `n/a`) is no answer."""
         record: dict[str, Any] = {}
         geo: dict[Question, dict[str, str]] = {}
         chosen: dict[Question, list[str]] = {}
         where = (lambda header: header) if not prefix else (lambda header: f"{entry.sheet}: {header}")
         for binding, header, raw in entry.cells:
             question = binding.question
+            mark = raw.strip().casefold()
+            blank = not mark or mark in empty
             if binding.part.startswith("geo:"):
-                geo.setdefault(question, {})[binding.part[4:]] = raw
+                geo.setdefault(question, {})[binding.part[4:]] = "" if blank else raw.strip()
                 continue
             if binding.part.startswith("choice:"):
-                if raw.strip().casefold() in TRUE:
+                if mark in TRUE:
                     chosen.setdefault(question, []).append(binding.part[7:])
+                elif not blank and mark not in FALSE:
+                    errors.append(
+                        FieldError(where(header), _("Not a choice mark: write 1 or 0, or True or False."))
+                    )
                 continue
-            if not raw:
+            if blank:
                 continue
             try:
                 value = clean_value(question, raw, binding.by_label)
@@ -656,7 +763,9 @@ class SubmissionImport:
         for question, names in chosen.items():
             record.setdefault(question.relative, " ".join(names))
         for scope, children in entry.children.items():
-            record[scope.relative] = [self._fill(child, errors, prefix=scope.path) for child in children]
+            record[scope.relative] = [
+                self._fill(child, errors, prefix=scope.path, empty=empty) for child in children
+            ]
         return record
 
     def write_batch(self, organization, rows, *, actor, job) -> list[int]:
@@ -718,11 +827,44 @@ class SubmissionImport:
 submission_import = SubmissionImport()
 
 
-def start(form: Form, *, version: FormVersion | None, filename: str, data: bytes, actor, encoding=None):
-    """Upload an export of ``form`` (matched to ``version``, or the newest) and queue its check."""
+def bundle(files: list[tuple[str, bytes]]) -> tuple[str, bytes]:
+    """Several files uploaded at once (Kobo's multi-table CSV export: one CSV per repeat level) as the
+    zip they would otherwise arrive in: (file name, bytes). One file is returned as it is."""
+    if not files:
+        raise ValidationError.for_field("file", _("Choose the export file."), code="empty_file")
+    if len(files) == 1:
+        return files[0]
+    names = [PurePosixPath(name.replace("\\", "/")).name for name, _data in files]
+    if not all(name.lower().endswith(".csv") for name in names):
+        raise _problem(
+            _("Several files can be uploaded together only when each is a CSV file of the same export."),
+            "not_an_export",
+        )
+    if len(set(names)) != len(names):
+        raise _problem(_("Two of the files have the same name."), "not_an_export")
+    if sum(len(data) for _name, data in files) > MAX_UNZIPPED_BYTES:
+        raise _too_large()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, (_name, data) in zip(names, files, strict=True):
+            archive.writestr(name, data)
+    return ", ".join(names), out.getvalue()
+
+
+def start(
+    form: Form,
+    *,
+    version: FormVersion | None,
+    files: list[tuple[str, bytes]],
+    actor,
+    encoding: str | None = None,
+):
+    """Upload an export of ``form`` (matched to ``version``, or the newest) and queue its check.
+    ``files`` is the export as (file name, bytes): one file, or the CSV files of a multi-table one."""
     version = version or form.latest
     if version is None or version.form_id != form.pk:
         raise ValidationError.for_field("version", _("Choose a version of this form."))
+    filename, data = bundle(files)
     return imports.start(
         form.organization,
         target_name=NAME,

@@ -10,7 +10,9 @@ Two base URLs for the same endpoints (``formList``, form download, manifest, med
 
 Every answer carries ``X-OpenRosa-Version: 1.0`` and a ``Date``. Errors answer an OpenRosa response
 XML with the reason: 400 (not a well-formed submission, no instanceID, an XML bomb), 401, 403 (a form
-that is not open), 404 (a form the organization does not have), 413 (too large).
+that is not open), 404 (a form the organization does not have), 409 (the instanceID names a different
+submission, or an edit whose original is not here), 413 (too large). A 201 means the submission is
+committed; the same submission again is answered 201 and stores nothing new.
 """
 
 import base64
@@ -242,6 +244,8 @@ def submission(request, org_slug: str, token: str | None = None):
         return _message(403, _("This form is not accepting submissions."))
     except services.NotAFiller as refusal_reason:
         return _message(403, str(refusal_reason))
+    except services.SubmissionConflict as conflict:
+        return _message(409, str(conflict))
     if received.created:
         return _message(201, _("Thank you: the submission is received."), "submit_success")
     return _message(201, _("This submission was already received; nothing was duplicated."), "submit_success")

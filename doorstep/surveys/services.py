@@ -391,6 +391,11 @@ class NotAFiller(Exception):
     """The form is filled only by enrolled phones, or only by staff logins (OpenRosa: 403)."""
 
 
+class SubmissionConflict(Exception):
+    """The submission cannot be stored as sent (OpenRosa: 409): its instanceID already names another
+    submission, or it edits one that is not here (yet) or belongs to another form."""
+
+
 @dataclass
 class Received:
     submission: Submission
@@ -431,9 +436,19 @@ def receive(
 ) -> Received:
     """Store one submission (OpenRosa POST, or an import): parse it, seal it, keep its attachments.
 
-    The same ``instanceID`` again adds only the attachments not yet received (ODK Collect splits
-    large ones over several requests) and never a second record; two copies racing are settled by
-    the database's unique constraint.
+    Once this returns, the submission is committed: that is what a 201 promises the phone.
+
+    * The same ``instanceID`` with the same content (the same XML, or XML that reads as the same
+      answers) for the same form is a retry: nothing new is stored except attachments not yet
+      received (ODK Collect splits large ones over several requests). Two copies racing are settled
+      by the database's unique constraint, and the loser is answered as a retry.
+    * The same ``instanceID`` with other content, or for another form, is ``SubmissionConflict``
+      (OpenRosa 409): one instance id names one submission, and neither copy is dropped silently.
+    * An edit (``deprecatedID``) joins the record of the version it replaces and becomes its one
+      current version. Edits of one record are serialized by locking the record's root row, so
+      however many race, exactly one version is current afterwards (the last to commit). An edit
+      whose original is not here yet, or belongs to another form, is ``SubmissionConflict``: the
+      phone keeps it and sends it again (see docs/architecture.md for why it is not held).
     """
     parsed = xforms.parse_submission(xml)
     form = Form.objects.filter(organization=organization, xml_form_id=parsed.form_id).first()
@@ -454,20 +469,18 @@ def receive(
     else:
         data = xforms.to_record(parsed.root, version.structure)
         expected = xforms.attachment_names(data, version.structure)
+    if Submission.objects.filter(organization=organization, instance_id=parsed.instance_id).exists():
+        return _again(organization, form, parsed.instance_id, xml, data, attachments)
     member = member_for(form, data)
     try:
         with transaction.atomic():
-            key = vault.new_subject_key(organization)
             root = parsed.instance_id
             if parsed.deprecated_id:
-                earlier = Submission.objects.filter(
-                    organization=organization, instance_id=parsed.deprecated_id
-                ).first()
-                if earlier is not None:
-                    root = earlier.root_instance_id
-                    Submission.objects.filter(organization=organization, root_instance_id=root).update(
-                        current=False
-                    )
+                root = _lock_record(organization, form, parsed.deprecated_id)
+                Submission.objects.filter(
+                    organization=organization, root_instance_id=root, current=True
+                ).update(current=False)
+            key = vault.new_subject_key(organization)
             submission = Submission.objects.create(
                 organization=organization,
                 form=form,
@@ -495,16 +508,78 @@ def receive(
             )
         return Received(submission, True)
     except IntegrityError:
-        pass
-    # A retry (or the loser of a race): keep any attachment that was not there yet.
+        pass  # the same instance committed meanwhile (a race of two copies): settled as a retry
+    return _again(organization, form, parsed.instance_id, xml, data, attachments)
+
+
+def _lock_record(organization: Organization, form: Form, deprecated_id: str) -> str:
+    """The root instance id of the record an edit joins, with the record locked until commit.
+
+    The root's row is the record's lock: every edit of a record takes it first (``FOR UPDATE`` on
+    PostgreSQL; SQLite's writers are serialized by ``BEGIN IMMEDIATE``), so the next edit's update
+    of ``current`` sees the version the previous one committed."""
+    earlier = (
+        Submission.objects.filter(organization=organization, instance_id=deprecated_id)
+        .values("root_instance_id", "form_id")
+        .first()
+    )
+    if earlier is None:
+        raise SubmissionConflict(
+            _(
+                "This is an edit of submission %(id)s, which has not arrived yet. Send that submission "
+                "first; keep this edit and send it again afterwards."
+            )
+            % {"id": deprecated_id}
+        )
+    if earlier["form_id"] != form.pk:
+        raise SubmissionConflict(
+            _("This edit replaces submission %(id)s of another form.") % {"id": deprecated_id}
+        )
+    root = earlier["root_instance_id"]
+    list(
+        Submission.objects.select_for_update()
+        .filter(organization=organization, instance_id=root)
+        .values_list("pk", flat=True)
+    )
+    return root
+
+
+def _again(
+    organization: Organization,
+    form: Form,
+    instance_id: str,
+    xml: bytes,
+    data: dict,
+    attachments: list[tuple[str, bytes, str]],
+) -> Received:
+    """A submission whose instance id is stored: a retry when it is the same, else a conflict. A
+    retry keeps any attachment that was not there yet."""
     with transaction.atomic():
         submission = (
             Submission.objects.select_for_update()
             .select_related("subject_key")
-            .get(organization=organization, instance_id=parsed.instance_id)
+            .get(organization=organization, instance_id=instance_id)
         )
+        if submission.form_id != form.pk:
+            raise SubmissionConflict(
+                _("A submission with this instanceID (%(id)s) was already received for another form.")
+                % {"id": instance_id}
+            )
+        key = submission.subject_key
+        same = vault.open_sealed_bytes(key, bytes(submission.sealed_xml), purpose=XML_PURPOSE) == xml or (
+            not submission.encrypted
+            and vault.open_sealed(key, bytes(submission.sealed_data), purpose=DATA_PURPOSE) == data
+        )
+        if not same:
+            raise SubmissionConflict(
+                _(
+                    "A different submission with this instanceID (%(id)s) was already received; "
+                    "an edit needs a new instanceID and the old one as deprecatedID."
+                )
+                % {"id": instance_id}
+            )
         have = set(submission.attachments.values_list("name", flat=True))
-        _store_attachments(submission, submission.subject_key, [a for a in attachments if a[0] not in have])
+        _store_attachments(submission, key, [a for a in attachments if a[0] not in have])
     return Received(submission, False)
 
 

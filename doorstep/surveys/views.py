@@ -212,8 +212,7 @@ def form_import(request, org_slug: str, form_id: int):
             job = survey_imports.start(
                 form,
                 version=queries.get_version(request.user, data["version"], organization),
-                filename=data["file"].name,
-                data=data["file"].read(),
+                files=[(part.name, part.read()) for part in data["file"]],
                 actor=request.user,
                 encoding=data["encoding"] or None,
             )

@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from doorstep.core.errors import ValidationError
 
 CONTAINERS = {"group", "repeat", "survey"}
+# How deep a submission's elements may nest: real forms nest groups and repeats a few levels; the
+# readers below recurse once a level, so a hostile instance must be refused before they run.
+MAX_DEPTH = 100
 MEDIA_TYPES = {"image", "photo", "audio", "video", "file", "background-audio", "background-geopoint"}
 
 
@@ -118,6 +121,17 @@ def _bad(message: str) -> ValidationError:
     return ValidationError.for_field("xml_submission_file", message, code="bad_submission")
 
 
+def _depth(root) -> int:
+    """How many levels deep the tree goes (walked without recursion)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        element, level = stack.pop()
+        deepest = max(deepest, level)
+        if level <= MAX_DEPTH:
+            stack.extend((child, level + 1) for child in element)
+    return deepest
+
+
 def parse_submission(xml: bytes) -> Parsed:
     if not xml:
         raise _bad(_("The submission has no xml_submission_file."))
@@ -129,6 +143,10 @@ def parse_submission(xml: bytes) -> Parsed:
         raise _bad(
             _("The submission's XML is not well-formed (%(where)s).") % {"where": str(error)}
         ) from None
+    if _depth(root) > MAX_DEPTH:
+        raise _bad(
+            _("The submission's XML is nested more than %(levels)s levels deep.") % {"levels": MAX_DEPTH}
+        )
     form_id = root.get("id") or ""
     if not form_id:
         raise _bad(_("The submission does not say which form it answers (no id on its root element)."))
@@ -150,6 +168,13 @@ def parse_submission(xml: bytes) -> Parsed:
     )
 
 
+def _answer(element) -> str:
+    """A leaf's answer exactly as the phone sent it (a text may begin with a newline); an element
+    holding only whitespace (an empty group, indentation) answers nothing."""
+    text = element.text or ""
+    return text if text.strip() else ""
+
+
 def to_record(root, structure: dict) -> dict:
     """The submission as a flat record: ``{"group/question": "answer", "repeat": [{...}, ...]}``."""
     repeats = repeat_paths(structure)
@@ -165,7 +190,7 @@ def to_record(root, structure: dict) -> dict:
             elif len(child):
                 fill(child, f"{path}/", record)
             else:
-                record[path] = (child.text or "").strip()
+                record[path] = _answer(child)
 
     def _fill_relative(element, repeat_path: str, item: dict) -> None:
         for child in element:
@@ -178,7 +203,7 @@ def to_record(root, structure: dict) -> dict:
             elif len(child):
                 _fill_group(child, full, f"{name}/", item)
             else:
-                item[name] = (child.text or "").strip()
+                item[name] = _answer(child)
 
     def _fill_group(element, full: str, relative: str, item: dict) -> None:
         for child in element:
@@ -191,7 +216,7 @@ def to_record(root, structure: dict) -> dict:
             elif len(child):
                 _fill_group(child, child_full, f"{child_relative}/", item)
             else:
-                item[child_relative] = (child.text or "").strip()
+                item[child_relative] = _answer(child)
 
     record: dict = {}
     fill(root, "", record)

@@ -286,5 +286,9 @@ def workers_table(files: list[str], members: list[int] | None = None) -> pa.Tabl
 
 
 def register() -> None:
-    analytics.register(FactKind("orders", ORDER_SCHEMA, refresh_orders, by_month=True))
-    analytics.register(FactKind("workers", WORKER_SCHEMA, refresh_workers, follows=("orders",)))
+    analytics.register(
+        FactKind("orders", ORDER_SCHEMA, refresh_orders, by_month=True, member_column="member_id")
+    )
+    analytics.register(
+        FactKind("workers", WORKER_SCHEMA, refresh_workers, follows=("orders",), member_column="member_id")
+    )

@@ -13,7 +13,7 @@ end, and every intermediate figure is shown as used.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,13 @@ from doorstep.core.errors import FieldError, ValidationError
 
 PLACES = Decimal("0.0001")
 DEFAULT_UPLIFT = Decimal("1.2")
+# Every input lies between these (a piece, a minute, a wage, a share, an uplift): enough for any real
+# case, and bounded so that the arithmetic, done with PRECISION digits, is exact to PLACES. A rate
+# that comes out at LARGEST or more cannot be kept (money has 18 digits, 4 after the point).
+SMALLEST = PLACES
+BIGGEST = Decimal("1e9")
+PRECISION = 60
+LARGEST = Decimal("1e14")
 
 
 @dataclass(frozen=True)
@@ -55,7 +62,24 @@ def _positive(value, name: str, errors: list[FieldError], *, allow_zero: bool = 
             )
         )
         return None
+    if number > BIGGEST or (number and number < SMALLEST):
+        errors.append(
+            FieldError(
+                name,
+                _("Give a number from %(smallest)s to %(biggest)s.")
+                % {"smallest": _fmt(SMALLEST), "biggest": "1,000,000,000"},
+            )
+        )
+        return None
     return number
+
+
+def _keepable(rate: Decimal) -> Decimal:
+    if rate >= LARGEST:
+        raise ValidationError.for_field(
+            "fair_rate", _("These numbers give a rate too large to be real; check them."), code="out_of_range"
+        )
+    return rate
 
 
 def _currency(value, errors: list[FieldError]) -> str:
@@ -89,11 +113,13 @@ def rated_output(*, hourly_wage, currency, samples, uplift=DEFAULT_UPLIFT) -> Fa
             timed.append(Sample(pieces, minutes))
     if errors:
         raise ValidationError(message=_("The fair rate cannot be worked out yet."), errors=errors)
-    total_pieces = sum(s.pieces for s in timed)
-    total_minutes = sum(s.minutes for s in timed)
-    # The mean output rate of the sample: all pieces over all the time taken.
-    per_hour = total_pieces * 60 / total_minutes
-    rate = (wage * lift / per_hour).quantize(PLACES, rounding=ROUND_HALF_UP)
+    with localcontext(prec=PRECISION):
+        total_pieces = sum(s.pieces for s in timed)
+        total_minutes = sum(s.minutes for s in timed)
+        # The mean output rate of the sample: all pieces over all the time taken.
+        per_hour = total_pieces * 60 / total_minutes
+        rate = _keepable((wage * lift / per_hour).quantize(PLACES, rounding=ROUND_HALF_UP))
+        per_hour = per_hour.quantize(PLACES, rounding=ROUND_HALF_UP)
     explanation = _(
         "Mean output: %(pieces)s pieces in %(minutes)s minutes = %(per_hour)s pieces an hour. "
         "Fair rate = hourly wage × uplift ÷ pieces an hour = %(wage)s × %(uplift)s ÷ %(per_hour)s = "
@@ -101,7 +127,7 @@ def rated_output(*, hourly_wage, currency, samples, uplift=DEFAULT_UPLIFT) -> Fa
     ) % {
         "pieces": _fmt(total_pieces),
         "minutes": _fmt(total_minutes),
-        "per_hour": _fmt(per_hour.quantize(PLACES, rounding=ROUND_HALF_UP)),
+        "per_hour": _fmt(per_hour),
         "wage": _fmt(wage),
         "uplift": _fmt(lift),
         "rate": _fmt(rate),
@@ -116,7 +142,7 @@ def rated_output(*, hourly_wage, currency, samples, uplift=DEFAULT_UPLIFT) -> Fa
             "hourly_wage": _fmt(wage),
             "uplift": _fmt(lift),
             "samples": str(len(timed)),
-            "mean_pieces_per_hour": _fmt(per_hour.quantize(PLACES, rounding=ROUND_HALF_UP)),
+            "mean_pieces_per_hour": _fmt(per_hour),
         },
     )
 
@@ -135,7 +161,8 @@ def standard_minutes(*, sam, hourly_wage, currency, efficiency, cost_per_piece=0
         errors.append(FieldError("efficiency", _("Give efficiency as a share of 1, e.g. 0.8.")))
     if errors:
         raise ValidationError(message=_("The fair rate cannot be worked out yet."), errors=errors)
-    rate = (minutes / 60 * wage / share + cost).quantize(PLACES, rounding=ROUND_HALF_UP)
+    with localcontext(prec=PRECISION):
+        rate = _keepable((minutes / 60 * wage / share + cost).quantize(PLACES, rounding=ROUND_HALF_UP))
     explanation = _(
         "Fair rate = standard minutes ÷ 60 × hourly wage ÷ efficiency + cost per piece = "
         "%(sam)s ÷ 60 × %(wage)s ÷ %(efficiency)s + %(cost)s = %(rate)s %(currency)s a piece."

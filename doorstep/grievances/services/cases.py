@@ -20,6 +20,7 @@ from doorstep.supplychains.models import Party
 from doorstep.work.models import WorkOrder
 
 from ..models import FINISHED, Case, CaseKind, CaseStatus, Category, Priority, Source
+from . import sharing
 from ._common import _ids
 
 CASE_PURPOSE = "grievance.case"
@@ -170,6 +171,10 @@ def _set_links(case: Case, clean: CleanCase) -> None:
 def update_case(case: Case, *, data: Mapping[str, Any], actor) -> Case:
     tenancy.require_role(actor, case.organization_id, STAFF_ROLES)
     clean = clean_case(case.organization, data, partial=True)
+    if clean.members is not None:
+        errors = sharing.check_new_members(case, clean.members)
+        if errors:
+            raise ValidationError(message=_("The case is not saved."), errors=errors)
     with transaction.atomic():
         for name, value in clean.fields.items():
             setattr(case, name, value)

@@ -21,6 +21,8 @@ from .remedies import REMEDY_PURPOSE
 from .sharing import REPLY_PURPOSE
 
 ACTION_PURPOSE = "grievance.action"
+# Every kind of timeline entry, in the order entries of one day are listed.
+KINDS = ("opened", "action", "attachment", "reply", "commitment", "remedy", "finished")
 
 
 def clean_action(raw: Mapping[str, Any]) -> tuple[dict, dict]:
@@ -89,7 +91,7 @@ class Entry:
     """One line of a case's timeline, opened."""
 
     on: date
-    kind: str  # "action", "remedy", "attachment", "opened", "finished"
+    kind: str  # one of KINDS
     item: Any
     text: dict
 
@@ -129,15 +131,6 @@ def timeline(case: Case, *, actor, reason: str) -> list[Entry]:
         entries.append(Entry(timezone.localtime(commitment.created_at).date(), "commitment", commitment, {}))
     if case.finished_on:
         entries.append(Entry(case.finished_on, "finished", case, {}))
-    order = {
-        "opened": 0,
-        "action": 1,
-        "attachment": 2,
-        "reply": 3,
-        "commitment": 4,
-        "remedy": 5,
-        "finished": 6,
-    }
-    entries.sort(key=lambda e: (e.on, order[e.kind], getattr(e.item, "pk", 0)))
+    entries.sort(key=lambda e: (e.on, KINDS.index(e.kind), getattr(e.item, "pk", 0)))
     _audit_read([case], actor=actor, reason=reason)
     return entries

@@ -14,6 +14,7 @@ from doorstep.members.services import consent
 from doorstep.organizations import services as org_services
 from doorstep.organizations.models import SharingAgreement
 from doorstep.supplychains import services as party_services
+from doorstep.work.services import orders as work_services
 
 pytestmark = pytest.mark.django_db
 NAME, PHONE = "Sunita Devi", "+919812345678"
@@ -43,6 +44,25 @@ def escalation(world, register):
     supplier = party_services.create_party(
         world.org_a, data={"name": "Star Exports", "kind": "supplier"}, actor=world.admin_a
     )
+    # Star Exports rejected the work of nine others this month too: the case matches ten of its
+    # workers in the union's records, enough to pass the k-check.
+    today = timezone.localdate().isoformat()
+    for i in range(9):
+        work_services.create_order(
+            world.org_a,
+            data={
+                "member": register(f"Embroiderer {i}").pk,
+                "party": supplier.pk,
+                "given_on": today,
+                "product": "Border",
+                "sector": "embroidery",
+                "quantity_ordered": "10",
+                "piece_rate": "10",
+                "currency": "INR",
+                "deliveries": [{"delivered_on": today, "quantity": "10", "rejected": "2"}],
+            },
+            actor=world.admin_a,
+        )
     case = cases.create_case(
         world.org_a,
         data={
@@ -141,8 +161,15 @@ def test_the_timeline_api_shows_the_companys_reply_and_commitment(world, escalat
 
 
 def test_her_name_only_where_she_agreed_to_be_known(world, escalation, api):
-    share = sharing.share_case(
-        escalation["case"], world.company, {"message": "", "show_identity": True}, actor=world.organizer_a
+    share = sharing.share_case(escalation["case"], world.company, {"message": ""}, actor=world.organizer_a)
+    consent.record_consent(
+        escalation["sunita"],
+        purpose="company_identity",
+        company_id=world.company.pk,
+        given=True,
+        effective_on=timezone.localdate(),
+        method="paper",
+        actor=world.admin_a,
     )
     body = (
         api(world.company_user).get(f"/api/v1/shared-cases/{share.pk}?company_id={world.company.pk}").json()

@@ -16,7 +16,7 @@ from doorstep.organizations.models import Organization, User
 from doorstep.supplychains import services as party_services
 from doorstep.work.services import orders as work_services
 
-CONSENTS = ("network_sharing", "company_case")
+CONSENTS = ("network_sharing", "company_statistics")
 
 
 @dataclass

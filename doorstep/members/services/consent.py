@@ -1,4 +1,5 @@
-"""Consent per purpose, kept as a history of events: given or withdrawn, from a date, and how (audited)."""
+"""Consent per purpose, kept as a history of events: given or withdrawn, from a date, and how (audited).
+Being named to a company is given for one company at a time: the event names it."""
 
 from datetime import date
 
@@ -9,17 +10,36 @@ from django.utils.translation import gettext as _
 from doorstep.core import audit, tenancy
 from doorstep.core.errors import FieldError, ValidationError
 from doorstep.core.roles import STAFF_ROLES
+from doorstep.organizations.models import Organization
 
 from ..models import ConsentEvent, ConsentMethod, Member, Purpose
 
 
 def record_consent(
-    member: Member, *, purpose: str, given: bool, effective_on: date, method: str, actor
+    member: Member,
+    *,
+    purpose: str,
+    given: bool,
+    effective_on: date,
+    method: str,
+    actor,
+    company_id: int | None = None,
 ) -> ConsentEvent:
     tenancy.require_role(actor, member.organization_id, STAFF_ROLES)
     errors = []
     if purpose not in Purpose.values:
         errors.append(FieldError("purpose", _("Unknown purpose.")))
+    company = None
+    if purpose == Purpose.COMPANY_IDENTITY:
+        company = Organization.objects.filter(
+            pk=company_id or 0, kind=Organization.Kind.COMPANY, is_active=True
+        ).first()
+        if company is None:
+            errors.append(FieldError("company_id", _("Say which company may know her name.")))
+    elif company_id:
+        errors.append(
+            FieldError("company_id", _("Only consent to being named to a company names a company."))
+        )
     if method not in ConsentMethod.values:
         errors.append(FieldError("method", _("Say how consent was given: on paper, verbally or digitally.")))
     if effective_on > timezone.localdate():
@@ -31,6 +51,7 @@ def record_consent(
             organization_id=member.organization_id,
             member=member,
             purpose=purpose,
+            company=company,
             given=given,
             effective_on=effective_on,
             method=method,
@@ -41,6 +62,10 @@ def record_consent(
             actor=actor,
             organization=member.organization_id,
             obj=event,
-            metadata={"member_id": member.pk, "purpose": purpose},
+            metadata={
+                "member_id": member.pk,
+                "purpose": purpose,
+                **({"company_id": company.pk} if company else {}),
+            },
         )
     return event

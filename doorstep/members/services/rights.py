@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from doorstep.core import audit, cells, rights, tenancy, vault
+from doorstep.core import analytics, audit, cells, rights, tenancy, vault
 from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES
 
 from ..models import (
@@ -45,7 +45,7 @@ def export_sections(member: Member) -> dict[str, list[dict]]:
         "profile": [profile],
         "status_history": list(member.status_history.values("status", "changed_on")),
         "dues": list(member.dues.values("period", "amount", "currency", "paid_on")),
-        "consents": list(member.consents.values("purpose", "given", "effective_on", "method")),
+        "consents": list(member.consents.values("purpose", "company_id", "given", "effective_on", "method")),
     }
     return {
         name: [{k: _jsonable(v) for k, v in row.items()} for row in rows] for name, rows in sections.items()
@@ -86,6 +86,15 @@ def export_member(member: Member, *, actor) -> bytes:
     return buffer.getvalue()
 
 
+def _merged_ids(member: Member) -> list[int]:
+    """The records merged into hers, and into those, all the way down (they are her too)."""
+    found, frontier = [], [member.pk]
+    while frontier:
+        frontier = list(Member.objects.filter(merged_into__in=frontier).values_list("pk", flat=True))
+        found += frontier
+    return found
+
+
 def _erase_one(member: Member) -> None:
     for merged in Member.objects.filter(merged_into=member).select_related("subject_key"):
         _erase_one(merged)
@@ -97,7 +106,9 @@ def _erase_one(member: Member) -> None:
 
 
 def erase_member(member: Member, *, actor) -> None:
-    """Her right to erasure: every app's rows about her, then her record, then her key.
+    """Her right to erasure: every app's rows about her, then her record, then her key; once that
+    has committed, her rows in the analytics files are written out at once (``core.analytics.
+    erase_members``), not at the next refresh.
 
     Aggregates already published are not recomputed. The audit event keeps only ids.
     """
@@ -105,6 +116,7 @@ def erase_member(member: Member, *, actor) -> None:
     with transaction.atomic():
         member = Member.objects.select_for_update().select_related("subject_key").get(pk=member.pk)
         member_id, organization_id, key = member.pk, member.organization_id, member.subject_key
+        erased = [member_id, *_merged_ids(member)]
         for merged in Member.objects.filter(merged_into=member).select_related("subject_key"):
             _erase_one(merged)  # records merged into hers are her too
         for handler in rights.handlers():
@@ -123,3 +135,5 @@ def erase_member(member: Member, *, actor) -> None:
             object_type="members.member",
             object_id=member_id,
         )
+        # After the commit, so that a refresh reading the database cannot put her back afterwards.
+        transaction.on_commit(lambda: analytics.erase_members(organization_id, erased))

@@ -55,7 +55,13 @@ def test_the_export_holds_everything_about_her(world, login, register):
     assert profile["full_name"] == "Sunita Devi" and profile["phones"] == ["+919812345678"]
     assert profile["notes"] == "Call after 6" and profile["group"] == "Jagatpur group"
     assert data["members.consents"] == [
-        {"purpose": "research", "given": True, "effective_on": "2026-01-01", "method": "paper"}
+        {
+            "purpose": "research",
+            "company_id": None,
+            "given": True,
+            "effective_on": "2026-01-01",
+            "method": "paper",
+        }
     ]
     assert data["members.dues"][0]["amount"] == "120.00"
     assert "Sunita Devi" in archive.read("members.profile.csv").decode()

@@ -17,7 +17,7 @@ from doorstep.core.models import AuditEvent
 from doorstep.surveys import services
 from doorstep.surveys.models import Attachment, Submission
 
-from .conftest import submission_xml
+from .conftest import MAPPING_MD, submission_xml
 
 
 @pytest.fixture
@@ -342,3 +342,129 @@ def test_who_may_fill_a_form(world, device, mapping_form, login, api):
     )
     assert bad.status_code == 422
     assert Submission.objects.count() == 1
+
+
+# What a 201 means, what a retry does, what 409 means --------------------------------------------------
+
+
+@pytest.fixture
+def other_form(world):
+    """A second open form of the same organization (form ID ``other_mapping``)."""
+    markdown = MAPPING_MD.replace("homeworker_mapping |", "other_mapping |")
+    version = services.upload_form(world.org_a, filename="o.md", data=markdown.encode(), actor=world.admin_a)
+    services.set_state(version.form, "open", actor=world.admin_a)
+    return version.form
+
+
+def _stored_record(world, instance_id):
+    stored = Submission.objects.get(instance_id=instance_id)
+    return services.reveal([stored], actor=world.admin_a, reason="test")[stored.pk]
+
+
+def test_rejects_the_same_instance_with_other_content(world, device):
+    _app_user, base = device
+    assert _post(Client(), base, submission_xml()).status_code == 201
+    changed = _post(Client(), base, submission_xml().replace(b"Sunita Devi", b"Someone else"))
+    assert changed.status_code == 409 and changed["X-OpenRosa-Version"] == "1.0"
+    assert "<OpenRosaResponse" in changed.content.decode() and "different" in changed.content.decode()
+    assert Submission.objects.count() == 1
+    assert _stored_record(world, "uuid:0b3f6a3e-5a7e-4b7e-9a54-6c8c3f1d2a01")["name"] == "Sunita Devi"
+
+
+def test_rejects_the_same_instance_for_another_form(world, device, other_form):
+    _app_user, base = device
+    assert _post(Client(), base, submission_xml()).status_code == 201
+    for_other = submission_xml().replace(b'id="homeworker_mapping"', b'id="other_mapping"')
+    refused = _post(Client(), base, for_other)
+    assert refused.status_code == 409 and "another form" in refused.content.decode()
+    assert list(Submission.objects.values_list("form__xml_form_id", flat=True)) == ["homeworker_mapping"]
+
+
+def test_a_retry_of_an_edit_adds_nothing(world, device):
+    _app_user, base = device
+    _post(Client(), base, submission_xml("uuid:first"))
+    edit = submission_xml("uuid:second", deprecated="uuid:first", giver_count=1)
+    assert _post(Client(), base, edit).status_code == 201
+    again = _post(Client(), base, edit)
+    assert again.status_code == 201 and "already received" in again.content.decode()
+    assert list(Submission.objects.order_by("pk").values_list("instance_id", "current")) == [
+        ("uuid:first", False),
+        ("uuid:second", True),
+    ]
+
+
+def test_rejects_an_edit_that_arrives_before_its_original(world, device):
+    _app_user, base = device
+    early = _post(Client(), base, submission_xml("uuid:second", deprecated="uuid:first", giver_count=1))
+    assert early.status_code == 409 and "has not arrived" in early.content.decode()
+    assert not Submission.objects.exists()
+    # The phone keeps it and sends it again after the original: both stored, the edit current.
+    assert _post(Client(), base, submission_xml("uuid:first")).status_code == 201
+    again = _post(Client(), base, submission_xml("uuid:second", deprecated="uuid:first", giver_count=1))
+    assert again.status_code == 201
+    assert list(Submission.objects.order_by("pk").values_list("instance_id", "current")) == [
+        ("uuid:first", False),
+        ("uuid:second", True),
+    ]
+
+
+def test_rejects_an_edit_of_another_forms_submission(world, device, other_form):
+    _app_user, base = device
+    _post(Client(), base, submission_xml("uuid:first"))
+    edit = submission_xml("uuid:second", deprecated="uuid:first").replace(
+        b'id="homeworker_mapping"', b'id="other_mapping"'
+    )
+    refused = _post(Client(), base, edit)
+    assert refused.status_code == 409 and "another form" in refused.content.decode()
+    assert list(Submission.objects.values_list("instance_id", "current")) == [("uuid:first", True)]
+
+
+@pytest.mark.postgres
+def test_racing_edits_of_one_version_leave_exactly_one_current(committed_db, world, mapping_form):
+    """Four different edits of the same version, sent at once, for several records: every edit is
+    kept (nothing dropped) and each record ends with exactly one current version."""
+    services.set_state(mapping_form, "open", actor=world.admin_a)
+    _app_user, raw = services.create_app_user(world.org_a, name="racer", actor=world.admin_a)
+    base = f"/openrosa/union-a/key/{raw}/"
+    records, editors = 6, 4
+    statuses = []
+    for record in range(records):
+        assert _post(Client(), base, submission_xml(f"uuid:r{record}")).status_code == 201
+        barrier = threading.Barrier(editors)
+
+        def edit(record=record, barrier=barrier):
+            def send(n):
+                try:
+                    barrier.wait()
+                    xml = submission_xml(f"uuid:r{record}e{n}", deprecated=f"uuid:r{record}", giver_count=n)
+                    statuses.append(_post(Client(), base, xml).status_code)
+                finally:
+                    connection.close()
+
+            threads = [threading.Thread(target=send, args=(n,)) for n in range(editors)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+
+        edit()
+    assert statuses == [201] * (records * editors)
+    for record in range(records):
+        versions = Submission.objects.filter(root_instance_id=f"uuid:r{record}")
+        assert versions.count() == 1 + editors
+        assert versions.filter(current=True).count() == 1, f"record {record} forked"
+
+
+def test_rejects_a_submission_nested_too_deep(world, device):
+    _app_user, base = device
+    depth = 50_000
+    xml = (
+        b"<mapping id='homeworker_mapping'>"
+        + b"<g>" * depth
+        + b"x"
+        + b"</g>" * depth
+        + b"<meta><instanceID>uuid:deep</instanceID></meta></mapping>"
+    )
+    response = _post(Client(), base, xml)
+    assert response.status_code == 400 and "nested" in response.content.decode()
+    assert not Submission.objects.exists()
