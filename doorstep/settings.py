@@ -111,6 +111,9 @@ DEBUG = env_bool("DOORSTEP_DEBUG", default=False)
 
 SECRET_KEY = env_str("DOORSTEP_SECRET_KEY")
 MASTER_KEY = env_master_key("DOORSTEP_MASTER_KEY")
+# Keys the audit chain's HMACs and signs its anchors (core.audit); held outside the database like
+# MASTER_KEY, so someone who can write the database cannot re-hash the chain.
+AUDIT_KEY = env_master_key("DOORSTEP_AUDIT_KEY")
 # During a master-key rotation: the keys being retired, still able to unwrap until
 # `python -m doorstep keys rotate` has re-wrapped everything under MASTER_KEY.
 PREVIOUS_MASTER_KEYS = [
@@ -128,6 +131,7 @@ _missing = [
     for name, value in (
         ("DOORSTEP_SECRET_KEY", SECRET_KEY),
         ("DOORSTEP_MASTER_KEY", MASTER_KEY),
+        ("DOORSTEP_AUDIT_KEY", AUDIT_KEY),
         ("DOORSTEP_ALLOWED_HOSTS", ALLOWED_HOSTS),
     )
     if not value
@@ -307,6 +311,15 @@ ANALYTICS_ROOT = Path(env_str("DOORSTEP_ANALYTICS_ROOT", str(VAR_DIR / "analytic
 # Dashboards older than this many seconds ask for a refresh in the background.
 ANALYTICS_MAX_AGE = env_int("DOORSTEP_ANALYTICS_MAX_AGE", 60)
 EXPORT_KEEP_DAYS = env_int("DOORSTEP_EXPORT_KEEP_DAYS", 7)
+# Uploads are counted as they arrive and stopped past UPLOAD_MAX_BYTES (all files of a request; the
+# OpenRosa limit phones are told); a file over FILE_UPLOAD_MAX_MEMORY_SIZE streams to a temporary file.
+UPLOAD_MAX_BYTES = env_int("DOORSTEP_UPLOAD_MAX_BYTES", 100 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "doorstep.core.uploads.SizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # An Enketo Express server (web forms in the browser), if the organization runs one: its address and
 # API key. Unset: the form pages do not offer Enketo.
 # The address people reach Doorstep at (for links in e-mails), e.g. https://doorstep.example.org.

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from doorstep.core import audit, ordering, tenancy
+from doorstep.core import audit, identifiers, ordering, tenancy
 from doorstep.core.errors import FieldError, PermissionDenied, ValidationError
 from doorstep.core.html import clean_html, plain_text
 from doorstep.core.inputs import web_link
@@ -419,7 +419,8 @@ def _section_fields_for(report, data: dict) -> dict:
             errors.append(
                 FieldError("speaker", _("Say in general words who said it, e.g. “a beadworker in Nairobi”."))
             )
-        if re.search(r"\d{6,}", fields["body"] + fields["speaker"]):
+        regions = (str(report.country), str(report.organization.country))
+        if identifiers.carries_phone_or_id(f"{fields['body']}\n{fields['speaker']}", regions):
             errors.append(
                 FieldError("body", _("A testimony must not carry a phone or ID number: anonymise it first."))
             )

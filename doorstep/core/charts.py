@@ -8,13 +8,14 @@ Devanagari, so in those languages the PNG's labels are legible but not well form
 by the browser, is).
 """
 
-import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.html import escape
 from PIL import Image, ImageDraw, ImageFont
+
+from . import cells
 
 FONTS = Path(__file__).resolve().parent / "data" / "fonts"
 # What a chart downloads as: the drawing (SVG, PNG) and its table (CSV).
@@ -131,7 +132,7 @@ class Chart:
     def csv(self) -> str:
         """The chart's table: label and value (blank where there is no figure)."""
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = cells.writer(out)
         writer.writerow(["", self.value_label])
         for bar in self.bars:
             writer.writerow([bar.label, "" if bar.value is None else _number(bar.value)])

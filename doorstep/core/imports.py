@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
-from . import audit, tasks, tenancy, vault
+from . import audit, cells, spreadsheets, tasks, tenancy, vault
 from .errors import FieldError, ValidationError
 from .models import Import
 from .roles import STAFF_ROLES
@@ -131,24 +131,36 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, str]:
     if encoding:
         try:
             return data.decode(encoding), encoding
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeDecodeError, LookupError, ValueError):  # ValueError: a NUL in the name
+            shown = encoding.replace("\x00", "")[:40]
             raise FileProblem.for_field(
-                "file",
-                _("The file cannot be read as %(encoding)s.") % {"encoding": encoding},
+                "encoding",
+                _("The file cannot be read as %(encoding)s.") % {"encoding": shown},
                 code="bad_encoding",
             ) from None
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
+        return _decode_utf16(data, "utf-16"), "utf-16"
     head = data[:4000]
     if head and head.count(b"\x00") > len(head) // 4:  # UTF-16 without a BOM: every other byte is zero
         even_zeros = head[0::2].count(0)
-        return data.decode("utf-16-be" if even_zeros > head[1::2].count(0) else "utf-16-le"), "utf-16"
+        return _decode_utf16(data, "utf-16-be" if even_zeros > head[1::2].count(0) else "utf-16-le"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _decode_utf16(data: bytes, codec: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:  # an odd number of bytes (cut short) or a lone surrogate
+        raise FileProblem.for_field(
+            "file",
+            _("The file looks like UTF-16 but is cut short or damaged; save it again as CSV UTF-8."),
+            code="bad_encoding",
+        ) from None
 
 
 def _looks_like_text(text: str) -> bool:
@@ -166,7 +178,7 @@ def _cell(value, strip: bool = True) -> str:
         return str(int(value))
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10] if not hasattr(value, "hour") or not value.hour else value.isoformat()
-    return str(value).strip() if strip else str(value)
+    return cells.restore(str(value).strip() if strip else str(value))
 
 
 def read_table(data: bytes, *, encoding: str | None = None) -> Table:
@@ -185,7 +197,12 @@ def read_table(data: bytes, *, encoding: str | None = None) -> Table:
 
 def read_sheets(data: bytes, *, strip: bool = True) -> list[tuple[str, list[list[str]]]]:
     """Every sheet of an XLSX, XLS or ODS workbook: (name, rows as text), trailing empty rows cut.
-    ``strip=False`` keeps each cell's leading and trailing whitespace (survey answers, as sent)."""
+    ``strip=False`` keeps each cell's leading and trailing whitespace (survey answers, as sent).
+    A workbook over ``spreadsheets``' limits is refused (``too_big``) before it is opened."""
+    try:
+        spreadsheets.check(data)
+    except ValidationError as problem:
+        raise FileProblem(problem.message, problem.code, problem.errors) from None
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
@@ -221,18 +238,38 @@ def read_csv(data: bytes, *, encoding: str | None = None, strip: bool = True) ->
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    headers = next(reader, [])
-    if not any(h.strip() for h in headers):
+    # newline="": a bare carriage return ends a line (old Mac files) instead of breaking the reader.
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    headers = _csv_row(reader, 1)
+    if not headers or not any(h.strip() for h in headers):
         raise FileProblem.for_field("file", _("The file is empty."), code="empty_file")
 
     def rows() -> Iterator[list[str]]:
-        data_rows = csv.reader(io.StringIO(text), dialect)
+        data_rows = csv.reader(io.StringIO(text, newline=""), dialect)
         next(data_rows, None)
-        for row in data_rows:
-            yield [cell.strip() for cell in row] if strip else row
+        number = 2
+        while (row := _csv_row(data_rows, number)) is not None:
+            yield [cells.restore(cell.strip() if strip else cell) for cell in row]
+            number += 1
 
-    return Table("csv", used, [h.strip().lstrip("\ufeff") for h in headers], rows)
+    return Table("csv", used, [cells.restore(h.strip().lstrip("\ufeff")) for h in headers], rows)
+
+
+def _csv_row(reader, number: int) -> list[str] | None:
+    """The next row, or None at the end; ``FileProblem`` naming the row the reader cannot read."""
+    try:
+        return next(reader, None)
+    except csv.Error as error:
+        if "field limit" in str(error):
+            raise FileProblem.for_field(
+                "file",
+                _("Row %(row)s has a cell longer than %(limit)s characters; no cell can be that long.")
+                % {"row": number, "limit": f"{csv.field_size_limit():,}"},
+                code="cell_too_long",
+            ) from None
+        raise FileProblem.for_field(
+            "file", _("Row %(row)s cannot be read as CSV.") % {"row": number}, code="bad_csv"
+        ) from None
 
 
 # Matching columns ---------------------------------------------------------------------------------
@@ -637,7 +674,7 @@ def resume(job: Import, *, actor) -> Import:
 def error_report(job: Import) -> str:
     """The row errors as CSV: row, column, field, message (no values)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = cells.writer(out)
     sheets = any(error.get("sheet") for error in job.errors)
     writer.writerow(
         ["sheet", "row", "column", "field", "message"] if sheets else ["row", "column", "field", "message"]

@@ -1,4 +1,5 @@
-"""Files people attach as evidence (a photo of a payment slip, a voice note, a letter): what kinds are
+"""Uploads: every request's files are counted as they arrive (``SizeLimitHandler``); and files
+people attach as evidence (a photo of a payment slip, a voice note, a letter): what kinds are
 accepted, read from the file's first bytes rather than from its name or the type the browser claims,
 and how large. Anything that could run or render in a browser (programs, scripts, HTML, SVG, office
 files with macros) is refused, whatever its name says."""
@@ -8,11 +9,15 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
 
 from .errors import ValidationError
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+_FORM_ALLOWANCE = 64 * 1024  # a multipart body's boundaries, headers and plain fields
 
 
 @dataclass(frozen=True)
@@ -158,3 +163,43 @@ def check_document(name: str, data: bytes, *, field: str = "file", max_bytes: in
         ),
         stem="document",
     )
+
+
+# Every upload, whatever it is for --------------------------------------------------------------------
+
+
+class UploadTooLarge(RequestDataTooBig):
+    """The files of one request pass ``settings.UPLOAD_MAX_BYTES`` (a SuspiciousOperation: 400, or
+    413 where request-body limits answer so)."""
+
+
+class SizeLimitHandler(FileUploadHandler):
+    """The first upload handler (``FILE_UPLOAD_HANDLERS``): counts the bytes of a request's files as
+    they arrive and stops the request at ``settings.UPLOAD_MAX_BYTES`` (all files together), so a
+    file is never read past the limit; a body announcing more is refused before it is read. Django's
+    handlers after it keep a file in memory up to ``FILE_UPLOAD_MAX_MEMORY_SIZE`` and stream a larger
+    one to a temporary file. Each purpose's own limit (an import, an XLSForm, evidence) is checked
+    by its service."""
+
+    def __init__(self, request=None) -> None:
+        super().__init__(request)
+        self.limit = settings.UPLOAD_MAX_BYTES
+        self.received = 0
+
+    def _refuse(self) -> UploadTooLarge:
+        return UploadTooLarge(
+            _("The upload is larger than %(mb)s MB.") % {"mb": f"{self.limit / 2**20:,.0f}"}
+        )
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        if content_length and content_length > self.limit + _FORM_ALLOWANCE:
+            raise self._refuse()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            raise self._refuse()
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None  # the next handler makes the file

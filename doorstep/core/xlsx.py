@@ -6,7 +6,8 @@ cells: 14 min 37 s and about 9 min); both build an object per cell. An export ne
 they offer (formulas, styles, charts): only sheets of text. This writes each sheet's XML straight
 into the zip, one string per row, with inline strings (no shared-string table held in memory), so
 memory stays flat and the speed is close to writing CSV (a row's cells are escaped and joined in a
-few string operations, not one per cell). Every cell is text, as in a CSV; the
+few string operations, not one per cell). Every cell is text, as in a CSV, and text that starts like a
+formula is neutralized as in every file Doorstep writes (``core.cells``); the
 files open in Excel, LibreOffice, Google Sheets, openpyxl and calamine (tested).
 """
 
@@ -15,6 +16,8 @@ import zipfile
 from collections.abc import Iterable
 from typing import BinaryIO
 from xml.sax.saxutils import quoteattr
+
+from . import cells
 
 MAX_ROWS = 1_048_576  # a sheet's limit in Excel
 MAX_CELL = 32_767  # characters in one cell
@@ -153,6 +156,7 @@ _CLOSE = "</t></is></c>"
 _BETWEEN = _CLOSE + _OPEN
 _EMPTY = _OPEN + _CLOSE
 _SEP = "\x00"  # never in a value once control characters are gone
+_FORMULA_MARKS = tuple(_SEP + start for start in cells.FORMULA_STARTS)
 _CONTROL_RE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -161,6 +165,9 @@ def _cells(row: list[str]) -> str:
     cost that makes the libraries slow); cells have no ``r`` attribute, so they fill columns A, B, C…
     in order, and an empty one is ``<c/>``."""
     text = _SEP.join(row)
+    if text[:1] in cells.FORMULA_STARTS or any(mark in text for mark in _FORMULA_MARKS):
+        row = cells.neutralize_row(row)  # rare: looked for in the joined row, not cell by cell
+        text = _SEP.join(row)
     if text.count(_SEP) != len(row) - 1 or (row and max(map(len, row)) > MAX_CELL):
         return "".join(f"{_OPEN}{_text(v)}{_CLOSE}" if v else "<c/>" for v in row)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -171,11 +178,11 @@ def _cells(row: list[str]) -> str:
 
 def _sheet(raw, name: str, header: list[str], rows: Iterable[list[str]]) -> int:
     raw.write(_SHEET_HEAD.encode())
-    cells = "".join(
-        f'<c t="inlineStr" s="1"><is><t xml:space="preserve">{_text(str(value))}</t></is></c>'
-        for value in header
+    titles = "".join(
+        f'<c t="inlineStr" s="1"><is><t xml:space="preserve">{_text(str(title))}</t></is></c>'
+        for title in cells.neutralize_row(header)
     )
-    raw.write(f'<row r="1">{cells}</row>'.encode())
+    raw.write(f'<row r="1">{titles}</row>'.encode())
     buffer: list[str] = []
     line = 1
     for line, row in enumerate(rows, start=2):

@@ -4,7 +4,6 @@ through the aggregates door (``insights``: agreements, consent, its own chain, s
 words are the organizations' own (``DossierNarrative``); the commitments are the company's, with
 where the organizations say they stand. The same dossier is a page, a PDF and a CSV."""
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from doorstep.core import cells
 from doorstep.core.pdf import Document
 from doorstep.supplychains import queries
 from doorstep.supplychains.models import Commitment, DiligenceStep
@@ -118,7 +118,7 @@ def commitment_header() -> list[str]:
 
 def as_csv(dossier: Dossier) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = cells.writer(out)
     writer.writerow([_("Due-diligence dossier"), dossier.company.name, dossier.made_on.isoformat()])
     writer.writerow([_("Period"), _period(dossier)])
     writer.writerow([_("k (smallest group shown)"), dossier.k])

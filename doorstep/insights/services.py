@@ -1,7 +1,6 @@
 """Releasing shared figures: each table that leaves an organization is recorded in the audit log of
 the recipient and of every organization whose data it was made from (what was asked, never values)."""
 
-import csv
 import io
 
 import pyarrow as pa
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyarrow import csv as arrow_csv
 
-from doorstep.core import audit, inputs, tenancy
+from doorstep.core import audit, cells, inputs, tenancy
 from doorstep.core.disclosure import TOTAL
 from doorstep.core.errors import FieldError, ValidationError
 from doorstep.core.roles import Role
@@ -210,7 +209,7 @@ def _release_table(results):
 
 def _csv_bytes(table) -> bytes:
     out = io.BytesIO()
-    arrow_csv.write_csv(table, out)
+    arrow_csv.write_csv(cells.neutralize_table(table), out)
     return out.getvalue()
 
 
@@ -267,7 +266,7 @@ DICTIONARY = (
 
 def _dictionary(made) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = cells.writer(out)
     writer.writerow(["column", "type", "meaning"])
     writer.writerows(DICTIONARY)
     writer.writerow([])

@@ -2,7 +2,6 @@
 door, with charts and CSV), the evidence brief (page and PDF), a network's open-data releases and the
 public open-data pages, and a company's due-diligence dossier (page, PDF, CSV) with its commitments."""
 
-import csv
 import csv as csv_module
 import io
 
@@ -16,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from doorstep.core import disclosure, inputs, tenancy
+from doorstep.core import cells, disclosure, inputs, tenancy
 from doorstep.core.charts import MEDIA_TYPES
 from doorstep.core.downloads import attachment
 from doorstep.core.errors import DomainError, FieldError, ValidationError
@@ -68,7 +67,7 @@ def shared_figures(request, org_slug: str):
             name = f"{slugify(recipient.slug)}-{ask.dataset}-{'-'.join(ask.group_by)}"
             if channel == "csv":
                 out = io.StringIO()
-                csv.writer(out).writerows(queries.csv_lines(result))
+                cells.writer(out).writerows(queries.csv_lines(result))
                 return attachment(
                     out.getvalue(), content_type="text/csv; charset=utf-8", filename=f"{name}.csv"
                 )

@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from doorstep.core import vault, xlsx
+from doorstep.core import cells, vault, xlsx
 
 from . import xforms
 from .services import DATA_PURPOSE
@@ -169,7 +169,7 @@ class _Echo:
 
 def csv_stream(plan: Plan, submissions, progress=None) -> Iterator[str]:
     """A form without repeats as one CSV, streamed row by row."""
-    writer = csv.writer(_Echo())
+    writer = cells.writer(_Echo())
     yield "\ufeff" + writer.writerow(plan.tables[""].headers)
     for _table, row in rows(plan, records(submissions, progress)):
         yield writer.writerow(row)
@@ -193,7 +193,7 @@ def to_files(plan: Plan, submissions, fmt: str, form_id: str, progress=None):
     spill = {
         path: tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="") for path in plan.tables if path
     }
-    writers = {path: csv.writer(part) for path, part in spill.items()}
+    writers = {path: cells.writer(part) for path, part in spill.items()}
 
     def main_rows() -> Iterator[list[str]]:
         for path, row in rows(plan, records(submissions, progress)):
@@ -224,7 +224,7 @@ def to_files(plan: Plan, submissions, fmt: str, form_id: str, progress=None):
                     archive.open(name, "w", force_zip64=True) as target,
                     io.TextIOWrapper(target, encoding="utf-8", newline="") as text,
                 ):
-                    writer = csv.writer(text)
+                    writer = cells.writer(text)
                     text.write("\ufeff")
                     writer.writerow(headers)
                     writer.writerows(table_rows)

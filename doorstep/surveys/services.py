@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyxform import xls2xform
 
-from doorstep.core import audit, tenancy, vault
+from doorstep.core import audit, spreadsheets, tenancy, vault
 from doorstep.core.errors import FieldError, ValidationError
 from doorstep.core.pagination import decode_cursor, encode_cursor
 from doorstep.core.roles import STAFF_ROLES
@@ -158,6 +158,11 @@ def convert(filename: str, data: bytes) -> xforms.Converted:
         raise ValidationError.for_field("file", _("The file is empty."), code="not_xlsform")
     if len(data) > MAX_FORM_BYTES:
         raise ValidationError.for_field("file", _("An XLSForm can be at most 10 MB."), code="too_large")
+    if name.lower().endswith((".xlsx", ".xls")):
+        try:
+            spreadsheets.check(data)  # pyxform reads every cell of the sheet's declared area
+        except spreadsheets.Unmeasurable:
+            pass  # not a workbook at all: pyxform says so in its words
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name

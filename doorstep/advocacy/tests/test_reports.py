@@ -191,3 +191,36 @@ def test_the_reports_are_in_the_navigation_of_staff(world, login):
         and b'href="/orgs/union-a/campaigns/"' in page.content
     )
     assert b"/reports/" not in login(world.worker_a).get("/").content
+
+
+@pytest.mark.parametrize(
+    ("country", "body"),
+    [
+        ("IN", "Call me on 98123 45678 after six"),
+        ("IN", "Call me on 98123-45678 after six"),
+        ("IN", "My Aadhaar is 2345 6789 0123"),
+        ("KE", "Reach me at 0712 345 678"),
+        ("KE", "Reach me at +254-712-345-678"),
+        ("PK", "My CNIC is 35202-1234567-1"),
+        ("IN", "Her number is 9812345678"),
+    ],
+)
+def test_rejects_a_testimony_carrying_a_phone_or_id_number_however_written(world, login, country, body):
+    report = _report(world, world.org_a, world.admin_a, country=country)
+    response = login(world.admin_a).post(
+        f"/orgs/union-a/reports/{report.pk}/",
+        {"action": "section", "kind": "testimony", "heading": "Q", "body": body, "speaker": "A beadworker"},
+    )
+    assert response.status_code == 422 and b"must not carry a phone or ID number" in response.content
+    assert not report.sections.exists()
+
+
+def test_it_keeps_a_testimony_with_years_and_amounts(world, login):
+    report = _report(world, world.org_a, world.admin_a)
+    body = "From 2019-2020 we were paid 150 rupees for 1,000 pieces; on 12.03.2024 it fell to 120."
+    response = login(world.admin_a).post(
+        f"/orgs/union-a/reports/{report.pk}/",
+        {"action": "section", "kind": "testimony", "heading": "Q", "body": body, "speaker": "A beadworker"},
+    )
+    assert response.status_code == 302
+    assert report.sections.get().body == body

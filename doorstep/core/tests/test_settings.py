@@ -13,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 GOOD_SECRET = "q8Zr-3vXk_LmN0pW7yTb2sHd9fJc4gAe6uQi1oRt5wYx8zKl-Vb3nM"
 GOOD_MASTER = base64.urlsafe_b64encode(b"k" * 32).decode()
+GOOD_AUDIT = base64.urlsafe_b64encode(b"a" * 32).decode()
 
 
 def _run(args, env, cwd=ROOT, timeout=120):
@@ -33,11 +34,14 @@ PRODUCTION = {
     "DOORSTEP_DEBUG": "0",
     "DOORSTEP_SECRET_KEY": GOOD_SECRET,
     "DOORSTEP_MASTER_KEY": GOOD_MASTER,
+    "DOORSTEP_AUDIT_KEY": GOOD_AUDIT,
     "DOORSTEP_ALLOWED_HOSTS": "doorstep.example.org",
 }
 
 
-@pytest.mark.parametrize("missing", ["DOORSTEP_SECRET_KEY", "DOORSTEP_MASTER_KEY", "DOORSTEP_ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["DOORSTEP_SECRET_KEY", "DOORSTEP_MASTER_KEY", "DOORSTEP_AUDIT_KEY", "DOORSTEP_ALLOWED_HOSTS"]
+)
 def test_production_refuses_to_start_without_each_key(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     result = _run(["check"], env)
@@ -78,7 +82,10 @@ def test_check_deploy_with_production_settings_prints_no_warnings():
 
 def test_development_reads_the_env_file(tmp_path):
     env_file = tmp_path / "doorstep.env"
-    env_file.write_text(f"DOORSTEP_DEBUG=1\nDOORSTEP_SECRET_KEY=dev\nDOORSTEP_MASTER_KEY={GOOD_MASTER}\n")
+    env_file.write_text(
+        f"DOORSTEP_DEBUG=1\nDOORSTEP_SECRET_KEY=dev\nDOORSTEP_MASTER_KEY={GOOD_MASTER}\n"
+        f"DOORSTEP_AUDIT_KEY={GOOD_AUDIT}\n"
+    )
     result = _run(
         ["shell", "-c", "from django.conf import settings; print(settings.DEBUG, settings.ALLOWED_HOSTS)"],
         {"DOORSTEP_ENV_FILE": str(env_file)},
@@ -99,12 +106,26 @@ def test_devkeys_writes_the_file_once(tmp_path):
     assert oct(path.stat().st_mode & 0o777) == "0o600"
 
 
+def test_devkeys_adds_the_audit_key_to_an_older_file(tmp_path):
+    from doorstep.devkeys import write_development_env
+
+    path = tmp_path / "doorstep.env"
+    path.write_text(f"DOORSTEP_DEBUG=1\nDOORSTEP_SECRET_KEY=dev\nDOORSTEP_MASTER_KEY={GOOD_MASTER}\n")
+    assert not write_development_env(path)
+    lines = path.read_text().splitlines()
+    assert lines[:3] == ["DOORSTEP_DEBUG=1", "DOORSTEP_SECRET_KEY=dev", f"DOORSTEP_MASTER_KEY={GOOD_MASTER}"]
+    assert len(base64.urlsafe_b64decode(lines[3].removeprefix("DOORSTEP_AUDIT_KEY="))) == 32
+    write_development_env(path)
+    assert len(path.read_text().splitlines()) == 4  # added once
+
+
 def test_sqlite_runs_in_wal_mode_with_full_sync(tmp_path):
     database = tmp_path / "doorstep.sqlite3"
     env = {
         "DOORSTEP_DEBUG": "1",
         "DOORSTEP_SECRET_KEY": "dev",
         "DOORSTEP_MASTER_KEY": GOOD_MASTER,
+        "DOORSTEP_AUDIT_KEY": GOOD_AUDIT,
         "DATABASE_URL": f"sqlite:///{database}",
     }
     script = (

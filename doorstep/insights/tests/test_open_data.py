@@ -4,11 +4,12 @@ licence it chooses; anyone downloads them; it can withdraw them."""
 import csv
 import io
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from doorstep.bench import synth
-from doorstep.core import analytics
+from doorstep.core import analytics, cells
 from doorstep.core.models import AuditEvent
 from doorstep.insights.models import Release
 from doorstep.organizations.models import Organization, User
@@ -103,3 +104,22 @@ def test_only_a_networks_admins_and_analysts_publish(network, world, login):
     assert login(world.admin_a).get("/orgs/union-a/open-data/").status_code == 404  # not a network
     assert login(world.admin_b).get(f"/orgs/{network.slug}/open-data/").status_code == 404
     assert login(world.network_admin).get("/orgs/test-network/open-data/").status_code == 200
+
+
+def test_published_csvs_neutralize_formulas(network, login, client):
+    analyst = login(User.objects.get(username="synth-network-analyst"))
+    _publish(analyst, network, title='=HYPERLINK("https://evil.example","Pay")')
+    made = Release.objects.get()
+    dictionary = list(
+        csv.reader(io.StringIO(client.get(f"/open-data/{made.pk}/dictionary.csv").content.decode()))
+    )
+    assert ["title", '\'=HYPERLINK("https://evil.example","Pay")', ""] in dictionary
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/open-data/{made.pk}/data.csv").content.decode())))
+    assert rows and all(not value.startswith(("=", "+", "@")) for row in rows for value in row.values())
+
+
+def test_an_arrow_table_keeps_its_figures_and_neutralizes_its_text():
+    table = pa.table({"label": ["=1+1", "Delhi", None], "workers": [3, -2, None]})
+    clean = cells.neutralize_table(table)
+    assert clean.column("label").to_pylist() == ["'=1+1", "Delhi", None]
+    assert clean.column("workers").to_pylist() == [3, -2, None] and clean.schema == table.schema

@@ -2,7 +2,6 @@
 as JSON and CSV in a zip) and her erasure (every app's rows, then her record, then her key); and
 the members app's own section of both, registered with core.rights."""
 
-import csv
 import io
 import json
 import zipfile
@@ -11,7 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from doorstep.core import analytics, audit, rights, tenancy, vault
+from doorstep.core import analytics, audit, cells, rights, tenancy, vault
 from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES
 
 from ..models import (
@@ -74,7 +73,7 @@ def export_member(member: Member, *, actor) -> bytes:
         for name, rows in sections.items():
             text = io.StringIO()
             columns = sorted({key for row in rows for key in row})
-            writer = csv.DictWriter(text, fieldnames=columns)
+            writer = cells.dict_writer(text, fieldnames=columns)
             writer.writeheader()
             for row in rows:
                 writer.writerow(

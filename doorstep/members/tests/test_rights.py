@@ -1,5 +1,6 @@
 """Her rights: a complete export, and an erasure that leaves nothing of her."""
 
+import csv
 import io
 import json
 import zipfile
@@ -109,3 +110,13 @@ def test_an_organizer_cannot_erase(world, login, register):
         == 403
     )
     assert Member.objects.filter(pk=member.pk).exists()
+
+
+def test_her_export_neutralizes_text_that_would_run_as_a_formula(world, login, register):
+    member = register('=HYPERLINK("https://evil.example","Pay")', notes="@SUM(1)", phones=["+919812345678"])
+    response = login(world.organizer_a).get(f"/orgs/union-a/members/{member.pk}/export/")
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    profile = next(csv.DictReader(io.StringIO(archive.read("members.profile.csv").decode())))
+    assert profile["full_name"] == '\'=HYPERLINK("https://evil.example","Pay")'
+    assert profile["notes"] == "'@SUM(1)"
+    assert all(not value.startswith(("=", "@")) for value in profile.values())

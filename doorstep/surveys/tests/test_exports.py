@@ -218,3 +218,53 @@ def test_old_exports_are_pruned_and_the_api_runs_the_same_jobs(world, api, run_j
     assert client.get(f"/api/v1/exports/{first}/download").status_code == 404
     assert api(world.admin_b).get(f"/api/v1/exports/{first}").status_code == 404
     assert client.delete(f"/api/v1/exports/{first}").status_code == 204
+
+
+HOSTILE = '=HYPERLINK("https://evil.example","Pay")'
+
+
+@pytest.fixture
+def hostile(world, mapping_form):
+    services.set_state(mapping_form, "open", actor=world.admin_a)
+    xml = submission_xml("uuid:h1", giver_count=1).replace(
+        b"<name>Sunita Devi</name>", f"<name>{HOSTILE.replace('&', '&amp;')}</name>".encode()
+    )
+    _receive(world, xml.replace(b"<giver_name>Agent 0</giver_name>", b"<giver_name>@SUM(1)</giver_name>"))
+    return mapping_form
+
+
+def test_a_csv_export_neutralizes_formulas_in_every_file(world, login, hostile):
+    response = login(world.organizer_a).get(
+        f"/orgs/union-a/surveys/forms/{hostile.pk}/export/", {"format": "csv"}
+    )
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    main = list(csv.reader(io.StringIO(archive.read("homeworker_mapping.csv").decode("utf-8-sig"))))
+    assert main[1][1] == "'" + HOSTILE and main[1][3] == "2.5"  # a number stays a number
+    givers = list(csv.reader(io.StringIO(archive.read("homeworker_mapping-giver.csv").decode("utf-8-sig"))))
+    assert givers[1][0] == "'@SUM(1)"
+
+
+def test_a_streamed_csv_export_neutralizes_formulas(world, login):
+    form = services.upload_form(
+        world.org_a,
+        filename="h.md",
+        data=MULTI_MD.replace("hazards_form", "hostile_form").encode(),
+        actor=world.admin_a,
+    ).form
+    services.set_state(form, "open", actor=world.admin_a)
+    _receive(
+        world,
+        b'<h id="hostile_form" version="1"><hazards>eyes</hazards><hours>-3</hours>'
+        b"<meta><instanceID>=cmd|x</instanceID></meta></h>",
+    )
+    client = login(world.organizer_a)
+    response = client.get(f"/orgs/union-a/surveys/forms/{form.pk}/export/", {"format": "csv"})
+    table = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert table[1][:3] == ["eyes", "-3", "'=cmd|x"]
+
+
+def test_an_xlsx_export_neutralizes_formulas(world, api, hostile):
+    response = api(world.organizer_a).get(f"/api/v1/forms/{hostile.pk}/export", {"format": "xlsx"})
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert list(workbook["homeworker_mapping"].values)[1][1] == "'" + HOSTILE
+    assert list(workbook["giver"].values)[1][0] == "'@SUM(1)"

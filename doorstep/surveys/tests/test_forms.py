@@ -2,9 +2,11 @@
 words (naming sheet and row where it can), nothing half-saved; versions; media; states."""
 
 import html
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
 
 from doorstep.surveys.models import Form, FormVersion, MediaFile
 
@@ -110,3 +112,20 @@ def test_rejects_an_unknown_state_naming_the_field_and_the_states(world, api, ma
     ]
     mapping_form.refresh_from_db()
     assert mapping_form.state == "draft"
+
+
+def test_rejects_an_xlsform_whose_sheet_reaches_the_last_cell(world, api):
+    workbook = Workbook()
+    survey = workbook.active
+    survey.title = "survey"
+    survey.append(["type", "name", "label"])
+    survey.append(["text", "name", "Name"])
+    survey["XFD1048576"] = "x"  # pyxform would walk sixteen billion empty cells
+    data = io.BytesIO()
+    workbook.save(data)
+    body = api(world.organizer_a).post(
+        "/api/v1/forms",
+        {"organization_id": world.org_a.pk, "file": SimpleUploadedFile("form.xlsx", data.getvalue())},
+    )
+    assert body.status_code == 422 and body.json()["code"] == "too_big"
+    assert not Form.objects.exists()

@@ -769,6 +769,7 @@ class Command(BaseCommand):
             "DOORSTEP_DEBUG": "0",
             "DOORSTEP_SECRET_KEY": settings.SECRET_KEY,
             "DOORSTEP_MASTER_KEY": base64.urlsafe_b64encode(settings.MASTER_KEY).decode(),
+            "DOORSTEP_AUDIT_KEY": base64.urlsafe_b64encode(settings.AUDIT_KEY).decode(),
             "DOORSTEP_ALLOWED_HOSTS": "127.0.0.1",
             "DOORSTEP_BEHIND_TLS_PROXY": "1",
             "DOORSTEP_STATIC_ROOT": str(quiet_static),
