@@ -17,6 +17,9 @@ this module does the rest:
 4. **She chooses**: import the valid rows, or nothing.
 5. **Import** (a background job) in batches, each batch one transaction that also moves the resume
    pointer, so an interrupted import resumes where it stopped and no row is written twice.
+   One run at a time: a run holds a lease on its job, renewed as it writes; Resume is refused
+   while the lease is live, and a job whose run stopped renewing it (its worker died) is queued
+   again by the next worker's pass (``recover_stalled``).
 
 The uploaded file holds personal data: it is sealed under a key of its own and the key is destroyed
 when the import ends, so the file cannot be read afterwards even from a backup of the database.
@@ -25,14 +28,21 @@ when the import ends, so the file cannot be read afterwards even from a backup o
 import codecs
 import csv
 import io
+import logging
+import secrets
+import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Protocol
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
@@ -46,6 +56,8 @@ FILE_PURPOSE = "import.file"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_STORED_ERRORS = 20_000
 PROGRESS_EVERY = 500
+
+logger = logging.getLogger(__name__)
 
 
 class FileProblem(ValidationError):
@@ -376,6 +388,7 @@ def start(
             options={**options, **table.options},
             total_rows=total,
             status=Import.Status.VALIDATING if automatic else Import.Status.UPLOADED,
+            lease_expires_at=_reserved_until() if automatic else None,
         )
         audit.record(
             "import.uploaded",
@@ -431,7 +444,8 @@ def choose_mapping(job: Import, mapping: dict[str, str], *, actor) -> Import:
     with transaction.atomic():
         job = Import.objects.select_for_update().get(pk=job.pk)
         job.mapping, job.status, job.processed_rows = clean, Import.Status.VALIDATING, 0
-        job.save(update_fields=["mapping", "status", "processed_rows", "updated_at"])
+        job.lease_owner, job.lease_expires_at = "", _reserved_until()
+        job.save(update_fields=["mapping", "status", "processed_rows", *LEASE_FIELDS, "updated_at"])
         audit.record(
             "import.mapped",
             actor=actor,
@@ -443,15 +457,123 @@ def choose_mapping(job: Import, mapping: dict[str, str], *, actor) -> Import:
     return job
 
 
-def _progress(job: Import, processed: int) -> None:
-    Import.objects.filter(pk=job.pk).update(processed_rows=processed, updated_at=timezone.now())
+# Runs and their lease ------------------------------------------------------------------------------
+
+LEASE_FIELDS = ("lease_owner", "lease_expires_at")
+MAX_AUTOMATIC_RESUMES = 3
+RUNNING = (Import.Status.VALIDATING, Import.Status.IMPORTING)
+
+
+class LeaseLost(Exception):
+    """Another run holds the job now (this one's lease ran out and was taken over): stop, write nothing."""
+
+
+def _lease_until() -> datetime:
+    return timezone.now() + timedelta(seconds=settings.IMPORT_LEASE_SECONDS)
+
+
+def _reserved_until() -> datetime:
+    """A queued run's reservation: no other run is queued meanwhile; past it, the job is queued again."""
+    return timezone.now() + timedelta(seconds=settings.IMPORT_QUEUE_SECONDS)
+
+
+def _lease_is_live(job: Import) -> bool:
+    return job.lease_expires_at is not None and job.lease_expires_at > timezone.now()
+
+
+class _Lease:
+    """This run's hold on its job: taken with one conditional UPDATE, renewed as the run writes.
+
+    ``take`` succeeds only where the job is in ``status`` and no other run holds a live lease (a
+    queued run's reservation, with no owner, is there to be taken); ``renew`` only while the job is
+    still this run's. A run that cannot renew has been taken over and stops without writing."""
+
+    def __init__(self, job_id: int, status: str) -> None:
+        self.job_id, self.status = job_id, status
+        self.token = secrets.token_hex(16)
+        self.renewed = time.monotonic()
+
+    def take(self) -> bool:
+        now = timezone.now()
+        taken = (
+            Import.objects.filter(pk=self.job_id, status=self.status)
+            .filter(Q(lease_owner="") | Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
+            .update(lease_owner=self.token, lease_expires_at=_lease_until(), updated_at=now)
+        )
+        self.renewed = time.monotonic()
+        return taken == 1
+
+    def mine(self) -> QuerySet[Import]:
+        """The job, as long as it is this run's (empty once another run has taken it over)."""
+        return Import.objects.filter(pk=self.job_id, status=self.status, lease_owner=self.token)
+
+    def renew(self, **changes) -> None:
+        if not self.mine().update(lease_expires_at=_lease_until(), updated_at=timezone.now(), **changes):
+            raise LeaseLost
+        self.renewed = time.monotonic()
+
+    def beat(self) -> None:
+        """Renew when a third of the lease has gone by since the last renewal (between batches)."""
+        if time.monotonic() - self.renewed > settings.IMPORT_LEASE_SECONDS / 3:
+            self.renew()
+
+
+def recover_stalled() -> list[int]:
+    """Queue again each job whose run stopped renewing its lease (its worker died), once per death.
+
+    Run by every ``db_worker`` when it starts and then every half lease. The conditional UPDATE makes
+    one worker's pass the one that queues it; a job that stalls more than ``MAX_AUTOMATIC_RESUMES``
+    times is stopped with a message instead (Resume, pressed by a person, tries again)."""
+    recovered = []
+    now = timezone.now()
+    stalled = Import.objects.filter(status__in=RUNNING, lease_expires_at__lt=now).order_by("pk")
+    for job in stalled.only("pk", "organization_id", "status", "lease_owner", "recoveries", "next_row"):
+        same = Import.objects.filter(
+            pk=job.pk, status=job.status, lease_owner=job.lease_owner, lease_expires_at__lt=now
+        )
+        with transaction.atomic():
+            if job.recoveries >= MAX_AUTOMATIC_RESUMES:
+                message = _(
+                    "The import stopped %(n)s times without finishing; press Resume to try again."
+                ) % {"n": job.recoveries + 1}
+                if same.update(
+                    status=Import.Status.FAILED, message=message, lease_owner="", lease_expires_at=None
+                ):
+                    audit.record("import.failed", organization=job.organization_id, obj=job)
+                continue
+            if not same.update(
+                lease_owner="", lease_expires_at=_reserved_until(), recoveries=F("recoveries") + 1
+            ):
+                continue
+            audit.record(
+                "import.recovered",
+                organization=job.organization_id,
+                obj=job,
+                metadata={"step": job.status, "next_row": job.next_row, "recoveries": job.recoveries + 1},
+            )
+            transaction.on_commit(partial(_queue_run, job.pk, job.status))
+            recovered.append(job.pk)
+    return recovered
+
+
+def _queue_run(job_id: int, status: str) -> None:
+    if status == Import.Status.VALIDATING:
+        tasks.validate_import.enqueue(job_id)
+    else:
+        job = Import.objects.get(pk=job_id)
+        tasks.run_import.enqueue(job_id, job.run_by_id or job.created_by_id)
+
+
+def _progress(lease: _Lease, processed: int) -> None:
+    lease.renew(processed_rows=processed)
 
 
 def validate(job_id: int) -> Import:
     """Check every row (the background job behind ``choose_mapping``)."""
+    lease = _Lease(job_id, Import.Status.VALIDATING)
+    if not lease.take():
+        return Import.objects.get(pk=job_id)  # checked already, or being checked by another run
     job = Import.objects.select_related("file_key").get(pk=job_id)
-    if job.status != Import.Status.VALIDATING:
-        return job
     import_target = target(job.target)
     organization = _organization(job)
     state = import_target.new_state(organization, job.options)
@@ -473,12 +595,14 @@ def validate(job_id: int) -> Import:
                     errors.add(number, "", "", problem.message)
             processed += 1
             if processed % PROGRESS_EVERY == 0:
-                _progress(job, processed)
+                _progress(lease, processed)
         for outside in table.problems() if table.problems else []:
             errors.add_outside(outside)
     except FileProblem as problem:
-        return _fail(job, problem.message)
-    Import.objects.filter(pk=job.pk).update(
+        return _fail(job, problem.message, lease)
+    except LeaseLost:
+        return Import.objects.get(pk=job_id)
+    checked = lease.mine().update(
         status=Import.Status.VALIDATED,
         processed_rows=processed,
         total_rows=processed,
@@ -487,15 +611,18 @@ def validate(job_id: int) -> Import:
         errors=errors.errors,
         error_count=errors.count,
         error_rows=sorted(errors.rows),
+        lease_owner="",
+        lease_expires_at=None,
         updated_at=timezone.now(),
     )
     job.refresh_from_db()
-    audit.record(
-        "import.checked",
-        organization=job.organization_id,
-        obj=job,
-        metadata={"rows": processed, "valid": valid, "skipped": skipped, "errors": errors.count},
-    )
+    if checked:
+        audit.record(
+            "import.checked",
+            organization=job.organization_id,
+            obj=job,
+            metadata={"rows": processed, "valid": valid, "skipped": skipped, "errors": errors.count},
+        )
     return job
 
 
@@ -503,9 +630,13 @@ def _organization(job: Import):
     return apps.get_model("organizations", "Organization").objects.get(pk=job.organization_id)
 
 
-def _fail(job: Import, message: str) -> Import:
-    Import.objects.filter(pk=job.pk).update(
-        status=Import.Status.FAILED, message=message, updated_at=timezone.now()
+def _fail(job: Import, message: str, lease: _Lease) -> Import:
+    lease.mine().update(
+        status=Import.Status.FAILED,
+        message=message,
+        lease_owner="",
+        lease_expires_at=None,
+        updated_at=timezone.now(),
     )
     job.refresh_from_db()
     return job
@@ -528,18 +659,31 @@ def commit(job: Import, *, actor) -> Import:
             raise ValidationError.for_field(
                 "status", _("No row is valid: fix the file and upload it again."), code="nothing_valid"
             )
-        job.status = Import.Status.IMPORTING
-        job.save(update_fields=["status", "updated_at"])
+        _queue_import(job, actor=actor)
         audit.record("import.started", actor=actor, organization=job.organization_id, obj=job)
-        transaction.on_commit(lambda: tasks.run_import.enqueue(job.pk, actor.pk))
     return job
 
 
+def _queue_import(job: Import, *, actor) -> None:
+    """Mark the job importing with a queued run's reservation and queue that one run (the job's row
+    is locked by the caller, who has checked that no run holds a live lease)."""
+    job.status, job.message, job.run_by = Import.Status.IMPORTING, "", actor
+    job.lease_owner, job.lease_expires_at = "", _reserved_until()
+    job.save(update_fields=["status", "message", "run_by", *LEASE_FIELDS, "updated_at"])
+    transaction.on_commit(lambda: tasks.run_import.enqueue(job.pk, actor.pk))
+
+
 def run(job_id: int, actor_id: int) -> Import:
-    """Write the valid rows in batches (the background job behind ``commit``); resumable."""
+    """Write the valid rows in batches (the background job behind ``commit``); resumable.
+
+    The run first takes the job's lease; without it (another run is alive) it does nothing. Each
+    batch is one transaction that locks the job, checks the lease is still this run's and where the
+    job stands (``next_row``: rows before it are written already), writes the rows after it, moves
+    the pointer and renews the lease, so that a row is written at most once whatever is pressed."""
+    lease = _Lease(job_id, Import.Status.IMPORTING)
+    if not lease.take():
+        return Import.objects.get(pk=job_id)  # done, stopped, or another run holds it
     job = Import.objects.select_related("file_key").get(pk=job_id)
-    if job.status != Import.Status.IMPORTING:
-        return job
     actor = get_user_model().objects.get(pk=actor_id)
     import_target = target(job.target)
     organization = _organization(job)
@@ -548,21 +692,35 @@ def run(job_id: int, actor_id: int) -> Import:
     late = RowErrors()  # rows that became invalid since the check (e.g. the same phone registered meanwhile)
     batch: list[tuple[int, Any]] = []
 
-    def flush(last_row: int) -> None:
+    def flush() -> None:
         with transaction.atomic():
-            locked = Import.objects.select_for_update().get(pk=job.pk)
-            import_target.write_batch(organization, batch, actor=actor, job=locked)
-            locked.next_row = last_row + 1
-            locked.imported_rows += len(batch)
+            locked = lease.mine().select_for_update().first()
+            if locked is None:
+                raise LeaseLost
+            fresh = [(number, clean) for number, clean in batch if number >= locked.next_row]
+            if fresh:
+                import_target.write_batch(organization, fresh, actor=actor, job=locked)
+            locked.next_row = max(locked.next_row, batch[-1][0] + 1)
+            locked.imported_rows += len(fresh)
             locked.processed_rows = locked.imported_rows
-            locked.save(update_fields=["next_row", "imported_rows", "processed_rows", "updated_at"])
+            locked.lease_expires_at = _lease_until()
+            locked.save(
+                update_fields=[
+                    "next_row",
+                    "imported_rows",
+                    "processed_rows",
+                    "lease_expires_at",
+                    "updated_at",
+                ]
+            )
+        lease.renewed = time.monotonic()
         batch.clear()
 
-    last = 0
     try:
         for number, values in _records(job, _table(job)):
             if number < job.next_row or number in skip:
                 continue
+            lease.beat()
             try:
                 clean = import_target.check_row(organization, values, number, state)
             except Skip:
@@ -572,34 +730,42 @@ def run(job_id: int, actor_id: int) -> Import:
                     late.add(number, item.field, item.field, item.message)
                 continue
             batch.append((number, clean))
-            last = number
             if len(batch) >= import_target.batch_size:
-                flush(last)
+                flush()
         if batch:
-            flush(last)
+            flush()
+        lease.renew()
+        import_target.after_import(organization, job, actor=actor)
+        if late.count:
+            job.refresh_from_db()
+            lease.renew(
+                errors=job.errors + late.errors,
+                error_count=job.error_count + late.count,
+                error_rows=sorted(set(job.error_rows) | late.rows),
+            )
+        finish(job, status=Import.Status.DONE, actor=actor, lease=lease)
     except (ValidationError, vault.VaultError) as problem:
-        return _fail(job, str(problem))
-    import_target.after_import(organization, job, actor=actor)
-    if late.count:
-        job.refresh_from_db()
-        Import.objects.filter(pk=job.pk).update(
-            errors=job.errors + late.errors,
-            error_count=job.error_count + late.count,
-            error_rows=sorted(set(job.error_rows) | late.rows),
-        )
-    finish(job, status=Import.Status.DONE, actor=actor)
+        return _fail(job, str(problem), lease)
+    except LeaseLost:
+        logger.info("Import %s: another run holds it now; this one stops.", job_id)
     job.refresh_from_db()
     return job
 
 
-def finish(job: Import, *, status: str, actor) -> None:
-    """End an import: destroy the sealed file's key, so the upload can never be read again."""
+def finish(job: Import, *, status: str, actor, lease: _Lease | None = None) -> None:
+    """End an import: destroy the sealed file's key, so the upload can never be read again. A run
+    finishes only while it still holds the lease (``LeaseLost`` otherwise)."""
     with transaction.atomic():
-        locked = Import.objects.select_for_update().get(pk=job.pk)
+        locked = (lease.mine() if lease else Import.objects.filter(pk=job.pk)).select_for_update().first()
+        if locked is None:
+            raise LeaseLost
         key = locked.file_key
         locked.status, locked.file_key, locked.file_blob = status, None, None
+        locked.lease_owner, locked.lease_expires_at = "", None
         locked.finished_at = timezone.now()
-        locked.save(update_fields=["status", "file_key", "file_blob", "finished_at", "updated_at"])
+        locked.save(
+            update_fields=["status", "file_key", "file_blob", *LEASE_FIELDS, "finished_at", "updated_at"]
+        )
         if key is not None:
             vault.shred(key)
         audit.record(
@@ -622,13 +788,31 @@ def cancel(job: Import, *, actor) -> Import:
 
 
 def resume(job: Import, *, actor) -> Import:
-    """Queue a stopped import again; it goes on from the last committed batch."""
+    """Queue a stopped import again; it goes on from the last committed batch. Refused while a run
+    holds the job's lease (alive, or queued and waiting for a worker): never a second run."""
     tenancy.require_role(actor, job.organization_id, STAFF_ROLES)
-    if job.file_key_id is None or job.status not in (Import.Status.FAILED, Import.Status.IMPORTING):
-        raise ValidationError.for_field("status", _("This import cannot be resumed."), code="wrong_step")
-    Import.objects.filter(pk=job.pk).update(status=Import.Status.IMPORTING, message="")
-    transaction.on_commit(lambda: tasks.run_import.enqueue(job.pk, actor.pk))
-    job.refresh_from_db()
+    with transaction.atomic():
+        job = Import.objects.select_for_update().get(pk=job.pk)
+        if job.file_key_id is None or job.status not in (Import.Status.FAILED, Import.Status.IMPORTING):
+            raise ValidationError.for_field("status", _("This import cannot be resumed."), code="wrong_step")
+        if _lease_is_live(job):
+            message = _("This import is already running; wait for it to finish.")
+            raise ValidationError(
+                message=message,
+                code="already_running",
+                errors=[FieldError("status", message)],
+                status=409,
+            )
+        job.recoveries = 0
+        job.save(update_fields=["recoveries"])
+        _queue_import(job, actor=actor)
+        audit.record(
+            "import.resumed",
+            actor=actor,
+            organization=job.organization_id,
+            obj=job,
+            metadata={"next_row": job.next_row},
+        )
     return job
 
 
