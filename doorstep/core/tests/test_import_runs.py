@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 
 from doorstep.core import imports
@@ -169,3 +170,47 @@ def test_a_run_that_lost_its_lease_writes_nothing_more(
     assert (job.status, job.imported_rows) == ("done", ROWS)
     _members_are_the_files_rows()
     assert AuditEvent.objects.filter(action="import.done", object_id=str(job.pk)).count() == 1
+
+
+def _worker_starts():
+    """A ``db_worker`` starting (and running what is queued), as after a restart."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def test_a_job_whose_worker_died_is_resumed_once_by_the_next_worker(
+    checked, monkeypatch, target, settings, django_capture_on_commit_callbacks
+):
+    client, job = checked
+    _killed_after_one_batch(client, job, monkeypatch, target, django_capture_on_commit_callbacks)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    _worker_starts()  # the dead run's lease is still live: nothing to do yet
+    assert not AuditEvent.objects.filter(action="import.recovered").exists()
+    Import.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        _worker_starts()  # finds it and queues it once…
+    _worker_starts()  # …another worker's start finds it queued, not stalled, and runs it
+    job.refresh_from_db()
+    assert (job.status, job.imported_rows, job.recoveries) == ("done", ROWS, 1)
+    _members_are_the_files_rows()
+    recovered = AuditEvent.objects.get(action="import.recovered", object_id=str(job.pk))
+    assert recovered.metadata == {"step": "importing", "next_row": BATCH + 2, "recoveries": 1}
+    assert AuditEvent.objects.filter(action="import.done", object_id=str(job.pk)).count() == 1
+
+
+def test_a_job_that_keeps_killing_its_worker_is_stopped_with_a_message(
+    checked, monkeypatch, target, settings, django_capture_on_commit_callbacks
+):
+    client, job = checked
+    _killed_after_one_batch(client, job, monkeypatch, target, django_capture_on_commit_callbacks)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    Import.objects.filter(pk=job.pk).update(
+        lease_expires_at=timezone.now() - timedelta(seconds=1), recoveries=imports.MAX_AUTOMATIC_RESUMES
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _worker_starts()
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.message == "The import stopped 4 times without finishing; press Resume to try again."
+    assert Member.objects.count() == BATCH
+    page = client.get(f"/orgs/union-a/imports/{job.pk}/").content.decode()
+    assert "press Resume to try again" in page
