@@ -175,6 +175,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 IMPORT_LEASE_SECONDS = env_int("DOORSTEP_IMPORT_LEASE_SECONDS", 60)
 # How long a queued run may wait for a free worker before it is queued again.
 IMPORT_QUEUE_SECONDS = env_int("DOORSTEP_IMPORT_QUEUE_SECONDS", 600)
+# Uploaded spreadsheets are parsed in a child process whose address space may grow by at most this
+# much (RLIMIT_AS, Linux) and which must have read the file within this time; past either, the file
+# is refused with a message saying so, and only the child dies.
+IMPORT_PARSE_MEMORY_MB = env_int("DOORSTEP_IMPORT_PARSE_MEMORY_MB", 1024)
+IMPORT_PARSE_SECONDS = env_int("DOORSTEP_IMPORT_PARSE_SECONDS", 300)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -29,6 +29,8 @@ import codecs
 import csv
 import io
 import logging
+import multiprocessing
+import resource
 import secrets
 import time
 import unicodedata
@@ -36,6 +38,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
+from itertools import islice
 from typing import Any, Protocol
 
 from django.apps import apps
@@ -48,7 +51,7 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
 from . import audit, tasks, tenancy, vault
-from .errors import FieldError, ValidationError
+from .errors import DomainError, FieldError, ValidationError
 from .models import Import
 from .roles import STAFF_ROLES
 
@@ -339,6 +342,148 @@ def _read(import_target: ImportTarget, data: bytes, *, encoding: str | None, opt
     return read_table(data, encoding=encoding)
 
 
+# Reading in a child process -------------------------------------------------------------------------
+
+CHUNK = 500  # records per message from the child
+
+
+def _memory_ceiling() -> int:
+    """The child's address-space ceiling in bytes: what it starts with (a fork of its parent) plus
+    ``IMPORT_PARSE_MEMORY_MB``."""
+    with open("/proc/self/statm") as statm:  # Linux: the size in pages comes first
+        size = int(statm.read().split()[0]) * resource.getpagesize()
+    return size + settings.IMPORT_PARSE_MEMORY_MB * 1024 * 1024
+
+
+def _child_reads(
+    out, name, data: bytes, encoding, options: dict, mapping: dict, mode: str, rows: int
+) -> None:
+    """In the child: read the file and send what ``mode`` asks for, then ``("end",)``.
+
+    The child may use the database connection it inherits only before its first message (a
+    target's reader may look up what it reads against, e.g. a form's version): until then the parent
+    waits without touching the database; afterwards the child never does."""
+    try:
+        ceiling = _memory_ceiling()
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+    except (OSError, ValueError):
+        pass  # no /proc (not Linux): read without a ceiling rather than not at all
+    try:
+        table = _read(target(name), data, encoding=encoding, options=options)
+        out.send(
+            (
+                "table",
+                {
+                    "kind": table.kind,
+                    "encoding": table.encoding,
+                    "headers": table.headers,
+                    "options": table.options,
+                    "records": table.records is not None,
+                },
+            )
+        )
+        if mode == "count":
+            counted = table.records() if table.records else (row for row in table.rows() if any(row))
+            out.send(("count", sum(1 for _item in counted)))
+        elif mode == "preview":
+            out.send(("rows", list(islice((row for row in table.rows() if any(row)), rows))))
+        else:
+            chunk = []
+            for record in _records(table, mapping):
+                chunk.append(record)
+                if len(chunk) == CHUNK:
+                    out.send(("records", chunk))
+                    chunk = []
+            out.send(("records", chunk))
+            out.send(("problems", table.problems() if table.problems else []))
+        out.send(("end",))
+    except DomainError as problem:
+        errors = [(e.field, str(e.message)) for e in problem.errors]
+        out.send(("problem", str(problem.message), problem.code, errors))
+    except MemoryError:
+        out.send(("memory",))
+    finally:
+        out.close()
+
+
+class _Reading:
+    """A file read by a child process (``multiprocessing``, forked) whose address space is capped
+    (``RLIMIT_AS``, ``IMPORT_PARSE_MEMORY_MB`` above what it starts with): a hostile file (a zip
+    bomb, a sheet that declares a billion cells) exhausts the child, which dies alone, and the read
+    ends in a ``FileProblem`` saying so. The parent receives records in chunks as it asks for them,
+    so it holds one chunk at a time whatever the file's size. ``beat`` is called while it waits."""
+
+    def __init__(
+        self, name: str, data: bytes, *, encoding, options: dict, mapping=None, mode="records", rows=0
+    ):
+        self.args = (name, data, encoding, options, mapping or {}, mode, rows)
+        self.beat: Callable[[], None] | None = None
+        self.problems: list[dict] = []
+
+    def __enter__(self) -> "_Reading":
+        context = multiprocessing.get_context("fork")
+        self.inbox, outbox = context.Pipe(duplex=False)
+        self.child = context.Process(target=_child_reads, args=(outbox, *self.args), daemon=True)
+        self.child.start()
+        outbox.close()
+        self.info = self._next(deadline=time.monotonic() + settings.IMPORT_PARSE_SECONDS)[1]
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.child.is_alive():
+            self.child.kill()
+        self.child.join()
+        self.inbox.close()
+
+    def _next(self, deadline: float | None = None) -> tuple:
+        while not self.inbox.poll(1.0):
+            if deadline is not None and time.monotonic() > deadline:
+                raise FileProblem.for_field(
+                    "file",
+                    _("This file takes too long to read (over %(n)s seconds); split it into parts.")
+                    % {"n": settings.IMPORT_PARSE_SECONDS},
+                    code="too_slow",
+                )
+            if deadline is None and self.beat:
+                self.beat()
+        try:
+            message = self.inbox.recv()
+        except EOFError:
+            message = ("memory",)  # killed (the kernel, or an allocator that aborts) before a word
+        if message[0] == "memory":
+            raise FileProblem.for_field(
+                "file",
+                _(
+                    "This file needs more memory to read than an import may use (%(n)s MB); "
+                    "split it into parts or save it as CSV."
+                )
+                % {"n": settings.IMPORT_PARSE_MEMORY_MB},
+                code="too_big",
+            )
+        if message[0] == "problem":
+            _kind, text, code, errors = message
+            raise FileProblem(message=text, code=code, errors=[FieldError(f, m) for f, m in errors])
+        return message
+
+    def total(self) -> int:
+        return self._next()[1]
+
+    def rows(self) -> list[list[str]]:
+        return self._next()[1]
+
+    def records(self) -> Iterator[tuple[int, Any]]:
+        """Every record, then ``problems`` is set (outside any record)."""
+        while (message := self._next())[0] == "records":
+            yield from message[1]
+        self.problems = message[1]
+
+
+def _reading(job: Import, **kwargs) -> _Reading:
+    data = vault.open_sealed_bytes(job.file_key, job.file_blob, purpose=FILE_PURPOSE)
+    encoding = job.encoding if job.file_kind == "csv" else None
+    return _Reading(job.target, data, encoding=encoding, options=job.options, **kwargs)
+
+
 def start(
     organization,
     *,
@@ -358,9 +503,10 @@ def start(
         raise FileProblem.for_field(
             "file", _("The file is larger than 50 MB; split it into parts."), code="too_large"
         )
-    table = _read(import_target, data, encoding=encoding, options=options)
-    automatic = table.records is not None
-    mapping = {} if automatic else suggest_mapping(table.headers, import_target.columns)
+    with _Reading(target_name, data, encoding=encoding, options=options, mode="count") as reading:
+        table, total = reading.info, reading.total()
+    automatic = table["records"]
+    mapping = {} if automatic else suggest_mapping(table["headers"], import_target.columns)
     if not automatic and not mapping:
         raise FileProblem.for_field(
             "file",
@@ -371,7 +517,6 @@ def start(
             % {"names": ", ".join(str(c.label) for c in import_target.columns[:4])},
             code="no_header",
         )
-    total = sum(1 for _record in table.records()) if automatic else sum(1 for row in table.rows() if any(row))
     with transaction.atomic():
         key = vault.new_subject_key(organization)
         job = Import.objects.create(
@@ -381,11 +526,11 @@ def start(
             filename=filename[:200],
             file_key=key,
             file_blob=vault.seal_bytes(key, data, purpose=FILE_PURPOSE),
-            file_kind=table.kind,
-            encoding=table.encoding,
-            headers=table.headers,
+            file_kind=table["kind"],
+            encoding=table["encoding"],
+            headers=table["headers"],
             mapping=mapping,
-            options={**options, **table.options},
+            options={**options, **table["options"]},
             total_rows=total,
             status=Import.Status.VALIDATING if automatic else Import.Status.UPLOADED,
             lease_expires_at=_reserved_until() if automatic else None,
@@ -402,21 +547,11 @@ def start(
     return job
 
 
-def _table(job: Import) -> Table:
-    data = vault.open_sealed_bytes(job.file_key, job.file_blob, purpose=FILE_PURPOSE)
-    encoding = job.encoding if job.file_kind == "csv" else None
-    return _read(target(job.target), data, encoding=encoding, options=job.options)
-
-
 def preview(job: Import, *, actor, rows: int = 5) -> list[list[str]]:
     """The first rows as they will be read (personal data: audited)."""
     tenancy.require_role(actor, job.organization_id, STAFF_ROLES)
-    first = []
-    for row in _table(job).rows():
-        if any(row):
-            first.append(row)
-        if len(first) == rows:
-            break
+    with _reading(job, mode="preview", rows=rows) as reading:
+        first = reading.rows()
     audit.record("import.previewed", actor=actor, organization=job.organization_id, obj=job)
     return first
 
@@ -425,14 +560,14 @@ def _values(row: list[str], mapping: dict[str, str]) -> dict[str, str]:
     return {key: (row[int(index)] if int(index) < len(row) else "") for index, key in mapping.items()}
 
 
-def _records(job: Import, table: Table) -> Iterator[tuple[int, Any]]:
+def _records(table: Table, mapping: dict[str, str]) -> Iterator[tuple[int, Any]]:
     """(row number, values) of every record: the target's own, or the matched columns of each row."""
     if table.records is not None:
         yield from table.records()
         return
     for number, row in enumerate(table.rows(), start=2):
         if any(row):
-            yield number, _values(row, job.mapping)
+            yield number, _values(row, mapping)
 
 
 def choose_mapping(job: Import, mapping: dict[str, str], *, actor) -> Import:
@@ -507,8 +642,10 @@ class _Lease:
         """The job, as long as it is this run's (empty once another run has taken it over)."""
         return Import.objects.filter(pk=self.job_id, status=self.status, lease_owner=self.token)
 
-    def renew(self, **changes) -> None:
-        if not self.mine().update(lease_expires_at=_lease_until(), updated_at=timezone.now(), **changes):
+    def renew(self, *, seconds: int = 0, **changes) -> None:
+        """Hold the job for another lease (and ``seconds`` more), with ``changes``; or ``LeaseLost``."""
+        until = _lease_until() + timedelta(seconds=seconds)
+        if not self.mine().update(lease_expires_at=until, updated_at=timezone.now(), **changes):
             raise LeaseLost
         self.renewed = time.monotonic()
 
@@ -581,23 +718,27 @@ def validate(job_id: int) -> Import:
     errors = RowErrors()
     processed = valid = skipped = 0
     try:
-        table = _table(job)
-        for number, values in _records(job, table):
-            try:
-                import_target.check_row(organization, values, number, state)
-                valid += 1
-            except Skip:
-                skipped += 1
-            except ValidationError as problem:
-                for item in problem.errors or []:
-                    errors.add(number, headers_by_key.get(item.field, item.field), item.field, item.message)
-                if not problem.errors:
-                    errors.add(number, "", "", problem.message)
-            processed += 1
-            if processed % PROGRESS_EVERY == 0:
-                _progress(lease, processed)
-        for outside in table.problems() if table.problems else []:
-            errors.add_outside(outside)
+        lease.renew(seconds=settings.IMPORT_PARSE_SECONDS)  # no renewal while the child reads
+        with _reading(job, mapping=job.mapping) as reading:
+            reading.beat = lease.beat
+            for number, values in reading.records():
+                try:
+                    import_target.check_row(organization, values, number, state)
+                    valid += 1
+                except Skip:
+                    skipped += 1
+                except ValidationError as problem:
+                    for item in problem.errors or []:
+                        errors.add(
+                            number, headers_by_key.get(item.field, item.field), item.field, item.message
+                        )
+                    if not problem.errors:
+                        errors.add(number, "", "", problem.message)
+                processed += 1
+                if processed % PROGRESS_EVERY == 0:
+                    _progress(lease, processed)
+            for outside in reading.problems:
+                errors.add_outside(outside)
     except FileProblem as problem:
         return _fail(job, problem.message, lease)
     except LeaseLost:
@@ -717,21 +858,24 @@ def run(job_id: int, actor_id: int) -> Import:
         batch.clear()
 
     try:
-        for number, values in _records(job, _table(job)):
-            if number < job.next_row or number in skip:
-                continue
-            lease.beat()
-            try:
-                clean = import_target.check_row(organization, values, number, state)
-            except Skip:
-                continue
-            except ValidationError as problem:
-                for item in problem.errors:
-                    late.add(number, item.field, item.field, item.message)
-                continue
-            batch.append((number, clean))
-            if len(batch) >= import_target.batch_size:
-                flush()
+        lease.renew(seconds=settings.IMPORT_PARSE_SECONDS)  # no renewal while the child reads
+        with _reading(job, mapping=job.mapping) as reading:
+            reading.beat = lease.beat
+            for number, values in reading.records():
+                if number < job.next_row or number in skip:
+                    continue
+                lease.beat()
+                try:
+                    clean = import_target.check_row(organization, values, number, state)
+                except Skip:
+                    continue
+                except ValidationError as problem:
+                    for item in problem.errors:
+                        late.add(number, item.field, item.field, item.message)
+                    continue
+                batch.append((number, clean))
+                if len(batch) >= import_target.batch_size:
+                    flush()
         if batch:
             flush()
         lease.renew()
