@@ -356,13 +356,14 @@ def _memory_ceiling() -> int:
 
 
 def _child_reads(
-    out, name, data: bytes, encoding, options: dict, mapping: dict, mode: str, rows: int
+    inbox, out, name, data: bytes, encoding, options: dict, mapping: dict, mode: str, rows: int
 ) -> None:
     """In the child: read the file and send what ``mode`` asks for, then ``("end",)``.
 
     The child may use the database connection it inherits only before its first message (a
     target's reader may look up what it reads against, e.g. a form's version): until then the parent
     waits without touching the database; afterwards the child never does."""
+    inbox.close()  # the parent's end: were the parent killed, a send must fail, not wait for ever
     try:
         ceiling = _memory_ceiling()
         resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
@@ -423,7 +424,7 @@ class _Reading:
     def __enter__(self) -> "_Reading":
         context = multiprocessing.get_context("fork")
         self.inbox, outbox = context.Pipe(duplex=False)
-        self.child = context.Process(target=_child_reads, args=(outbox, *self.args), daemon=True)
+        self.child = context.Process(target=_child_reads, args=(self.inbox, outbox, *self.args), daemon=True)
         self.child.start()
         outbox.close()
         self.info = self._next(deadline=time.monotonic() + settings.IMPORT_PARSE_SECONDS)[1]
