@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 
 from doorstep.core import imports
 from doorstep.core.models import AuditEvent, Import
@@ -172,8 +173,11 @@ def test_a_run_that_lost_its_lease_writes_nothing_more(
     assert AuditEvent.objects.filter(action="import.done", object_id=str(job.pk)).count() == 1
 
 
-def _worker_starts():
-    """A ``db_worker`` starting (and running what is queued), as after a restart."""
+def _worker_starts(monkeypatch):
+    """A ``db_worker`` starting (and running what is queued), as after a restart. It runs in the
+    test's process, where closing connections that are not in autocommit mode (as it does between
+    jobs) would end the test's transaction on PostgreSQL; real processes: the crash test."""
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
@@ -183,12 +187,12 @@ def test_a_job_whose_worker_died_is_resumed_once_by_the_next_worker(
     client, job = checked
     _killed_after_one_batch(client, job, monkeypatch, target, django_capture_on_commit_callbacks)
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    _worker_starts()  # the dead run's lease is still live: nothing to do yet
+    _worker_starts(monkeypatch)  # the dead run's lease is still live: nothing to do yet
     assert not AuditEvent.objects.filter(action="import.recovered").exists()
     Import.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=True):
-        _worker_starts()  # finds it and queues it once…
-    _worker_starts()  # …another worker's start finds it queued, not stalled, and runs it
+        _worker_starts(monkeypatch)  # finds it and queues it once…
+    _worker_starts(monkeypatch)  # …another worker's start finds it queued, not stalled, and runs it
     job.refresh_from_db()
     assert (job.status, job.imported_rows, job.recoveries) == ("done", ROWS, 1)
     _members_are_the_files_rows()
@@ -207,7 +211,7 @@ def test_a_job_that_keeps_killing_its_worker_is_stopped_with_a_message(
         lease_expires_at=timezone.now() - timedelta(seconds=1), recoveries=imports.MAX_AUTOMATIC_RESUMES
     )
     with django_capture_on_commit_callbacks(execute=True):
-        _worker_starts()
+        _worker_starts(monkeypatch)
     job.refresh_from_db()
     assert job.status == "failed"
     assert job.message == "The import stopped 4 times without finishing; press Resume to try again."
