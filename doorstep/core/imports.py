@@ -672,7 +672,7 @@ def recover_stalled() -> list[int]:
         with transaction.atomic():
             if job.recoveries >= MAX_AUTOMATIC_RESUMES:
                 message = _(
-                    "The import stopped %(n)s times without finishing; press Resume to try again."
+                    "The import stopped %(n)s times without finishing; try again from where it stopped."
                 ) % {"n": job.recoveries + 1}
                 if same.update(
                     status=Import.Status.FAILED, message=message, lease_owner="", lease_expires_at=None

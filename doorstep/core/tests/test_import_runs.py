@@ -214,7 +214,7 @@ def test_a_job_that_keeps_killing_its_worker_is_stopped_with_a_message(
         _worker_starts(monkeypatch)
     job.refresh_from_db()
     assert job.status == "failed"
-    assert job.message == "The import stopped 4 times without finishing; press Resume to try again."
+    assert job.message == "The import stopped 4 times without finishing; try again from where it stopped."
     assert Member.objects.count() == BATCH
     page = client.get(f"/orgs/union-a/imports/{job.pk}/").content.decode()
-    assert "press Resume to try again" in page
+    assert "4 times without finishing; try again from where it stopped." in page
