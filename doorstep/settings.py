@@ -177,6 +177,16 @@ INSTALLED_APPS = [
 # Background jobs (imports, exports) are stored in the database and run by `python -m doorstep db_worker`;
 # no broker is needed. `make run` starts one worker beside the web server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# An import's run holds a lease on its job, renewed as it writes; a worker that dies stops renewing,
+# and once the lease has run out another worker resumes the import (docs/architecture.md, Imports).
+IMPORT_LEASE_SECONDS = env_int("DOORSTEP_IMPORT_LEASE_SECONDS", 60)
+# How long a queued run may wait for a free worker before it is queued again.
+IMPORT_QUEUE_SECONDS = env_int("DOORSTEP_IMPORT_QUEUE_SECONDS", 600)
+# Uploaded spreadsheets are parsed in a child process whose address space may grow by at most this
+# much (RLIMIT_AS, Linux) and which must have read the file within this time; past either, the file
+# is refused with a message saying so, and only the child dies.
+IMPORT_PARSE_MEMORY_MB = env_int("DOORSTEP_IMPORT_PARSE_MEMORY_MB", 1024)
+IMPORT_PARSE_SECONDS = env_int("DOORSTEP_IMPORT_PARSE_SECONDS", 300)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

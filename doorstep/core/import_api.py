@@ -137,7 +137,8 @@ def cancel(request, import_id: int):
     return imports.cancel(_job(request.auth, import_id), actor=request.auth)
 
 
-@router.post("/imports/{import_id}/resume", response={202: ImportOut, **ERRORS})
+@router.post("/imports/{import_id}/resume", response={202: ImportOut, 409: ErrorOut, **ERRORS})
 def resume(request, import_id: int):
-    """Go on with an import that stopped, from its last committed batch."""
+    """Go on with an import that stopped, from its last committed batch. 409 (`already_running`)
+    while a run is at work on it or queued: an import never has two runs."""
     return Status(202, imports.resume(_job(request.auth, import_id), actor=request.auth))

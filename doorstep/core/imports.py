@@ -17,6 +17,9 @@ this module does the rest:
 4. **She chooses**: import the valid rows, or nothing.
 5. **Import** (a background job) in batches, each batch one transaction that also moves the resume
    pointer, so an interrupted import resumes where it stopped and no row is written twice.
+   One run at a time: a run holds a lease on its job, renewed as it writes; Resume is refused
+   while the lease is live, and a job whose run stopped renewing it (its worker died) is queued
+   again by the next worker's pass (``recover_stalled``).
 
 The uploaded file holds personal data: it is sealed under a key of its own and the key is destroyed
 when the import ends, so the file cannot be read afterwards even from a backup of the database.
@@ -25,20 +28,30 @@ when the import ends, so the file cannot be read afterwards even from a backup o
 import codecs
 import csv
 import io
+import logging
+import multiprocessing
+import resource
+import secrets
+import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+from itertools import islice
 from typing import Any, Protocol
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
 from . import audit, cells, spreadsheets, tasks, tenancy, vault
-from .errors import FieldError, ValidationError
+from .errors import DomainError, FieldError, ValidationError
 from .models import Import
 from .roles import STAFF_ROLES
 
@@ -46,6 +59,8 @@ FILE_PURPOSE = "import.file"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_STORED_ERRORS = 20_000
 PROGRESS_EVERY = 500
+
+logger = logging.getLogger(__name__)
 
 
 class FileProblem(ValidationError):
@@ -366,6 +381,149 @@ def _read(import_target: ImportTarget, data: bytes, *, encoding: str | None, opt
     return read_table(data, encoding=encoding)
 
 
+# Reading in a child process -------------------------------------------------------------------------
+
+CHUNK = 500  # records per message from the child
+
+
+def _memory_ceiling() -> int:
+    """The child's address-space ceiling in bytes: what it starts with (a fork of its parent) plus
+    ``IMPORT_PARSE_MEMORY_MB``."""
+    with open("/proc/self/statm") as statm:  # Linux: the size in pages comes first
+        size = int(statm.read().split()[0]) * resource.getpagesize()
+    return size + settings.IMPORT_PARSE_MEMORY_MB * 1024 * 1024
+
+
+def _child_reads(
+    inbox, out, name, data: bytes, encoding, options: dict, mapping: dict, mode: str, rows: int
+) -> None:
+    """In the child: read the file and send what ``mode`` asks for, then ``("end",)``.
+
+    The child may use the database connection it inherits only before its first message (a
+    target's reader may look up what it reads against, e.g. a form's version): until then the parent
+    waits without touching the database; afterwards the child never does."""
+    inbox.close()  # the parent's end: were the parent killed, a send must fail, not wait for ever
+    try:
+        ceiling = _memory_ceiling()
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+    except (OSError, ValueError):
+        pass  # no /proc (not Linux): read without a ceiling rather than not at all
+    try:
+        table = _read(target(name), data, encoding=encoding, options=options)
+        out.send(
+            (
+                "table",
+                {
+                    "kind": table.kind,
+                    "encoding": table.encoding,
+                    "headers": table.headers,
+                    "options": table.options,
+                    "records": table.records is not None,
+                },
+            )
+        )
+        if mode == "count":
+            counted = table.records() if table.records else (row for row in table.rows() if any(row))
+            out.send(("count", sum(1 for _item in counted)))
+        elif mode == "preview":
+            out.send(("rows", list(islice((row for row in table.rows() if any(row)), rows))))
+        else:
+            chunk = []
+            for record in _records(table, mapping):
+                chunk.append(record)
+                if len(chunk) == CHUNK:
+                    out.send(("records", chunk))
+                    chunk = []
+            out.send(("records", chunk))
+            out.send(("problems", table.problems() if table.problems else []))
+        out.send(("end",))
+    except DomainError as problem:
+        errors = [(e.field, str(e.message)) for e in problem.errors]
+        out.send(("problem", str(problem.message), problem.code, errors))
+    except MemoryError:
+        out.send(("memory",))
+    finally:
+        out.close()
+
+
+class _Reading:
+    """A file read by a child process (``multiprocessing``, forked) whose address space is capped
+    (``RLIMIT_AS``, ``IMPORT_PARSE_MEMORY_MB`` above what it starts with): a hostile file (a zip
+    bomb, a sheet that declares a billion cells) exhausts the child, which dies alone, and the read
+    ends in a ``FileProblem`` saying so. The parent receives records in chunks as it asks for them,
+    so it holds one chunk at a time whatever the file's size. ``beat`` is called while it waits."""
+
+    def __init__(
+        self, name: str, data: bytes, *, encoding, options: dict, mapping=None, mode="records", rows=0
+    ):
+        self.args = (name, data, encoding, options, mapping or {}, mode, rows)
+        self.beat: Callable[[], None] | None = None
+        self.problems: list[dict] = []
+
+    def __enter__(self) -> "_Reading":
+        context = multiprocessing.get_context("fork")
+        self.inbox, outbox = context.Pipe(duplex=False)
+        self.child = context.Process(target=_child_reads, args=(self.inbox, outbox, *self.args), daemon=True)
+        self.child.start()
+        outbox.close()
+        self.info = self._next(deadline=time.monotonic() + settings.IMPORT_PARSE_SECONDS)[1]
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.child.is_alive():
+            self.child.kill()
+        self.child.join()
+        self.inbox.close()
+
+    def _next(self, deadline: float | None = None) -> tuple:
+        while not self.inbox.poll(1.0):
+            if deadline is not None and time.monotonic() > deadline:
+                raise FileProblem.for_field(
+                    "file",
+                    _("This file takes too long to read (over %(n)s seconds); split it into parts.")
+                    % {"n": settings.IMPORT_PARSE_SECONDS},
+                    code="too_slow",
+                )
+            if deadline is None and self.beat:
+                self.beat()
+        try:
+            message = self.inbox.recv()
+        except EOFError:
+            message = ("memory",)  # killed (the kernel, or an allocator that aborts) before a word
+        if message[0] == "memory":
+            raise FileProblem.for_field(
+                "file",
+                _(
+                    "This file needs more memory to read than an import may use (%(n)s MB); "
+                    "split it into parts or save it as CSV."
+                )
+                % {"n": settings.IMPORT_PARSE_MEMORY_MB},
+                code="too_big",
+            )
+        if message[0] == "problem":
+            _kind, text, code, errors = message
+            raise FileProblem(message=text, code=code, errors=[FieldError(f, m) for f, m in errors])
+        return message
+
+    def total(self) -> int:
+        return self._next()[1]
+
+    def rows(self) -> list[list[str]]:
+        return self._next()[1]
+
+    def records(self) -> Iterator[tuple[int, Any]]:
+        """Every record, then ``problems`` is set (outside any record)."""
+        while (message := self._next())[0] == "records":
+            yield from message[1]
+        self.problems = message[1]
+
+
+def _reading(job: Import, **kwargs) -> _Reading:
+    data = vault.open_sealed_bytes(job.file_key, job.file_blob, purpose=FILE_PURPOSE)
+    encoding = job.encoding if job.file_kind == "csv" else None
+    return _Reading(job.target, data, encoding=encoding, options=job.options, **kwargs)
+
+
 def start(
     organization,
     *,
@@ -385,9 +543,10 @@ def start(
         raise FileProblem.for_field(
             "file", _("The file is larger than 50 MB; split it into parts."), code="too_large"
         )
-    table = _read(import_target, data, encoding=encoding, options=options)
-    automatic = table.records is not None
-    mapping = {} if automatic else suggest_mapping(table.headers, import_target.columns)
+    with _Reading(target_name, data, encoding=encoding, options=options, mode="count") as reading:
+        table, total = reading.info, reading.total()
+    automatic = table["records"]
+    mapping = {} if automatic else suggest_mapping(table["headers"], import_target.columns)
     if not automatic and not mapping:
         raise FileProblem.for_field(
             "file",
@@ -398,7 +557,6 @@ def start(
             % {"names": ", ".join(str(c.label) for c in import_target.columns[:4])},
             code="no_header",
         )
-    total = sum(1 for _record in table.records()) if automatic else sum(1 for row in table.rows() if any(row))
     with transaction.atomic():
         key = vault.new_subject_key(organization)
         job = Import.objects.create(
@@ -408,13 +566,14 @@ def start(
             filename=filename[:200],
             file_key=key,
             file_blob=vault.seal_bytes(key, data, purpose=FILE_PURPOSE),
-            file_kind=table.kind,
-            encoding=table.encoding,
-            headers=table.headers,
+            file_kind=table["kind"],
+            encoding=table["encoding"],
+            headers=table["headers"],
             mapping=mapping,
-            options={**options, **table.options},
+            options={**options, **table["options"]},
             total_rows=total,
             status=Import.Status.VALIDATING if automatic else Import.Status.UPLOADED,
+            lease_expires_at=_reserved_until() if automatic else None,
         )
         audit.record(
             "import.uploaded",
@@ -428,21 +587,11 @@ def start(
     return job
 
 
-def _table(job: Import) -> Table:
-    data = vault.open_sealed_bytes(job.file_key, job.file_blob, purpose=FILE_PURPOSE)
-    encoding = job.encoding if job.file_kind == "csv" else None
-    return _read(target(job.target), data, encoding=encoding, options=job.options)
-
-
 def preview(job: Import, *, actor, rows: int = 5) -> list[list[str]]:
     """The first rows as they will be read (personal data: audited)."""
     tenancy.require_role(actor, job.organization_id, STAFF_ROLES)
-    first = []
-    for row in _table(job).rows():
-        if any(row):
-            first.append(row)
-        if len(first) == rows:
-            break
+    with _reading(job, mode="preview", rows=rows) as reading:
+        first = reading.rows()
     audit.record("import.previewed", actor=actor, organization=job.organization_id, obj=job)
     return first
 
@@ -451,14 +600,14 @@ def _values(row: list[str], mapping: dict[str, str]) -> dict[str, str]:
     return {key: (row[int(index)] if int(index) < len(row) else "") for index, key in mapping.items()}
 
 
-def _records(job: Import, table: Table) -> Iterator[tuple[int, Any]]:
+def _records(table: Table, mapping: dict[str, str]) -> Iterator[tuple[int, Any]]:
     """(row number, values) of every record: the target's own, or the matched columns of each row."""
     if table.records is not None:
         yield from table.records()
         return
     for number, row in enumerate(table.rows(), start=2):
         if any(row):
-            yield number, _values(row, job.mapping)
+            yield number, _values(row, mapping)
 
 
 def choose_mapping(job: Import, mapping: dict[str, str], *, actor) -> Import:
@@ -470,7 +619,8 @@ def choose_mapping(job: Import, mapping: dict[str, str], *, actor) -> Import:
     with transaction.atomic():
         job = Import.objects.select_for_update().get(pk=job.pk)
         job.mapping, job.status, job.processed_rows = clean, Import.Status.VALIDATING, 0
-        job.save(update_fields=["mapping", "status", "processed_rows", "updated_at"])
+        job.lease_owner, job.lease_expires_at = "", _reserved_until()
+        job.save(update_fields=["mapping", "status", "processed_rows", *LEASE_FIELDS, "updated_at"])
         audit.record(
             "import.mapped",
             actor=actor,
@@ -482,15 +632,125 @@ def choose_mapping(job: Import, mapping: dict[str, str], *, actor) -> Import:
     return job
 
 
-def _progress(job: Import, processed: int) -> None:
-    Import.objects.filter(pk=job.pk).update(processed_rows=processed, updated_at=timezone.now())
+# Runs and their lease ------------------------------------------------------------------------------
+
+LEASE_FIELDS = ("lease_owner", "lease_expires_at")
+MAX_AUTOMATIC_RESUMES = 3
+RUNNING = (Import.Status.VALIDATING, Import.Status.IMPORTING)
+
+
+class LeaseLost(Exception):
+    """Another run holds the job now (this one's lease ran out and was taken over): stop, write nothing."""
+
+
+def _lease_until() -> datetime:
+    return timezone.now() + timedelta(seconds=settings.IMPORT_LEASE_SECONDS)
+
+
+def _reserved_until() -> datetime:
+    """A queued run's reservation: no other run is queued meanwhile; past it, the job is queued again."""
+    return timezone.now() + timedelta(seconds=settings.IMPORT_QUEUE_SECONDS)
+
+
+def _lease_is_live(job: Import) -> bool:
+    return job.lease_expires_at is not None and job.lease_expires_at > timezone.now()
+
+
+class _Lease:
+    """This run's hold on its job: taken with one conditional UPDATE, renewed as the run writes.
+
+    ``take`` succeeds only where the job is in ``status`` and no other run holds a live lease (a
+    queued run's reservation, with no owner, is there to be taken); ``renew`` only while the job is
+    still this run's. A run that cannot renew has been taken over and stops without writing."""
+
+    def __init__(self, job_id: int, status: str) -> None:
+        self.job_id, self.status = job_id, status
+        self.token = secrets.token_hex(16)
+        self.renewed = time.monotonic()
+
+    def take(self) -> bool:
+        now = timezone.now()
+        taken = (
+            Import.objects.filter(pk=self.job_id, status=self.status)
+            .filter(Q(lease_owner="") | Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
+            .update(lease_owner=self.token, lease_expires_at=_lease_until(), updated_at=now)
+        )
+        self.renewed = time.monotonic()
+        return taken == 1
+
+    def mine(self) -> QuerySet[Import]:
+        """The job, as long as it is this run's (empty once another run has taken it over)."""
+        return Import.objects.filter(pk=self.job_id, status=self.status, lease_owner=self.token)
+
+    def renew(self, *, seconds: int = 0, **changes) -> None:
+        """Hold the job for another lease (and ``seconds`` more), with ``changes``; or ``LeaseLost``."""
+        until = _lease_until() + timedelta(seconds=seconds)
+        if not self.mine().update(lease_expires_at=until, updated_at=timezone.now(), **changes):
+            raise LeaseLost
+        self.renewed = time.monotonic()
+
+    def beat(self) -> None:
+        """Renew when a third of the lease has gone by since the last renewal (between batches)."""
+        if time.monotonic() - self.renewed > settings.IMPORT_LEASE_SECONDS / 3:
+            self.renew()
+
+
+def recover_stalled() -> list[int]:
+    """Queue again each job whose run stopped renewing its lease (its worker died), once per death.
+
+    Run by every ``db_worker`` when it starts and then every half lease. The conditional UPDATE makes
+    one worker's pass the one that queues it; a job that stalls more than ``MAX_AUTOMATIC_RESUMES``
+    times is stopped with a message instead (Resume, pressed by a person, tries again)."""
+    recovered = []
+    now = timezone.now()
+    stalled = Import.objects.filter(status__in=RUNNING, lease_expires_at__lt=now).order_by("pk")
+    for job in stalled.only("pk", "organization_id", "status", "lease_owner", "recoveries", "next_row"):
+        same = Import.objects.filter(
+            pk=job.pk, status=job.status, lease_owner=job.lease_owner, lease_expires_at__lt=now
+        )
+        with transaction.atomic():
+            if job.recoveries >= MAX_AUTOMATIC_RESUMES:
+                message = _(
+                    "The import stopped %(n)s times without finishing; try again from where it stopped."
+                ) % {"n": job.recoveries + 1}
+                if same.update(
+                    status=Import.Status.FAILED, message=message, lease_owner="", lease_expires_at=None
+                ):
+                    audit.record("import.failed", organization=job.organization_id, obj=job)
+                continue
+            if not same.update(
+                lease_owner="", lease_expires_at=_reserved_until(), recoveries=F("recoveries") + 1
+            ):
+                continue
+            audit.record(
+                "import.recovered",
+                organization=job.organization_id,
+                obj=job,
+                metadata={"step": job.status, "next_row": job.next_row, "recoveries": job.recoveries + 1},
+            )
+            transaction.on_commit(partial(_queue_run, job.pk, job.status))
+            recovered.append(job.pk)
+    return recovered
+
+
+def _queue_run(job_id: int, status: str) -> None:
+    if status == Import.Status.VALIDATING:
+        tasks.validate_import.enqueue(job_id)
+    else:
+        job = Import.objects.get(pk=job_id)
+        tasks.run_import.enqueue(job_id, job.run_by_id or job.created_by_id)
+
+
+def _progress(lease: _Lease, processed: int) -> None:
+    lease.renew(processed_rows=processed)
 
 
 def validate(job_id: int) -> Import:
     """Check every row (the background job behind ``choose_mapping``)."""
+    lease = _Lease(job_id, Import.Status.VALIDATING)
+    if not lease.take():
+        return Import.objects.get(pk=job_id)  # checked already, or being checked by another run
     job = Import.objects.select_related("file_key").get(pk=job_id)
-    if job.status != Import.Status.VALIDATING:
-        return job
     import_target = target(job.target)
     organization = _organization(job)
     state = import_target.new_state(organization, job.options)
@@ -498,26 +758,32 @@ def validate(job_id: int) -> Import:
     errors = RowErrors()
     processed = valid = skipped = 0
     try:
-        table = _table(job)
-        for number, values in _records(job, table):
-            try:
-                import_target.check_row(organization, values, number, state)
-                valid += 1
-            except Skip:
-                skipped += 1
-            except ValidationError as problem:
-                for item in problem.errors or []:
-                    errors.add(number, headers_by_key.get(item.field, item.field), item.field, item.message)
-                if not problem.errors:
-                    errors.add(number, "", "", problem.message)
-            processed += 1
-            if processed % PROGRESS_EVERY == 0:
-                _progress(job, processed)
-        for outside in table.problems() if table.problems else []:
-            errors.add_outside(outside)
+        lease.renew(seconds=settings.IMPORT_PARSE_SECONDS)  # no renewal while the child reads
+        with _reading(job, mapping=job.mapping) as reading:
+            reading.beat = lease.beat
+            for number, values in reading.records():
+                try:
+                    import_target.check_row(organization, values, number, state)
+                    valid += 1
+                except Skip:
+                    skipped += 1
+                except ValidationError as problem:
+                    for item in problem.errors or []:
+                        errors.add(
+                            number, headers_by_key.get(item.field, item.field), item.field, item.message
+                        )
+                    if not problem.errors:
+                        errors.add(number, "", "", problem.message)
+                processed += 1
+                if processed % PROGRESS_EVERY == 0:
+                    _progress(lease, processed)
+            for outside in reading.problems:
+                errors.add_outside(outside)
     except FileProblem as problem:
-        return _fail(job, problem.message)
-    Import.objects.filter(pk=job.pk).update(
+        return _fail(job, problem.message, lease)
+    except LeaseLost:
+        return Import.objects.get(pk=job_id)
+    checked = lease.mine().update(
         status=Import.Status.VALIDATED,
         processed_rows=processed,
         total_rows=processed,
@@ -526,15 +792,18 @@ def validate(job_id: int) -> Import:
         errors=errors.errors,
         error_count=errors.count,
         error_rows=sorted(errors.rows),
+        lease_owner="",
+        lease_expires_at=None,
         updated_at=timezone.now(),
     )
     job.refresh_from_db()
-    audit.record(
-        "import.checked",
-        organization=job.organization_id,
-        obj=job,
-        metadata={"rows": processed, "valid": valid, "skipped": skipped, "errors": errors.count},
-    )
+    if checked:
+        audit.record(
+            "import.checked",
+            organization=job.organization_id,
+            obj=job,
+            metadata={"rows": processed, "valid": valid, "skipped": skipped, "errors": errors.count},
+        )
     return job
 
 
@@ -542,9 +811,13 @@ def _organization(job: Import):
     return apps.get_model("organizations", "Organization").objects.get(pk=job.organization_id)
 
 
-def _fail(job: Import, message: str) -> Import:
-    Import.objects.filter(pk=job.pk).update(
-        status=Import.Status.FAILED, message=message, updated_at=timezone.now()
+def _fail(job: Import, message: str, lease: _Lease) -> Import:
+    lease.mine().update(
+        status=Import.Status.FAILED,
+        message=message,
+        lease_owner="",
+        lease_expires_at=None,
+        updated_at=timezone.now(),
     )
     job.refresh_from_db()
     return job
@@ -567,18 +840,31 @@ def commit(job: Import, *, actor) -> Import:
             raise ValidationError.for_field(
                 "status", _("No row is valid: fix the file and upload it again."), code="nothing_valid"
             )
-        job.status = Import.Status.IMPORTING
-        job.save(update_fields=["status", "updated_at"])
+        _queue_import(job, actor=actor)
         audit.record("import.started", actor=actor, organization=job.organization_id, obj=job)
-        transaction.on_commit(lambda: tasks.run_import.enqueue(job.pk, actor.pk))
     return job
 
 
+def _queue_import(job: Import, *, actor) -> None:
+    """Mark the job importing with a queued run's reservation and queue that one run (the job's row
+    is locked by the caller, who has checked that no run holds a live lease)."""
+    job.status, job.message, job.run_by = Import.Status.IMPORTING, "", actor
+    job.lease_owner, job.lease_expires_at = "", _reserved_until()
+    job.save(update_fields=["status", "message", "run_by", *LEASE_FIELDS, "updated_at"])
+    transaction.on_commit(lambda: tasks.run_import.enqueue(job.pk, actor.pk))
+
+
 def run(job_id: int, actor_id: int) -> Import:
-    """Write the valid rows in batches (the background job behind ``commit``); resumable."""
+    """Write the valid rows in batches (the background job behind ``commit``); resumable.
+
+    The run first takes the job's lease; without it (another run is alive) it does nothing. Each
+    batch is one transaction that locks the job, checks the lease is still this run's and where the
+    job stands (``next_row``: rows before it are written already), writes the rows after it, moves
+    the pointer and renews the lease, so that a row is written at most once whatever is pressed."""
+    lease = _Lease(job_id, Import.Status.IMPORTING)
+    if not lease.take():
+        return Import.objects.get(pk=job_id)  # done, stopped, or another run holds it
     job = Import.objects.select_related("file_key").get(pk=job_id)
-    if job.status != Import.Status.IMPORTING:
-        return job
     actor = get_user_model().objects.get(pk=actor_id)
     import_target = target(job.target)
     organization = _organization(job)
@@ -587,58 +873,83 @@ def run(job_id: int, actor_id: int) -> Import:
     late = RowErrors()  # rows that became invalid since the check (e.g. the same phone registered meanwhile)
     batch: list[tuple[int, Any]] = []
 
-    def flush(last_row: int) -> None:
+    def flush() -> None:
         with transaction.atomic():
-            locked = Import.objects.select_for_update().get(pk=job.pk)
-            import_target.write_batch(organization, batch, actor=actor, job=locked)
-            locked.next_row = last_row + 1
-            locked.imported_rows += len(batch)
+            locked = lease.mine().select_for_update().first()
+            if locked is None:
+                raise LeaseLost
+            fresh = [(number, clean) for number, clean in batch if number >= locked.next_row]
+            if fresh:
+                import_target.write_batch(organization, fresh, actor=actor, job=locked)
+            locked.next_row = max(locked.next_row, batch[-1][0] + 1)
+            locked.imported_rows += len(fresh)
             locked.processed_rows = locked.imported_rows
-            locked.save(update_fields=["next_row", "imported_rows", "processed_rows", "updated_at"])
+            locked.lease_expires_at = _lease_until()
+            locked.save(
+                update_fields=[
+                    "next_row",
+                    "imported_rows",
+                    "processed_rows",
+                    "lease_expires_at",
+                    "updated_at",
+                ]
+            )
+        lease.renewed = time.monotonic()
         batch.clear()
 
-    last = 0
     try:
-        for number, values in _records(job, _table(job)):
-            if number < job.next_row or number in skip:
-                continue
-            try:
-                clean = import_target.check_row(organization, values, number, state)
-            except Skip:
-                continue
-            except ValidationError as problem:
-                for item in problem.errors:
-                    late.add(number, item.field, item.field, item.message)
-                continue
-            batch.append((number, clean))
-            last = number
-            if len(batch) >= import_target.batch_size:
-                flush(last)
+        lease.renew(seconds=settings.IMPORT_PARSE_SECONDS)  # no renewal while the child reads
+        with _reading(job, mapping=job.mapping) as reading:
+            reading.beat = lease.beat
+            for number, values in reading.records():
+                if number < job.next_row or number in skip:
+                    continue
+                lease.beat()
+                try:
+                    clean = import_target.check_row(organization, values, number, state)
+                except Skip:
+                    continue
+                except ValidationError as problem:
+                    for item in problem.errors:
+                        late.add(number, item.field, item.field, item.message)
+                    continue
+                batch.append((number, clean))
+                if len(batch) >= import_target.batch_size:
+                    flush()
         if batch:
-            flush(last)
+            flush()
+        lease.renew()
+        import_target.after_import(organization, job, actor=actor)
+        if late.count:
+            job.refresh_from_db()
+            lease.renew(
+                errors=job.errors + late.errors,
+                error_count=job.error_count + late.count,
+                error_rows=sorted(set(job.error_rows) | late.rows),
+            )
+        finish(job, status=Import.Status.DONE, actor=actor, lease=lease)
     except (ValidationError, vault.VaultError) as problem:
-        return _fail(job, str(problem))
-    import_target.after_import(organization, job, actor=actor)
-    if late.count:
-        job.refresh_from_db()
-        Import.objects.filter(pk=job.pk).update(
-            errors=job.errors + late.errors,
-            error_count=job.error_count + late.count,
-            error_rows=sorted(set(job.error_rows) | late.rows),
-        )
-    finish(job, status=Import.Status.DONE, actor=actor)
+        return _fail(job, str(problem), lease)
+    except LeaseLost:
+        logger.info("Import %s: another run holds it now; this one stops.", job_id)
     job.refresh_from_db()
     return job
 
 
-def finish(job: Import, *, status: str, actor) -> None:
-    """End an import: destroy the sealed file's key, so the upload can never be read again."""
+def finish(job: Import, *, status: str, actor, lease: _Lease | None = None) -> None:
+    """End an import: destroy the sealed file's key, so the upload can never be read again. A run
+    finishes only while it still holds the lease (``LeaseLost`` otherwise)."""
     with transaction.atomic():
-        locked = Import.objects.select_for_update().get(pk=job.pk)
+        locked = (lease.mine() if lease else Import.objects.filter(pk=job.pk)).select_for_update().first()
+        if locked is None:
+            raise LeaseLost
         key = locked.file_key
         locked.status, locked.file_key, locked.file_blob = status, None, None
+        locked.lease_owner, locked.lease_expires_at = "", None
         locked.finished_at = timezone.now()
-        locked.save(update_fields=["status", "file_key", "file_blob", "finished_at", "updated_at"])
+        locked.save(
+            update_fields=["status", "file_key", "file_blob", *LEASE_FIELDS, "finished_at", "updated_at"]
+        )
         if key is not None:
             vault.shred(key)
         audit.record(
@@ -661,13 +972,31 @@ def cancel(job: Import, *, actor) -> Import:
 
 
 def resume(job: Import, *, actor) -> Import:
-    """Queue a stopped import again; it goes on from the last committed batch."""
+    """Queue a stopped import again; it goes on from the last committed batch. Refused while a run
+    holds the job's lease (alive, or queued and waiting for a worker): never a second run."""
     tenancy.require_role(actor, job.organization_id, STAFF_ROLES)
-    if job.file_key_id is None or job.status not in (Import.Status.FAILED, Import.Status.IMPORTING):
-        raise ValidationError.for_field("status", _("This import cannot be resumed."), code="wrong_step")
-    Import.objects.filter(pk=job.pk).update(status=Import.Status.IMPORTING, message="")
-    transaction.on_commit(lambda: tasks.run_import.enqueue(job.pk, actor.pk))
-    job.refresh_from_db()
+    with transaction.atomic():
+        job = Import.objects.select_for_update().get(pk=job.pk)
+        if job.file_key_id is None or job.status not in (Import.Status.FAILED, Import.Status.IMPORTING):
+            raise ValidationError.for_field("status", _("This import cannot be resumed."), code="wrong_step")
+        if _lease_is_live(job):
+            message = _("This import is already running; wait for it to finish.")
+            raise ValidationError(
+                message=message,
+                code="already_running",
+                errors=[FieldError("status", message)],
+                status=409,
+            )
+        job.recoveries = 0
+        job.save(update_fields=["recoveries"])
+        _queue_import(job, actor=actor)
+        audit.record(
+            "import.resumed",
+            actor=actor,
+            organization=job.organization_id,
+            obj=job,
+            metadata={"next_row": job.next_row},
+        )
     return job
 
 

@@ -144,6 +144,12 @@ class Import(OwnedModel):
     (``file_key``), which is destroyed when the import ends or is cancelled. ``errors`` name a row,
     a column and a reason, never a value. ``next_row`` is where an interrupted import resumes:
     each batch commits its rows and this pointer together.
+
+    At most one run works on a job at a time: a run (checking or importing) first takes the lease
+    (``lease_owner``, its own token, until ``lease_expires_at``) with one conditional UPDATE, renews
+    it as it writes, and writes nothing once the lease is another's. A queued run's reservation is
+    an empty owner with an expiry; a lease that has run out means the worker died, and the job is
+    queued again (``recoveries`` counts those automatic resumes).
     """
 
     class Status(models.TextChoices):
@@ -182,9 +188,17 @@ class Import(OwnedModel):
     next_row = models.PositiveIntegerField(default=0)
     imported_rows = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
+    # Who pressed Import (or Resume) last: the actor of the run, also when it is resumed automatically.
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lease_owner = models.CharField(max_length=64, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    recoveries = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "lease_expires_at"], name="core_import_lease_idx")]
 
     def __str__(self) -> str:
         return f"import {self.pk} ({self.target})"

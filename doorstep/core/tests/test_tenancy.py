@@ -117,7 +117,9 @@ def _import_a(world, step="uploaded"):
     if step == "failed":
         job = imports.commit(job, actor=world.admin_a)
         # as a crash of its job leaves it
-        Import.objects.filter(pk=job.pk).update(status=step, message="The job stopped.")
+        Import.objects.filter(pk=job.pk).update(
+            status=step, message="The job stopped.", lease_owner="", lease_expires_at=None
+        )
         job.refresh_from_db()
     assert job.status == step
     return job.pk
