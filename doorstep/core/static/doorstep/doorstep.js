@@ -11,3 +11,9 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+// A form that came back with errors: bring its summary into view and focus (autofocus does the same
+// where the browser honours it on a non-control).
+var errorSummary = document.querySelector("[data-error-summary]");
+if (errorSummary && document.activeElement !== errorSummary) {
+  errorSummary.focus();
+}
