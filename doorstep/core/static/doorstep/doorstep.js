@@ -17,3 +17,12 @@ var errorSummary = document.querySelector("[data-error-summary]");
 if (errorSummary && document.activeElement !== errorSummary) {
   errorSummary.focus();
 }
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");
+  var field = link && document.getElementById(link.getAttribute("href").slice(1));
+  if (field) {
+    event.preventDefault();
+    field.focus();
+    field.scrollIntoView({ block: "center" });
+  }
+});
