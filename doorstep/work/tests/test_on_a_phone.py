@@ -87,3 +87,14 @@ def test_the_stylesheet_stacks_below_the_breakpoint_and_on_the_narrow_passbook(c
     phone = css[css.index("@media (max-width: 40rem)") :]
     assert "table.stack td[data-label]" in phone and "content: attr(data-label)" in phone
     assert ".narrow table.stack td[data-label]" in css
+
+
+def test_the_dashboard_counts_one_order_in_the_singular_and_says_what_the_share_is_of(
+    world, login, delhi_member, party
+):
+    _order(world, delhi_member, party())
+    analytics.refresh()
+    html = login(world.organizer_a).get("/orgs/union-a/work/").content.decode()
+    tiles = html.split('<ul class="tiles figures">')[1].split("</ul>")[0]
+    assert "<strong>1</strong> order</li>" in tiles and "1 orders" not in tiles
+    assert "of the 1 order with a known minimum wage is below it" in tiles
