@@ -98,3 +98,8 @@ def test_the_dashboard_counts_one_order_in_the_singular_and_says_what_the_share_
     tiles = html.split('<ul class="tiles figures">')[1].split("</ul>")[0]
     assert "<strong>1</strong> order</li>" in tiles and "1 orders" not in tiles
     assert "of the 1 order with a known minimum wage is below it" in tiles
+
+
+def test_the_stylesheet_draws_survey_summary_bars_apart_from_their_labels(client):
+    css = b"".join(client.get("/static/doorstep/doorstep.css").streaming_content).decode()
+    assert ".bar-row { display: grid;" in css and ".bar > span {" in css and ".bar-value {" in css
