@@ -15,6 +15,7 @@ class NavItem:
     label: str  # a lazy translation
     url_name: str
     roles: frozenset[Role] | None = None  # None: anyone logged in
+    hidden_from: frozenset[Role] = frozenset()  # roles that cannot use it (a member has no password)
     in_organization: bool = False  # the URL takes the active organization's slug
     platform_admin_only: bool = False
     organization_kinds: frozenset[str] | None = None  # None: any kind of organization
@@ -44,6 +45,8 @@ def items_for(user, organization, *, more: bool | None = None) -> list[tuple[str
         if item.in_organization and organization is None:
             continue
         if item.roles is not None and role not in item.roles:
+            continue
+        if role in item.hidden_from:
             continue
         if item.organization_kinds is not None and (
             organization is None or organization.kind not in item.organization_kinds

@@ -51,7 +51,7 @@ def for_table(result: queries.Figures) -> Chart | None:
     if result.ask.dataset == "work":
         return Chart(
             name,
-            f"{_('Earnings against the minimum wage')} · {dimension}",
+            _("Earnings against the minimum wage · %(dimension)s") % {"dimension": dimension},
             _("Median of each worker's net earnings an hour ÷ the minimum wage an hour"),
             bars(cells, figure, unit),
             reference=1,

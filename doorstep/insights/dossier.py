@@ -99,7 +99,7 @@ def _commitment_line(c: Commitment, today: date) -> list[str]:
         c.action,
         c.owner,
         c.deadline.isoformat(),
-        str(c.get_status_display()) + (f" ({_('overdue')})" if c.is_overdue(today) else ""),
+        str(c.get_status_display()) + (" (" + _("overdue") + ")" if c.is_overdue(today) else ""),
         c.note,
     ]
 

@@ -101,15 +101,18 @@ def shared_figures(request, org_slug: str):
 
 
 def _table(result: queries.Figures) -> dict:
-    """Rows for the template: labels, then each figure (None where withheld), and the reason."""
+    """Rows for the template: labels, then each figure (None where withheld) with its column's name
+    (a phone shows each row as a card, label: value), and the reason."""
     names = result.figure_names
+    figures = [queries.FIGURE_LABELS[name] for name in names]
     return {
         "dimensions": [queries.DIMENSIONS[code].label for code in result.ask.group_by],
-        "figures": [queries.FIGURE_LABELS[name] for name in names],
+        "figures": figures,
         "rows": [
             {
                 "labels": row.labels,
                 "values": [row.figures.get(name) for name in names],
+                "cells": list(zip(figures, [row.figures.get(name) for name in names], strict=True)),
                 "currency": row.figures.get("currency", ""),
                 "suppressed": row.suppressed,
                 "margin": any(part == queries.disclosure.TOTAL for part in row.key),

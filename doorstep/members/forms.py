@@ -166,6 +166,17 @@ class DuesForm(forms.Form):
     )
 
 
+class MemberLoginStartForm(forms.Form):
+    """Where a member who has no link finds her organization's login: by the code on her card."""
+
+    organization = forms.SlugField(
+        label=_("Your organization's code"),
+        max_length=50,
+        help_text=_("It is printed on your membership card, under the QR code."),
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "organization"}),
+    )
+
+
 class WorkerLoginForm(forms.Form):
     phone = forms.CharField(
         label=_("Your phone number"),
@@ -189,20 +200,20 @@ class GiveLoginForm(forms.Form):
 
 
 class OwnProfileForm(forms.Form):
-    """What she may correct herself."""
+    """What she may correct herself, in words addressed to her."""
 
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
-    other_names = forms.CharField(label=_("Other names she is known by"), max_length=200, required=False)
+    full_name = forms.CharField(label=_("Your full name"), max_length=200)
+    other_names = forms.CharField(label=_("Other names you are known by"), max_length=200, required=False)
     phones = forms.CharField(
-        label=_("Phone numbers"),
+        label=_("Your phone numbers"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line."),
     )
     address = forms.CharField(
-        label=_("How to find her home"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("How to find your home"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    locality = forms.CharField(label=_("Village, town or neighbourhood"), max_length=120, required=False)
-    phone_type = forms.ChoiceField(label=_("Phone"), choices=_blank(PhoneType.choices), required=False)
-    household_size = forms.IntegerField(label=_("People in her household"), required=False)
-    dependants = forms.IntegerField(label=_("Dependants"), required=False)
+    locality = forms.CharField(label=_("Your village, town or neighbourhood"), max_length=120, required=False)
+    phone_type = forms.ChoiceField(label=_("Your phone"), choices=_blank(PhoneType.choices), required=False)
+    household_size = forms.IntegerField(label=_("People in your household"), required=False)
+    dependants = forms.IntegerField(label=_("People who depend on you"), required=False)

@@ -26,6 +26,7 @@ urlpatterns = [
         views.member_profile_change,
         name="member_profile_change",
     ),
+    path("members/login/", views.member_login_start, name="member_login_start"),
     path("orgs/<slug:org_slug>/login/", views.worker_login, name="worker_login"),
     path("orgs/<slug:org_slug>/me/", views.my_profile, name="my_profile"),
 ]

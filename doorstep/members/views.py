@@ -30,6 +30,7 @@ from .forms import (
     GiveLoginForm,
     MemberFilterForm,
     MemberForm,
+    MemberLoginStartForm,
     MemberSearchForm,
     OwnProfileForm,
     WorkerLoginForm,
@@ -221,10 +222,12 @@ def member_dues(request, org_slug: str, member_id: int):
 
 @login_required
 def member_card(request, org_slug: str, member_id: int):
-    """A printable membership card; the QR code holds only the organization and her member number."""
+    """A printable membership card; the QR code is the link to her organization's member login (the
+    same for every member: nothing about her is in it)."""
     organization = _organization(request, org_slug)
     member = queries.get_member(request.user, member_id, organization)
     pii = pii_services.reveal_pii([member], actor=request.user, reason="card")[member.pk]
+    login_url = request.build_absolute_uri(reverse("worker_login", kwargs={"org_slug": organization.slug}))
     return render(
         request,
         "members/card.html",
@@ -232,7 +235,8 @@ def member_card(request, org_slug: str, member_id: int):
             "organization": organization,
             "member": member,
             "pii": pii,
-            "qr_svg": qr.svg(f"DOORSTEP:{organization.slug}:{member.number}", error="m", scale=4),
+            "login_url": login_url,
+            "qr_svg": qr.svg(login_url, error="m", scale=4),
         },
     )
 
@@ -402,6 +406,20 @@ def worker_login(request, org_slug: str):
             return redirect("my_profile", org_slug=organization.slug)
     return render(
         request, "members/worker_login.html", {"organization": organization, "form": form}, status=status
+    )
+
+
+def member_login_start(request):
+    """The member login linked from the home and staff login pages: her organization's code (printed
+    on her card) leads to her organization's login page; the card's QR code goes there directly."""
+    form = MemberLoginStartForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        code = form.cleaned_data["organization"].lower()
+        if Organization.objects.filter(slug=code, is_active=True).exists():
+            return redirect("worker_login", org_slug=code)
+        form.add_error("organization", _("No organization has this code. Check your card."))
+    return render(
+        request, "members/member_login_start.html", {"form": form}, status=422 if form.errors else 200
     )
 
 

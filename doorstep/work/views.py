@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from doorstep.core import inputs, languages
@@ -389,7 +390,8 @@ def quick_entry(request, org_slug: str):
         else:
             messages.success(
                 request,
-                _("%(count)d orders are recorded.") % {"count": len(orders)},
+                ngettext("%(count)d order is recorded.", "%(count)d orders are recorded.", len(orders))
+                % {"count": len(orders)},
             )
             return redirect(f"{request.path}?group={group_id}")
     rows = [
@@ -401,6 +403,11 @@ def quick_entry(request, org_slug: str):
         }
         for m in members
     ]
+    row_errors = [
+        {"id": f"q_{m.pk}", "label": f"#{m.number} {names[m.pk]['full_name']}", "message": problems[m.pk]}
+        for m in members
+        if m.pk in problems
+    ]
     return render(
         request,
         "work/quick_entry.html",
@@ -408,6 +415,7 @@ def quick_entry(request, org_slug: str):
             "organization": organization,
             "form": form,
             "rows": rows,
+            "row_errors": row_errors,
             "groups": groups,
             "group_id": group_id,
             "has_parties": bool(parties),

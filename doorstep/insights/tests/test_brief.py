@@ -1,6 +1,8 @@
 """The evidence brief: an organization's own figures or a network's shared ones for a period, as a
 page and a PDF, with charts, tables and methods; each table a release in the audit log."""
 
+import re
+
 import pytest
 
 from doorstep.bench import synth
@@ -75,3 +77,19 @@ def test_only_its_staff_or_analysts_make_a_brief(federation, world, login):
         .status_code
         == 404
     )
+
+
+def test_the_briefs_tables_become_labelled_cards_on_a_phone(federation, login):
+    organization, _network = federation
+    client = login(User.objects.get(username=f"{organization.slug}-admin"))
+    html = client.get(f"/orgs/{organization.slug}/brief/").content.decode()
+    tables = [  # a chart's own table (a label and a value) is narrow enough as it is
+        table
+        for table in re.findall(r"<table[^>]*>.*?</table>", html, flags=re.S)
+        if table.split("</thead>")[0].count('scope="col"') > 2
+    ]
+    assert len(tables) >= 3 and all(table.startswith('<table class="stack">') for table in tables)
+    for table in tables:
+        cells = re.findall(r"<td(?! colspan)([^>]*)>", table)
+        assert all("data-label=" in attrs for attrs in cells), cells
+    assert 'data-label="Minimum wage"' in html

@@ -252,6 +252,18 @@ def test_summary_counts_by_hand(world, device, mapping_form, login):
     assert not AuditEvent.objects.filter(action="submission.read", metadata__reason="summary").exists()
 
 
+def test_the_summary_counts_new_submissions_before_the_engine_refreshes(world, device, mapping_form, login):
+    _app_user, base = device
+    _post(Client(), base, submission_xml("uuid:first"))
+    analytics.refresh()
+    for i in range(2):
+        _post(Client(), base, submission_xml(f"uuid:late{i}"))
+    page = login(world.organizer_a).get(f"/orgs/union-a/surveys/forms/{mapping_form.pk}/summary/")
+    html = page.content.decode()
+    assert "3 submissions" in html and "1 submission " not in html
+    assert "The figures below count 1 of them, until the next refresh." in html
+
+
 def test_submissions_filtered_by_phone_and_date(world, device, login):
     app_user, base = device
     _post(Client(), base, submission_xml("uuid:p1"))

@@ -236,7 +236,7 @@ def test_a_stale_board_queues_one_refresh_that_brings_it_up_to_date(
     assert "No orders yet" in page  # as of the refresh before the order
     assert not (analytics.root() / "queued").exists()  # the job ran and cleared its marker
     page = client.get("/orgs/union-a/work/").content.decode()
-    assert "1</strong> orders" in page
+    assert "<strong>1</strong> order</li>" in page
 
 
 def test_the_workers_summaries_of_changed_orders_are_those_of_a_full_refresh(federation):
