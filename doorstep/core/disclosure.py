@@ -23,9 +23,12 @@ totals are not sums and the arithmetic above does not hold, so ``protect`` refus
 Medians, shares and other figures may be shown only for cells that ``Protected.shown`` says pass.
 """
 
+import calendar
+import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 DEFAULT_K = 10
 MINIMUM_K = 5
@@ -35,6 +38,64 @@ TOTAL = "__total__"  # the key of a margin in a table's cells: (row, TOTAL), (TO
 def checked_k(k: int | None) -> int:
     """The threshold to use: the default when unset, never below the minimum."""
     return max(MINIMUM_K, int(k or DEFAULT_K))
+
+
+# Periods on a lattice -------------------------------------------------------------------------------
+# Outside the owning organization a table is for a calendar month, quarter or year, never a free
+# range: two free ranges that overlap differ by a sliver of days, and subtracting their tables gives
+# the sliver's cells. Months nest in quarters, quarters in years, and tables by month are read from
+# their year's one protected table (``queries.figures``).
+
+PERIOD_FORMS = "YYYY-MM, YYYY-Qn, YYYY"
+_PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|[Qq](?P<quarter>[1-4])))?$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar month (``2026-03``), quarter (``2026-Q1``) or year (``2026``), with its days."""
+
+    text: str
+    start: date
+    end: date
+
+    @property
+    def year(self) -> "Period":
+        return lattice_period(self.text[:4])
+
+
+def lattice_period(text: str) -> Period:
+    """The period ``text`` names; ``ValueError`` when it is not a month, quarter or year."""
+    found = _PERIOD.match(str(text or "").strip())
+    if not found:
+        raise ValueError(text)
+    year = int(found["year"])
+    if found["month"]:
+        month = int(found["month"])
+        if not 1 <= month <= 12:
+            raise ValueError(text)
+        first, last = month, month
+        name = f"{year:04d}-{month:02d}"
+    elif found["quarter"]:
+        quarter = int(found["quarter"])
+        first, last = 3 * quarter - 2, 3 * quarter
+        name = f"{year:04d}-Q{quarter}"
+    else:
+        first, last, name = 1, 12, f"{year:04d}"
+    if year < 1900:
+        raise ValueError(text)
+    return Period(name, date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1]))
+
+
+def period_of_days(start: date | None, end: date | None) -> Period | None:
+    """The lattice period that is exactly these days, or None."""
+    if start is None or end is None or start.day != 1:
+        return None
+    for text in (f"{start.year:04d}-{start.month:02d}", f"{start.year:04d}-Q{(start.month + 2) // 3}"):
+        candidate = lattice_period(text)
+        if (candidate.start, candidate.end) == (start, end):
+            return candidate
+    candidate = lattice_period(f"{start.year:04d}")
+    return candidate if (candidate.start, candidate.end) == (start, end) else None
 
 
 @dataclass

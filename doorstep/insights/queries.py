@@ -133,6 +133,7 @@ class Ask:
     organization_id: int | None = None  # only this sharing organization
     on: date = field(default_factory=timezone.localdate)
     own: bool = False  # the recipient's own members' figures, for it to publish (a report, a brief)
+    period: str = ""  # the lattice period (``2026-03``, ``2026-Q1``, ``2026``) that start and end are
 
 
 def ask(
@@ -141,6 +142,7 @@ def ask(
     dataset: str,
     group_by,
     purpose: str | None = None,
+    period: str | None = None,
     start=None,
     end=None,
     organization_id=None,
@@ -148,8 +150,13 @@ def ask(
 ) -> Ask:
     """Check a request; ``ValidationError`` naming the parameter that is wrong.
 
+    ``period``: a calendar month, quarter or year (``core.disclosure.lattice_period``). A recipient
+    outside the organization gets figures for such a period only: ``start`` and ``end`` are taken
+    when they are exactly one, and refused otherwise.
+
     ``own``: the organization's own figures, to publish outside it (a report to the ILO): of its
-    members who consented to research, suppressed at its own k, through the same table."""
+    members who consented to research, suppressed at its own k, through the same table; it keeps
+    free ranges of days."""
     errors: list[FieldError] = []
     if dataset not in DATASETS:
         errors.append(
@@ -184,7 +191,14 @@ def ask(
                     % {"code": code, "choices": ", ".join(possible)},
                 )
             )
-    start, end = inputs.period(start, end, errors)
+    start, end, chosen = _period(period, start, end, errors, own=own)
+    if "month" in group_by and chosen is None and not own:
+        errors.append(
+            FieldError(
+                "period",
+                _("Grouped by month, give a period: %(forms)s.") % {"forms": disclosure.PERIOD_FORMS},
+            )
+        )
     if organization_id not in (None, ""):
         try:
             organization_id = int(organization_id)
@@ -201,7 +215,53 @@ def ask(
         )
     if errors:
         raise ValidationError(message=_("These figures cannot be made."), errors=errors)
-    return Ask(recipient, dataset, purpose, group_by, start, end, organization_id, own=own)
+    return Ask(
+        recipient,
+        dataset,
+        purpose,
+        group_by,
+        start,
+        end,
+        organization_id,
+        own=own,
+        period=chosen.text if chosen else "",
+    )
+
+
+def _period(period, start, end, errors: list, *, own: bool):
+    """The days asked for, and their lattice period (None: all time, or a free range of the
+    organization's own)."""
+    if period not in (None, ""):
+        try:
+            chosen = disclosure.lattice_period(period)
+        except ValueError:
+            errors.append(
+                FieldError(
+                    "period",
+                    _("Give a calendar month, quarter or year: %(forms)s.")
+                    % {"forms": disclosure.PERIOD_FORMS},
+                )
+            )
+            return None, None, None
+        if start not in (None, "") or end not in (None, ""):
+            errors.append(FieldError("period", _("Give a period, or from and to, not both.")))
+        return chosen.start, chosen.end, chosen
+    start, end = inputs.period(start, end, errors)
+    if start is None and end is None:
+        return None, None, None
+    chosen = disclosure.period_of_days(start, end)
+    if chosen is None and not own:
+        errors.append(
+            FieldError(
+                "from" if start is not None else "to",
+                _(
+                    "Figures outside the organization are for a calendar month, quarter or year, not a "
+                    "range of days: give period as %(forms)s."
+                )
+                % {"forms": disclosure.PERIOD_FORMS},
+            )
+        )
+    return start, end, chosen
 
 
 @dataclass
@@ -247,7 +307,7 @@ def figures(ask: Ask) -> Figures:
         reason = _("No organization shares this kind of data with you for this purpose today.")
         return Figures(ask, disclosure.DEFAULT_K, unit, [], [], reason)
     if ask.organization_id is not None:
-        whole = _table(replace(ask, group_by=("organization", *ask.group_by)), organization_ids)
+        whole = _of_year(replace(ask, group_by=("organization", *ask.group_by)), organization_ids)
         rows = [
             Row(row.key[1:], row.labels[1:], row.figures, row.suppressed)
             for row in whole.rows
@@ -255,17 +315,53 @@ def figures(ask: Ask) -> Figures:
         ]
         organizations = [o for o in whole.organizations if o.pk == ask.organization_id]
         return Figures(ask, whole.k, unit, organizations, rows, whole.reason)
-    return _table(ask, organization_ids)
+    return _of_year(ask, organization_ids)
 
 
-def _table(ask: Ask, organization_ids: list[int]) -> Figures:
+def _of_year(ask: Ask, organization_ids: list[int]) -> Figures:
+    """A table by month for a quarter or a month is read from its year's one protected table: its
+    cells are the year's cells of those months, as shown or withheld there, and a margin over the
+    shorter period is shown only where every cell it adds up is shown. So the year's, the quarters'
+    and the months' tables give together nothing that the year's alone does not."""
+    if "month" not in ask.group_by or not ask.period or ask.period == ask.period[:4]:
+        return _table(ask, organization_ids)
+    year = disclosure.lattice_period(ask.period).year
+    whole = _table(replace(ask, period=year.text, start=year.start, end=year.end), organization_ids)
+    if not whole.rows:
+        return replace(whole, ask=ask)
+    at = ask.group_by.index("month")
+    months = {f"{ask.start.year:04d}-{m:02d}" for m in range(ask.start.month, ask.end.month + 1)}
+    inner = [row for row in whole.rows if row.key[at] in months]
+    part = _table(ask, organization_ids, protect=False)
+    margins = []
+    for row in part.rows:
+        if row.key[at] != disclosure.TOTAL:
+            continue
+        adds_up = [
+            cell
+            for cell in inner
+            if all(
+                mine == disclosure.TOTAL or mine == theirs
+                for mine, theirs in zip(row.key, cell.key, strict=True)
+            )
+        ]
+        if adds_up and all(not cell.suppressed for cell in adds_up):
+            margins.append(row)
+        else:
+            margins.append(
+                replace(row, figures=dict.fromkeys(FIGURES[ask.dataset]), suppressed="complementary")
+            )
+    return replace(whole, ask=ask, rows=inner + margins)
+
+
+def _table(ask: Ask, organization_ids: list[int], *, protect: bool = True) -> Figures:
     organizations = list(Organization.objects.filter(pk__in=organization_ids).order_by("name"))
     unit = "worker_month" if "month" in ask.group_by else "worker"
     k = max(disclosure.checked_k(o.disclosure_k) for o in organizations)
     chain = None
     if ask.dataset in ("work", "grievances") and ask.purpose == SharingPurpose.COMPANY_DUE_DILIGENCE:
         chain = company_chain(ask.recipient, organization_ids)
-    return _table_from_engine(ask, organizations, k, unit, chain)
+    return _table_from_engine(ask, organizations, k, unit, chain, protect=protect)
 
 
 def empty_figures(dataset: str) -> dict:
@@ -281,9 +377,12 @@ def _suppression(protected, key: tuple) -> str:
     return "complementary" if key in protected.complementary else ""
 
 
-def _table_from_engine(ask: Ask, organizations: list, k: int, unit: str, chain: dict | None) -> Figures:
+def _table_from_engine(
+    ask: Ask, organizations: list, k: int, unit: str, chain: dict | None, *, protect: bool = True
+) -> Figures:
     """The same table from the engine's files (``insights.cells``): as of its last refresh, less the
-    members whose consent changed since then."""
+    members whose consent changed since then. ``protect=False``: every cell as it is (for the door's
+    own use, never shown)."""
     organization_ids = [o.pk for o in organizations]
     purpose = CONSENT_FOR_SHARING[ask.purpose]
     try:
@@ -313,6 +412,8 @@ def _table_from_engine(ask: Ask, organizations: list, k: int, unit: str, chain: 
             ask, k, unit, organizations, [], _("No worker's data fits these choices."), found.refreshed_at
         )
     protected = disclosure.protect_counts(found.counts, k=k, dims=len(ask.group_by))
+    if not protect:  # every cell as it is: the keys only, nothing withheld
+        protected = disclosure.Protected(k, protected.dims, dict.fromkeys(protected.counts, 0))
     rows = _rows(
         ask,
         protected,
@@ -393,6 +494,7 @@ def as_data(result: Figures) -> dict:
         "recipient_id": ask.recipient.pk,
         "purpose": ask.purpose,
         "group_by": list(ask.group_by),
+        "period": ask.period,
         "from": ask.start,
         "to": ask.end,
         "on": ask.on,

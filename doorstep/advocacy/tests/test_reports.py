@@ -158,6 +158,7 @@ def test_the_api_builds_and_versions_a_report(world, shared, api):
             "dataset": "members",
             "group_by": "sector",
             "from": "2026-01-01",
+            "to": "2026-12-31",  # a calendar year: a network's figures are on the lattice
         },
         content_type="application/json",
     )
