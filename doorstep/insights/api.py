@@ -36,6 +36,10 @@ class AggregateParams(Schema):
     )
     to: date | None = Field(None, description="With ``from``: the last day of that month, quarter or year.")
     organization_id: int | None = Field(None, description="Only this sharing organization.")
+    k: int | None = Field(
+        None,
+        description="A higher threshold (at least 5); the sharing organizations' own k applies if higher.",
+    )
 
 
 class LatticePeriod(Schema):
@@ -89,6 +93,7 @@ def aggregates(request, dataset: Dataset, params: Query[AggregateParams]):
         start=params.from_,
         end=params.to,
         organization_id=params.organization_id,
+        k=params.k,
     )
     result = services.release(ask, actor=request.auth, channel="api")
     return queries.as_data(result)

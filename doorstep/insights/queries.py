@@ -133,6 +133,7 @@ class Ask:
     organization_id: int | None = None  # only this sharing organization
     on: date = field(default_factory=timezone.localdate)
     own: bool = False  # the recipient's own members' figures, for it to publish (a report, a brief)
+    k: int | None = None  # a higher threshold the asker wants (never lower than the organizations')
     period: str = ""  # the lattice period (``2026-03``, ``2026-Q1``, ``2026``) that start and end are
 
 
@@ -147,6 +148,7 @@ def ask(
     end=None,
     organization_id=None,
     own: bool = False,
+    k=None,
 ) -> Ask:
     """Check a request; ``ValidationError`` naming the parameter that is wrong.
 
@@ -191,7 +193,33 @@ def ask(
                     % {"code": code, "choices": ", ".join(possible)},
                 )
             )
+    levels = [code for code in group_by if code in PLACES]
+    if len(group_by) == 2 and (len(levels) > 1 or set(levels) & {"admin1", "admin2"}):
+        # Two levels of one hierarchy side by side, or a district by something else, would each add
+        # equations that a state minus its districts could be solved with: places below the
+        # country are offered one at a time.
+        errors.append(
+            FieldError(
+                "group_by",
+                _("States and districts are shown alone, and a country with a dimension other than a place."),
+            )
+        )
     start, end, chosen = _period(period, start, end, errors, own=own)
+    if k not in (None, ""):
+        try:
+            k = int(k)
+        except (TypeError, ValueError):
+            k = -1
+        if k < disclosure.MINIMUM_K:
+            errors.append(
+                FieldError(
+                    "k",
+                    _("Give a whole number of at least %(low)s; the organizations' own k applies if higher.")
+                    % {"low": disclosure.MINIMUM_K},
+                )
+            )
+    else:
+        k = None
     if "month" in group_by and chosen is None and not own:
         errors.append(
             FieldError(
@@ -206,11 +234,16 @@ def ask(
             errors.append(FieldError("organization_id", _("Give an organization's number.")))
     else:
         organization_id = None
-    if organization_id is not None and (len(group_by) != 1 or "organization" in group_by):
+    if organization_id is not None and (
+        len(group_by) != 1 or "organization" in group_by or set(group_by) & {"admin1", "admin2"}
+    ):
         errors.append(
             FieldError(
                 "organization_id",
-                _("For one organization's figures, group by one dimension other than organization."),
+                _(
+                    "For one organization's figures, group by one dimension other than organization, "
+                    "state or district."
+                ),
             )
         )
     if errors:
@@ -224,6 +257,7 @@ def ask(
         end,
         organization_id,
         own=own,
+        k=k,
         period=chosen.text if chosen else "",
     )
 
@@ -270,6 +304,7 @@ class Row:
     labels: tuple
     figures: dict  # None values where withheld
     suppressed: str = ""  # "primary", "complementary" or ""
+    key_sum: int = 0  # the sum of its workers' record keys (cell-key noise); never shown
 
 
 @dataclass
@@ -309,13 +344,27 @@ def figures(ask: Ask) -> Figures:
     if ask.organization_id is not None:
         whole = _of_year(replace(ask, group_by=("organization", *ask.group_by)), organization_ids)
         rows = [
-            Row(row.key[1:], row.labels[1:], row.figures, row.suppressed)
+            replace(row, key=row.key[1:], labels=row.labels[1:])
             for row in whole.rows
             if row.key[0] == ask.organization_id
         ]
         organizations = [o for o in whole.organizations if o.pk == ask.organization_id]
         return Figures(ask, whole.k, unit, organizations, rows, whole.reason)
     return _of_year(ask, organization_ids)
+
+
+def exact_figures(ask: Ask) -> Figures:
+    """Every cell of the table as it is, nothing withheld and no noise: for the door's own checks
+    (the attack suite, ``disclosure audit``, the engine's parity with the ORM). Never shown."""
+    organization_ids = (
+        [ask.recipient.pk]
+        if ask.own
+        else sharing_organization_ids(ask.recipient, ask.purpose, ask.dataset, ask.on)
+    )
+    unit = "worker_month" if "month" in ask.group_by else "worker"
+    if not organization_ids:
+        return Figures(ask, disclosure.DEFAULT_K, unit, [], [], "")
+    return _table(ask, organization_ids, protect=False)
 
 
 def _of_year(ask: Ask, organization_ids: list[int]) -> Figures:
@@ -357,7 +406,7 @@ def _of_year(ask: Ask, organization_ids: list[int]) -> Figures:
 def _table(ask: Ask, organization_ids: list[int], *, protect: bool = True) -> Figures:
     organizations = list(Organization.objects.filter(pk__in=organization_ids).order_by("name"))
     unit = "worker_month" if "month" in ask.group_by else "worker"
-    k = max(disclosure.checked_k(o.disclosure_k) for o in organizations)
+    k = max([disclosure.checked_k(o.disclosure_k) for o in organizations] + [ask.k or 0])
     chain = None
     if ask.dataset in ("work", "grievances") and ask.purpose == SharingPurpose.COMPANY_DUE_DILIGENCE:
         chain = company_chain(ask.recipient, organization_ids)
@@ -385,22 +434,15 @@ def _table_from_engine(
     own use, never shown)."""
     organization_ids = [o.pk for o in organizations]
     purpose = CONSENT_FOR_SHARING[ask.purpose]
+    places = [code for code in ask.group_by if code in PLACES]
     try:
         with analytics.Snapshot(organization_ids) as snapshot:
             recent = consent_changed_since(organization_ids, snapshot.refreshed_at)
-            if ask.dataset == "members":
-                found = cells.members(snapshot, group_by=ask.group_by, consent=purpose, recent=recent)
-            else:
-                of_units = cells.grievances if ask.dataset == "grievances" else cells.work
-                found = of_units(
-                    snapshot,
-                    group_by=ask.group_by,
-                    consent=purpose,
-                    recent=recent,
-                    start=ask.start,
-                    end=ask.end,
-                    chain=chain,
-                )
+            found = _read(snapshot, ask, ask.group_by, purpose, recent, chain)
+            # Places are protected as one hierarchy: read its finest cells too (``protect_tree``).
+            tree = None
+            if protect and places and "month" not in ask.group_by:
+                tree = _read(snapshot, ask, PLACES, purpose, recent, chain).counts
     except analytics.Unavailable as problem:
         analytics.request_refresh(verify=problem.damaged)
         return Figures(
@@ -411,16 +453,96 @@ def _table_from_engine(
         return Figures(
             ask, k, unit, organizations, [], _("No worker's data fits these choices."), found.refreshed_at
         )
-    protected = disclosure.protect_counts(found.counts, k=k, dims=len(ask.group_by))
+    protected = disclosure.protect_counts(
+        found.counts,
+        k=k,
+        dims=len(ask.group_by),
+        codes=[_code_list(ask, code, organization_ids) for code in ask.group_by],
+        margins=[_place_statuses(code, tree, k) if tree is not None else None for code in ask.group_by],
+    )
     if not protect:  # every cell as it is: the keys only, nothing withheld
         protected = disclosure.Protected(k, protected.dims, dict.fromkeys(protected.counts, 0))
+    elif protected.counts[(disclosure.TOTAL,) * len(ask.group_by)] is None:
+        reason = _("Fewer than %(k)s workers fit these choices: no figure is shown.") % {"k": k}
+        return Figures(ask, k, unit, organizations, [], reason, found.refreshed_at)
     rows = _rows(
         ask,
         protected,
         _labeller(ask, found.counts, chain),
         lambda key: found.figures.get(key) or empty_figures(ask.dataset),
     )
+    for row in rows:
+        row.key_sum = found.keys.get(row.key, 0)
     return Figures(ask, k, unit, organizations, rows, refreshed_at=found.refreshed_at)
+
+
+def perturbed(result: Figures) -> Figures:
+    """The table as it leaves the organization: every count and sum of a shown cell perturbed by
+    the cell-key method (``core.disclosure.perturb``: the same workers, the same noise). Medians and
+    shares stay as computed, rounded, and only for cells that pass. An organization's own figures
+    (``own``) stay exact."""
+    if result.ask.own:
+        return result
+    k = result.k
+    rows = []
+    for row in result.rows:
+        values = dict(row.figures)
+        workers = values.get("workers")
+        if not row.suppressed and workers:
+            values["workers"] = disclosure.perturb(workers, row.key_sum, k=k)
+            for name in ("orders", "cases"):
+                if values.get(name):
+                    values[name] = disclosure.perturb(
+                        values[name], row.key_sum, k=k, floor=1, offset=disclosure.SUM_OFFSET
+                    )
+        rows.append(replace(row, figures=values))
+    return replace(result, rows=rows)
+
+
+PLACES = ("country", "admin1", "admin2")  # a hierarchy, coarsest first
+
+
+def _read(snapshot, ask: Ask, group_by: tuple, purpose: str, recent, chain) -> cells.Cells:
+    if ask.dataset == "members":
+        return cells.members(snapshot, group_by=group_by, consent=purpose, recent=recent)
+    of_units = cells.grievances if ask.dataset == "grievances" else cells.work
+    return of_units(
+        snapshot, group_by=group_by, consent=purpose, recent=recent, start=ask.start, end=ask.end, chain=chain
+    )
+
+
+def _code_list(ask: Ask, code: str, organization_ids: list[int]) -> list | None:
+    """The codes a dimension has whether or not anyone is in them (None: no fixed list)."""
+    listed = {
+        "category": Category.values,
+        "gender": Gender.values,
+        "sector": Sector.values,
+        "problem": GrievanceCategory.values,
+        "case_status": CaseStatus.values,
+        "organization": organization_ids,
+    }
+    if code == "month" and ask.period:
+        return [f"{ask.start.year:04d}-{m:02d}" for m in range(ask.start.month, ask.end.month + 1)]
+    return listed.get(code)
+
+
+def _place_statuses(code: str, tree: dict, k: int) -> dict | None:
+    """The statuses of a level of places, from the hierarchy protected whole; a name found under
+    two parents is withheld if either is."""
+    if code not in PLACES:
+        return None
+    level = PLACES.index(code)
+    statuses = disclosure.protect_tree(tree, k=k)
+    by_name: dict[tuple, str] = {}
+    for path, status in statuses.items():
+        if len(path) == level + 1:
+            key = (path[level],)
+            by_name[key] = max(by_name.get(key, disclosure.SHOWN), status, key=_severity)
+    return by_name | {(disclosure.TOTAL,): statuses[()]}
+
+
+def _severity(status: str) -> int:
+    return {disclosure.SHOWN: 0, disclosure.COMPLEMENTARY: 1, disclosure.PRIMARY: 2}[status]
 
 
 def _rows(ask: Ask, protected, labels, figures_of) -> list[Row]:

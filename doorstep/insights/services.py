@@ -21,7 +21,8 @@ from .models import Licence, Release
 
 
 def release(ask: queries.Ask, *, actor, channel: str) -> queries.Figures:
-    result = queries.figures(ask)
+    """The figures as they leave the organization (protected, then perturbed), audited."""
+    result = queries.perturbed(queries.figures(ask))
     metadata = {
         "dataset": ask.dataset,
         "purpose": ask.purpose,

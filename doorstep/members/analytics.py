@@ -1,10 +1,11 @@
 """Members' facts in the analytics engine (``core.analytics``): ``members``.
 
 ``members/organization_id=…/country=…/``: each member's category, gender, her country, first
-sector, places folded as the aggregates door groups them, status, the day she joined, and her consent
-to research, to sharing with a network and to a case going to a company as of the refresh day. No
-name, number or anything else personal. An organization's file is read again whole when its members
-or their consents changed, or the day did (a consent takes effect on a date).
+sector, places folded as the aggregates door groups them, status, the day she joined, her consent to
+research, to sharing with a network and to a case going to a company as of the refresh day, and her
+random record key (the cell-key noise of ``core.disclosure``). No name, number or anything else
+personal. An organization's file is read again whole when its members or their consents changed,
+or the day did (a consent takes effect on a date).
 """
 
 from collections import defaultdict
@@ -33,8 +34,11 @@ MEMBER_SCHEMA = pa.schema(
         ("consent_research", pa.bool_()),
         ("consent_network_sharing", pa.bool_()),
         ("consent_company_case", pa.bool_()),
+        ("record_key", pa.int64()),  # her random record key: the cell-key noise (core.disclosure)
     ]
 )
+# Part of every file's stamp: a file of an older layout is extracted again.
+LAYOUT = "2"
 CONSENTS = ("research", "network_sharing", "company_case")
 
 
@@ -61,7 +65,11 @@ def refresh_members(run: Run) -> None:
             .values_list("organization_id", "n", "stamp")
         ):
             n, recorded = consents.get(org_id, (0, None))
-            yield org_id, None, f"{today}|{count}|{stamp.isoformat()}|{n}|{recorded and recorded.isoformat()}"
+            yield (
+                org_id,
+                None,
+                f"{LAYOUT}|{today}|{count}|{stamp.isoformat()}|{n}|{recorded and recorded.isoformat()}",
+            )
 
     run.refresh_whole("members", stamps(), lambda org_id, _month: members_table(org_id))
 
@@ -76,11 +84,20 @@ def members_table(org_id: int) -> pa.Table:
         Member.objects.filter(organization_id=org_id, merged_into__isnull=True)
         .order_by("pk")
         .values_list(
-            "pk", "category", "gender", "country", "sectors", "admin1", "admin2", "status", "joined_on"
+            "pk",
+            "category",
+            "gender",
+            "country",
+            "sectors",
+            "admin1",
+            "admin2",
+            "status",
+            "joined_on",
+            "record_key",
         )
     )
     data = defaultdict(list)
-    for pk, category, gender, country, sectors, admin1, admin2, status, joined in rows.iterator(
+    for pk, category, gender, country, sectors, admin1, admin2, status, joined, record_key in rows.iterator(
         chunk_size=20_000
     ):
         data["id"].append(pk)
@@ -92,6 +109,7 @@ def members_table(org_id: int) -> pa.Table:
         data["admin2"].append(place(admin2))
         data["status"].append(status)
         data["joined_on"].append(joined)
+        data["record_key"].append(record_key)
         for purpose in CONSENTS:
             data[f"consent_{purpose}"].append(pk in agreed[purpose])
     return pa.Table.from_pydict(

@@ -174,7 +174,7 @@ def test_the_dossier_api_and_the_commitments_api(world, shared, api):
     assert tracked.json()["status"] == "done"
     dossier = company.get(f"/api/v1/due-diligence/{world.company.pk}/dossier").json()
     assert set(dossier["tables"]) == {"supplier", "party", "sector", "grievances"}
-    assert dossier["tables"]["supplier"]["rows"][0]["figures"]["workers"] == 15
+    assert abs(dossier["tables"]["supplier"]["rows"][0]["figures"]["workers"] - 15) <= 2  # cell-key noise
     assert dossier["narratives"][0]["text"].startswith("Pay at least")
     assert dossier["commitments"][0]["status"] == "done"
     listed = union.get(f"/api/v1/commitments?organization_id={world.org_a.pk}").json()
