@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from doorstep.core import vault
 from doorstep.core.bulk import insert_rows, reserve_ids
+from doorstep.core.disclosure import new_record_key
 from doorstep.members.models import ConsentEvent, Member
 from doorstep.members.services.pii import PII_FIELDS, PII_PURPOSE
 from doorstep.members.services.registry import MEMBER_COLUMNS, MEMBER_DEFAULTS
@@ -385,6 +386,7 @@ class _Generator:
                 "admin1": admin1,
                 "admin2": admin2,
                 "joined_on": joined,
+                "record_key": new_record_key(),  # random, not from the seed: derived from nothing
                 "status": rng.choices(["active", "lapsed", "left"], [90, 8, 2])[0],
             }
             pii = {name: None for name in PII_FIELDS} | {

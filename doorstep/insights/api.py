@@ -26,9 +26,26 @@ class AggregateParams(Schema):
     purpose: codes(SharingPurpose) | None = Field(
         None, description="Default: the first purpose the recipient can receive."
     )
-    from_: date | None = Field(None, alias="from", description="Work orders given on or after this day.")
-    to: date | None = Field(None, description="Work orders given on or before this day.")
+    period: str | None = Field(
+        None,
+        description="A calendar month, quarter or year: 2026-03, 2026-Q1 or 2026 (default: all time). "
+        "Outside the organization there are no free ranges of days.",
+    )
+    from_: date | None = Field(
+        None, alias="from", description="With ``to``: the first day of a calendar month, quarter or year."
+    )
+    to: date | None = Field(None, description="With ``from``: the last day of that month, quarter or year.")
     organization_id: int | None = Field(None, description="Only this sharing organization.")
+    k: int | None = Field(
+        None,
+        description="A higher threshold (at least 5); the sharing organizations' own k applies if higher.",
+    )
+
+
+class LatticePeriod(Schema):
+    period: str | None = Field(
+        None, description="A calendar month, quarter or year: 2026-03, 2026-Q1 or 2026."
+    )
 
 
 class AggregateRow(Schema):
@@ -49,6 +66,7 @@ class AggregateOut(Schema):
     recipient_id: int
     purpose: codes(SharingPurpose)
     group_by: list[Dimension]
+    period: str = Field(description="The calendar month, quarter or year; blank for all time.")
     from_: date | None = Field(None, alias="from")
     to: date | None = None
     on: date
@@ -71,14 +89,14 @@ def aggregates(request, dataset: Dataset, params: Query[AggregateParams]):
         dataset=dataset,
         group_by=params.group_by,
         purpose=params.purpose,
+        period=params.period,
         start=params.from_,
         end=params.to,
         organization_id=params.organization_id,
+        k=params.k,
     )
     result = services.release(ask, actor=request.auth, channel="api")
-    data = queries.as_data(result)
-    data["from_"] = data.pop("from")
-    return data
+    return queries.as_data(result)
 
 
 # The company's due-diligence dossier ---------------------------------------------------------------
@@ -97,11 +115,13 @@ class DossierOut(Schema):
 
 
 @router.get("/due-diligence/{company_id}/dossier", response={200: DossierOut, **ERRORS})
-def get_dossier(request, company_id: int, period: Query[Period]):
+def get_dossier(request, company_id: int, period: Query[Period], lattice: Query[LatticePeriod]):
     """The company's dossier: suppressed figures on its own chain by supplier, work giver and sector,
     the sharing organizations' narratives by OECD step, and the commitments with their status."""
     company = chain_queries.company_for(request.auth, pk=company_id)
-    dossier = dossiers.build(company, actor=request.auth, start=period.from_, end=period.to, channel="api")
+    dossier = dossiers.build(
+        company, actor=request.auth, period=lattice.period, start=period.from_, end=period.to, channel="api"
+    )
     return {
         "company_id": company.pk,
         "made_on": dossier.made_on,

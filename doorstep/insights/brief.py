@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorstep.core import disclosure, tenancy
@@ -66,10 +67,14 @@ def build(organization, *, actor, start=None, end=None, channel: str = "brief") 
     own = brief.own
     wanted = TABLES + (() if own else NETWORK_TABLES)
     for dataset, group_by in wanted:
+        # A network's months are of a calendar year (periods on a lattice): this year's, unless a
+        # period was asked for.
+        this_year = not own and "month" in group_by and start is None and end is None
         ask = queries.ask(
             organization,
             dataset=dataset,
             group_by=list(group_by),
+            period=str(timezone.localdate().year) if this_year else None,
             start=start,
             end=end,
             own=own,

@@ -11,7 +11,7 @@ Returns the inner cells' counts of units (for ``core.disclosure``) and every cel
 figures; the door suppresses, labels and orders them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 import pyarrow as pa
@@ -40,6 +40,7 @@ class Cells:
     counts: dict[tuple, int]  # inner cells only: units in each
     figures: dict[tuple, dict]  # every cell and margin (TOTAL in a margin's parts)
     refreshed_at: object
+    keys: dict[tuple, int] = field(default_factory=dict)  # every cell's sum of record keys
 
 
 def _consent_column(purpose: str) -> str:
@@ -53,10 +54,10 @@ def members(snapshot, *, group_by: tuple, consent: str, recent: list[int]) -> Ce
     """Active members who consent, each in the cell of her own attributes (sector: the first she gave)."""
     dims = [("m.sector" if code == "sector" else _MEMBER_ATTRIBUTE[code]) for code in group_by]
     sql = f"""
-        WITH c AS (SELECT {_keys(dims)} FROM members m
+        WITH c AS (SELECT {_keys(dims)}, m.record_key FROM members m
                    WHERE m.{_consent_column(consent)} AND m.status = 'active'
                      AND NOT list_contains($recent, m.id))
-        SELECT {_grouped(len(dims))}, count(*) AS workers FROM c GROUP BY {_sets(len(dims))}
+        SELECT {_grouped(len(dims))}, count(*) AS workers, sum(record_key) FROM c GROUP BY {_sets(len(dims))}
     """  # noqa: S608 - fixed fragments; values are parameters
     rows = snapshot.query(sql, {"recent": recent})
     return _cells(rows, len(dims), lambda values: {"workers": values[0]}, snapshot.refreshed_at)
@@ -119,8 +120,8 @@ def work(
             FROM chosen o GROUP BY {unit}
         ){"".join(", " + v for v in votes)},
         u AS (SELECT units.*{picked} FROM units{picks}),
-        c AS (SELECT {_keys(dims)}, u.* FROM u JOIN members m ON m.id = u.member_id)
-        SELECT {_grouped(len(dims))}, {_WORK_FIGURES}
+        c AS (SELECT {_keys(dims)}, u.*, m.record_key FROM u JOIN members m ON m.id = u.member_id)
+        SELECT {_grouped(len(dims))}, {_WORK_FIGURES}, sum(record_key)
         FROM c GROUP BY {_sets(len(dims))}
     """  # noqa: S608 - fixed fragments; values are parameters
     rows = snapshot.query(sql, {"recent": recent, "start": start, "end": end})
@@ -139,11 +140,11 @@ def _work_of_summaries(snapshot, *, group_by: tuple, consent: str, recent: list[
     sql = f"""
         WITH c AS (
             SELECT {_keys(dims)}, u.orders, u.hourly, u.ratio, u.delay, u.delivered, u.rejected,
-                   u.cancelled, u.currency_low, u.currency_high
+                   u.cancelled, u.currency_low, u.currency_high, m.record_key
             FROM workers u JOIN members m ON m.id = u.member_id
             WHERE m.{_consent_column(consent)} AND NOT list_contains($recent, u.member_id)
         )
-        SELECT {_grouped(len(dims))}, {_WORK_FIGURES}
+        SELECT {_grouped(len(dims))}, {_WORK_FIGURES}, sum(record_key)
         FROM c GROUP BY {_sets(len(dims))}
     """  # noqa: S608 - fixed fragments; values are parameters
     rows = snapshot.query(sql, {"recent": recent})
@@ -185,7 +186,7 @@ def grievances(
         units AS (SELECT member_id, any_value(organization_id) AS organization_id FROM links GROUP BY ALL)
         {votes},
         u AS (SELECT units.*{picked} FROM units{picks}),
-        c AS (SELECT {_keys(dims)}, u.member_id FROM u JOIN members m ON m.id = u.member_id),
+        c AS (SELECT {_keys(dims)}, u.member_id, m.record_key FROM u JOIN members m ON m.id = u.member_id),
         rows AS (
             SELECT c.*, l.case_id,
                    CASE WHEN l.status = 'resolved' AND l.finished_on IS NOT NULL
@@ -193,7 +194,8 @@ def grievances(
             FROM c JOIN links l USING (member_id)
         )
         SELECT {_grouped(len(dims))}, count(DISTINCT member_id), count(DISTINCT case_id),
-               list(DISTINCT {{'case': case_id, 'days': days}}) FILTER (WHERE days IS NOT NULL)
+               list(DISTINCT {{'case': case_id, 'days': days}}) FILTER (WHERE days IS NOT NULL),
+               list_sum(list_transform(list(DISTINCT {{'m': member_id, 'k': record_key}}), lambda x: x.k))
         FROM rows GROUP BY {_sets(len(dims))}
     """  # noqa: S608 - fixed fragments; values are parameters
     rows = snapshot.query(sql, {"recent": recent, "start": start, "end": end})
@@ -244,22 +246,27 @@ def _grouped(dims: int) -> str:
 
 
 def _sets(dims: int) -> str:
+    if dims == 3:  # the finest cells of a hierarchy, and the total
+        return "GROUPING SETS ((d0, d1, d2), ())"
     if dims == 1:
         return "GROUPING SETS ((d0), ())"
     return "GROUPING SETS ((d0, d1), (d0), (d1), ())"
 
 
 def _cells(rows, dims: int, figures, refreshed_at) -> Cells:
-    counts, found = {}, {}
+    """Each row: the cell's parts, which of them are margins, its figures, and last the sum of its
+    workers' record keys."""
+    counts, found, keys = {}, {}, {}
     for row in rows:
-        parts, margins, values = row[:dims], row[dims : 2 * dims], row[2 * dims :]
+        parts, margins, values = row[:dims], row[dims : 2 * dims], row[2 * dims : -1]
         if not values[0]:
             continue  # the grand total of nothing (grouping sets give it even over no rows)
         key = tuple(TOTAL if margin else part for part, margin in zip(parts, margins, strict=True))
         found[key] = figures(values)
+        keys[key] = int(row[-1] or 0)
         if not any(margins):
             counts[key] = values[0]
-    return Cells(counts, found, refreshed_at)
+    return Cells(counts, found, refreshed_at, keys)
 
 
 def _decimal(value) -> Decimal | None:

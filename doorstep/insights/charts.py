@@ -20,8 +20,13 @@ CHARTED = {
 
 
 def shown_cells(result: queries.Figures) -> list:
-    """The table's cells that are shown (no margins, nothing withheld)."""
-    return [r for r in result.rows if disclosure.TOTAL not in r.key and not r.suppressed]
+    """The table's cells that are shown and hold someone (no margins, nothing withheld, none of the
+    code list's empty rows)."""
+    return [
+        r
+        for r in result.rows
+        if disclosure.TOTAL not in r.key and not r.suppressed and r.figures.get("workers") != 0
+    ]
 
 
 def _number(text) -> float | None:

@@ -69,11 +69,18 @@ class Dossier:
         return [c for c in self.commitments if c.is_overdue(self.made_on)]
 
 
-def build(company, *, actor, start=None, end=None, channel: str = "dossier") -> Dossier:
-    """The dossier for a company the actor acts for (``organizations.queries.get_recipient`` checked)."""
+def build(
+    company, *, actor, period: str | None = None, start=None, end=None, channel: str = "dossier"
+) -> Dossier:
+    """The dossier for a company the actor acts for (``organizations.queries.get_recipient`` checked),
+    for a calendar month, quarter or year (or all time); ``ValidationError`` for another period."""
+    asks = [
+        insights.ask(company, dataset=dataset, group_by=[dimension], period=period, start=start, end=end)
+        for _key, dataset, dimension, _title in TABLES
+    ]
+    start, end = asks[0].start, asks[0].end
     tables = []
-    for _key, dataset, dimension, title in TABLES:
-        ask = insights.ask(company, dataset=dataset, group_by=[dimension], start=start, end=end)
+    for ask, (_key, _dataset, _dimension, title) in zip(asks, TABLES, strict=True):
         tables.append((str(title), insights_services.release(ask, actor=actor, channel=channel)))
     dossier = Dossier(company, start, end, timezone.localdate(), tables)
     shared = queries.shared_with_company(company, [o.pk for o in dossier.organizations])

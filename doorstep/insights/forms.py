@@ -15,6 +15,12 @@ class FiguresForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=SharingPurpose.choices, required=False)
     group_by = forms.ChoiceField(label=_("By"), choices=[])
     then_by = forms.ChoiceField(label=_("And by"), choices=[], required=False)
+    period = forms.CharField(
+        label=_("Period"),
+        required=False,
+        max_length=10,
+        help_text=_("A calendar month, quarter or year: 2026-03, 2026-Q1 or 2026. Blank: all time."),
+    )
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

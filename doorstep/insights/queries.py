@@ -133,6 +133,8 @@ class Ask:
     organization_id: int | None = None  # only this sharing organization
     on: date = field(default_factory=timezone.localdate)
     own: bool = False  # the recipient's own members' figures, for it to publish (a report, a brief)
+    k: int | None = None  # a higher threshold the asker wants (never lower than the organizations')
+    period: str = ""  # the lattice period (``2026-03``, ``2026-Q1``, ``2026``) that start and end are
 
 
 def ask(
@@ -141,15 +143,22 @@ def ask(
     dataset: str,
     group_by,
     purpose: str | None = None,
+    period: str | None = None,
     start=None,
     end=None,
     organization_id=None,
     own: bool = False,
+    k=None,
 ) -> Ask:
     """Check a request; ``ValidationError`` naming the parameter that is wrong.
 
+    ``period``: a calendar month, quarter or year (``core.disclosure.lattice_period``). A recipient
+    outside the organization gets figures for such a period only: ``start`` and ``end`` are taken
+    when they are exactly one, and refused otherwise.
+
     ``own``: the organization's own figures, to publish outside it (a report to the ILO): of its
-    members who consented to research, suppressed at its own k, through the same table."""
+    members who consented to research, suppressed at its own k, through the same table; it keeps
+    free ranges of days."""
     errors: list[FieldError] = []
     if dataset not in DATASETS:
         errors.append(
@@ -184,7 +193,40 @@ def ask(
                     % {"code": code, "choices": ", ".join(possible)},
                 )
             )
-    start, end = inputs.period(start, end, errors)
+    levels = [code for code in group_by if code in PLACES]
+    if len(group_by) == 2 and (len(levels) > 1 or set(levels) & {"admin1", "admin2"}):
+        # Two levels of one hierarchy side by side, or a district by something else, would each add
+        # equations that a state minus its districts could be solved with: places below the
+        # country are offered one at a time.
+        errors.append(
+            FieldError(
+                "group_by",
+                _("States and districts are shown alone, and a country with a dimension other than a place."),
+            )
+        )
+    start, end, chosen = _period(period, start, end, errors, own=own)
+    if k not in (None, ""):
+        try:
+            k = int(k)
+        except (TypeError, ValueError):
+            k = -1
+        if k < disclosure.MINIMUM_K:
+            errors.append(
+                FieldError(
+                    "k",
+                    _("Give a whole number of at least %(low)s; the organizations' own k applies if higher.")
+                    % {"low": disclosure.MINIMUM_K},
+                )
+            )
+    else:
+        k = None
+    if "month" in group_by and chosen is None and not own:
+        errors.append(
+            FieldError(
+                "period",
+                _("Grouped by month, give a period: %(forms)s.") % {"forms": disclosure.PERIOD_FORMS},
+            )
+        )
     if organization_id not in (None, ""):
         try:
             organization_id = int(organization_id)
@@ -192,16 +234,68 @@ def ask(
             errors.append(FieldError("organization_id", _("Give an organization's number.")))
     else:
         organization_id = None
-    if organization_id is not None and (len(group_by) != 1 or "organization" in group_by):
+    if organization_id is not None and (
+        len(group_by) != 1 or "organization" in group_by or set(group_by) & {"admin1", "admin2"}
+    ):
         errors.append(
             FieldError(
                 "organization_id",
-                _("For one organization's figures, group by one dimension other than organization."),
+                _(
+                    "For one organization's figures, group by one dimension other than organization, "
+                    "state or district."
+                ),
             )
         )
     if errors:
         raise ValidationError(message=_("These figures cannot be made."), errors=errors)
-    return Ask(recipient, dataset, purpose, group_by, start, end, organization_id, own=own)
+    return Ask(
+        recipient,
+        dataset,
+        purpose,
+        group_by,
+        start,
+        end,
+        organization_id,
+        own=own,
+        k=k,
+        period=chosen.text if chosen else "",
+    )
+
+
+def _period(period, start, end, errors: list, *, own: bool):
+    """The days asked for, and their lattice period (None: all time, or a free range of the
+    organization's own)."""
+    if period not in (None, ""):
+        try:
+            chosen = disclosure.lattice_period(period)
+        except ValueError:
+            errors.append(
+                FieldError(
+                    "period",
+                    _("Give a calendar month, quarter or year: %(forms)s.")
+                    % {"forms": disclosure.PERIOD_FORMS},
+                )
+            )
+            return None, None, None
+        if start not in (None, "") or end not in (None, ""):
+            errors.append(FieldError("period", _("Give a period, or from and to, not both.")))
+        return chosen.start, chosen.end, chosen
+    start, end = inputs.period(start, end, errors)
+    if start is None and end is None:
+        return None, None, None
+    chosen = disclosure.period_of_days(start, end)
+    if chosen is None and not own:
+        errors.append(
+            FieldError(
+                "from" if start is not None else "to",
+                _(
+                    "Figures outside the organization are for a calendar month, quarter or year, not a "
+                    "range of days: give period as %(forms)s."
+                )
+                % {"forms": disclosure.PERIOD_FORMS},
+            )
+        )
+    return start, end, chosen
 
 
 @dataclass
@@ -210,6 +304,7 @@ class Row:
     labels: tuple
     figures: dict  # None values where withheld
     suppressed: str = ""  # "primary", "complementary" or ""
+    key_sum: int = 0  # the sum of its workers' record keys (cell-key noise); never shown
 
 
 @dataclass
@@ -247,25 +342,75 @@ def figures(ask: Ask) -> Figures:
         reason = _("No organization shares this kind of data with you for this purpose today.")
         return Figures(ask, disclosure.DEFAULT_K, unit, [], [], reason)
     if ask.organization_id is not None:
-        whole = _table(replace(ask, group_by=("organization", *ask.group_by)), organization_ids)
+        whole = _of_year(replace(ask, group_by=("organization", *ask.group_by)), organization_ids)
         rows = [
-            Row(row.key[1:], row.labels[1:], row.figures, row.suppressed)
+            replace(row, key=row.key[1:], labels=row.labels[1:])
             for row in whole.rows
             if row.key[0] == ask.organization_id
         ]
         organizations = [o for o in whole.organizations if o.pk == ask.organization_id]
         return Figures(ask, whole.k, unit, organizations, rows, whole.reason)
-    return _table(ask, organization_ids)
+    return _of_year(ask, organization_ids)
 
 
-def _table(ask: Ask, organization_ids: list[int]) -> Figures:
+def exact_figures(ask: Ask) -> Figures:
+    """Every cell of the table as it is, nothing withheld and no noise: for the door's own checks
+    (the attack suite, ``disclosure audit``, the engine's parity with the ORM). Never shown."""
+    organization_ids = (
+        [ask.recipient.pk]
+        if ask.own
+        else sharing_organization_ids(ask.recipient, ask.purpose, ask.dataset, ask.on)
+    )
+    unit = "worker_month" if "month" in ask.group_by else "worker"
+    if not organization_ids:
+        return Figures(ask, disclosure.DEFAULT_K, unit, [], [], "")
+    return _table(ask, organization_ids, protect=False)
+
+
+def _of_year(ask: Ask, organization_ids: list[int]) -> Figures:
+    """A table by month for a quarter or a month is read from its year's one protected table: its
+    cells are the year's cells of those months, as shown or withheld there, and a margin over the
+    shorter period is shown only where every cell it adds up is shown. So the year's, the quarters'
+    and the months' tables give together nothing that the year's alone does not."""
+    if "month" not in ask.group_by or not ask.period or ask.period == ask.period[:4]:
+        return _table(ask, organization_ids)
+    year = disclosure.lattice_period(ask.period).year
+    whole = _table(replace(ask, period=year.text, start=year.start, end=year.end), organization_ids)
+    if not whole.rows:
+        return replace(whole, ask=ask)
+    at = ask.group_by.index("month")
+    months = {f"{ask.start.year:04d}-{m:02d}" for m in range(ask.start.month, ask.end.month + 1)}
+    inner = [row for row in whole.rows if row.key[at] in months]
+    part = _table(ask, organization_ids, protect=False)
+    margins = []
+    for row in part.rows:
+        if row.key[at] != disclosure.TOTAL:
+            continue
+        adds_up = [
+            cell
+            for cell in inner
+            if all(
+                mine == disclosure.TOTAL or mine == theirs
+                for mine, theirs in zip(row.key, cell.key, strict=True)
+            )
+        ]
+        if adds_up and all(not cell.suppressed for cell in adds_up):
+            margins.append(row)
+        else:
+            margins.append(
+                replace(row, figures=dict.fromkeys(FIGURES[ask.dataset]), suppressed="complementary")
+            )
+    return replace(whole, ask=ask, rows=inner + margins)
+
+
+def _table(ask: Ask, organization_ids: list[int], *, protect: bool = True) -> Figures:
     organizations = list(Organization.objects.filter(pk__in=organization_ids).order_by("name"))
     unit = "worker_month" if "month" in ask.group_by else "worker"
-    k = max(disclosure.checked_k(o.disclosure_k) for o in organizations)
+    k = max([disclosure.checked_k(o.disclosure_k) for o in organizations] + [ask.k or 0])
     chain = None
     if ask.dataset in ("work", "grievances") and ask.purpose == SharingPurpose.COMPANY_DUE_DILIGENCE:
         chain = company_chain(ask.recipient, organization_ids)
-    return _table_from_engine(ask, organizations, k, unit, chain)
+    return _table_from_engine(ask, organizations, k, unit, chain, protect=protect)
 
 
 def empty_figures(dataset: str) -> dict:
@@ -281,27 +426,23 @@ def _suppression(protected, key: tuple) -> str:
     return "complementary" if key in protected.complementary else ""
 
 
-def _table_from_engine(ask: Ask, organizations: list, k: int, unit: str, chain: dict | None) -> Figures:
+def _table_from_engine(
+    ask: Ask, organizations: list, k: int, unit: str, chain: dict | None, *, protect: bool = True
+) -> Figures:
     """The same table from the engine's files (``insights.cells``): as of its last refresh, less the
-    members whose consent changed since then."""
+    members whose consent changed since then. ``protect=False``: every cell as it is (for the door's
+    own use, never shown)."""
     organization_ids = [o.pk for o in organizations]
     purpose = CONSENT_FOR_SHARING[ask.purpose]
+    places = [code for code in ask.group_by if code in PLACES]
     try:
         with analytics.Snapshot(organization_ids) as snapshot:
             recent = consent_changed_since(organization_ids, snapshot.refreshed_at)
-            if ask.dataset == "members":
-                found = cells.members(snapshot, group_by=ask.group_by, consent=purpose, recent=recent)
-            else:
-                of_units = cells.grievances if ask.dataset == "grievances" else cells.work
-                found = of_units(
-                    snapshot,
-                    group_by=ask.group_by,
-                    consent=purpose,
-                    recent=recent,
-                    start=ask.start,
-                    end=ask.end,
-                    chain=chain,
-                )
+            found = _read(snapshot, ask, ask.group_by, purpose, recent, chain)
+            # Places are protected as one hierarchy: read its finest cells too (``protect_tree``).
+            tree = None
+            if protect and places and "month" not in ask.group_by:
+                tree = _read(snapshot, ask, PLACES, purpose, recent, chain).counts
     except analytics.Unavailable as problem:
         analytics.request_refresh(verify=problem.damaged)
         return Figures(
@@ -312,14 +453,96 @@ def _table_from_engine(ask: Ask, organizations: list, k: int, unit: str, chain: 
         return Figures(
             ask, k, unit, organizations, [], _("No worker's data fits these choices."), found.refreshed_at
         )
-    protected = disclosure.protect_counts(found.counts, k=k, dims=len(ask.group_by))
+    protected = disclosure.protect_counts(
+        found.counts,
+        k=k,
+        dims=len(ask.group_by),
+        codes=[_code_list(ask, code, organization_ids) for code in ask.group_by],
+        margins=[_place_statuses(code, tree, k) if tree is not None else None for code in ask.group_by],
+    )
+    if not protect:  # every cell as it is: the keys only, nothing withheld
+        protected = disclosure.Protected(k, protected.dims, dict.fromkeys(protected.counts, 0))
+    elif protected.counts[(disclosure.TOTAL,) * len(ask.group_by)] is None:
+        reason = _("Fewer than %(k)s workers fit these choices: no figure is shown.") % {"k": k}
+        return Figures(ask, k, unit, organizations, [], reason, found.refreshed_at)
     rows = _rows(
         ask,
         protected,
         _labeller(ask, found.counts, chain),
         lambda key: found.figures.get(key) or empty_figures(ask.dataset),
     )
+    for row in rows:
+        row.key_sum = found.keys.get(row.key, 0)
     return Figures(ask, k, unit, organizations, rows, refreshed_at=found.refreshed_at)
+
+
+def perturbed(result: Figures) -> Figures:
+    """The table as it leaves the organization: every count and sum of a shown cell perturbed by
+    the cell-key method (``core.disclosure.perturb``: the same workers, the same noise). Medians and
+    shares stay as computed, rounded, and only for cells that pass. An organization's own figures
+    (``own``) stay exact."""
+    if result.ask.own:
+        return result
+    k = result.k
+    rows = []
+    for row in result.rows:
+        values = dict(row.figures)
+        workers = values.get("workers")
+        if not row.suppressed and workers:
+            values["workers"] = disclosure.perturb(workers, row.key_sum, k=k)
+            for name in ("orders", "cases"):
+                if values.get(name):
+                    values[name] = disclosure.perturb(
+                        values[name], row.key_sum, k=k, floor=1, offset=disclosure.SUM_OFFSET
+                    )
+        rows.append(replace(row, figures=values))
+    return replace(result, rows=rows)
+
+
+PLACES = ("country", "admin1", "admin2")  # a hierarchy, coarsest first
+
+
+def _read(snapshot, ask: Ask, group_by: tuple, purpose: str, recent, chain) -> cells.Cells:
+    if ask.dataset == "members":
+        return cells.members(snapshot, group_by=group_by, consent=purpose, recent=recent)
+    of_units = cells.grievances if ask.dataset == "grievances" else cells.work
+    return of_units(
+        snapshot, group_by=group_by, consent=purpose, recent=recent, start=ask.start, end=ask.end, chain=chain
+    )
+
+
+def _code_list(ask: Ask, code: str, organization_ids: list[int]) -> list | None:
+    """The codes a dimension has whether or not anyone is in them (None: no fixed list)."""
+    listed = {
+        "category": Category.values,
+        "gender": Gender.values,
+        "sector": Sector.values,
+        "problem": GrievanceCategory.values,
+        "case_status": CaseStatus.values,
+        "organization": organization_ids,
+    }
+    if code == "month" and ask.period:
+        return [f"{ask.start.year:04d}-{m:02d}" for m in range(ask.start.month, ask.end.month + 1)]
+    return listed.get(code)
+
+
+def _place_statuses(code: str, tree: dict, k: int) -> dict | None:
+    """The statuses of a level of places, from the hierarchy protected whole; a name found under
+    two parents is withheld if either is."""
+    if code not in PLACES:
+        return None
+    level = PLACES.index(code)
+    statuses = disclosure.protect_tree(tree, k=k)
+    by_name: dict[tuple, str] = {}
+    for path, status in statuses.items():
+        if len(path) == level + 1:
+            key = (path[level],)
+            by_name[key] = max(by_name.get(key, disclosure.SHOWN), status, key=_severity)
+    return by_name | {(disclosure.TOTAL,): statuses[()]}
+
+
+def _severity(status: str) -> int:
+    return {disclosure.SHOWN: 0, disclosure.COMPLEMENTARY: 1, disclosure.PRIMARY: 2}[status]
 
 
 def _rows(ask: Ask, protected, labels, figures_of) -> list[Row]:
@@ -393,6 +616,7 @@ def as_data(result: Figures) -> dict:
         "recipient_id": ask.recipient.pk,
         "purpose": ask.purpose,
         "group_by": list(ask.group_by),
+        "period": ask.period,
         "from": ask.start,
         "to": ask.end,
         "on": ask.on,

@@ -20,7 +20,8 @@ from .models import Licence, Release
 
 
 def release(ask: queries.Ask, *, actor, channel: str) -> queries.Figures:
-    result = queries.figures(ask)
+    """The figures as they leave the organization (protected, then perturbed), audited."""
+    result = queries.perturbed(queries.figures(ask))
     metadata = {
         "dataset": ask.dataset,
         "purpose": ask.purpose,
@@ -102,14 +103,21 @@ def publish_release(network, *, data: dict, actor):
     results = []
     for code in chosen:
         dataset, group_by = RELEASE_TABLES[code]
-        ask = queries.ask(
-            network,
-            dataset=dataset,
-            group_by=list(group_by),
-            purpose="network_statistics",
-            start=start,
-            end=end,
-        )
+        try:
+            ask = queries.ask(
+                network,
+                dataset=dataset,
+                group_by=list(group_by),
+                purpose="network_statistics",
+                start=start,
+                end=end,
+            )
+        except ValidationError as problem:  # a period off the lattice: name the release's fields
+            fields = {"from": "starts_on", "to": "ends_on", "period": "starts_on"}
+            raise ValidationError(
+                message=_("The release is not published."),
+                errors=[FieldError(fields.get(e.field, e.field), e.message) for e in problem.errors],
+            ) from None
         results.append((code, release(ask, actor=actor, channel="open data")))
     if not any(result.rows for _code, result in results):
         reason = next((result.reason for _code, result in results if result.reason), "")

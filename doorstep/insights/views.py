@@ -20,7 +20,6 @@ from doorstep.core.charts import MEDIA_TYPES
 from doorstep.core.downloads import attachment
 from doorstep.core.errors import DomainError, FieldError, ValidationError
 from doorstep.core.forms import add_domain_error
-from doorstep.core.inputs import date_value
 from doorstep.core.pdf import Document
 from doorstep.organizations import queries as org_queries
 from doorstep.organizations.models import Organization
@@ -51,6 +50,7 @@ def shared_figures(request, org_slug: str):
                 dataset=data["dataset"],
                 purpose=data["purpose"] or None,
                 group_by=[code for code in (data["group_by"], data["then_by"]) if code],
+                period=data["period"],
                 start=data["start"],
                 end=data["end"],
             )
@@ -286,11 +286,15 @@ def due_diligence(request, org_slug: str):
     """The company's view of its own chain: the dossier (page, PDF, CSV) and its commitments."""
     company = chain_queries.company_for(request.user, slug=org_slug)
     problems = []
-    start = date_value(request.GET.get("from"), "from", problems)
-    end = date_value(request.GET.get("to"), "to", problems)
     wanted = request.GET.get("format", "")
     channel = wanted if wanted in ("pdf", "csv") else "page"
-    dossier = dossiers.build(company, actor=request.user, start=start, end=end, channel=channel)
+    try:
+        dossier = dossiers.build(
+            company, actor=request.user, period=request.GET.get("period"), channel=channel
+        )
+    except ValidationError as problem:  # a period off the lattice: said, and all time shown
+        problems = problem.errors
+        dossier = dossiers.build(company, actor=request.user, channel=channel)
     name = f"dossier-{company.slug}-{dossier.made_on.isoformat()}"
     if wanted == "pdf":
         return attachment(
@@ -324,7 +328,7 @@ def due_diligence(request, org_slug: str):
             "tables": tables,
             "form": form,
             "problems": problems,
-            "query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k in ("from", "to") and v),
+            "query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k == "period" and v),
             "method": dossiers.insights.METHOD,
         },
         status=422 if form.errors or problems else 200,

@@ -3,7 +3,7 @@
 ``members/organization_id=…/country=…/``: each member's category, gender, her country, first
 sector, places folded as the aggregates door groups them, status, the day she joined, and her consent
 to research, to sharing with a network and to being counted in a company's due-diligence statistics
-as of the refresh day. No
+as of the refresh day, and her random record key (the cell-key noise of ``core.disclosure``). No
 name, number or anything else personal. An organization's file is read again whole when its members
 or their consents changed, or the day did (a consent takes effect on a date).
 """
@@ -34,6 +34,7 @@ MEMBER_SCHEMA = pa.schema(
         ("consent_research", pa.bool_()),
         ("consent_network_sharing", pa.bool_()),
         ("consent_company_statistics", pa.bool_()),
+        ("record_key", pa.int64()),  # her random record key: the cell-key noise (core.disclosure)
     ]
 )
 CONSENTS = ("research", "network_sharing", "company_statistics")
@@ -83,11 +84,20 @@ def members_table(org_id: int) -> pa.Table:
         Member.objects.filter(organization_id=org_id, merged_into__isnull=True)
         .order_by("pk")
         .values_list(
-            "pk", "category", "gender", "country", "sectors", "admin1", "admin2", "status", "joined_on"
+            "pk",
+            "category",
+            "gender",
+            "country",
+            "sectors",
+            "admin1",
+            "admin2",
+            "status",
+            "joined_on",
+            "record_key",
         )
     )
     data = defaultdict(list)
-    for pk, category, gender, country, sectors, admin1, admin2, status, joined in rows.iterator(
+    for pk, category, gender, country, sectors, admin1, admin2, status, joined, record_key in rows.iterator(
         chunk_size=20_000
     ):
         data["id"].append(pk)
@@ -99,6 +109,7 @@ def members_table(org_id: int) -> pa.Table:
         data["admin2"].append(place(admin2))
         data["status"].append(status)
         data["joined_on"].append(joined)
+        data["record_key"].append(record_key)
         for purpose in CONSENTS:
             data[f"consent_{purpose}"].append(pk in agreed[purpose])
     return pa.Table.from_pydict(

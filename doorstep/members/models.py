@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from doorstep.core.disclosure import new_record_key
 from doorstep.core.models import OwnedModel, SubjectKey
 from doorstep.core.sectors import Sector
 
@@ -100,6 +101,9 @@ class Member(OwnedModel):
         MemberGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
     joined_on = models.DateField(_("date joined"))
+    # Random and stored, derived from nothing: the cell-key noise of figures outside the
+    # organization (``core.disclosure``) sums the record keys of a cell's workers.
+    record_key = models.PositiveIntegerField(_("record key"), default=new_record_key, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     subject_key = models.OneToOneField(SubjectKey, on_delete=models.PROTECT, related_name="+")
     pii = models.BinaryField()

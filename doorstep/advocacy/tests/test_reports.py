@@ -56,7 +56,8 @@ def test_a_network_builds_a_report_from_sections_and_exports_it(world, shared, l
     rows = {row[0]: row for row in evidence["table"]["rows"]}
     # Three beadworkers: withheld; then embroidery too, or the total would give them away.
     assert rows["Beadwork"][1:] == ["", "fewer than k workers"]
-    assert rows["Embroidery"][1:] == ["", "would give away another cell"] and rows["All"][1] == "15"
+    assert rows["Embroidery"][1:] == ["", "would give away another cell"]
+    assert abs(int(rows["All"][1]) - 15) <= 2  # a network's figures carry cell-key noise
     assert any("10" in note for note in evidence["notes"])  # k is stated
     assert AuditEvent.objects.filter(action="aggregates.released", metadata__channel="ilo_report").exists()
     page = nadia.get(f"{url}versions/1/")
@@ -158,6 +159,7 @@ def test_the_api_builds_and_versions_a_report(world, shared, api):
             "dataset": "members",
             "group_by": "sector",
             "from": "2026-01-01",
+            "to": "2026-12-31",  # a calendar year: a network's figures are on the lattice
         },
         content_type="application/json",
     )

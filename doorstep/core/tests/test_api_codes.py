@@ -60,6 +60,12 @@ NOT_CODES = {
     ("RegistrationOut", "role"): "free text",
     ("ParticipationRow", "gender"): "a label, not a code",
     ("AggregateOut", "method"): "a sentence naming the disclosure method",
+    ("AggregateOut", "period"): "a calendar month, quarter or year (2026-03, 2026-Q1, 2026), checked "
+    "by core.disclosure.lattice_period",
+    ("GET /api/v1/aggregates/{dataset}", "period"): "a calendar month, quarter or year",
+    ("AggregateParams", "period"): "a calendar month, quarter or year",
+    ("LatticePeriod", "period"): "a calendar month, quarter or year",
+    ("GET /api/v1/due-diligence/{company_id}/dossier", "period"): "a calendar month, quarter or year",
     ("AggregateOut", "unit"): "worker or worker_month, spelled only inside insights.queries",
     ("BenchmarkIn", "source"): "a citation",
     ("BenchmarkOut", "source"): "a citation",

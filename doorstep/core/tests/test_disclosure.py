@@ -140,3 +140,78 @@ def test_k_is_never_below_five():
     )
     protected = disclosure.protect_counts({("a",): 4, ("b",): 30}, k=2, dims=1)
     assert protected.k == 5 and protected.counts[("a",)] is None
+
+
+# Zeros, empty tables and hierarchies ----------------------------------------------------------------
+
+places = st.dictionaries(
+    st.tuples(st.sampled_from("AB"), st.sampled_from("xyz"), st.sampled_from("pqr")), counts, max_size=12
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(places, small_k)
+def test_a_hierarchy_is_protected_whole(leaves, k):
+    status = disclosure.protect_tree(leaves, k=k)
+    value = {}
+    for path, n in leaves.items():
+        for depth in range(4):
+            value[path[:depth]] = value.get(path[:depth], 0) + n
+    value.setdefault((), 0)
+    for node, n in value.items():
+        if not status[node]:
+            assert n == 0 or n >= k  # nothing shown under k
+        if status[node]:
+            # everything under a withheld node is withheld, zeros too
+            assert all(status[other] for other in value if other[: len(node)] == node)
+    for parent in value:
+        if status[parent] or len(parent) == 3:
+            continue
+        children = [c for c in value if len(c) == len(parent) + 1 and c[: len(parent)] == parent]
+        withheld = [value[c] for c in children if status[c]]
+        if withheld:
+            # a shown parent less its shown children gives two or more withheld children together
+            assert len(withheld) >= 2
+            everything = len(withheld) == len(children)
+            assert everything or all(sum(withheld) - n >= k for n in withheld if n < k)
+
+
+def test_a_table_whose_total_is_under_k_withholds_every_cell_zeros_too():
+    protected = disclosure.protect_counts({("a", "x"): 3, ("b", "y"): 0, ("a", "y"): 2}, k=10, dims=2)
+    assert all(n is None for n in protected.counts.values())
+    one = disclosure.protect_counts({("a",): 3, ("b",): 0}, k=10, dims=1)
+    assert all(n is None for n in one.counts.values())
+
+
+def test_zeros_inside_a_withheld_row_are_withheld():
+    values = {("a", "x"): 30, ("a", "y"): 20, ("b", "x"): 4, ("b", "y"): 0, ("c", "x"): 25, ("c", "y"): 12}
+    protected = disclosure.protect_counts(values, k=10, dims=2)
+    assert protected.counts[("b", TOTAL)] is None and protected.counts[("b", "y")] is None
+
+
+def test_every_code_of_a_code_list_is_a_row():
+    protected = disclosure.protect_counts({("a",): 30}, k=10, dims=1, codes=[["a", "b", "c"]])
+    assert protected.counts == {("a",): 30, ("b",): 0, ("c",): 0, (TOTAL,): 30}
+
+
+# Cell-key noise -------------------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=500), st.integers(min_value=0, max_value=2**40), small_k)
+def test_noise_is_bounded_deterministic_and_never_under_k(n, key_sum, k):
+    shown = disclosure.perturb(n, key_sum, k=k)
+    assert shown == disclosure.perturb(n, key_sum, k=k)
+    if n == 0:
+        assert shown == 0
+    elif n >= k:
+        assert shown >= k and abs(shown - n) <= disclosure.MAX_DEVIATION
+
+
+def test_the_perturbation_table_has_the_documented_mean_and_variance():
+    keys = [i / 10_000 for i in range(10_000)]
+    noise = [disclosure.noise(key) for key in keys]
+    mean = sum(noise) / len(noise)
+    variance = sum((d - mean) ** 2 for d in noise) / len(noise)
+    assert abs(mean) < 0.01 and abs(variance - disclosure.VARIANCE) < 0.01
+    assert disclosure.VARIANCE == pytest.approx(0.8)

@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from doorstep.core import analytics
+from doorstep.core import analytics, disclosure
 from doorstep.core.models import AuditEvent
+from doorstep.insights import queries
 from doorstep.members.services import consent as member_services
 from doorstep.organizations import services as org_services
 from doorstep.organizations.models import SharingAgreement
@@ -18,6 +19,11 @@ pytestmark = pytest.mark.django_db
 
 def _get(client, dataset="members", **params):
     return client.get(f"/api/v1/aggregates/{dataset}", params)
+
+
+def _near(shown, true):
+    """A count as shown outside the organization: the true one perturbed (cell-key noise)."""
+    return abs(shown - true) <= disclosure.MAX_DEVIATION
 
 
 def _rows(body):
@@ -37,8 +43,10 @@ def test_the_network_sees_consenting_members_of_sharing_affiliates_with_small_ce
     # One withheld cell and a total would give it away: another is withheld with it.
     assert body["suppressed_cells"] == 2
     shown = [row for row in body["rows"] if not row["suppressed"]]
-    assert shown and all(row["figures"]["workers"] >= 10 for row in shown)
-    assert rows[("All",)]["figures"]["workers"] == 15
+    # Every sector of the code list is a row; those shown hold none or at least k workers.
+    assert shown
+    assert all(row["figures"]["workers"] == 0 or row["figures"]["workers"] >= 10 for row in shown)
+    assert _near(rows[("All",)]["figures"]["workers"], 15)
 
 
 def test_two_dimensions_with_totals_never_give_a_small_cell_away(world, shared, api):
@@ -60,7 +68,7 @@ def test_work_figures_are_medians_over_workers_and_rates(world, shared, api):
     total = _rows(body)[("All",)]["figures"]
     # Beadwork (3) is withheld, so embroidery is too: the total would give beadwork away.
     assert _rows(body)[("Embroidery",)]["suppressed"] == "complementary"
-    assert total["workers"] == 15 and total["orders"] == 16  # one embroiderer had a second order
+    assert _near(total["workers"], 15) and _near(total["orders"], 16)  # one embroiderer had two orders
     assert total["currency"] == "INR" and total["median_net_hourly"] is not None
     assert total["rejection_percent"] == "10.0" and total["cancellation_percent"] == "0.0"
     assert total["median_payment_delay_days"] == "20.0"
@@ -83,8 +91,8 @@ def test_a_non_sharing_affiliate_expired_or_revoked_agreement_and_withdrawn_cons
         method="verbal",
         actor=world.admin_a,
     )
-    body = _get(client, recipient_id=world.network.pk, group_by="category").json()
-    assert _rows(body)[("All",)]["figures"]["workers"] == 14
+    exact = queries.exact_figures(queries.ask(world.network, dataset="members", group_by="category"))
+    assert next(row for row in exact.rows if row.key == ("__total__",)).figures["workers"] == 14
 
     agreement = SharingAgreement.objects.get(recipient=world.network)
     SharingAgreement.objects.filter(pk=agreement.pk).update(
@@ -115,10 +123,12 @@ def test_the_company_sees_only_its_own_chain_by_work_giver_and_supplier(world, s
     assert rows[("Meena",)]["suppressed"] == "primary"
     assert rows[("Rafiq",)]["suppressed"] == "complementary"
     # 15 workers and their 15 orders in the chain: Other Agent's order is not Brand C's business.
-    assert rows[("All",)]["figures"]["workers"] == 15 and rows[("All",)]["figures"]["orders"] == 15
+    assert _near(rows[("All",)]["figures"]["workers"], 15) and _near(rows[("All",)]["figures"]["orders"], 15)
     body = _get(client, dataset="work", recipient_id=world.company.pk, group_by="supplier").json()
     assert [row["labels"]["supplier"] for row in body["rows"]] == ["Star Exports", "All"]
-    assert body["rows"][0]["figures"]["workers"] == 15 and body["rows"][0]["figures"]["orders"] == 15
+    assert _near(body["rows"][0]["figures"]["workers"], 15) and _near(
+        body["rows"][0]["figures"]["orders"], 15
+    )
     text = str(body)
     for member in shared.embroiderers + shared.beadworkers:
         assert f"#{member.number}" not in text
@@ -204,7 +214,9 @@ def test_a_table_by_one_dimension_is_drawn_with_what_it_shows(world, shared, log
     page = client.get("/orgs/test-network/shared/", asked).content.decode()
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in page and "Workers · Category" in page
     drawn = client.get("/orgs/test-network/shared/", asked | {"chart": "csv"})
-    assert list(csv.reader(io.StringIO(drawn.content.decode())))[1:] == [["Sub-contracted homeworker", "15"]]
+    drawn_rows = list(csv.reader(io.StringIO(drawn.content.decode())))[1:]
+    assert [label for label, _count in drawn_rows] == ["Sub-contracted homeworker"]  # not the empty ones
+    assert abs(int(drawn_rows[0][1]) - 15) <= 2  # cell-key noise
     png = client.get("/orgs/test-network/shared/", asked | {"chart": "png"})
     assert png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
     assert client.get("/orgs/test-network/shared/", asked | {"chart": "gif"}).status_code == 404
@@ -290,9 +302,9 @@ def test_grievance_figures_count_each_worker_once_and_keep_to_the_chain(world, s
     rows = _rows(body)
     # 12 consenting embroiderers in one case (the refuser is not counted); 3 beadworkers in 3 cases.
     assert rows[("Piece rates too low to live on",)]["suppressed"] == "primary"
-    assert rows[("All",)]["figures"] == {
-        "workers": 15,
-        "cases": 4,
+    total = rows[("All",)]["figures"]
+    assert _near(total.pop("workers"), 15) and _near(total.pop("cases"), 4)
+    assert total == {
         "resolved_percent": "0.0",
         "median_days_to_resolution": None,
     }
@@ -302,4 +314,4 @@ def test_grievance_figures_count_each_worker_once_and_keep_to_the_chain(world, s
         api(world.company_user), dataset="grievances", recipient_id=world.company.pk, group_by="party"
     ).json()
     assert [row["labels"]["party"] for row in body["rows"]] == ["Rafiq", "All"]
-    assert body["rows"][0]["figures"]["workers"] == 12 and body["rows"][0]["figures"]["cases"] == 1
+    assert _near(body["rows"][0]["figures"]["workers"], 12) and _near(body["rows"][0]["figures"]["cases"], 1)

@@ -32,8 +32,8 @@ def _publish(client, network, **changes):
         "description": "Medians over workers.",
         "licence": "CC-BY-4.0",
         "tables": ["work-sector", "members-country-category"],
-        "starts_on": "2020-01-01",
-        "ends_on": "",
+        "starts_on": "2026-01-01",  # a calendar year: figures leave the organization
+        "ends_on": "2026-12-31",
     } | changes
     return client.post(f"/orgs/{network.slug}/open-data/", data)
 
@@ -87,6 +87,13 @@ def test_a_release_that_cannot_be_made_says_why_and_stores_nothing(network, logi
         reversed_period.status_code == 422
         and "The end comes before the start." in reversed_period.content.decode()
     )
+    assert not Release.objects.exists()
+
+
+def test_a_release_is_for_a_calendar_month_quarter_or_year(network, login):
+    analyst = login(User.objects.get(username="synth-network-analyst"))
+    free = _publish(analyst, network, starts_on="2026-01-05", ends_on="2026-12-31")
+    assert free.status_code == 422 and "YYYY-Qn" in free.content.decode()
     assert not Release.objects.exists()
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from doorstep.core import audit, tenancy, vault
 from doorstep.core.bulk import insert_rows
+from doorstep.core.disclosure import new_record_key
 from doorstep.core.errors import PermissionDenied
 from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.models import Organization
@@ -102,7 +103,7 @@ def create_members_bulk(
         if name not in groups:
             group = _group(organization.pk, name)
             groups[name] = group.pk if group else None
-        fields = {**MEMBER_DEFAULTS, "joined_on": today, **clean.fields}
+        fields = {**MEMBER_DEFAULTS, "joined_on": today, **clean.fields, "record_key": new_record_key()}
         pii = {field_name: clean.pii.get(field_name) for field_name in PII_FIELDS}
         rows.append(
             (
@@ -177,8 +178,9 @@ def create_members_bulk(
     return ids
 
 
-# The member columns an import fills (besides those create_members_bulk sets itself), and their defaults.
-MEMBER_COLUMNS = [*MEMBER_ATTRIBUTES, "country"]
+# The member columns an import fills (besides those create_members_bulk sets itself), and their defaults
+# (a record key is drawn for each row: ``core.disclosure.new_record_key``).
+MEMBER_COLUMNS = [*MEMBER_ATTRIBUTES, "country", "record_key"]
 MEMBER_DEFAULTS = {
     "sectors": [],
     "skills": [],

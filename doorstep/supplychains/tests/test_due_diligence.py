@@ -53,9 +53,9 @@ def test_the_company_reads_its_dossier_on_the_page_as_pdf_and_csv(world, shared,
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert pdf["Content-Disposition"].startswith("attachment")
 
-    response = client.get("/orgs/brand-c/due-diligence/", {"format": "csv", "from": "2026-01-01"})
+    response = client.get("/orgs/brand-c/due-diligence/", {"format": "csv", "period": "2026"})
     lines = list(csv.reader(io.StringIO(response.content.decode())))
-    assert ["By supplier"] in lines and ["Period", "2026-01-01 – …"] in lines
+    assert ["By supplier"] in lines and ["Period", "2026-01-01 – 2026-12-31"] in lines
     assert any(line[:2] == ["Star Exports", "15"] for line in lines)
     for secret in _names_and_numbers(world, shared):
         assert secret not in response.content
@@ -174,7 +174,7 @@ def test_the_dossier_api_and_the_commitments_api(world, shared, api):
     assert tracked.json()["status"] == "done"
     dossier = company.get(f"/api/v1/due-diligence/{world.company.pk}/dossier").json()
     assert set(dossier["tables"]) == {"supplier", "party", "sector", "grievances"}
-    assert dossier["tables"]["supplier"]["rows"][0]["figures"]["workers"] == 15
+    assert abs(dossier["tables"]["supplier"]["rows"][0]["figures"]["workers"] - 15) <= 2  # cell-key noise
     assert dossier["narratives"][0]["text"].startswith("Pay at least")
     assert dossier["commitments"][0]["status"] == "done"
     listed = union.get(f"/api/v1/commitments?organization_id={world.org_a.pk}").json()
