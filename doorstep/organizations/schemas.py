@@ -130,7 +130,7 @@ class PersonInvited(Schema):
     id: int = Field(description="The invitation's id.")
     username: str
     role: codes(Role)
-    status: str = Field(description="Always `invited`: the role is hers once she accepts it.")
+    status: codes(("invited",)) = Field(description="Always `invited`: the role is hers once she accepts it.")
 
 
 class PersonUpdate(Schema):

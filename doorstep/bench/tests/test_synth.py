@@ -12,6 +12,7 @@ from django.utils import timezone
 from doorstep.bench import synth
 from doorstep.core import vault
 from doorstep.core.bulk import insert_rows, reserve_ids
+from doorstep.core.disclosure import new_record_key
 from doorstep.members.models import ConsentEvent, Member
 from doorstep.members.services.pii import PII_PURPOSE
 from doorstep.members.services.registry import MEMBER_COLUMNS, MEMBER_DEFAULTS
@@ -124,7 +125,7 @@ def test_bulk_rows_are_stored_as_the_orm_would_store_them(world):
     ]
 
     def row(pk, number, key, pii, **fields):
-        values = {**MEMBER_DEFAULTS, "joined_on": today, **fields}
+        values = {**MEMBER_DEFAULTS, "joined_on": today, "record_key": new_record_key(), **fields}
         return (pk, world.org_a.pk, number, key.id, pii, now, now, *(values[c] for c in MEMBER_COLUMNS))
 
     rows = [

@@ -102,7 +102,7 @@ def _lists_codes(schema: dict, components: dict) -> bool:
     """Whether a property's or parameter's schema lists its codes (each alternative but null)."""
     if "$ref" in schema:
         return _lists_codes(components[schema["$ref"].rsplit("/", 1)[-1]], components)
-    if "enum" in schema:
+    if "enum" in schema or "const" in schema:  # a Literal of one code is a const
         return True
     if schema.get("type") == "array":
         return _lists_codes(schema.get("items", {}), components)

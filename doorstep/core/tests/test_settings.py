@@ -106,7 +106,7 @@ def test_devkeys_writes_the_file_once(tmp_path):
     assert oct(path.stat().st_mode & 0o777) == "0o600"
 
 
-def test_devkeys_adds_the_audit_key_to_an_older_file(tmp_path):
+def test_devkeys_adds_the_keys_an_older_file_lacks(tmp_path):
     from doorstep.devkeys import write_development_env
 
     path = tmp_path / "doorstep.env"
@@ -114,9 +114,11 @@ def test_devkeys_adds_the_audit_key_to_an_older_file(tmp_path):
     assert not write_development_env(path)
     lines = path.read_text().splitlines()
     assert lines[:3] == ["DOORSTEP_DEBUG=1", "DOORSTEP_SECRET_KEY=dev", f"DOORSTEP_MASTER_KEY={GOOD_MASTER}"]
-    assert len(base64.urlsafe_b64decode(lines[3].removeprefix("DOORSTEP_AUDIT_KEY="))) == 32
+    added = dict(line.split("=", 1) for line in lines[3:])
+    assert set(added) == {"DOORSTEP_AUDIT_KEY", "DOORSTEP_BACKUP_KEY"}
+    assert all(len(base64.urlsafe_b64decode(key)) == 32 for key in added.values())
     write_development_env(path)
-    assert len(path.read_text().splitlines()) == 4  # added once
+    assert len(path.read_text().splitlines()) == 5  # added once
 
 
 def test_sqlite_runs_in_wal_mode_with_full_sync(tmp_path):

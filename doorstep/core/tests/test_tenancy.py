@@ -372,6 +372,35 @@ def _network_of_a(world):
     return world.network.slug
 
 
+def _network_sharing_members_of_a(world):
+    """The network, with which Union A shares the members' figures of twelve members: enough
+    (k = 10) for a table that an open-data release may publish."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from doorstep.members.services import consent as member_services
+    from doorstep.members.services import registry as registry_services
+    from doorstep.organizations import services as organization_services
+
+    data = {"recipient": world.network.pk, "purpose": "network_statistics", "data_kinds": ["members"]}
+    organization_services.create_agreement(world.org_a, data=data, actor=world.admin_a)
+    for i in range(12):
+        data = {"full_name": f"Worker {i}", "category": "homeworker", "phones": [f"+9198123450{i:02d}"]}
+        member = registry_services.create_member(world.org_a, data=data, actor=world.admin_a)
+        member_services.record_consent(
+            member,
+            purpose="network_sharing",
+            given=True,
+            effective_on=timezone.localdate() - timedelta(days=30),
+            method="paper",
+            actor=world.admin_a,
+        )
+    call_command("refresh_analytics")
+    return world.network.slug
+
+
 def _commitment_a(world):
     """Brand C's commitment to Union A (which shares with it for due diligence)."""
     from doorstep.supplychains import services as party_services
@@ -779,8 +808,8 @@ CASES = {
         ("get", "/orgs/test-network/open-data/", None, 200),
         (
             "post",
-            f"/orgs/{_network_of_a(w)}/open-data/",
-            {"title": "x", "licence": "CC0-1.0", "tables": "work-sector"},
+            f"/orgs/{_network_sharing_members_of_a(w)}/open-data/",
+            {"title": "x", "licence": "CC0-1.0", "tables": "members-category"},
             302,
         ),
     ],

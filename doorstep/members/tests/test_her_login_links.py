@@ -12,7 +12,7 @@ from doorstep.members.services import logins as login_services
 
 def _member_with_login(world, register) -> Member:
     member = register("Sunita Devi", phones=["+919812345678"])
-    login_services.give_login(member, pin="4821", actor=world.admin_a)
+    login_services.give_login(member, pin="482916", actor=world.admin_a)
     return Member.objects.get(pk=member.pk)
 
 
