@@ -93,7 +93,7 @@ def test_phone_sized_login_switch_organization_and_language(demo_server):
         browser = _launch(playwright)
         page = browser.new_page(viewport={"width": 360, "height": 740})
         page.goto(demo_server + "/")
-        page.get_by_role("link", name="Log in").click()
+        page.get_by_role("link", name="Staff: log in").click()
         page.get_by_label("Username").fill("orgadmin-a")
         page.get_by_label("Password").fill("doorstep-demo")
         with page.expect_navigation():
@@ -290,7 +290,7 @@ def test_public_pages_work_without_javascript(demo_server):
         # The directory's filter is a plain GET form: it works with no script at all.
         page.goto(demo_server + "/directory/")
         page.get_by_text("Filter").click()
-        page.get_by_label("Country").select_option("KE")
+        page.get_by_label("Country", exact=True).select_option("KE")
         with page.expect_navigation():
             page.get_by_role("button", name="Show").click()
         assert "country=KE" in page.url

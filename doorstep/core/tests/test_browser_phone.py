@@ -13,10 +13,13 @@ pytestmark = [
 ]
 
 # Right edges of every table cell beyond the box that holds them (or the screen), as (text, excess px).
+# A stacked table's header row is visually hidden (clipped, for screen readers): not on screen.
 CELLS_OUTSIDE = """(box) => {
   const limit = Math.min(document.documentElement.clientWidth, box ? box.getBoundingClientRect().right : 1e9);
+  const hidden = (cell) => cell.closest('thead') && getComputedStyle(cell.closest('thead')).position === 'absolute';
   return [...document.querySelectorAll('td, th')]
-    .filter((cell) => cell.offsetParent !== null && cell.getBoundingClientRect().right > limit + 0.5)
+    .filter((cell) => cell.offsetParent !== null && !hidden(cell))
+    .filter((cell) => cell.getBoundingClientRect().right > limit + 0.5)
     .map((cell) => [cell.innerText.trim(), cell.getBoundingClientRect().right - limit]);
 }"""
 
