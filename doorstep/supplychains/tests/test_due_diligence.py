@@ -231,5 +231,5 @@ def test_a_work_giver_renamed_as_a_formula_reaches_the_csv_as_text(world, shared
     client = login(world.company_user)
     response = client.get("/orgs/brand-c/due-diligence/", {"format": "csv", "from": "2026-01-01"})
     lines = list(csv.reader(io.StringIO(response.content.decode())))
-    assert any(line[0] == "'" + hostile for line in lines)  # its count carries cell-key noise
+    assert any(line[:1] == ["'" + hostile] for line in lines)
     assert not any(cell.startswith("=") for line in lines for cell in line)
