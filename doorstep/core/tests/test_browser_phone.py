@@ -16,7 +16,10 @@ pytestmark = [
 # A stacked table's header row is visually hidden (clipped, for screen readers): not on screen.
 CELLS_OUTSIDE = """(box) => {
   const limit = Math.min(document.documentElement.clientWidth, box ? box.getBoundingClientRect().right : 1e9);
-  const hidden = (cell) => cell.closest('thead') && getComputedStyle(cell.closest('thead')).position === 'absolute';
+  const hidden = (cell) => {
+    const head = cell.closest('thead');
+    return head !== null && getComputedStyle(head).position === 'absolute';
+  };
   return [...document.querySelectorAll('td, th')]
     .filter((cell) => cell.offsetParent !== null && !hidden(cell))
     .filter((cell) => cell.getBoundingClientRect().right > limit + 0.5)
