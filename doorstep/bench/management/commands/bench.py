@@ -641,7 +641,7 @@ class Command(BaseCommand):
             queries.ask(network, dataset="work", group_by=["organization"]),
             queries.ask(network, dataset="members", group_by=["country"]),
         ]
-        times, tables = _timed(lambda: [queries.figures(a) for a in asks], DASHBOARD_RUNS)
+        times, _tables = _timed(lambda: [queries.figures(a) for a in asks], DASHBOARD_RUNS)
         baseline, plain = _timed(
             lambda: [baselines.orm_table(a) for a in asks], 1 if size["one_baseline_run"] else size["runs"]
         )
