@@ -8,9 +8,11 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Governance")
 
     def ready(self) -> None:
+        from doorstep.core import rights
         from doorstep.core.navigation import NavItem, register, register_panel
         from doorstep.core.roles import STAFF_ROLES
 
+        from .services.rights import erase_rows, export_sections, move_rows
         from .views import action_items_panel
 
         register(
@@ -24,3 +26,4 @@ class GovernanceConfig(AppConfig):
             )
         )
         register_panel("governance_action_items", action_items_panel, roles=STAFF_ROLES)
+        rights.register("governance", export=export_sections, erase=erase_rows, merge=move_rows)

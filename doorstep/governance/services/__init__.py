@@ -4,4 +4,5 @@
 - ``offices``: terms of office (started, ended; never deleted).
 - ``receipts``: numbered receipts for dues payments.
 - ``meetings``: meetings, attendance, resolutions, action items, minutes and their versions.
+- ``rights``: her export, erasure and the merge of her two records.
 """
