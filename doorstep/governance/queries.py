@@ -66,7 +66,9 @@ def standing(member: Member, on: date | None = None) -> dues.Standing:
     The caller has already read ``member`` through a scoped query (``members.queries.get_member``):
     this reads only her own organization's rules and her own payments."""
     on = on or timezone.localdate()
-    payments = [(p.period, p.amount, p.currency) for p in DuesPayment.objects.filter(member=member)]
+    payments = [
+        (p.period, p.amount, p.currency, p.paid_on) for p in DuesPayment.objects.filter(member=member)
+    ]
     return dues.compute(dues_rules(_rules(member.organization_id)), member.joined_on, payments, on)
 
 
@@ -92,7 +94,7 @@ def standings_of(
     for row in (
         tenancy.scoped(DuesPayment, user, organization)
         .filter(member__in=people)
-        .values_list("member_id", "period", "amount", "currency")
+        .values_list("member_id", "period", "amount", "currency", "paid_on")
     ):
         paid[row[0]].append(row[1:])
     return [(m, dues.compute(rules, m.joined_on, paid[m.pk], on)) for m in people]
@@ -257,7 +259,7 @@ def quorum(meeting: Meeting) -> Quorum:
     )
     paid: dict[int, list] = defaultdict(list)
     for row in DuesPayment.objects.filter(organization_id=meeting.organization_id).values_list(
-        "member_id", "period", "amount", "currency"
+        "member_id", "period", "amount", "currency", "paid_on"
     ):
         paid[row[0]].append(row[1:])
     good = {

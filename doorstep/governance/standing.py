@@ -5,6 +5,8 @@ The rules, as the pages and docs/architecture.md state them:
 
 - Dues fall due on the first day of each period (month, quarter or year), starting with the period
   she joined in; for that first period they fall due on the day she joined.
+- Only payments made on or before the day asked about count (her standing on a past day is what it
+  was then).
 - A period is paid when her payments labelled for it (``2026-03``, ``2026-Q1`` or ``2026``), in the
   rules' currency, add up to the dues amount; a payment labelled with the year also pays every month
   or quarter of that year when it adds up to the dues of all of them. Payments in another currency
@@ -86,11 +88,14 @@ def periods_due(joined_on: date, on: date, period: str) -> list[tuple[str, date]
     return due
 
 
-def paid_labels(payments: list[tuple[str, Decimal, str]], rules: Rules) -> set[str]:
-    """The labels of the periods her payments (label, amount, currency) pay in full."""
+Payment = tuple[str, Decimal, str, date]  # label, amount, currency, paid on
+
+
+def paid_labels(payments: list[Payment], rules: Rules, on: date) -> set[str]:
+    """The labels of the periods her payments made by ``on`` pay in full."""
     totals: dict[str, Decimal] = {}
-    for label, amount, currency in payments:
-        if currency == rules.currency:
+    for label, amount, currency, paid_on in payments:
+        if currency == rules.currency and paid_on <= on:
             key = normalize_label(label)
             totals[key] = totals.get(key, Decimal("0")) + Decimal(amount)
     paid = {label for label, total in totals.items() if total >= rules.amount}
@@ -113,7 +118,7 @@ def compute(
         return Standing(NO_RULES)
     if rules.amount == 0:
         return Standing(PAID_UP, currency=rules.currency)
-    paid = paid_labels(payments, rules)
+    paid = paid_labels(payments, rules, on)
     unpaid = [
         (label, due_on) for label, due_on in periods_due(joined_on, on, rules.period) if label not in paid
     ]

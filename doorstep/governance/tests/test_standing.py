@@ -12,16 +12,17 @@ from doorstep.governance.models import DuesReceipt
 
 MONTHLY = dues.Rules(amount=Decimal("100"), currency="KES", period="month", grace_days=30)
 KES = "KES"
+PAID = date(2026, 1, 1)
 
 
 def test_it_is_paid_up_when_every_month_due_is_paid():
-    payments = [("2026-01", Decimal("100"), KES), ("2026-02", Decimal("100"), KES)]
+    payments = [("2026-01", Decimal("100"), KES, PAID), ("2026-02", Decimal("100"), KES, PAID)]
     assert dues.compute(MONTHLY, date(2026, 1, 1), payments, date(2026, 2, 20)).status == dues.PAID_UP
 
 
 def test_it_is_in_grace_on_the_last_day_of_grace():
     # March's dues fall due on 1 March; 30 days of grace counting that day: 1 to 30 March.
-    payments = [("2026-01", Decimal("100"), KES), ("2026-02", Decimal("100"), KES)]
+    payments = [("2026-01", Decimal("100"), KES, PAID), ("2026-02", Decimal("100"), KES, PAID)]
     found = dues.compute(MONTHLY, date(2026, 1, 1), payments, date(2026, 3, 30))
     assert found.status == dues.IN_GRACE
     assert found.grace_ends_on == date(2026, 3, 30)
@@ -29,7 +30,7 @@ def test_it_is_in_grace_on_the_last_day_of_grace():
 
 
 def test_it_is_in_arrears_the_day_after_grace_ends():
-    payments = [("2026-01", Decimal("100"), KES), ("2026-02", Decimal("100"), KES)]
+    payments = [("2026-01", Decimal("100"), KES, PAID), ("2026-02", Decimal("100"), KES, PAID)]
     found = dues.compute(MONTHLY, date(2026, 1, 1), payments, date(2026, 3, 31))
     assert found.status == dues.IN_ARREARS
     assert found.owed == Decimal("100")
@@ -37,7 +38,7 @@ def test_it_is_in_arrears_the_day_after_grace_ends():
 
 def test_an_older_unpaid_month_keeps_her_in_arrears_within_a_later_grace():
     # January unpaid (its grace ended 30 January); on 5 March she owes January and March.
-    payments = [("2026-02", Decimal("100"), KES)]
+    payments = [("2026-02", Decimal("100"), KES, PAID)]
     found = dues.compute(MONTHLY, date(2026, 1, 1), payments, date(2026, 3, 5))
     assert found.status == dues.IN_ARREARS
     assert found.unpaid_periods == ["2026-01", "2026-03"]
@@ -64,30 +65,36 @@ def test_the_first_period_falls_due_on_the_day_she_joined():
 
 
 def test_a_partial_payment_leaves_the_month_unpaid():
-    payments = [("2026-01", Decimal("60"), KES)]
+    payments = [("2026-01", Decimal("60"), KES, PAID)]
     assert dues.compute(MONTHLY, date(2026, 1, 1), payments, date(2026, 1, 31)).status == dues.IN_ARREARS
 
 
 def test_two_payments_for_one_month_add_up():
-    payments = [("2026-01", Decimal("60"), KES), ("2026-1", Decimal("40"), KES)]
+    payments = [("2026-01", Decimal("60"), KES, PAID), ("2026-1", Decimal("40"), KES, PAID)]
     assert dues.compute(MONTHLY, date(2026, 1, 1), payments, date(2026, 1, 31)).status == dues.PAID_UP
 
 
 def test_a_payment_in_another_currency_does_not_count():
-    payments = [("2026-01", Decimal("100"), "INR")]
+    payments = [("2026-01", Decimal("100"), "INR", PAID)]
     assert dues.compute(MONTHLY, date(2026, 1, 1), payments, date(2026, 1, 31)).status == dues.IN_ARREARS
 
 
 def test_a_full_year_paid_at_once_pays_every_month():
-    payments = [("2026", Decimal("1200"), KES)]
+    payments = [("2026", Decimal("1200"), KES, PAID)]
     assert dues.compute(MONTHLY, date(2026, 1, 1), payments, date(2026, 12, 31)).status == dues.PAID_UP
 
 
 def test_quarters_are_labelled_and_due_on_their_first_day():
     rules = dues.Rules(amount=Decimal("300"), currency=KES, period="quarter", grace_days=10)
-    payments = [("2026-q1", Decimal("300"), KES)]
+    payments = [("2026-q1", Decimal("300"), KES, PAID)]
     assert dues.compute(rules, date(2026, 1, 1), payments, date(2026, 4, 10)).status == dues.IN_GRACE
     assert dues.compute(rules, date(2026, 1, 1), payments, date(2026, 4, 11)).status == dues.IN_ARREARS
+
+
+def test_a_payment_made_after_the_day_asked_about_does_not_count():
+    payments = [("2026-01", Decimal("100"), KES, date(2026, 2, 10))]
+    assert dues.compute(MONTHLY, date(2026, 1, 1), payments, date(2026, 2, 5)).status == dues.IN_ARREARS
+    assert dues.compute(MONTHLY, date(2026, 1, 1), payments, date(2026, 2, 10)).status == dues.IN_GRACE
 
 
 def test_without_rules_the_standing_is_not_known():
