@@ -13,10 +13,11 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from doorstep.core import tenancy
+from doorstep.core import audit, tenancy, vault
 from doorstep.core.roles import STAFF_ROLES
 from doorstep.members import queries as members
 from doorstep.members.models import DuesPayment, Member, Status
+from doorstep.members.services.pii import PII_PURPOSE
 
 from . import standing as dues
 from .models import (
@@ -178,6 +179,35 @@ def terms_of(user, organization, *, current_on: date | None = None) -> QuerySet[
     if current_on is not None:
         terms = terms.filter(starts_on__lte=current_on).exclude(ends_on__lt=current_on)
     return terms
+
+
+def public_office_bearers(organization) -> list[tuple[str, str]]:
+    """(position, her name) of the terms running today whose holder chose to be shown on the
+    organization's public page; her name is read from the vault, audited as a public read."""
+    terms = list(
+        OfficeTerm.objects.filter(organization_id=organization.pk, shown_publicly=True)
+        .filter(starts_on__lte=timezone.localdate())
+        .exclude(ends_on__lt=timezone.localdate())
+        .select_related("position", "member", "member__subject_key")
+        .order_by("position__kind", "position__title")
+    )
+    if not terms:
+        return []
+    audit.record_reads(
+        "member.pii_read",
+        actor=None,
+        rows=[t.member for t in terms],
+        object_type="members.member",
+        ids_key="member_ids",
+        reason="public directory page, shown by her choice",
+    )
+    return [
+        (
+            t.position.title,
+            vault.open_sealed(t.member.subject_key, t.member.pii, purpose=PII_PURPOSE).get("full_name", ""),
+        )
+        for t in terms
+    ]
 
 
 def get_term(user, term_id, organization=None, *, for_update: bool = False) -> OfficeTerm:

@@ -1,8 +1,11 @@
 """Office-bearers: terms of office with their history; one holder at a time for a single-holder
 position; a term is ended, never deleted."""
 
+from django.test import Client
+
 from doorstep.governance.models import OfficeTerm, Position
 from doorstep.governance.services import rules as rules_services
+from doorstep.network.services import directory
 
 
 def _position(world, title="Treasurer"):
@@ -136,3 +139,31 @@ def test_the_page_records_a_term_by_member_number(world, login, member_of):
     assert response.status_code == 302
     assert OfficeTerm.objects.get().mandate == "appointed"
     assert Position.objects.count() == 1
+
+
+def _listed(world):
+    directory.save_listing(world.org_a, data={"listed": True, "area": "Bareilly"}, actor=world.admin_a)
+
+
+def test_an_office_bearer_who_chose_it_is_named_on_the_directory_page(world, login, member_of):
+    _listed(world)
+    position, member = _position(world, "President"), member_of(name="Rekha Verma")
+    body = {
+        "position_id": position.pk,
+        "member_id": member.pk,
+        "starts_on": "2026-01-01",
+        "mandate": "elected",
+    }
+    body["shown_publicly"] = True
+    login(world.admin_a).post(
+        f"/api/v1/organizations/{world.org_a.pk}/office-terms", body, content_type="application/json"
+    )
+    page = Client().get("/directory/union-a/")
+    assert b"Rekha Verma" in page.content and b"President" in page.content
+
+
+def test_an_office_bearer_not_shown_stays_off_the_directory_page(world, login, member_of):
+    _listed(world)
+    position, member = _position(world, "President"), member_of(name="Rekha Verma")
+    _start(login(world.admin_a), world, position, member)
+    assert b"Rekha Verma" not in Client().get("/directory/union-a/").content
