@@ -18,6 +18,10 @@ from . import queries
 from .schemas import (
     ActionItemIn,
     ActionItemOut,
+    AnnualReportIn,
+    AnnualReportOut,
+    AnnualReportTextIn,
+    AnnualReportVersionOut,
     ApproveIn,
     ArrearsRowOut,
     DuesTotalOut,
@@ -40,6 +44,7 @@ from .schemas import (
 )
 from .services import meetings as meeting_services
 from .services import offices, receipts
+from .services import reports as report_services
 from .services import rules as rules_services
 
 router = Router(tags=["governance"])
@@ -349,3 +354,53 @@ def approve_minutes(request, meeting_id: int, number: int, payload: ApproveIn):
     version = queries.get_minutes_version(meeting, number)
     at_meeting = queries.get_meeting(request.auth, payload.meeting_id, meeting.organization_id)
     return meeting_services.approve_minutes(version, at_meeting=at_meeting, actor=request.auth)
+
+
+# The annual report ----------------------------------------------------------------------------------
+
+
+def _report_out(report, user) -> dict:
+    return {
+        "id": report.pk,
+        "organization_id": report.organization_id,
+        "year": report.year,
+        "text": report.text,
+        "versions": [v.number for v in queries.annual_report_versions(report)],
+        "figures": queries.annual_figures(user, report.organization_id, report.year),
+    }
+
+
+@router.get("/annual-reports", response={200: list[AnnualReportOut], **ERRORS})
+def list_annual_reports(request, organization_id: int):
+    organization = organization_for_staff(request.auth, organization_id)
+    return [_report_out(r, request.auth) for r in queries.annual_reports_of(request.auth, organization)]
+
+
+@router.post("/annual-reports", response={201: AnnualReportOut, **ERRORS})
+def start_annual_report(request, payload: AnnualReportIn):
+    organization = organization_for_staff(request.auth, payload.organization_id)
+    report = report_services.start_report(organization, year=payload.year, actor=request.auth)
+    return Status(201, _report_out(report, request.auth))
+
+
+@router.get("/annual-reports/{report_id}", response={200: AnnualReportOut, **ERRORS})
+def get_annual_report(request, report_id: int):
+    """The report's words and the year's figures as the records stand today."""
+    return _report_out(queries.get_annual_report(request.auth, report_id), request.auth)
+
+
+@router.put("/annual-reports/{report_id}", response={200: AnnualReportOut, **ERRORS})
+def save_annual_report(request, report_id: int, payload: AnnualReportTextIn):
+    report = queries.get_annual_report(request.auth, report_id)
+    return _report_out(report_services.save_text(report, text=payload.text, actor=request.auth), request.auth)
+
+
+@router.post("/annual-reports/{report_id}/versions", response={201: AnnualReportVersionOut, **ERRORS})
+def freeze_annual_report(request, report_id: int):
+    report = queries.get_annual_report(request.auth, report_id)
+    return Status(201, report_services.freeze(report, actor=request.auth))
+
+
+@router.get("/annual-reports/{report_id}/versions/{number}", response={200: AnnualReportVersionOut, **ERRORS})
+def get_annual_report_version(request, report_id: int, number: int):
+    return queries.get_annual_report_version(queries.get_annual_report(request.auth, report_id), number)

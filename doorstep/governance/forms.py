@@ -126,3 +126,18 @@ class ApproveForm(forms.Form):
         self.fields["version"].choices = [
             (v.pk, f"{v.meeting.title} ({v.meeting.held_on:%Y-%m-%d}), v{v.number}") for v in versions
         ]
+
+
+class AnnualReportForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+
+class AnnualReportTextForm(forms.Form):
+    text = forms.CharField(
+        label=_("The report's words"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+        help_text=_(
+            "What the organization did this year, in its own words; the figures come from the records."
+        ),
+    )

@@ -264,3 +264,43 @@ class MinutesVersion(OwnedModel):
 
     def __str__(self) -> str:
         return f"minutes v{self.number} of {self.meeting_id}"
+
+
+class AnnualReport(OwnedModel):
+    """The annual report to members for one year: the organization's own words, and its figures
+    assembled from Doorstep's records; frozen in numbered versions to print and hand out."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    text = models.TextField(_("the report's words"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="annualreport_one_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"annual report {self.year}"
+
+
+class AnnualReportVersion(OwnedModel):
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    frozen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="annualreportversion_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"annual report {self.report_id} v{self.number}"

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from doorstep.core import audit, tenancy, vault
 from doorstep.core.roles import STAFF_ROLES
+from doorstep.grievances import queries as grievances
 from doorstep.members import queries as members
 from doorstep.members.models import DuesPayment, Member, Status
 from doorstep.members.services.pii import PII_PURPOSE
@@ -22,6 +23,8 @@ from doorstep.members.services.pii import PII_PURPOSE
 from . import standing as dues
 from .models import (
     ActionItem,
+    AnnualReport,
+    AnnualReportVersion,
     Attendance,
     Constitution,
     DuesReceipt,
@@ -338,3 +341,75 @@ def open_action_items(user, organization) -> QuerySet[ActionItem]:
 
 def get_action_item(user, item_id, organization=None, *, for_update: bool = False) -> ActionItem:
     return tenancy.get_scoped_or_404(ActionItem, user, item_id, organization, for_update=for_update)
+
+
+# The annual report ----------------------------------------------------------------------------------
+
+
+def annual_reports_of(user, organization) -> QuerySet[AnnualReport]:
+    return tenancy.scoped(AnnualReport, user, organization)
+
+
+def get_annual_report(user, report_id, organization=None, *, for_update: bool = False) -> AnnualReport:
+    return tenancy.get_scoped_or_404(AnnualReport, user, report_id, organization, for_update=for_update)
+
+
+def annual_report_versions(report: AnnualReport) -> QuerySet[AnnualReportVersion]:
+    return AnnualReportVersion.objects.filter(report=report)
+
+
+def get_annual_report_version(report: AnnualReport, number: int) -> AnnualReportVersion:
+    try:
+        return annual_report_versions(report).get(number=number)
+    except AnnualReportVersion.DoesNotExist:
+        raise Http404 from None
+
+
+def _money(rows) -> list[dict]:
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for currency, amount in rows:
+        totals[currency] += Decimal(amount)
+    return [
+        {"currency": c, "amount": format(a.quantize(Decimal("0.01")), "f")} for c, a in sorted(totals.items())
+    ]
+
+
+def annual_figures(user, organization, year: int) -> dict:
+    """The year's figures from the organization's own records (JSON-able, as frozen in a version):
+    members (at the start and end of the year, joined during it), meetings held and their
+    attendance, resolutions, action items, dues collected, grievances opened and money recovered."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    people = members.members_of(user, organization)
+    held = meetings_of(user, organization).filter(held_on__range=(start, end))
+    attendance = tenancy.scoped(Attendance, user, organization).filter(meeting__in=held)
+    resolutions = [r for m in held.prefetch_related("resolutions") for r in m.resolutions.all()]
+    items = tenancy.scoped(ActionItem, user, organization).filter(meeting__in=held)
+    paid = tenancy.scoped(DuesPayment, user, organization).filter(paid_on__range=(start, end))
+    cases = grievances.stats(user, organization, start=start, end=end)
+    recovered = grievances.stats(user, organization).recovered_by_month
+    return {
+        "year": year,
+        "members": {
+            "at_start": people.filter(joined_on__lt=start).count(),
+            "joined": people.filter(joined_on__range=(start, end)).count(),
+            "at_end": people.filter(joined_on__lte=end).count(),
+            "active_now": people.filter(status=Status.ACTIVE).count(),
+        },
+        "meetings": [
+            {"kind": row["kind"], "held": row["n"]}
+            for row in held.values("kind").annotate(n=Count("pk")).order_by("kind")
+        ],
+        "attendance": attendance.count(),
+        "resolutions": {
+            "passed": sum(r.passed for r in resolutions),
+            "not_passed": sum(not r.passed for r in resolutions),
+        },
+        "action_items": {
+            "done": items.filter(done_on__isnull=False).count(),
+            "open": items.filter(done_on__isnull=True).count(),
+        },
+        "dues_collected": _money(paid.values_list("currency", "amount")),
+        "dues_payments": paid.count(),
+        "grievances": {"opened": cases.total, "resolved": cases.resolved},
+        "money_recovered": _money((c, a) for month, c, a in recovered if month.startswith(f"{year}-")),
+    }

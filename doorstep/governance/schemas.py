@@ -207,3 +207,31 @@ class MeetingOut(Schema):
     resolutions: list[ResolutionOut]
     action_items: list[ActionItemOut]
     versions: list[int]
+
+
+class AnnualReportIn(Schema):
+    organization_id: int
+    year: int
+
+
+class AnnualReportTextIn(Schema):
+    text: str = Field(max_length=100000)
+
+
+class AnnualReportOut(Schema):
+    id: int
+    organization_id: int
+    year: int
+    text: str
+    versions: list[int]
+    figures: dict = Field(
+        description="members (at_start, joined, at_end, active_now), meetings [{kind, held}], attendance, "
+        "resolutions (passed, not_passed), action_items (done, open), dues_collected [{currency, amount}], "
+        "dues_payments, grievances (opened, resolved), money_recovered [{currency, amount}]"
+    )
+
+
+class AnnualReportVersionOut(Schema):
+    number: int
+    frozen_at: datetime
+    content: dict = Field(description="text and figures as frozen")

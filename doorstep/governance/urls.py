@@ -29,4 +29,13 @@ urlpatterns = [
         views.action_item_done,
         name="action_item_done",
     ),
+    path("orgs/<slug:org_slug>/governance/reports/", views.annual_reports, name="annual_reports"),
+    path(
+        "orgs/<slug:org_slug>/governance/reports/<int:report_id>/", views.annual_report, name="annual_report"
+    ),
+    path(
+        "orgs/<slug:org_slug>/governance/reports/<int:report_id>/versions/<int:number>/",
+        views.annual_report_version,
+        name="annual_report_version",
+    ),
 ]

@@ -24,6 +24,8 @@ from . import exports, queries
 from . import standing as dues
 from .forms import (
     ActionItemForm,
+    AnnualReportForm,
+    AnnualReportTextForm,
     ApproveForm,
     CardForm,
     EndTermForm,
@@ -37,6 +39,7 @@ from .forms import (
 )
 from .services import meetings as meeting_services
 from .services import offices, receipts
+from .services import reports as report_services
 from .services import rules as rules_services
 
 
@@ -447,4 +450,81 @@ def action_items_panel(request, organization) -> str:
         "governance/action_items_panel.html",
         {"organization": organization, "rows": rows, "today": timezone.localdate()},
         request=request,
+    )
+
+
+# The annual report ----------------------------------------------------------------------------------
+
+
+@login_required
+def annual_reports(request, org_slug: str):
+    organization = _organization(request, org_slug)
+    form = AnnualReportForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = report_services.start_report(
+                organization, year=form.cleaned_data["year"], actor=request.user
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return redirect("annual_report", org_slug=organization.slug, report_id=report.pk)
+    return render(
+        request,
+        "governance/annual_reports.html",
+        {
+            "organization": organization,
+            "form": form,
+            "rows": queries.annual_reports_of(request.user, organization),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def annual_report(request, org_slug: str, report_id: int):
+    organization = _organization(request, org_slug)
+    report = queries.get_annual_report(request.user, report_id, organization)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "freeze":
+                version = report_services.freeze(report, actor=request.user)
+                messages.success(request, _("Version %(n)s is frozen.") % {"n": version.number})
+            else:
+                form = AnnualReportTextForm(request.POST)
+                form.is_valid()
+                report_services.save_text(report, text=form.cleaned_data.get("text", ""), actor=request.user)
+                messages.success(request, _("The report is saved."))
+        except DomainError as error:
+            _fail(request, error)
+        return redirect("annual_report", org_slug=organization.slug, report_id=report.pk)
+    return render(
+        request,
+        "governance/annual_report.html",
+        {
+            "organization": organization,
+            "report": report,
+            "figures": queries.annual_figures(request.user, organization, report.year),
+            "form": AnnualReportTextForm(initial={"text": report.text}),
+            "versions": queries.annual_report_versions(report),
+        },
+    )
+
+
+@login_required
+def annual_report_version(request, org_slug: str, report_id: int, number: int):
+    """A frozen version, printable (the browser's print makes the paper copy)."""
+    organization = _organization(request, org_slug)
+    report = queries.get_annual_report(request.user, report_id, organization)
+    version = queries.get_annual_report_version(report, number)
+    return render(
+        request,
+        "governance/annual_report_version.html",
+        {
+            "organization": organization,
+            "report": report,
+            "version": version,
+            "figures": version.content["figures"],
+            "text": version.content["text"],
+        },
     )

@@ -1882,6 +1882,53 @@ CASES.update(
 )
 
 
+def _annual_report_a(world):
+    """Union A's annual report of 2026 with version 1 frozen."""
+    from doorstep.governance.models import AnnualReport
+    from doorstep.governance.services import reports
+
+    existing = AnnualReport.objects.filter(organization=world.org_a).first()
+    if existing:
+        return existing.pk
+    report = reports.start_report(world.org_a, year=2026, actor=world.admin_a)
+    reports.save_text(report, text="Sunita's year", actor=world.admin_a)
+    reports.freeze(report, actor=world.admin_a)
+    return report.pk
+
+
+CASES.update(
+    {
+        "orgs/<slug:org_slug>/governance/reports/": lambda w, org: [
+            ("get", "/orgs/union-a/governance/reports/", None, 200),
+            ("post", "/orgs/union-a/governance/reports/", {"year": "2025"}, 302),
+        ],
+        "orgs/<slug:org_slug>/governance/reports/<int:report_id>/": lambda w, org: [
+            ("get", f"/orgs/{org.slug}/governance/reports/{_annual_report_a(w)}/", None, 200),
+            (
+                "post",
+                f"/orgs/{org.slug}/governance/reports/{_annual_report_a(w)}/",
+                {"action": "text", "text": "Our year"},
+                302,
+            ),
+        ],
+        "orgs/<slug:org_slug>/governance/reports/<int:report_id>/versions/<int:number>/": lambda w, org: [
+            ("get", f"/orgs/{org.slug}/governance/reports/{_annual_report_a(w)}/versions/1/", None, 200),
+        ],
+        "api/v1/annual-reports/<report_id>": lambda w, org: [
+            ("get", f"/api/v1/annual-reports/{_annual_report_a(w)}", None, 200),
+            ("put", f"/api/v1/annual-reports/{_annual_report_a(w)}", {"text": "Changed"}, 200),
+        ],
+        "api/v1/annual-reports/<report_id>/versions": lambda w, org: [
+            ("put", f"/api/v1/annual-reports/{_annual_report_a(w)}", {"text": "Changed again"}, 200),
+            ("post", f"/api/v1/annual-reports/{_annual_report_a(w)}/versions", None, 201),
+        ],
+        "api/v1/annual-reports/<report_id>/versions/<number>": lambda w, org: [
+            ("get", f"/api/v1/annual-reports/{_annual_report_a(w)}/versions/1", None, 200),
+        ],
+    }
+)
+
+
 def _her_login(world):
     """Union A's member, logged in as herself (a worker)."""
     from doorstep.members.models import Member
