@@ -289,12 +289,13 @@ def get_meeting(request, meeting_id: int):
 def record_attendance(request, meeting_id: int, payload: MeetingAttendanceIn):
     """Mark members present by id or by the number on their card; answers the meeting with its quorum."""
     meeting = queries.get_meeting(request.auth, meeting_id)
-    for number in payload.member_numbers:
-        meeting_services.mark_present_by_card(meeting, number=number, actor=request.auth)
-    if payload.member_ids:
-        meeting_services.mark_present(
-            meeting, member_ids=payload.member_ids, method=payload.method, actor=request.auth
-        )
+    meeting_services.record_attendance(
+        meeting,
+        member_ids=payload.member_ids,
+        member_numbers=payload.member_numbers,
+        method=payload.method,
+        actor=request.auth,
+    )
     return _meeting_out(meeting)
 
 

@@ -153,6 +153,28 @@ def mark_present_by_card(meeting: Meeting, *, number: int, actor) -> Member:
     return member
 
 
+def record_attendance(meeting: Meeting, *, member_ids=(), member_numbers=(), method: str, actor) -> None:
+    """Members present, by id (ticked, or ``method``) and by the numbers on their cards: all of them or,
+    when one is not invited, none (the error names which)."""
+    tenancy.require_role(actor, meeting.organization_id, STAFF_ROLES)
+    invited = dict(
+        queries.invitees(meeting).filter(number__in=list(member_numbers)).values_list("number", "pk")
+    )
+    errors = [
+        FieldError(f"member_numbers.{index}", _("No member invited to this meeting has this member number."))
+        for index, number in enumerate(member_numbers)
+        if number not in invited
+    ]
+    if errors:
+        raise ValidationError(message=_("No attendance was recorded."), code="not_invited", errors=errors)
+    with transaction.atomic():
+        if member_numbers:
+            card_ids = [invited[n] for n in member_numbers]
+            mark_present(meeting, member_ids=card_ids, method=AttendanceMethod.CARD, actor=actor)
+        if member_ids:
+            mark_present(meeting, member_ids=list(member_ids), method=method, actor=actor)
+
+
 @dataclass(frozen=True)
 class ResolutionInput:
     text: str

@@ -273,3 +273,16 @@ def test_the_meeting_page_says_why_a_resolution_was_refused(world, login, member
     )
     assert b"The quorum is not reached" in response.content
     assert not Resolution.objects.exists()
+
+
+def test_rejects_the_whole_attendance_when_one_card_number_is_not_invited(world, login, member_of, assembly):
+    member = member_of()
+    meeting = assembly(kind="executive")
+    response = login(world.organizer_a).post(
+        f"/api/v1/meetings/{meeting.pk}/attendance",
+        {"member_numbers": [member.number, 999]},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "member_numbers.1"
+    assert not Attendance.objects.exists()
