@@ -25,6 +25,7 @@ from doorstep.core.errors import DomainError, Throttled
 from doorstep.core.forms import add_domain_error
 from doorstep.core.pagination import next_page_query, page_of
 from doorstep.core.roles import ADMIN_ROLES, STAFF_ROLES
+from doorstep.governance.queries import public_office_bearers
 from doorstep.organizations.queries import get_organization_with_role
 
 from . import queries
@@ -88,7 +89,12 @@ def directory(request):
 
 @cache_control(**PUBLIC_CACHE)
 def directory_entry(request, slug: str):
-    return render(request, "network/entry.html", {"entry": queries.listed_entry(slug)})
+    entry = queries.listed_entry(slug)
+    return render(
+        request,
+        "network/entry.html",
+        {"entry": entry, "office_bearers": public_office_bearers(entry.organization)},
+    )
 
 
 @lru_cache(maxsize=1)

@@ -73,6 +73,7 @@ NOT_CODES = {
     ("FactOut", "source"): "a citation",
     ("DuesIn", "period"): "free text such as 2026 or 2026-03",
     ("DuesOut", "period"): "free text",
+    ("ReceiptOut", "period"): "free text, as the dues payment it receipts",
     ("PartyIn", "sector"): "a firm's sector as public lists give it (free text)",
     ("PartyPatch", "sector"): "free text",
     ("PartyOut", "sector"): "free text",

@@ -1587,6 +1587,348 @@ CASES.update(
 )
 
 
+def _rules_a(world):
+    """Union A's constitution rules (monthly dues, half the members in good standing for quorum)."""
+    from doorstep.governance.models import Constitution
+    from doorstep.governance.services import rules as rules_services
+
+    if not Constitution.objects.filter(organization=world.org_a).exists():
+        rules_services.save_rules(
+            world.org_a,
+            rules_services.RulesInput(
+                dues_amount="100",
+                dues_currency="KES",
+                dues_period="month",
+                grace_days=30,
+                arrears_lose_vote=True,
+                quorum_kind="share",
+                quorum_percent="50",
+            ),
+            actor=world.admin_a,
+        )
+    return world.org_a.pk
+
+
+def _position_a(world, title="Treasurer"):
+    from doorstep.governance.models import Position
+    from doorstep.governance.services import rules as rules_services
+
+    existing = Position.objects.filter(organization=world.org_a, title=title).first()
+    if existing:
+        return existing.pk
+    return rules_services.add_position(
+        world.org_a, rules_services.PositionInput(kind="custom", title=title), actor=world.admin_a
+    ).pk
+
+
+def _term_a(world):
+    """Sunita's running term as Union A's secretary."""
+    from datetime import date
+
+    from doorstep.governance.models import OfficeTerm, Position
+    from doorstep.governance.services import offices
+
+    existing = OfficeTerm.objects.filter(organization=world.org_a).first()
+    if existing:
+        return existing.pk
+    position = Position.objects.get(pk=_position_a(world, "Secretary"))
+    term = offices.TermInput(member_id=_member_a(world), starts_on=date(2025, 1, 1), mandate="elected")
+    return offices.start_term(position, term, actor=world.admin_a).pk
+
+
+def _dues_payment_a(world):
+    from datetime import date
+
+    from doorstep.members.models import DuesPayment, Member
+    from doorstep.members.services import dues as dues_services
+
+    existing = DuesPayment.objects.filter(organization=world.org_a).first()
+    if existing:
+        return existing.pk
+    member = Member.objects.get(pk=_member_a(world))
+    return dues_services.record_dues(
+        member, period="2026-01", amount="100", currency="KES", paid_on=date(2026, 1, 5), actor=world.admin_a
+    ).pk
+
+
+def _meeting_a(world, title="Executive", frozen=True):
+    """Union A's executive meeting with minutes (frozen as version 1 if asked)."""
+    from datetime import date
+
+    from doorstep.governance.models import Meeting
+    from doorstep.governance.services import meetings
+
+    existing = Meeting.objects.filter(organization=world.org_a, title=title).first()
+    if existing:
+        return existing.pk
+    meeting = meetings.call_meeting(
+        world.org_a,
+        meetings.MeetingInput(kind="executive", title=title, held_on=date(2026, 1, 10), agenda="Dues"),
+        actor=world.admin_a,
+    )
+    meetings.save_minutes(meeting, text="Sunita opened the meeting.", actor=world.admin_a)
+    if frozen:
+        meetings.freeze_minutes(meeting, actor=world.admin_a)
+    return meeting.pk
+
+
+def _later_meeting_a(world):
+    from datetime import date
+
+    from doorstep.governance.models import Meeting
+    from doorstep.governance.services import meetings
+
+    existing = Meeting.objects.filter(organization=world.org_a, title="Later").first()
+    if existing:
+        return existing.pk
+    return meetings.call_meeting(
+        world.org_a,
+        meetings.MeetingInput(kind="executive", title="Later", held_on=date(2026, 2, 10)),
+        actor=world.admin_a,
+    ).pk
+
+
+def _action_item_a(world):
+    from datetime import date
+
+    from doorstep.governance.models import ActionItem, Meeting
+    from doorstep.governance.services import meetings
+
+    existing = ActionItem.objects.filter(organization=world.org_a).first()
+    if existing:
+        return existing.pk
+    meeting = Meeting.objects.get(pk=_meeting_a(world, frozen=False, title="Open"))
+    item = meetings.ActionItemInput(
+        text="Visit the buyer", owner_id=_member_a(world), deadline=date(2026, 3, 1)
+    )
+    return meetings.add_action_item(meeting, item, actor=world.admin_a).pk
+
+
+CASES.update(
+    {
+        "orgs/<slug:org_slug>/governance/": lambda w, org: [("get", "/orgs/union-a/governance/", None, 200)],
+        "orgs/<slug:org_slug>/governance/rules/": lambda w, org: [
+            ("get", "/orgs/union-a/governance/rules/", None, 200),
+            (
+                "post",
+                "/orgs/union-a/governance/rules/",
+                {
+                    "dues_amount": "50",
+                    "dues_currency": "KES",
+                    "dues_period": "year",
+                    "grace_days": "30",
+                    "quorum_kind": "number",
+                    "quorum_number": "20",
+                    "term_years": "3",
+                },
+                302,
+            ),
+        ],
+        "orgs/<slug:org_slug>/governance/positions/": lambda w, org: [
+            ("post", "/orgs/union-a/governance/positions/", {"kind": "custom", "title": "Auditor"}, 302),
+        ],
+        "orgs/<slug:org_slug>/governance/terms/": lambda w, org: [
+            (
+                "post",
+                "/orgs/union-a/governance/terms/",
+                {
+                    "position": _position_a(w),
+                    "member_number": "1",
+                    "starts_on": "2026-01-01",
+                    "mandate": "appointed",
+                    "member": _member_a(w),
+                },
+                302,
+            ),
+        ],
+        "orgs/<slug:org_slug>/governance/terms/<int:term_id>/end/": lambda w, org: [
+            ("post", f"/orgs/{org.slug}/governance/terms/{_term_a(w)}/end/", {"ends_on": "2026-01-31"}, 302),
+        ],
+        "orgs/<slug:org_slug>/dues/": lambda w, org: [("get", "/orgs/union-a/dues/", None, 200)],
+        "orgs/<slug:org_slug>/dues/payments/<int:payment_id>/receipt/": lambda w, org: [
+            ("get", f"/orgs/{org.slug}/dues/payments/{_dues_payment_a(w)}/receipt/", None, 200),
+            ("post", f"/orgs/{org.slug}/dues/payments/{_dues_payment_a(w)}/receipt/", {}, 302),
+        ],
+        "orgs/<slug:org_slug>/meetings/": lambda w, org: [
+            ("get", "/orgs/union-a/meetings/", None, 200),
+            (
+                "post",
+                "/orgs/union-a/meetings/",
+                {"kind": "general_assembly", "title": "AGM", "held_on": "2026-06-01"},
+                302,
+            ),
+        ],
+        "orgs/<slug:org_slug>/meetings/<int:meeting_id>/": lambda w, org: [
+            ("get", f"/orgs/{org.slug}/meetings/{_meeting_a(w)}/", None, 200),
+            (
+                "post",
+                f"/orgs/{org.slug}/meetings/{_meeting_a(w)}/",
+                {"action": "minutes", "minutes": "New"},
+                302,
+            ),
+        ],
+        "orgs/<slug:org_slug>/meetings/<int:meeting_id>/attendance/": lambda w, org: [
+            ("get", f"/orgs/{org.slug}/meetings/{_meeting_a(w)}/attendance/", None, 200),
+            (
+                "post",
+                f"/orgs/{org.slug}/meetings/{_meeting_a(w)}/attendance/",
+                {"action": "list", "present": [_member_a(w)]},
+                302,
+            ),
+        ],
+        "orgs/<slug:org_slug>/meetings/<int:meeting_id>/minutes/<int:number>.pdf": lambda w, org: [
+            ("get", f"/orgs/{org.slug}/meetings/{_meeting_a(w)}/minutes/1.pdf", None, 200),
+        ],
+        "orgs/<slug:org_slug>/action-items/<int:item_id>/done/": lambda w, org: [
+            ("post", f"/orgs/{org.slug}/action-items/{_action_item_a(w)}/done/", {}, 302),
+        ],
+        "api/v1/organizations/<organization_id>/constitution": lambda w, org: [
+            ("get", f"/api/v1/organizations/{_rules_a(w)}/constitution", None, 200),
+            (
+                "put",
+                f"/api/v1/organizations/{_rules_a(w)}/constitution",
+                {
+                    "dues_amount": "20",
+                    "dues_currency": "KES",
+                    "dues_period": "quarter",
+                    "grace_days": 10,
+                    "quorum_kind": "share",
+                    "quorum_percent": "30",
+                },
+                200,
+            ),
+        ],
+        "api/v1/organizations/<organization_id>/positions": lambda w, org: [
+            ("get", f"/api/v1/organizations/{w.org_a.pk}/positions", None, 200),
+            ("post", f"/api/v1/organizations/{w.org_a.pk}/positions", {"kind": "president"}, 201),
+        ],
+        "api/v1/organizations/<organization_id>/office-terms": lambda w, org: [
+            ("get", f"/api/v1/organizations/{w.org_a.pk}/office-terms", None, 200),
+            (
+                "post",
+                f"/api/v1/organizations/{w.org_a.pk}/office-terms",
+                {
+                    "position_id": _position_a(w),
+                    "member_id": _member_a(w),
+                    "starts_on": "2026-01-01",
+                    "mandate": "elected",
+                },
+                201,
+            ),
+        ],
+        "api/v1/office-terms/<term_id>/end": lambda w, org: [
+            ("post", f"/api/v1/office-terms/{_term_a(w)}/end", {"ends_on": "2026-01-31"}, 200),
+        ],
+        "api/v1/members/<member_id>/standing": lambda w, org: [
+            ("get", f"/api/v1/members/{_member_a(w)}/standing", None, 200),
+        ],
+        "api/v1/organizations/<organization_id>/arrears": lambda w, org: [
+            ("get", f"/api/v1/organizations/{_rules_a(w)}/arrears", None, 200),
+        ],
+        "api/v1/organizations/<organization_id>/dues-totals": lambda w, org: [
+            ("get", f"/api/v1/organizations/{w.org_a.pk}/dues-totals?year=2026", None, 200),
+        ],
+        "api/v1/dues-payments/<payment_id>/receipt": lambda w, org: [
+            ("post", f"/api/v1/dues-payments/{_dues_payment_a(w)}/receipt", None, 201),
+        ],
+        "api/v1/meetings/<meeting_id>": lambda w, org: [
+            ("get", f"/api/v1/meetings/{_meeting_a(w)}", None, 200),
+        ],
+        "api/v1/meetings/<meeting_id>/attendance": lambda w, org: [
+            ("post", f"/api/v1/meetings/{_meeting_a(w)}/attendance", {"member_ids": [_member_a(w)]}, 200),
+        ],
+        "api/v1/meetings/<meeting_id>/resolutions": lambda w, org: [
+            (
+                "post",
+                f"/api/v1/meetings/{_meeting_a(w)}/resolutions",
+                {"text": "Raise dues", "votes_for": 0, "votes_against": 0, "abstaining": 0},
+                201,
+            ),
+        ],
+        "api/v1/meetings/<meeting_id>/action-items": lambda w, org: [
+            (
+                "post",
+                f"/api/v1/meetings/{_meeting_a(w)}/action-items",
+                {"text": "Call the buyer", "owner_id": _member_a(w), "deadline": "2026-02-01"},
+                201,
+            ),
+        ],
+        "api/v1/action-items/<item_id>/done": lambda w, org: [
+            ("post", f"/api/v1/action-items/{_action_item_a(w)}/done", None, 200),
+        ],
+        "api/v1/meetings/<meeting_id>/minutes": lambda w, org: [
+            ("put", f"/api/v1/meetings/{_meeting_a(w)}/minutes", {"minutes": "Changed"}, 200),
+        ],
+        "api/v1/meetings/<meeting_id>/minutes/versions": lambda w, org: [
+            (
+                "post",
+                f"/api/v1/meetings/{_meeting_a(w, frozen=False, title='Open')}/minutes/versions",
+                None,
+                201,
+            ),
+        ],
+        "api/v1/meetings/<meeting_id>/minutes/versions/<number>": lambda w, org: [
+            ("get", f"/api/v1/meetings/{_meeting_a(w)}/minutes/versions/1", None, 200),
+        ],
+        "api/v1/meetings/<meeting_id>/minutes/versions/<number>/approve": lambda w, org: [
+            (
+                "post",
+                f"/api/v1/meetings/{_meeting_a(w)}/minutes/versions/1/approve",
+                {"meeting_id": _later_meeting_a(w)},
+                200,
+            ),
+        ],
+    }
+)
+
+
+def _annual_report_a(world):
+    """Union A's annual report of 2026 with version 1 frozen."""
+    from doorstep.governance.models import AnnualReport
+    from doorstep.governance.services import reports
+
+    existing = AnnualReport.objects.filter(organization=world.org_a).first()
+    if existing:
+        return existing.pk
+    report = reports.start_report(world.org_a, year=2026, actor=world.admin_a)
+    reports.save_text(report, text="Sunita's year", actor=world.admin_a)
+    reports.freeze(report, actor=world.admin_a)
+    return report.pk
+
+
+CASES.update(
+    {
+        "orgs/<slug:org_slug>/governance/reports/": lambda w, org: [
+            ("get", "/orgs/union-a/governance/reports/", None, 200),
+            ("post", "/orgs/union-a/governance/reports/", {"year": "2025"}, 302),
+        ],
+        "orgs/<slug:org_slug>/governance/reports/<int:report_id>/": lambda w, org: [
+            ("get", f"/orgs/{org.slug}/governance/reports/{_annual_report_a(w)}/", None, 200),
+            (
+                "post",
+                f"/orgs/{org.slug}/governance/reports/{_annual_report_a(w)}/",
+                {"action": "text", "text": "Our year"},
+                302,
+            ),
+        ],
+        "orgs/<slug:org_slug>/governance/reports/<int:report_id>/versions/<int:number>/": lambda w, org: [
+            ("get", f"/orgs/{org.slug}/governance/reports/{_annual_report_a(w)}/versions/1/", None, 200),
+        ],
+        "api/v1/annual-reports/<report_id>": lambda w, org: [
+            ("get", f"/api/v1/annual-reports/{_annual_report_a(w)}", None, 200),
+            ("put", f"/api/v1/annual-reports/{_annual_report_a(w)}", {"text": "Changed"}, 200),
+        ],
+        "api/v1/annual-reports/<report_id>/versions": lambda w, org: [
+            ("put", f"/api/v1/annual-reports/{_annual_report_a(w)}", {"text": "Changed again"}, 200),
+            ("post", f"/api/v1/annual-reports/{_annual_report_a(w)}/versions", None, 201),
+        ],
+        "api/v1/annual-reports/<report_id>/versions/<number>": lambda w, org: [
+            ("get", f"/api/v1/annual-reports/{_annual_report_a(w)}/versions/1", None, 200),
+        ],
+    }
+)
+
+
 def _her_login(world):
     """Union A's member, logged in as herself (a worker)."""
     from doorstep.members.models import Member
