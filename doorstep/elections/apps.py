@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ElectionsConfig(AppConfig):
+    name = "doorstep.elections"
+    label = "elections"
+    verbose_name = _("Elections")
+
+    def ready(self) -> None:
+        from doorstep.core.navigation import NavItem, register
+        from doorstep.core.roles import STAFF_ROLES
+
+        register(
+            NavItem(
+                "elections",
+                _("Elections"),
+                "election_list",
+                roles=STAFF_ROLES,
+                in_organization=True,
+                order=88,
+                more=True,
+            )
+        )
