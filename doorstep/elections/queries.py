@@ -11,7 +11,7 @@ from doorstep.members.models import Member
 from doorstep.members.services.pii import PII_PURPOSE
 from doorstep.organizations.models import Affiliation, Organization
 
-from .models import Election, Nomination, PollingStation, RollEntry
+from .models import Election, Nomination, PollingStation, RollEntry, StationTally
 
 
 def elections_of(user, organization) -> QuerySet[Election]:
@@ -19,14 +19,14 @@ def elections_of(user, organization) -> QuerySet[Election]:
 
 
 def get_election(user, organization, election_id, *, published: bool = False) -> Election:
-    """One election of the organization; with ``published``, any member may read it once its results
-    are published (staff always)."""
-    if published and tenancy.role_in(user, organization) not in STAFF_ROLES:
-        election = tenancy.get_scoped_or_404(Election, user, election_id, organization, roles=ALL_ROLES)
-        if election.published_at is None:
-            raise Http404
-        return election
-    return tenancy.get_scoped_or_404(Election, user, election_id, organization)
+    """One election (of ``organization`` if given); with ``published``, any member with a login reads
+    it once its results are published (staff always)."""
+    roles = ALL_ROLES if published else STAFF_ROLES
+    election = tenancy.get_scoped_or_404(Election, user, election_id, organization, roles=roles)
+    staff = tenancy.role_in(user, election.organization_id) in STAFF_ROLES
+    if published and not staff and election.published_at is None:
+        raise Http404
+    return election
 
 
 def get_nomination(user, election: Election, nomination_id) -> Nomination:
@@ -127,3 +127,34 @@ def network_turnout(user, network) -> list[dict]:
             }
         )
     return rows
+
+
+def candidates_of(election: Election) -> dict[int, list[int]]:
+    """{contest id: accepted nomination ids}, in the order they were nominated."""
+    found: dict[int, list[int]] = {}
+    for contest_id, nomination_id in (
+        Nomination.objects.filter(contest__election=election, status=Nomination.Status.ACCEPTED)
+        .order_by("id")
+        .values_list("contest_id", "id")
+    ):
+        found.setdefault(contest_id, []).append(nomination_id)
+    return found
+
+
+def member_ids_by_number(user, organization, numbers: list[int]) -> dict[int, int]:
+    """{member number: member id} of the organization's members with these numbers."""
+    return dict(members_for_choice(user, organization).filter(number__in=numbers).values_list("number", "id"))
+
+
+def organization_by_slug(slug: str) -> Organization:
+    found = Organization.objects.filter(slug=slug, is_active=True).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def tally_of(station: PollingStation):
+    tally = StationTally.objects.filter(station=station).first()
+    if tally is None:
+        raise Http404
+    return tally

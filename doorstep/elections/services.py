@@ -23,7 +23,7 @@ from doorstep.core.uploads import check_evidence
 from doorstep.members.models import Member
 from doorstep.members.services.pii import reveal_pii
 
-from . import eligibility
+from . import eligibility, queries
 from .models import (
     Ballot,
     Contest,
@@ -374,14 +374,7 @@ def _checked_votes(election: Election, data: TallyInput) -> dict[str, dict[str, 
 
 
 def _accepted(election: Election) -> dict[int, list[int]]:
-    found: dict[int, list[int]] = {}
-    for contest_id, nomination_id in (
-        Nomination.objects.filter(contest__election=election, status=Nomination.Status.ACCEPTED)
-        .order_by("id")
-        .values_list("contest_id", "id")
-    ):
-        found.setdefault(contest_id, []).append(nomination_id)
-    return found
+    return queries.candidates_of(election)
 
 
 # One-time codes -----------------------------------------------------------------------------------
