@@ -8,8 +8,13 @@ class ElectionsConfig(AppConfig):
     verbose_name = _("Elections")
 
     def ready(self) -> None:
+        from doorstep.core import rights
         from doorstep.core.navigation import NavItem, register
         from doorstep.core.roles import STAFF_ROLES
+
+        from .services import erase_rows, export_sections, move_rows
+
+        rights.register("elections", export=export_sections, erase=erase_rows, merge=move_rows)
 
         register(
             NavItem(

@@ -64,13 +64,13 @@ class TallyForm(forms.Form):
             for nomination_id in (candidates or {}).get(contest.pk, []):
                 name = f"votes_{contest.pk}_{nomination_id}"
                 label = f"{contest.position_title}: {(names or {}).get(nomination_id, ('', ''))[0]}"
-                self.fields[name] = forms.IntegerField(label=label, min_value=0, initial=0)
+                self.fields[name] = forms.IntegerField(label=label, min_value=0, initial=0, required=False)
                 self.vote_fields.append((name, contest.pk, nomination_id))
 
     def votes(self) -> dict[int, dict[int, int]]:
         found: dict[int, dict[int, int]] = {}
         for name, contest_id, nomination_id in self.vote_fields:
-            found.setdefault(contest_id, {})[nomination_id] = self.cleaned_data[name]
+            found.setdefault(contest_id, {})[nomination_id] = self.cleaned_data[name] or 0
         return found
 
 

@@ -76,7 +76,10 @@ class Nomination(OwnedModel):
 
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="nominations")
     nominee = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
-    nominated_by = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    # Null once whoever nominated her is erased: her nomination stands.
+    nominated_by = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     answered_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

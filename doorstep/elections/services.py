@@ -684,3 +684,59 @@ def publish_results(election: Election, *, actor) -> Election:
                 "election.published", actor=actor, organization=election.organization_id, obj=election
             )
     return election
+
+
+# Her rights (registered with core.rights): whether she was on a roll and voted (never how: no ballot
+# is hers to find), and her nominations. ------------------------------------------------------------
+
+
+def export_sections(member: Member) -> dict[str, list[dict]]:
+    roll = [
+        {
+            "election": e.election.title,
+            "closes_at": e.election.closes_at.isoformat(),
+            "voted": e.voted,
+            "via": e.voted_via,
+        }
+        for e in RollEntry.objects.filter(member=member).select_related("election").order_by("id")
+    ]
+    nominations = [
+        {
+            "election": n.contest.election.title,
+            "position": n.contest.position_title,
+            "as": "nominee" if n.nominee_id == member.pk else "nominator",
+            "status": n.status,
+            "answered_on": n.answered_on.isoformat() if n.answered_on else None,
+        }
+        for n in (Nomination.objects.filter(nominee=member) | Nomination.objects.filter(nominated_by=member))
+        .select_related("contest__election")
+        .order_by("id")
+    ]
+    return {"elections.roll": roll, "elections.nominations": nominations}
+
+
+def erase_rows(member: Member) -> None:
+    """Her roll entries (with their codes) and her own nominations go; a nomination she made stands
+    without her name. Counted results keep their figures: they hold no one's name or ballot."""
+    Nomination.objects.filter(nominated_by=member).update(nominated_by=None)
+    Nomination.objects.filter(nominee=member).delete()
+    RollEntry.objects.filter(member=member).delete()
+
+
+def move_rows(source: Member, target: Member) -> None:
+    """Two records of one woman merged: the survivor takes the other's places on rolls she was not on
+    (if both were on one roll, the survivor's entry stays and voted if either did)."""
+    for entry in RollEntry.objects.filter(member=source):
+        kept = RollEntry.objects.filter(election_id=entry.election_id, member=target).first()
+        if kept is None:
+            RollEntry.objects.filter(pk=entry.pk).update(member=target)
+        else:
+            if entry.voted and not kept.voted:
+                RollEntry.objects.filter(pk=kept.pk).update(voted=True, voted_via=entry.voted_via)
+            entry.delete()
+    Nomination.objects.filter(nominated_by=source).update(nominated_by=target)
+    for nomination in Nomination.objects.filter(nominee=source):
+        if Nomination.objects.filter(contest_id=nomination.contest_id, nominee=target).exists():
+            nomination.delete()
+        else:
+            Nomination.objects.filter(pk=nomination.pk).update(nominee=target)
