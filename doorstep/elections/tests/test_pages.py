@@ -1,5 +1,6 @@
 """The election pages, as staff, a member with a login and a voter with a code use them."""
 
+import re
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -58,6 +59,7 @@ def test_a_voter_votes_with_her_code_on_the_phone_page(world, setup, codes):
     client = Client()
     first = client.post("/vote/union-a/", {"code": codes[0]})
     assert first.status_code == 200 and "Asha Kumari" in first.content.decode()
+    assert len(first.content) < 100_000  # a light page; the ballot is plain form controls, no script needed
     cast = client.post(
         "/vote/union-a/",
         {
@@ -139,3 +141,10 @@ def test_a_member_reads_published_results_with_the_rounds(world, login, setup, c
 
 def test_a_member_cannot_open_the_staff_page(world, login, setup):
     assert login(world.worker_a).get(f"/orgs/union-a/elections/{setup.election.pk}/").status_code == 403
+
+
+def test_counting_and_printing_codes_take_a_second_step(world, login, setup):
+    html = login(world.admin_a).get(f"/orgs/union-a/elections/{setup.election.pk}/").content.decode()
+    outside = re.sub(r'<details class="confirm">.*?</details>', "", html, flags=re.S)
+    assert "<summary>Count the votes</summary>" in html and 'value="count"' not in outside
+    assert "<summary>Print the code slips (PDF)</summary>" in html and 'value="codes"' not in outside
