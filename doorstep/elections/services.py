@@ -639,6 +639,18 @@ def instant_runoff(candidates: list[int], ballots: list[list[int]], *, seed: int
     choice is seeded with the contest, so a recount gives the same answer."""
     if not candidates:
         return {"method": Method.INSTANT_RUNOFF.value, "rounds": [], "winners": [], "tie": False}
+    first = {n: sum(1 for b in ballots if b and b[0] == n) for n in candidates}
+    if len(candidates) == 1 or not any(first.values()):
+        # pyrankvote needs two candidates and a vote: one candidate is elected by any vote for her,
+        # and no votes at all elect no one.
+        only = candidates[0] if len(candidates) == 1 and first[candidates[0]] else None
+        round_ = {"votes": {str(n): v for n, v in first.items()}, "eliminated": [], "exhausted": 0}
+        return {
+            "method": Method.INSTANT_RUNOFF.value,
+            "rounds": [round_],
+            "winners": [only] if only else [],
+            "tie": False,
+        }
     people = {n: pyrankvote.Candidate(str(n)) for n in candidates}
     ranked = [pyrankvote.Ballot(ranked_candidates=[people[n] for n in b if n in people]) for b in ballots]
     state = random.getstate()
@@ -662,11 +674,16 @@ def instant_runoff(candidates: list[int], ballots: list[list[int]], *, seed: int
             }
         )
         out |= now_out
+    winners = [int(c.name) for c in result.get_winners()]
+    last = rounds[-1]["votes"]
+    # A tie in the last round was broken by pyrankvote (second choices, then a seeded lot): the
+    # constitution's rule decides instead, as for plurality.
+    tie = bool(winners) and sum(1 for v in last.values() if v == last.get(str(winners[0]))) > 1
     return {
         "method": Method.INSTANT_RUNOFF.value,
         "rounds": rounds,
-        "winners": [int(c.name) for c in result.get_winners()],
-        "tie": False,
+        "winners": [] if tie else winners,
+        "tie": tie,
     }
 
 

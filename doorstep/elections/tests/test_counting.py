@@ -38,6 +38,20 @@ def test_instant_runoff_counts_an_exhausted_ballot_as_exhausted():
     assert result["winners"] == [2]
 
 
+def test_instant_runoff_elects_no_one_without_a_vote():
+    result = services.instant_runoff([1, 2], [[], []], seed=1)
+    assert result["winners"] == [] and result["tie"] is False
+
+
+def test_instant_runoff_elects_a_single_candidate_with_a_vote():
+    assert services.instant_runoff([7], [[7], []], seed=1)["winners"] == [7]
+
+
+def test_instant_runoff_reports_a_tie_in_the_last_round_and_elects_no_one():
+    result = services.instant_runoff([1, 2], [[1], [2]], seed=1)
+    assert result["winners"] == [] and result["tie"] is True
+
+
 def test_plurality_adds_paper_tallies_to_code_ballots():
     result = services.plurality([1, 2], [[1], [2], [2]], [{"1": 5, "2": 1}], seats=1)
     assert result["winners"] == [1] and result["rounds"][0]["votes"] == {"1": 6, "2": 3}
