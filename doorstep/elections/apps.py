@@ -10,7 +10,8 @@ class ElectionsConfig(AppConfig):
     def ready(self) -> None:
         from doorstep.core import rights
         from doorstep.core.navigation import NavItem, register
-        from doorstep.core.roles import STAFF_ROLES
+        from doorstep.core.roles import STAFF_ROLES, Role
+        from doorstep.organizations.models import Organization
 
         from .services import erase_rows, export_sections, move_rows
 
@@ -24,6 +25,18 @@ class ElectionsConfig(AppConfig):
                 roles=STAFF_ROLES,
                 in_organization=True,
                 order=88,
+                more=True,
+            )
+        )
+        register(
+            NavItem(
+                "election_turnout",
+                _("Election turnout"),
+                "election_turnout",
+                roles=frozenset({Role.ORG_ADMIN, Role.ORGANIZER, Role.NETWORK_ANALYST}),
+                in_organization=True,
+                organization_kinds=Organization.NETWORK_KINDS,
+                order=89,
                 more=True,
             )
         )

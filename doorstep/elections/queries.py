@@ -102,10 +102,16 @@ def members_for_choice(user, organization) -> QuerySet[Member]:
     return tenancy.scoped(Member, user, organization).filter(merged_into__isnull=True).order_by("number")
 
 
+TURNOUT_ROLES = frozenset({Role.ORG_ADMIN, Role.ORGANIZER, Role.NETWORK_ANALYST})
+
+
 def network_turnout(user, network) -> list[dict]:
     """Turnout of the network's affiliates' published elections: counts only, never a ballot or a name.
-    The network's people (any role there) read it."""
-    tenancy.require_role(user, network, ALL_ROLES - {Role.WORKER, Role.COMPANY})
+    The network's people read it; for an organization that is not a network, 404."""
+    tenancy.require_role(user, network, TURNOUT_ROLES)
+    network = Organization.objects.get(pk=getattr(network, "pk", network))
+    if not network.is_network:
+        raise Http404
     today = timezone.localdate()
     affiliates = Affiliation.objects.filter(network=network, since__lte=today).exclude(until__lt=today)
     ids = list(affiliates.values_list("member_id", flat=True))

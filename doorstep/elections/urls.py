@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("vote/<slug:org_slug>/", views.vote, name="vote"),
     path("orgs/<slug:org_slug>/elections/", views.election_list, name="election_list"),
+    path("orgs/<slug:org_slug>/election-turnout/", views.network_turnout, name="election_turnout"),
     path("orgs/<slug:org_slug>/elections/<int:election_id>/", views.election_detail, name="election_detail"),
     path("orgs/<slug:org_slug>/elections/<int:election_id>/results/", views.results, name="election_results"),
     path(

@@ -231,6 +231,16 @@ def results(request, org_slug: str, election_id: int):
     )
 
 
+@login_required
+def network_turnout(request, org_slug: str):
+    """A network's page: its affiliates' published elections and their turnout, never a ballot."""
+    network = get_organization_with_role(request.user, org_slug, queries.TURNOUT_ROLES)
+    rows = queries.network_turnout(request.user, network)
+    for row in rows:
+        row["share"] = round(100 * row["voted"] / row["roll"]) if row["roll"] else None
+    return render(request, "elections/turnout.html", {"organization": network, "rows": rows})
+
+
 @never_cache
 def vote(request, org_slug: str):
     """The public ballot page: a code first, then the ballot (the code rides along in the form)."""

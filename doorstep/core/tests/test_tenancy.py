@@ -1711,6 +1711,9 @@ _STATION = "orgs/<slug:org_slug>/elections/<int:election_id>/stations/<int:stati
 CASES.update(
     {
         "orgs/<slug:org_slug>/elections/": lambda w, org: [("get", "/orgs/union-a/elections/", None, 200)],
+        "orgs/<slug:org_slug>/election-turnout/": lambda w, org: [
+            ("get", "/orgs/test-network/election-turnout/", None, 200)
+        ],
         "orgs/<slug:org_slug>/elections/<int:election_id>/": _election_page(
             "frozen", "", {"action": "station", "name": "School", "numbers": ""}
         ),
@@ -1831,6 +1834,7 @@ OWNERS = {
     "api/v1/shared-cases/<share_id>/commitments": _company,
     "orgs/<slug:org_slug>/shared/": _analyst,
     "api/v1/aggregates/<dataset>": _analyst,
+    "orgs/<slug:org_slug>/election-turnout/": _analyst,
     "orgs/<slug:org_slug>/open-data/": _analyst,
     "orgs/<slug:org_slug>/open-data/<int:release_id>/withdraw/": _analyst,
     # A network's admin affiliates only on the organization's own request (the network app's

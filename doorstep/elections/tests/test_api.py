@@ -137,3 +137,8 @@ def test_a_network_sees_turnout_and_nothing_else(world, api, setup, codes):
         }
     ]
     assert api(world.analyst).get(f"/api/v1/elections/{setup.election.pk}/results").status_code == 404
+
+
+def test_a_network_page_shows_turnout_and_a_union_has_none(world, login, setup):
+    assert login(world.analyst).get("/orgs/test-network/election-turnout/").status_code == 200
+    assert login(world.admin_a).get("/orgs/union-a/election-turnout/").status_code == 404
