@@ -6,6 +6,8 @@ from doorstep.advocacy.api import public as laws_public_router
 from doorstep.advocacy.api import router as laws_router
 from doorstep.core.api import install_error_handlers, install_input_checks
 from doorstep.core.import_api import router as imports_router
+from doorstep.elections.api import public as elections_public_router
+from doorstep.elections.api import router as elections_router
 from doorstep.governance.api import router as governance_router
 from doorstep.grievances.api import router as grievances_router
 from doorstep.insights.api import router as insights_router
@@ -47,3 +49,5 @@ api.add_router("/", network_public_router)
 api.add_router("/", laws_router)
 api.add_router("/", laws_public_router)
 api.add_router("/", governance_router)
+api.add_router("/", elections_router)
+api.add_router("/", elections_public_router)

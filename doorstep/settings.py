@@ -161,6 +161,7 @@ INSTALLED_APPS = [
     "doorstep.network",
     "doorstep.advocacy",
     "doorstep.governance",
+    "doorstep.elections",
     "doorstep.bench",
     "django.contrib.admin",
     "django.contrib.auth",

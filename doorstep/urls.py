@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("doorstep.network.urls")),
     path("", include("doorstep.advocacy.urls")),
     path("", include("doorstep.governance.urls")),
+    path("", include("doorstep.elections.urls")),
 ]
 
 # Under /api/v1/ these answer the API's JSON error shape; elsewhere Django's pages.

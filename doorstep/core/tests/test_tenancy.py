@@ -50,6 +50,7 @@ EXEMPT = {
     "open-data/<int:release_id>/<str:name>": "the files of a published release (test_open_data.py)",
     "laws/<str:code>/<slug:fact>/edit/": "public reference data; editing needs a network role (test_laws.py)",
     "api/v1/public/laws/<country>": "the legal tracker's public data of a country",
+    "vote/<slug:org_slug>/": "the public ballot page: a one-time code is the credential (test_pages.py)",
     "api/v1/laws/<country>/<fact>": "public reference data; changing it needs a network role (test_laws.py)",
 }
 EXEMPT_PREFIXES = (
@@ -1938,6 +1939,182 @@ def _her_login(world):
     return member_services.give_login(member, pin="480271", actor=world.admin_a).user
 
 
+def _election_a(world, stage="draft"):
+    """Union A's election at a stage: draft (a position, roll open), frozen (two members on the roll,
+    one nomination waiting for her answer), open (accepted, a polling station, voting open), tallied
+    (its station's tally in), closed (voting over), counted. Returns the election's ids."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from doorstep.elections import services as election_services
+    from doorstep.elections.models import Election, Nomination, PollingStation
+
+    def ids(election):
+        nomination = Nomination.objects.filter(contest__election=election).first()
+        station = PollingStation.objects.filter(election=election).first()
+        return {
+            "id": election.pk,
+            "nomination": getattr(nomination, "pk", 0),
+            "station": getattr(station, "pk", 0),
+        }
+
+    existing = Election.objects.filter(organization=world.org_a).first()
+    if existing:
+        return ids(existing)
+    now, admin = timezone.now(), world.admin_a
+    election = election_services.create_election(
+        world.org_a,
+        election_services.ElectionInput(
+            "Executive", now + timedelta(days=1), now + timedelta(days=2), timezone.localdate()
+        ),
+        actor=admin,
+    )
+    contest = election_services.add_contest(
+        election, election_services.ContestInput("President", "plurality"), actor=admin
+    )
+    if stage == "draft":
+        return ids(election)
+    nominee = _member_a(world)
+    from doorstep.members.services import registry as member_services
+
+    proposer = member_services.create_member(
+        world.org_a, data={"full_name": "Sunita Kumari", "category": "homeworker"}, actor=admin
+    )
+    election_services.freeze_roll(election, actor=admin)
+    nomination = election_services.nominate(
+        contest, election_services.NominationInput(nominee, proposer.pk), actor=admin
+    )
+    if stage == "frozen":
+        return ids(election)
+    election_services.answer_nomination(nomination, accept=True, actor=admin)
+    station = election_services.add_station(election, election_services.StationInput("Hall"), actor=admin)
+    Election.objects.filter(pk=election.pk).update(
+        opens_at=now - timedelta(hours=1), closes_at=now + timedelta(hours=1)
+    )
+    if stage == "open":
+        return ids(election)
+    votes = {contest.pk: {nomination.pk: 1}}
+    election_services.enter_tally(
+        station, election_services.TallyInput(1, 0, votes, "t.png", _png()), actor=admin
+    )
+    if stage == "tallied":
+        return ids(election)
+    Election.objects.filter(pk=election.pk).update(
+        opens_at=now - timedelta(hours=3), closes_at=now - timedelta(hours=1)
+    )
+    if stage == "closed":
+        return ids(election)
+    election_services.count_election(Election.objects.get(pk=election.pk), actor=admin)
+    return ids(election)
+
+
+def _png():
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+def _tally_upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("sheet.png", _png(), "image/png")
+
+
+def _election_page(stage, path, post=None, status=302):
+    def case(w, org):
+        e = _election_a(w, stage)
+        url = f"/orgs/{org.slug}/elections/{e['id']}/{path}".format(**e)
+        requests = [
+            ("get", f"/orgs/union-a/elections/{e['id']}/{path}".format(**e), None, 200),
+            ("get", url, None, 200),
+        ]
+        if post is not None:
+            requests.append(("post", url, post() if callable(post) else post, status))
+        return requests
+
+    return case
+
+
+def _election_api(stage, path, body=None, status=201, method="post"):
+    def case(w, org):
+        e = _election_a(w, stage)
+        data = body(w, e) if callable(body) else body
+        return [(method, f"/api/v1/elections/{e['id']}{path}".format(**e), data, status)]
+
+    return case
+
+
+_STATION = "orgs/<slug:org_slug>/elections/<int:election_id>/stations/<int:station_id>/tally/"
+CASES.update(
+    {
+        "orgs/<slug:org_slug>/elections/": lambda w, org: [("get", "/orgs/union-a/elections/", None, 200)],
+        "orgs/<slug:org_slug>/election-turnout/": lambda w, org: [
+            ("get", "/orgs/test-network/election-turnout/", None, 200)
+        ],
+        "orgs/<slug:org_slug>/elections/<int:election_id>/": _election_page(
+            "frozen", "", {"action": "station", "name": "School", "numbers": ""}
+        ),
+        "orgs/<slug:org_slug>/elections/<int:election_id>/results/": _election_page("counted", "results/"),
+        _STATION: _election_page(
+            "open",
+            "stations/{station}/tally/",
+            lambda: {"ballots_cast": 1, "spoiled": 0, "photo": _tally_upload()},
+        ),
+        f"{_STATION}photo.jpg": _election_page("tallied", "stations/{station}/tally/photo.jpg"),
+        "api/v1/elections/<election_id>": _election_api("draft", "", method="get", status=200),
+        "api/v1/elections/<election_id>/contests": _election_api(
+            "draft", "/contests", {"position_title": "Secretary", "method": "instant_runoff"}
+        ),
+        "api/v1/elections/<election_id>/roll": _election_api("draft", "/roll"),
+        "api/v1/elections/<election_id>/nominations": _election_api(
+            "frozen",
+            "/nominations",
+            lambda w, e: {
+                "contest_id": _contest_of(e),
+                "nominee_id": _roll_member(e, 1),
+                "nominated_by_id": _roll_member(e, 0),
+            },
+        ),
+        "api/v1/elections/<election_id>/nominations/<nomination_id>/answer": _election_api(
+            "frozen", "/nominations/{nomination}/answer", {"accept": True}, status=200
+        ),
+        "api/v1/elections/<election_id>/stations": _election_api("frozen", "/stations", {"name": "School"}),
+        "api/v1/elections/<election_id>/stations/<station_id>/tally": _election_api(
+            "open",
+            "/stations/{station}/tally",
+            lambda w, e: {**MULTIPART, "ballots_cast": 1, "votes": "{}", "photo": _tally_upload()},
+        ),
+        "api/v1/elections/<election_id>/codes": _election_api("frozen", "/codes", status=200),
+        "api/v1/elections/<election_id>/count": _election_api("closed", "/count", status=200),
+        "api/v1/elections/<election_id>/publish": _election_api("counted", "/publish", status=200),
+        "api/v1/elections/<election_id>/results": _election_api(
+            "counted", "/results", method="get", status=200
+        ),
+    }
+)
+
+
+def _contest_of(e):
+    from doorstep.elections.models import Contest
+
+    return Contest.objects.filter(election_id=e["id"]).first().pk
+
+
+def _roll_member(e, index):
+    from doorstep.elections.models import RollEntry
+
+    return list(
+        RollEntry.objects.filter(election_id=e["id"])
+        .order_by("member_id")
+        .values_list("member_id", flat=True)
+    )[index]
+
+
 def _once_public(publish):
     """The owner of a case on a public route, which shows only what an organization made public, to
     anyone: Union A's admin, once Union A has made the object public."""
@@ -1999,6 +2176,7 @@ OWNERS = {
     "api/v1/shared-cases/<share_id>/commitments": _company,
     "orgs/<slug:org_slug>/shared/": _analyst,
     "api/v1/aggregates/<dataset>": _analyst,
+    "orgs/<slug:org_slug>/election-turnout/": _analyst,
     "orgs/<slug:org_slug>/open-data/": _analyst,
     "orgs/<slug:org_slug>/open-data/<int:release_id>/withdraw/": _analyst,
     # A network's admin affiliates only on the organization's own request (the network app's
