@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from doorstep.core import audit, tenancy, vault
 from doorstep.core.roles import STAFF_ROLES
@@ -83,6 +84,14 @@ def may_vote(member: Member, on: date | None = None) -> bool:
     if rules is None or not rules.arrears_lose_vote:
         return True
     return standing(member, on).status != dues.IN_ARREARS
+
+
+def vote_withheld(member: Member, on: date) -> str | None:
+    """The elections app's eligibility check (registered in ``apps.py``): why her dues standing keeps
+    her off a roll frozen at ``on``, or None."""
+    if may_vote(member, on):
+        return None
+    return _("She is in arrears with her dues, and the rules say members in arrears lose the vote.")
 
 
 def standings_of(

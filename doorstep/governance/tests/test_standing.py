@@ -1,11 +1,14 @@
 """Dues standing: the pure rules checked by hand at their edges, then through the public query, the
 API, the arrears list, receipts and totals."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from doorstep.elections import services as elections
+from doorstep.elections.models import RollEntry
 from doorstep.governance import queries
 from doorstep.governance import standing as dues
 from doorstep.governance.models import DuesReceipt
@@ -197,3 +200,23 @@ def test_another_organization_gets_404(world, login, member_of, pay, path):
     response = client.post(url) if "receipt" in url else client.get(url)
     assert response.status_code == 404
     assert DuesReceipt.objects.count() == 0
+
+
+def test_a_member_in_arrears_is_kept_off_an_elections_roll(world, member_of, pay, set_rules):
+    """Governance plugs "good standing" into the elections app's eligibility hook."""
+    set_rules(arrears_lose_vote=True, grace_days=0)
+    today = timezone.localdate()
+    in_arrears = member_of(joined_on=today - timedelta(days=90))
+    paid_up = member_of(joined_on=today)
+    pay(paid_up, f"{today:%Y-%m}", paid_on=today)
+    now = timezone.now()
+    election = elections.create_election(
+        world.org_a,
+        elections.ElectionInput("Board", now + timedelta(days=1), now + timedelta(days=2), today),
+        actor=world.admin_a,
+    )
+    elections.add_contest(election, elections.ContestInput("Treasurer", "plurality"), actor=world.admin_a)
+    elections.freeze_roll(election, actor=world.admin_a)
+    on_roll = set(RollEntry.objects.filter(election=election).values_list("member_id", flat=True))
+    assert paid_up.pk in on_roll
+    assert in_arrears.pk not in on_roll
