@@ -283,9 +283,9 @@ def _supplier_lists(rows: int, known: int, seed: int = 2026):
     and a list of rows, each labelled with the party it is (None: a firm not known):
 
     - a third are known firms written another way that normalization does not undo: a typo in the
-      firm's own name of six letters or more (a letter dropped, doubled or two swapped), or a word
-      added or left out; with
-      changes that it does undo on top (case, legal form, punctuation), the address half the time;
+      firm's own name of six letters or more (a letter dropped, doubled or two swapped), two words
+      glued together, or a generic word added ("Group"); with changes that it does undo on top
+      (case, legal form), the address half the time;
     - a third are *hard negatives*: other firms whose names are near a known firm's in the same
       country (one syllable of the proper name different, both its letters, or another trade or
       first word);
@@ -324,11 +324,17 @@ def _supplier_lists(rows: int, known: int, seed: int = 2026):
         shapes.append(parts)
 
     def written_another_way(parts: list) -> str:
-        proper, first, trade, form = "".join(parts[0]), parts[1], parts[2], parts[3]
-        change = rng.choice(["drop", "double", "swap", "extra_word", "missing_word"])
+        proper, first, trade = "".join(parts[0]), parts[1], parts[2]
+        change = rng.choice(["drop", "double", "swap", "glued", "extra_word"])
         if change in ("drop", "double", "swap") and len(proper) < 6:
-            change = "extra_word"  # a typo in a short name makes it another name
-        if change in ("drop", "double", "swap"):
+            change = "glued"  # a typo in a short name makes it another name
+        words = [proper.title(), first.title(), trade.title()]
+        if change == "glued":
+            at = rng.randrange(2)
+            words[at : at + 2] = [words[at] + words[at + 1]]
+        elif change == "extra_word":
+            words.append(rng.choice(["Group", "International", "Enterprises"]))
+        else:
             at = rng.randrange(1, len(proper) - 2)
             if change == "drop":
                 proper = proper[:at] + proper[at + 1 :]
@@ -336,16 +342,7 @@ def _supplier_lists(rows: int, known: int, seed: int = 2026):
                 proper = proper[:at] + proper[at] + proper[at:]
             else:
                 proper = proper[:at] + proper[at + 1] + proper[at] + proper[at + 2 :]
-            words = [proper.title(), first.title(), trade.title()]
-        elif change == "missing_word":
-            words = [proper.title(), trade.title()]
-        else:
-            words = [
-                proper.title(),
-                first.title(),
-                trade.title(),
-                rng.choice(["Group", "Industries", "International"]),
-            ]
+            words[0] = proper.title()
         form = rng.choice(SUPPLIER_FORMS)  # undone by normalization
         name = " ".join(words + ([form] if form else []))
         return name.lower() if rng.random() < 0.3 else name.upper() if rng.random() < 0.2 else name
