@@ -56,8 +56,10 @@ lock: install
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-# Benchmarks on a database of their own (SCALE=small by default; SCALE=1M for the targets' sizes;
-# SCALE=smoke, in CI, only checks that every workload runs).
+# Benchmarks on a database of their own: BENCH_DATABASE_URL, a fresh SQLite file by default (never
+# DATABASE_URL: synthetic data must not land in a working database); the run says which, and runs
+# with the production settings. SCALE=small by default; SCALE=1M for the targets' sizes; SCALE=smoke,
+# in CI, checks that every workload runs ("ran" for targets that only hold at their size).
 SCALE ?= small
 BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench/bench.sqlite3
 bench: install keys

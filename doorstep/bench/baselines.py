@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Subquery
 
 from doorstep.core import disclosure
@@ -256,3 +257,141 @@ def _figures_of(units: list[_Unit], dataset: str) -> dict:
         "rejection_percent": _text(hundred * rejected / delivered, "0.1") if delivered else None,
         "cancellation_percent": _text(hundred * cancelled / len(orders), "0.1") if orders else None,
     }
+
+
+# Hand-written PostgreSQL ------------------------------------------------------------------------
+#
+# What a competent user who knows SQL would write instead of Doorstep: one query per table on the
+# live tables, with GROUPING SETS and percentile_cont, and the same filters as the engine (voided
+# orders left out; consent as of the day asked, her latest event for the purpose; members merged
+# into another left out). Cells under the threshold are dropped by HAVING (primary suppression
+# only: the door also withholds complementary cells and adds noise, which this does not do, so the
+# baseline does less work than Doorstep). PostgreSQL only.
+
+SQL_ORG_CURRENCIES = """
+SELECT currency, count(*) AS n FROM work_workorder
+WHERE organization_id = %(organization)s AND voided_at IS NULL
+GROUP BY currency ORDER BY n DESC, currency
+"""
+_SQL_ORG_ORDERS = """
+organization_id = %(organization)s AND voided_at IS NULL AND currency = %(currency)s
+AND (%(start)s::date IS NULL OR given_on >= %(start)s::date)
+AND (%(end)s::date IS NULL OR given_on <= %(end)s::date)
+"""
+SQL_ORG_FIGURES = f"""
+SELECT party_id, sector, to_char(given_on, 'YYYY-MM') AS month,
+       CASE WHEN grouping(party_id) = 0 THEN 'party' WHEN grouping(sector) = 0 THEN 'sector'
+            WHEN grouping(to_char(given_on, 'YYYY-MM')) = 0 THEN 'month' ELSE 'total' END AS level,
+       count(*) AS orders,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY net_hourly) AS hourly,
+       count(mw_ratio) AS with_ratio,
+       count(*) FILTER (WHERE mw_ratio < 1) AS below,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY payment_delay_days) AS delay,
+       coalesce(sum(shortfall) FILTER (WHERE shortfall > 0 AND status <> 'cancelled'), 0) AS owed,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY mw_ratio) AS ratio,
+       count(*) FILTER (WHERE flag_below_minimum), count(*) FILTER (WHERE flag_late),
+       count(*) FILTER (WHERE flag_unpaid), count(*) FILTER (WHERE flag_rejected_without_reason),
+       count(*) FILTER (WHERE flag_cancelled_after_materials)
+FROM work_workorder WHERE {_SQL_ORG_ORDERS}
+GROUP BY GROUPING SETS ((), (party_id), (sector), (to_char(given_on, 'YYYY-MM')))
+"""  # noqa: S608 - fixed text; values are parameters
+SQL_ORG_DELAYS = f"""
+SELECT CASE WHEN payment_delay_days IS NULL THEN NULL
+            WHEN payment_delay_days <= 7 THEN 0 WHEN payment_delay_days <= 15 THEN 1
+            WHEN payment_delay_days <= 30 THEN 2 WHEN payment_delay_days <= 60 THEN 3 ELSE 4 END AS band,
+       count(*)
+FROM work_workorder WHERE {_SQL_ORG_ORDERS}
+  AND (payment_delay_days IS NOT NULL OR status IN ('delivered', 'partly_paid'))
+GROUP BY band
+"""  # noqa: S608 - fixed text; values are parameters
+SQL_PARTY_NAMES = "SELECT id, name FROM supplychains_party WHERE organization_id = %(organization)s"
+
+
+def sql_org_dashboard(organization_id: int, start=None, end=None) -> dict:
+    """The organization's work dashboard (the engine's ``work.boards``) from the live tables in four
+    queries: currencies, figures by grouping sets with the flags, payment delays by band, names of
+    the work givers. Returns {"currency", "rows": [...], "delays": {...}, "names": {...}}."""
+    with connection.cursor() as cursor:
+        cursor.execute(SQL_ORG_CURRENCIES, {"organization": organization_id})
+        used = [row[0] for row in cursor.fetchall()]
+        if not used:
+            return {"currency": "", "rows": [], "delays": {}, "names": {}}
+        parameters = {"organization": organization_id, "currency": used[0], "start": start, "end": end}
+        cursor.execute(SQL_ORG_FIGURES, parameters)
+        rows = cursor.fetchall()
+        cursor.execute(SQL_ORG_DELAYS, parameters)
+        delays = dict(cursor.fetchall())
+        cursor.execute(SQL_PARTY_NAMES, parameters)
+        names = dict(cursor.fetchall())
+    return {"currency": used[0], "rows": rows, "delays": delays, "names": names}
+
+
+_SQL_CONSENTING = """
+consenting AS (
+  SELECT m.id, m.organization_id, m.country, m.status
+  FROM members_member m
+  WHERE m.organization_id = ANY(%(organizations)s) AND m.merged_into_id IS NULL
+    AND (SELECT e.given FROM members_consentevent e
+         WHERE e.member_id = m.id AND e.purpose = %(purpose)s AND e.effective_on <= %(on)s
+         ORDER BY e.effective_on DESC, e.recorded_at DESC, e.id DESC LIMIT 1)
+)
+"""
+SQL_NETWORK_MEMBERS = f"""
+WITH {_SQL_CONSENTING}
+SELECT CASE WHEN grouping({{column}}) = 1 THEN NULL ELSE {{column}}::text END AS cell,
+       grouping({{column}}) AS margin, count(*) AS workers
+FROM consenting WHERE status = 'active'
+GROUP BY ROLLUP ({{column}}) HAVING count(*) >= %(k)s
+"""  # noqa: S608 - fixed text; the column is one of ours; values are parameters
+SQL_NETWORK_WORK = f"""
+WITH {_SQL_CONSENTING},
+worker AS (
+  SELECT o.member_id, c.organization_id, c.country,
+         mode() WITHIN GROUP (ORDER BY o.sector) AS sector,
+         count(*) AS orders,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY o.net_hourly) AS hourly,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY o.mw_ratio) AS ratio,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY o.payment_delay_days) AS delay,
+         sum(o.delivered_qty) AS delivered, sum(o.rejected_qty) AS rejected,
+         count(*) FILTER (WHERE o.status = 'cancelled') AS cancelled,
+         min(o.currency) AS low_currency, max(o.currency) AS high_currency
+  FROM work_workorder o JOIN consenting c ON c.id = o.member_id
+  WHERE o.organization_id = ANY(%(organizations)s) AND o.voided_at IS NULL
+    AND (%(start)s::date IS NULL OR o.given_on >= %(start)s::date)
+    AND (%(end)s::date IS NULL OR o.given_on <= %(end)s::date)
+  GROUP BY o.member_id, c.organization_id, c.country
+)
+SELECT CASE WHEN grouping({{column}}) = 1 THEN NULL ELSE {{column}}::text END AS cell,
+       grouping({{column}}) AS margin,
+       count(*) AS workers, sum(orders) AS orders,
+       CASE WHEN min(low_currency) = max(high_currency)
+            THEN percentile_cont(0.5) WITHIN GROUP (ORDER BY hourly) END AS median_net_hourly,
+       min(low_currency) = max(high_currency) AS one_currency,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY ratio) AS median_minimum_wage_ratio,
+       100.0 * count(*) FILTER (WHERE ratio < 1) / nullif(count(ratio), 0) AS below_minimum_percent,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY delay) AS median_payment_delay_days,
+       100.0 * sum(rejected) / nullif(sum(delivered), 0) AS rejection_percent,
+       100.0 * sum(cancelled) / nullif(sum(orders), 0) AS cancellation_percent
+FROM worker
+GROUP BY ROLLUP ({{column}}) HAVING count(*) >= %(k)s
+"""  # noqa: S608 - fixed text; the column is one of ours; values are parameters
+SQL_NETWORK_COLUMNS = {"sector": "sector", "organization": "organization_id", "country": "country"}
+
+
+def sql_network_table(ask: Ask, k: int) -> dict:
+    """One table of the network dashboard (one dimension: sector, organization or country) in one
+    query: {cell (None: the total): (workers, …)} for the cells of at least ``k`` workers."""
+    (code,) = ask.group_by
+    column = SQL_NETWORK_COLUMNS[code]
+    query = (SQL_NETWORK_MEMBERS if ask.dataset == "members" else SQL_NETWORK_WORK).format(column=column)
+    parameters = {
+        "organizations": sharing_organization_ids(ask.recipient, ask.purpose, ask.dataset, ask.on),
+        "purpose": str(CONSENT_FOR_SHARING[ask.purpose]),
+        "on": ask.on,
+        "start": ask.start,
+        "end": ask.end,
+        "k": k,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(query, parameters)
+        return {row[0]: row[2:] for row in cursor.fetchall()}

@@ -6,10 +6,14 @@ generator seeded with the seed and its own number; with several ``--workers`` on
 ids differ from run to run). Realistic in shape, not in detail:
 
 - organizations in six countries that have minimum wages on record (India, Pakistan, Bangladesh,
-  Nepal, Kenya, Thailand), affiliated to one network and sharing aggregates with it;
+  Nepal, Kenya, Thailand), affiliated to one network and sharing aggregates with it; of skewed
+  sizes, as federations are: a few large ones and a long tail of small ones (``sizes``);
 - members with plausible categories, genders, sectors, skills and places, PII sealed as a real
-  member's is; consent to research and to sharing with a network for most of them;
-- a dozen parties per organization (intermediaries, contractors, suppliers, brands);
+  member's is; consent to research and to sharing with a network for most of them; hundreds of
+  given names a country (the common ones shipped, the rest made of the country's syllables), some
+  common and most rare (``given_names``);
+- a dozen parties per organization (intermediaries, contractors, suppliers, brands), some with
+  names near another's ("Star Garments", "Star Garment Pvt Ltd", "Starr Garments");
 - work orders drawn from skewed distributions: most workers have a few orders and some many, most
   orders are small, rates put most workers below the minimum wage and a few well above it; most
   orders are delivered, some with rejections (some without a reason), a few cancelled; payments
@@ -23,6 +27,8 @@ front so that no row has to be read back, one transaction per batch of members.
 """
 
 import bisect
+import functools
+import itertools
 import math
 import multiprocessing
 import os
@@ -63,6 +69,8 @@ class Country:
     family: tuple[str, ...]
     hourly_minimum: int  # about the minimum wage an hour, to shape rates around it
     language: str
+    # Syllables given names are made of (beginnings, middles, endings), beyond the shipped ones.
+    syllables: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ())
 
 
 COUNTRIES = (
@@ -79,6 +87,13 @@ COUNTRIES = (
         ("Devi", "Kumari", "Begum", "Khatoon", "Yadav", "Ansari", "Verma", "Saini"),
         89,
         "hi",
+        (
+            tuple(
+                "Su Ka Ma Re Sha Pri La Ni Gee Ra Sa Ja Va Ha De Pu Ki An Mee Shi Ko Ba Chan Ush Ra".split()
+            ),
+            tuple("ni ra la ma sh ja vi ri ya na dha".split()),
+            tuple("ta a i ka na ni la ya shi ma".split()),
+        ),
     ),
     Country(
         "PK",
@@ -88,6 +103,11 @@ COUNTRIES = (
         ("Bibi", "Akhtar", "Khan", "Malik", "Butt", "Iqbal"),
         190,
         "ur",
+        (
+            tuple("Ay Na Sha Ruk Sa Par Kau Bu Fa Za Hu Ma Ra Ta As Sai Nou Ri Gul Ma".split()),
+            tuple("ee ri ma sh hi na za ra".split()),
+            tuple("a een ana ina ia ra sa ma".split()),
+        ),
     ),
     Country(
         "BD",
@@ -97,6 +117,11 @@ COUNTRIES = (
         ("Begum", "Akter", "Khatun", "Sultana"),
         60,
         "bn",
+        (
+            tuple("Ra Shi Na Mor Tas Ro Jes Ful Mo Ha Shah Ko Lai Pa Ru Ja".split()),
+            tuple("hi ri si ji ke ya la ma".split()),
+            tuple("ma na a ja ya n".split()),
+        ),
     ),
     Country(
         "NP",
@@ -106,6 +131,11 @@ COUNTRIES = (
         ("Tamang", "Shrestha", "Maharjan", "Gurung", "Thapa"),
         94,
         "ne",
+        (
+            tuple("Si Gi Ka Ma Sa Bi La Ra Pa Su Ni Ba Ja De Ti Ru".split()),
+            tuple("ma ri la ks ta bi sa".split()),
+            tuple("ta a la mi na ya".split()),
+        ),
     ),
     Country(
         "KE",
@@ -115,6 +145,11 @@ COUNTRIES = (
         ("Otieno", "Kamau", "Wanjiku", "Mwangi", "Ochieng", "Mutua", "Njoroge"),
         77,
         "sw",
+        (
+            tuple("Wa Ach A Nje Aki Wam Za Ha Ke Mu Nya Ka Ri Mo Ne Ma".split()),
+            tuple("nji e ti ri ki bu wa li ma ge".split()),
+            tuple("ru ng no ri nyi i a di ma".split()),
+        ),
     ),
     Country(
         "TH",
@@ -124,6 +159,11 @@ COUNTRIES = (
         ("Srisuk", "Wongsa", "Chaiyaporn", "Boonmee"),
         50,
         "th",
+        (
+            tuple("Som Ma Si Na Wi Kan Ploy Nok Pim Su Da Ratt Chan Ari Lam".split()),
+            tuple("chai lee ri pat la ya na won".split()),
+            tuple("porn ee ya na rat ti wan".split()),
+        ),
     ),
 )
 SKILLS = {
@@ -144,7 +184,52 @@ PRODUCTS = {
     "handicrafts": ["Basket", "Woven mat"],
     "food_processing": ["Papad"],
 }
-MEMBERS_PER_ORGANIZATION = 25_000
+MEMBERS_PER_ORGANIZATION = 25_000  # on average: sizes are skewed (``sizes``)
+GIVEN_NAMES = 400  # distinct given names a country
+
+
+@functools.cache
+def given_names(country: Country) -> tuple[str, ...]:
+    """The country's given names, most common first: the shipped ones, then names made of its
+    syllables (a beginning, sometimes a middle, an ending), always the same for a country."""
+    rng = random.Random(f"names:{country.code}")
+    names = list(dict.fromkeys(country.given))
+    seen = set(names)
+    starts, middles, ends = country.syllables
+    while starts and len(names) < GIVEN_NAMES:
+        name = rng.choice(starts) + (rng.choice(middles) if rng.random() < 0.5 else "") + rng.choice(ends)
+        if name not in seen and len(name) >= 4:
+            seen.add(name)
+            names.append(name)
+    return tuple(names)
+
+
+@functools.cache
+def _name_weights(country: Country) -> list[float]:
+    """Cumulative weights of the given names: a few common, most rare (Zipf, exponent 1)."""
+    return list(itertools.accumulate(1 / (rank + 1) for rank in range(len(given_names(country)))))
+
+
+def pick_given(country: Country, rng: random.Random) -> str:
+    return rng.choices(given_names(country), cum_weights=_name_weights(country))[0]
+
+
+def sizes(total: int, parts: int) -> list[int]:
+    """Members of each of ``parts`` organizations, ``total`` in all: skewed as federations are (the
+    n-th largest has about n^-0.8 of the largest's share: a few large, a long tail), at least one
+    each, the largest first."""
+    if parts <= 0:
+        return []
+    weights = [(n + 1) ** -0.8 for n in range(parts)]
+    rest = total - parts
+    shares = [w * rest / sum(weights) for w in weights]
+    counts = [1 + int(share) for share in shares]
+    short = total - sum(counts)
+    for index in sorted(range(parts), key=lambda i: int(shares[i]) - shares[i])[:short]:
+        counts[index] += 1
+    return counts
+
+
 BATCH = 10_000  # members a transaction, with their orders
 
 
@@ -207,7 +292,7 @@ def run(plan: Plan, *, say: Callable[[str], None] = lambda line: None) -> Writte
         orgs.add_person(network, username=f"{network_slug}-analyst", role="network_analyst", actor=root)
     written.network = network.slug
     jobs = []
-    for number, share in enumerate(_split(plan.members, plan.organizations)):
+    for number, share in enumerate(sizes(plan.members, plan.organizations)):
         country = COUNTRIES[number % len(COUNTRIES)]
         slug = f"{plan.prefix}-{plan.seed}-{number + 1:03d}-{country.code.lower()}"
         if Organization.objects.filter(slug=slug).exists():
@@ -323,17 +408,46 @@ def _without_waiting_for_disk() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
-def _split(total: int, parts: int) -> list[int]:
-    base, extra = divmod(total, parts)
-    return [base + (1 if i < extra else 0) for i in range(parts)]
+PARTY_FIRST = (
+    "Star",
+    "Lotus",
+    "Crown",
+    "Delta",
+    "Prime",
+    "Metro",
+    "Royal",
+    "Sun",
+    "Moon",
+    "Golden",
+    "Pacific",
+)
+PARTY_TRADE = ("Garments", "Exports", "Textiles", "Embroidery", "Traders", "Fashions", "Handicrafts")
+
+
+def party_names(rng: random.Random, count: int) -> list[str]:
+    """Work givers' names, a third of them near an earlier one: the same firm written again ("Star
+    Garments", "Star Garment Pvt Ltd") or another firm one letter away ("Starr Garments")."""
+    names: list[str] = []
+    while len(names) < count:
+        if names and rng.random() < 0.35:
+            first, trade = rng.choice(names).split()[:2]
+            change = rng.choice(["plural", "form", "letter"])
+            if change == "plural":
+                trade = trade[:-1] if trade.endswith("s") else trade + "s"
+            elif change == "letter":
+                first = first + first[-1]
+            name = f"{first} {trade}" + (" Pvt Ltd" if change == "form" else "")
+        else:
+            name = f"{rng.choice(PARTY_FIRST)} {rng.choice(PARTY_TRADE)}"
+        if name not in names:
+            names.append(name)
+    return names
 
 
 def _parties(organization, country: Country, rng: random.Random, admin) -> list[tuple[int, str]]:
     kinds = ["intermediary"] * 6 + ["contractor"] * 3 + ["supplier"] * 2 + ["brand"]
-    names = ("Star", "Lotus", "Crown", "Delta", "Prime", "Metro", "Royal", "Sun", "Moon", "Golden", "Pacific")
     parties = []
-    for i, kind in enumerate(kinds):
-        name = f"{rng.choice(names)} {kind.title()} {i + 1}"
+    for kind, name in zip(kinds, party_names(rng, len(kinds)), strict=True):
         party = party_services.create_party(
             organization, data={"name": name, "kind": kind, "country": country.code}, actor=admin
         )
@@ -390,7 +504,7 @@ class _Generator:
                 "status": rng.choices(["active", "lapsed", "left"], [90, 8, 2])[0],
             }
             pii = {name: None for name in PII_FIELDS} | {
-                "full_name": f"{rng.choice(country.given)} {rng.choice(country.family)}"
+                "full_name": f"{pick_given(country, rng)} {rng.choice(country.family)}"
             }
             members.append(
                 (

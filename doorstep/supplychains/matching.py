@@ -8,8 +8,10 @@ reduced, and legal forms and filler words removed ("Pvt Ltd", "GmbH", "S.A. de C
 of words does not matter) and with the spaces taken out (so "Star Exports" is "StarExports" and
 "Huamei Fuzhuang" is 华美服装); the better of the two counts. Where both sides have an address, it
 counts for a quarter. Names that differ in a number ("Unit 1", "Unit 3") are different facilities:
-their score stays below the automatic threshold. Only parties in the same country are compared, and
-a shared Open Supply Hub ID (or LEI, company number) is a match outright.
+their score stays below the automatic threshold; so do names with a word the other has not (bar a
+generic one such as "Group"), where a short word counts as the same only one typo away ("Masiri"
+and "Masirri" are one firm, "Masiri" and "Masina" need a person). Only parties in the same
+country are compared, and a shared Open Supply Hub ID (or LEI, company number) is a match outright.
 
 ``LINK`` and ``REVIEW`` are the two thresholds: at or above ``LINK`` a row is linked to the party
 without asking, between them a person decides, below ``REVIEW`` a new party is created. They were
@@ -197,18 +199,33 @@ def _numbers(name: str) -> frozenset[str]:
 
 
 SAME_WORD = 0.84  # Jaro-Winkler similarity at which two words are the same word misspelt
+# Words shorter than this are the same word misspelt only one edit apart (a letter dropped, added,
+# changed, or two swapped): "Masiri" and "Masina" are two firms' names, "Masiri" and "Masirri" one.
+LONG_WORD = 10
+# Words a firm adds to its name or leaves out without becoming another firm.
+GENERIC = frozenset("group international enterprise enterprises holding holdings".split())
+
+
+def _same_word(word: str, other: str, similarity: float) -> bool:
+    if similarity < SAME_WORD:
+        return False
+    return min(len(word), len(other)) >= LONG_WORD or OSA.distance(word, other) <= 1
 
 
 def _aligned(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, bool]:
     """How well the words of a find a counterpart in b and the other way round (0 to 100, weighted
-    by word length), and whether some word on either side has none (another word, not a typo)."""
+    by word length), and whether some word on either side has none (another word, not a typo; a
+    generic word such as "Group" may have none)."""
 
     def one_way(x, y):
         total = weight = 0.0
         orphan = False
         for word in x:
-            best = max((JaroWinkler.similarity(word, other) for other in y), default=0.0)
-            orphan = orphan or best < SAME_WORD
+            best, closest = max(
+                ((JaroWinkler.similarity(word, other), other) for other in y), default=(0.0, "")
+            )
+            if word not in GENERIC:
+                orphan = orphan or not _same_word(word, closest, best)
             total += len(word) * best
             weight += len(word)
         return (total / weight if weight else 0.0), orphan

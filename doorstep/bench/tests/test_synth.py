@@ -17,6 +17,7 @@ from doorstep.members.models import ConsentEvent, Member
 from doorstep.members.services.pii import PII_PURPOSE
 from doorstep.members.services.registry import MEMBER_COLUMNS, MEMBER_DEFAULTS
 from doorstep.organizations.models import Affiliation, Organization, SharingAgreement
+from doorstep.supplychains.models import Party
 from doorstep.surveys.models import Submission
 from doorstep.work.derive import DERIVED_FIELDS
 from doorstep.work.models import Delivery, Payment, WorkOrder
@@ -89,8 +90,54 @@ def test_personal_data_is_sealed_as_a_members_is():
     )
     assert b"full_name" not in bytes(member.pii)
     name = vault.open_sealed(member.subject_key, bytes(member.pii), purpose=PII_PURPOSE)["full_name"]
-    given = {g for country in synth.COUNTRIES for g in country.given}
+    given = {g for country in synth.COUNTRIES for g in synth.given_names(country)}
     assert name.split()[0] in given
+
+
+def test_organizations_are_of_skewed_sizes_a_few_large_and_a_long_tail():
+    _synth(members=400, organizations=8, orders_per_member=0)
+    sizes = sorted(
+        (
+            Member.objects.filter(organization=o).count()
+            for o in Organization.objects.filter(slug__startswith="synth-7-")
+        ),
+        reverse=True,
+    )
+    assert sum(sizes) == 400 and len(sizes) == 8
+    assert sizes[0] >= 4 * sizes[-1]  # the largest against the smallest
+    assert sizes[0] > 2 * 400 / 8  # far above the average
+    assert synth.sizes(3, 3) == [1, 1, 1]  # at least one each
+
+
+def test_every_country_has_hundreds_of_given_names_some_common_and_most_rare():
+    for country in synth.COUNTRIES:
+        names = synth.given_names(country)
+        assert len(set(names)) >= 300, country.code
+        assert names[: len(country.given)] == country.given  # the shipped ones, most common
+    _synth(members=600, organizations=1, orders_per_member=0)
+    firsts = Counter(
+        vault.open_sealed(m.subject_key, bytes(m.pii), purpose=PII_PURPOSE)["full_name"].split()[0]
+        for m in Member.objects.select_related("subject_key").filter(
+            organization__slug__startswith="synth-7-"
+        )
+    )
+    assert len(firsts) >= 150  # hundreds in a country, not twenty
+    assert firsts.most_common(1)[0][1] >= 30  # and some much more common than others
+
+
+def test_work_givers_include_names_near_one_another():
+    _synth(members=10, organizations=1, orders_per_member=1)
+    names = list(
+        Party.objects.filter(organization__slug__startswith="synth-7-").values_list("name", flat=True)
+    )
+    assert len(names) == len(set(names)) == 12
+    near = [
+        (a, b)
+        for a in names
+        for b in names
+        if a != b and b.startswith(a.split()[0]) and a.split()[1][:5] == b.split()[1][:5]
+    ]
+    assert near, names
 
 
 def test_bad_sizes_and_a_used_seed_are_refused_before_anything_is_written():

@@ -27,6 +27,22 @@ def test_a_different_number_is_another_facility():
     assert matching.score("Smart Shirts Limited KAT 1", "Smart Shirts Limited KAT 3") < matching.LINK
 
 
+def test_another_firm_one_syllable_away_waits_for_a_person():
+    score = matching.score("Masiri Moon Knitting Pvt Ltd", "Masina Moon Knitting Pvt Ltd")
+    assert matching.REVIEW <= score < matching.LINK
+
+
+def test_one_typo_in_a_firms_own_name_is_still_linked():
+    assert matching.score("Masiri Moon Knitting", "MASIRRI MOON KNITTING LTD") >= matching.LINK
+    assert matching.score("Masiri Moon Knitting", "Maisri Moon Knitting") >= matching.LINK
+
+
+def test_a_generic_word_added_is_the_same_firm_and_another_word_is_not():
+    assert matching.score("Vanu Star Leather Enterprises GmbH", "Vanu Star Leather GmbH") >= matching.LINK
+    assert matching.score("Vanu Star Leather Group", "Vanu Star Leather") >= matching.LINK
+    assert matching.score("Vanu Star Leather", "Vanu Moon Leather") < matching.LINK
+
+
 def test_the_same_name_far_away_waits_for_a_person():
     same_place = matching.score("Star Exports", "Star Exports", "12 Ring Road, Delhi", "12 Ring Rd Delhi")
     elsewhere = matching.score(
