@@ -56,7 +56,9 @@ def test_the_company_reads_its_dossier_on_the_page_as_pdf_and_csv(world, shared,
     response = client.get("/orgs/brand-c/due-diligence/", {"format": "csv", "period": "2026"})
     lines = list(csv.reader(io.StringIO(response.content.decode())))
     assert ["By supplier"] in lines and ["Period", "2026-01-01 – 2026-12-31"] in lines
-    assert any(line[:2] == ["Star Exports", "15"] for line in lines)
+    # 15 workers before protection; the published count carries cell-key noise of at most 2.
+    star = [line for line in lines if line[:1] == ["Star Exports"]]
+    assert star and any(line[1].isdigit() and abs(int(line[1]) - 15) <= 2 for line in star)
     for secret in _names_and_numbers(world, shared):
         assert secret not in response.content
     assert AuditEvent.objects.filter(action="aggregates.released", metadata__channel="csv").count() == 4
