@@ -9,6 +9,7 @@ from doorstep.core.import_api import router as imports_router
 from doorstep.grievances.api import router as grievances_router
 from doorstep.insights.api import router as insights_router
 from doorstep.members.api import router as members_router
+from doorstep.messaging.api import router as messaging_router
 from doorstep.network.api import public as network_public_router
 from doorstep.network.api import router as network_router
 from doorstep.organizations.api import auth_router
@@ -45,3 +46,4 @@ api.add_router("/", network_router)
 api.add_router("/", network_public_router)
 api.add_router("/", laws_router)
 api.add_router("/", laws_public_router)
+api.add_router("/", messaging_router)
