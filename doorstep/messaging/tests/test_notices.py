@@ -193,3 +193,46 @@ def test_a_send_cut_short_by_a_crash_is_sent_again_once_then_given_up(world, con
     OutboxMessage.objects.filter(pk=message.pk).update(status="sending", status_at=long_ago)
     assert sending.recover_stalled() == []
     assert (OutboxMessage.objects.get().status, OutboxMessage.objects.get().error) == ("failed", "stalled")
+
+
+def test_the_sweep_sends_what_is_due_once_the_gateway_is_back(world, connect, member, gateway, run_jobs):
+    from django.core.management import call_command
+
+    connect("kannel")
+    gateway.fail_with = 503
+    with run_jobs():
+        notices.send_notice(_notice(world), actor=world.organizer_a)
+    gateway.fail_with = None
+    OutboxMessage.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    with run_jobs():
+        call_command("sms_sweep")
+    message = OutboxMessage.objects.get()
+    assert (message.status, message.attempts) == ("sent", 2)
+
+
+def test_the_keywords_api_replaces_one_languages_words(world, api):
+    client = api(world.admin_a)
+    response = client.put(
+        "/api/v1/sms/keywords",
+        {
+            "organization_id": world.org_a.pk,
+            "language": "sw",
+            "keywords": [{"word": "deni", "action": "balance"}],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    listed = {
+        row["language"]: row["keywords"]
+        for row in client.get(f"/api/v1/sms/keywords?organization_id={world.org_a.pk}").json()
+    }
+    assert listed["sw"] == [{"word": "DENI", "action": "balance"}]
+
+
+def test_the_keywords_api_refuses_an_unknown_action(world, api):
+    response = api(world.admin_a).put(
+        "/api/v1/sms/keywords",
+        {"organization_id": world.org_a.pk, "language": "sw", "keywords": [{"word": "x", "action": "pay"}]},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
