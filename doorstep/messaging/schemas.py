@@ -56,7 +56,7 @@ class SmsNoticeIn(Schema):
 
 
 class SmsLanguageCost(Schema):
-    language: str
+    language: codes(LANGUAGE_CODES)
     members: int
     parts_each: int
     encoding: codes(("gsm7", "ucs2"))
@@ -101,5 +101,5 @@ class SmsKeywordsIn(Schema):
 
 
 class SmsKeywordsOut(Schema):
-    language: str
+    language: codes(LANGUAGE_CODES)
     keywords: list[SmsKeywordIn]
