@@ -12,6 +12,7 @@ from doorstep.governance.api import router as governance_router
 from doorstep.grievances.api import router as grievances_router
 from doorstep.insights.api import router as insights_router
 from doorstep.members.api import router as members_router
+from doorstep.messaging.api import router as messaging_router
 from doorstep.network.api import public as network_public_router
 from doorstep.network.api import router as network_router
 from doorstep.organizations.api import auth_router
@@ -51,3 +52,4 @@ api.add_router("/", laws_public_router)
 api.add_router("/", governance_router)
 api.add_router("/", elections_router)
 api.add_router("/", elections_public_router)
+api.add_router("/", messaging_router)

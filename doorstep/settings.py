@@ -162,6 +162,7 @@ INSTALLED_APPS = [
     "doorstep.advocacy",
     "doorstep.governance",
     "doorstep.elections",
+    "doorstep.messaging",
     "doorstep.bench",
     "django.contrib.admin",
     "django.contrib.auth",

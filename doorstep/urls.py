@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("doorstep.advocacy.urls")),
     path("", include("doorstep.governance.urls")),
     path("", include("doorstep.elections.urls")),
+    path("", include("doorstep.messaging.urls")),
 ]
 
 # Under /api/v1/ these answer the API's JSON error shape; elsewhere Django's pages.

@@ -62,6 +62,7 @@ class ConsentMethod(models.TextChoices):
     PAPER = "paper", _("On paper")
     VERBAL = "verbal", _("Verbal")
     DIGITAL = "digital", _("Digital")
+    SMS = "sms", _("By text message")
 
 
 class MemberGroup(OwnedModel):

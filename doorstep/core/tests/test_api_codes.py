@@ -51,6 +51,10 @@ CODE_NAMES -= {
 # Properties named like codes that are not (free text, labels), or whose typing waits for other work;
 # each with why. ("Schema", "property") for components, ("METHOD path", "parameter") for parameters.
 NOT_CODES = {
+    ("CommitmentIn", "action"): "free text: what a company commits to do",
+    ("CommitmentOut", "action"): "free text",
+    ("CaseCommitmentIn", "action"): "free text",
+    ("SmsNoticeOut", "audience"): "an object: the groups, locality, sector and status a notice is sent to",
     ("ActionIn", "outcome"): "free text: what came of a grievance action",
     ("TimelineEntryOut", "outcome"): "free text",
     ("CampaignActionIn", "outcome"): "free text",

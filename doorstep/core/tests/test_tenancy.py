@@ -52,6 +52,8 @@ EXEMPT = {
     "api/v1/public/laws/<country>": "the legal tracker's public data of a country",
     "vote/<slug:org_slug>/": "the public ballot page: a one-time code is the credential (test_pages.py)",
     "api/v1/laws/<country>/<fact>": "public reference data; changing it needs a network role (test_laws.py)",
+    "sms/<str:token>/receive": "a gateway's callback, by the channel's secret token (test_receiving)",
+    "sms/<str:token>/status": "a gateway's delivery report, by the channel's token (test_receiving.py)",
 }
 EXEMPT_PREFIXES = (
     "admin/",  # the platform admin's site: superusers only, not organization-scoped
@@ -1705,6 +1707,30 @@ def _action_item_a(world):
     return meetings.add_action_item(meeting, item, actor=world.admin_a).pk
 
 
+def _sms_channel_a(world):
+    """Union A's SMS channel (a gateway address nothing answers at: a test message fails, recorded)."""
+    from doorstep.messaging.models import Channel
+    from doorstep.messaging.services import channels
+
+    existing = Channel.objects.filter(organization=world.org_a, is_active=True).first()
+    if existing:
+        return existing.pk
+    data = channels.ChannelInput(kind="external", name="gateway", send_url="http://127.0.0.1:9/send")
+    return channels.connect_channel(world.org_a, data, actor=world.admin_a).pk
+
+
+def _sms_notice_a(world):
+    from doorstep.messaging.models import Notice
+    from doorstep.messaging.services import notices
+
+    _sms_channel_a(world)
+    existing = Notice.objects.filter(organization=world.org_a).first()
+    if existing:
+        return existing.pk
+    data = notices.NoticeInput(title="Meeting", texts={"en": "Meeting tomorrow at ten."})
+    return notices.create_notice(world.org_a, data, actor=world.admin_a).pk
+
+
 CASES.update(
     {
         "orgs/<slug:org_slug>/governance/": lambda w, org: [("get", "/orgs/union-a/governance/", None, 200)],
@@ -1925,6 +1951,45 @@ CASES.update(
         ],
         "api/v1/annual-reports/<report_id>/versions/<number>": lambda w, org: [
             ("get", f"/api/v1/annual-reports/{_annual_report_a(w)}/versions/1", None, 200),
+        ],
+    }
+)
+
+
+CASES.update(
+    {
+        "orgs/<slug:org_slug>/sms/": lambda w, org: [
+            ("get", "/orgs/union-a/sms/", None, 200),
+            ("post", "/orgs/union-a/sms/", {"action": "notice", "title": "x", "text_en": "Hello"}, 302),
+        ],
+        "orgs/<slug:org_slug>/sms/channels/<int:channel_id>/": lambda w, org: [
+            ("get", f"/orgs/union-a/sms/channels/{_sms_channel_a(w)}/", None, 200),
+            (
+                "post",
+                f"/orgs/union-a/sms/channels/{_sms_channel_a(w)}/",
+                {"action": "test", "to": "+919812345678"},
+                200,
+            ),
+        ],
+        "orgs/<slug:org_slug>/sms/notices/<int:notice_id>/": lambda w, org: [
+            ("get", f"/orgs/union-a/sms/notices/{_sms_notice_a(w)}/", None, 200),
+            ("post", f"/orgs/union-a/sms/notices/{_sms_notice_a(w)}/", {"action": "send"}, 302),
+        ],
+        "orgs/<slug:org_slug>/sms/keywords/": lambda w, org: [
+            ("get", "/orgs/union-a/sms/keywords/", None, 200),
+            ("post", "/orgs/union-a/sms/keywords/", {"language": "en", "word_balance": "PESA"}, 302),
+        ],
+        "api/v1/sms/channels/<channel_id>/test": lambda w, org: [
+            ("post", f"/api/v1/sms/channels/{_sms_channel_a(w)}/test", {"to": "+919812345678"}, 200),
+        ],
+        "api/v1/sms/channels/<channel_id>/switch-off": lambda w, org: [
+            ("post", f"/api/v1/sms/channels/{_sms_channel_a(w)}/switch-off", {}, 200),
+        ],
+        "api/v1/sms/notices/<notice_id>": lambda w, org: [
+            ("get", f"/api/v1/sms/notices/{_sms_notice_a(w)}", None, 200),
+        ],
+        "api/v1/sms/notices/<notice_id>/send": lambda w, org: [
+            ("post", f"/api/v1/sms/notices/{_sms_notice_a(w)}/send", {}, 202),
         ],
     }
 )

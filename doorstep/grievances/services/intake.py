@@ -139,6 +139,48 @@ def submit_intake(
     return receipt
 
 
+def receive_text_report(
+    organization: Organization, *, description: str, phone: str, member_number: str, language: str = ""
+) -> str:
+    """A report that came as a text message (``HELP <words>`` to the organization's SMS channel),
+    kept like one sent through the public form; returns its receipt code. The sender's number is
+    sealed with the words so that the organizer can call her back."""
+    description = " ".join(str(description or "").split())[:5000]
+    if not description:
+        raise ValidationError.for_field("description", _("Say what happened, in a few words at least."))
+    receipt = _new_receipt()
+    with transaction.atomic():
+        channel = IntakeChannel.objects.filter(organization=organization, is_open=True).first()
+        if channel is None:  # reports by SMS need no public link: a closed one holds them
+            channel = IntakeChannel.objects.filter(
+                organization=organization
+            ).first() or IntakeChannel.objects.create(
+                organization=organization, code=secrets.token_urlsafe(9), is_open=False
+            )
+        key = vault.new_subject_key(organization)
+        report = IntakeReport.objects.create(
+            organization=organization,
+            channel=channel,
+            receipt_digest=_receipt_digest(receipt),
+            subject_key=key,
+            sealed=vault.seal(
+                key,
+                {
+                    "description": description,
+                    "work_giver": "",
+                    "name": "",
+                    "phone": phone,
+                    "member_number": member_number,
+                    "for_someone": False,
+                },
+                purpose=INTAKE_PURPOSE,
+            ),
+            language=language[:10],
+        )
+        audit.record("intake.received", organization=organization, obj=report, metadata={"by": "sms"})
+    return receipt
+
+
 def intake_status(receipt: str, *, address: str | None) -> dict | None:
     """Status and dates of a report by its receipt code (and of its case, once taken up); None for
     a wrong or unknown code alike. Nothing else: no name, no organization, no words."""

@@ -69,3 +69,24 @@ def record_consent(
             },
         )
     return event
+
+
+def withdraw_by_text(member: Member) -> ConsentEvent:
+    """She texted STOP: her consent to be contacted ends today, recorded with method ``sms`` (no
+    staff member acted; the channel's token and her number's digest identified her)."""
+    with transaction.atomic():
+        event = ConsentEvent.objects.create(
+            organization_id=member.organization_id,
+            member=member,
+            purpose=Purpose.CONTACT,
+            given=False,
+            effective_on=timezone.localdate(),
+            method=ConsentMethod.SMS,
+        )
+        audit.record(
+            "member.consent_withdrawn",
+            organization=member.organization_id,
+            obj=event,
+            metadata={"member_id": member.pk, "purpose": Purpose.CONTACT, "method": ConsentMethod.SMS},
+        )
+    return event

@@ -23,6 +23,7 @@ CANARIES = {
     "address": "Canaryaddress lane Zqx",
     "notes": "Canarynote Zqx",
     "lat": "12.345678",
+    "sms": "Canarysms Zqx",
 }
 
 SCRIPT = f"""
@@ -42,6 +43,17 @@ member = registry.create_member(org, actor=boss, data={{
     "category": "homeworker"}})
 registry.update_member(member, data={{"notes": "{CANARIES["notes"]} again"}}, actor=boss)
 pii.reveal_pii([member], actor=boss, reason="test")
+# Her text messages: one in, answered (the answer queued, sealed), one a report by HELP.
+from datetime import date
+from doorstep.members.services import consent
+from doorstep.messaging.services import channels, receiving
+consent.record_consent(member, purpose="contact", given=True, effective_on=date.today(), method="paper",
+                       actor=boss)
+channel = channels.connect_channel(org, channels.ChannelInput(kind="external", name="gw",
+    send_url="http://127.0.0.1:9/send", secret="{CANARIES["sms"]} secret"), actor=boss)
+receiving.receive(channel, {{"from": "{CANARIES["phone"]}", "text": "{CANARIES["sms"]} one", "id": "m1"}})
+receiving.receive(channel, {{"from": "{CANARIES["phone"]}", "text": "HELP {CANARIES["sms"]} 2", "id": "m2"}})
+receiving.receive(channel, {{"from": "+919812300000", "text": "{CANARIES["sms"]} three", "id": "m3"}})
 rights.export_member(Member.objects.get(pk=member.pk), actor=boss)
 if os.environ.get("CANARY_ERASE"):
     rights.erase_member(Member.objects.get(pk=member.pk), actor=boss)
@@ -115,6 +127,7 @@ def test_a_database_dump_and_the_logs_hold_no_personal_data(fresh_database, eras
     assert "member" in result.stdout
     dump = _dump(kind, target)
     assert "core_auditevent" in dump and "members_member" in dump
+    assert "messaging_inboxmessage" in dump and "messaging_outboxmessage" in dump
     _assert_no_canaries(dump, f"the {kind} dump")
     _assert_no_canaries(result.stdout + result.stderr, "the logs")
     if erase:
