@@ -35,6 +35,7 @@ import fcntl
 import json
 import os
 import secrets
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -159,12 +160,35 @@ class Manifest:
 
     @classmethod
     def load(cls) -> "Manifest":
-        path = root() / "manifest.json"
+        """The manifest as committed, a fresh copy the caller may change (a refresh, an erasure)."""
         try:
-            data = json.loads(path.read_text())
-        except FileNotFoundError:
+            return cls._parse((root() / "manifest.json").read_bytes())
+        except OSError:
+            return cls()  # none yet, or unreadable: everything is rebuilt
+
+    @classmethod
+    def current(cls) -> "Manifest":
+        """The manifest as committed, for readers, who must not change it: parsed again only when the
+        file's bytes differ from the last ones parsed in this process (reading a few kilobytes is
+        cheap, parsing thousands of parts is not), so a refresh is seen by the very next read."""
+        try:
+            raw = (root() / "manifest.json").read_bytes()
+        except OSError:
             return cls()
-        except (OSError, ValueError):
+        with _current_lock:
+            cached = _current.get(str(root()))
+            if cached is not None and cached[0] == raw:
+                return cached[1]
+        manifest = cls._parse(raw)
+        with _current_lock:
+            _current[str(root())] = (raw, manifest)
+        return manifest
+
+    @classmethod
+    def _parse(cls, raw: bytes) -> "Manifest":
+        try:
+            data = json.loads(raw)
+        except ValueError:
             return cls()  # unreadable: everything is rebuilt
         if data.get("format") != FORMAT:
             return cls()
@@ -208,9 +232,14 @@ class Manifest:
         os.replace(temporary, path)  # the commit point of a refresh
 
 
+# The last manifest parsed by ``Manifest.current``, by root: (its bytes, it).
+_current: dict[str, tuple[bytes, Manifest]] = {}
+_current_lock = threading.Lock()
+
+
 def last_refresh() -> datetime | None:
     """When the figures were last brought up to date (None: never)."""
-    return Manifest.load().refreshed_at
+    return Manifest.current().refreshed_at
 
 
 # Refresh -----------------------------------------------------------------------------------------
@@ -474,20 +503,71 @@ def run_queued_refresh(*, verify: bool = False) -> Report:
 # Reading -----------------------------------------------------------------------------------------
 
 
+@dataclass(eq=False)
+class _Reader:
+    """A DuckDB connection and the files its views are over (None: no views yet)."""
+
+    db: duckdb.DuckDBPyConnection
+    files: dict[str, list[str]] | None = None
+
+
+# Connections left by closed snapshots, by (root, organizations): opening one and making its views
+# cost more than most queries (two-thirds of a dashboard of three tables), so the next snapshot of
+# the same organizations takes it back, with its views when they are over the same files. A reader
+# serves one snapshot at a time; at most MAX_IDLE_READERS wait, the least recently used closed first.
+MAX_IDLE_READERS = 8
+_idle: dict[tuple[str, frozenset[str]], _Reader] = {}
+_idle_lock = threading.Lock()
+
+
+def _take_reader(key: tuple[str, frozenset[str]]) -> _Reader:
+    with _idle_lock:
+        reader = _idle.pop(key, None)
+    return reader or _Reader(duckdb.connect(config={"threads": max(1, os.cpu_count() or 1)}))
+
+
+def _give_back(key: tuple[str, frozenset[str]], reader: _Reader) -> None:
+    with _idle_lock:
+        if key in _idle:
+            extra = reader  # another snapshot of the same organizations gave one back first
+        else:
+            _idle[key] = reader
+            extra = None
+            if len(_idle) > MAX_IDLE_READERS:
+                extra = _idle.pop(next(iter(_idle)))
+    if extra is not None:
+        extra.db.close()
+
+
+def close_readers() -> None:
+    """Close every connection waiting to be reused."""
+    with _idle_lock:
+        readers = list(_idle.values())
+        _idle.clear()
+    for reader in readers:
+        reader.db.close()
+
+
 class Snapshot:
     """The last complete refresh, read through DuckDB, limited to some organizations' files: every
-    registered kind is a view of the same name over their files only."""
+    registered kind is a view of the same name over their files only.
+
+    The connection comes from the ones closed snapshots of the same organizations left
+    (``_take_reader``); its views are kept when they are over exactly this manifest's files (file
+    names are never reused: a new file is a new name), and made again otherwise."""
 
     def __init__(self, organization_ids):
         self.wanted = {str(pk) for pk in organization_ids}
-        self._load(Manifest.load())
-        self.db = duckdb.connect(config={"threads": max(1, os.cpu_count() or 1)})
+        self._load(Manifest.current())
+        self._key = (str(root()), frozenset(self.wanted))
+        self._reader: _Reader | None = _take_reader(self._key)
+        self.db = self._reader.db
 
     def _load(self, manifest: Manifest) -> None:
         if manifest.refreshed_at is None:
             raise Unavailable(_("The figures are being prepared for the first time. Come back in a minute."))
         self.manifest = manifest
-        self.files = {name: self._files(manifest.parts(name)) for name in kind_names()}
+        self.files = {name: self._files(manifest.files.get(name, {})) for name in kind_names()}
         self.refreshed_at = manifest.refreshed_at
         self.revision = manifest.revision
         self._ready = False
@@ -497,12 +577,18 @@ class Snapshot:
         return [str(root() / p.file) for k, p in parts.items() if k.split("/")[0] in self.wanted and p.rows]
 
     def close(self):
-        self.db.close()
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            _give_back(self._key, reader)
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, kind, *exc):
+        if kind is not None and self._reader is not None:
+            # After a failure the connection's state is not known: it is not lent again.
+            self._reader.db.close()
+            self._reader = None
         self.close()
 
     def query(self, sql: str, params: dict | None = None) -> list[tuple]:
@@ -522,25 +608,35 @@ class Snapshot:
         raise AssertionError("unreachable")
 
     def _refreshed_since(self) -> bool:
-        latest = Manifest.load()
+        latest = Manifest.current()
         if latest.refreshed_at is None or (latest.refreshed_at, latest.revision) == (
             self.refreshed_at,
             self.revision,
         ):
             return False
         self._load(latest)
-        for name in kind_names():
+        self._drop_views()
+        return True
+
+    def _drop_views(self) -> None:
+        for name in {*kind_names(), *(self._reader.files or {})}:
             for kind in ("VIEW", "TABLE"):
                 with contextlib.suppress(duckdb.Error):  # it is the one or the other
                     self.db.execute(f"DROP {kind} IF EXISTS {name}")
-        return True
+        self._reader.files = None
 
     def _views(self):
         if self._ready:
             return
+        if self._reader.files == self.files:
+            self._ready = True  # the reader's views are over these very files
+            return
         try:
+            if self._reader.files is not None:
+                self._drop_views()
             for kind in kinds():
                 self._view(kind, self.files[kind.name])
+            self._reader.files = self.files
         except duckdb.Error as error:
             if self._refreshed_since():
                 return self._views()

@@ -102,7 +102,8 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk
-    with transaction.atomic():
+    # No savepoint of its own: an event is written with the change it records or not at all.
+    with transaction.atomic(savepoint=False):
         head = AuditChainHead.objects.select_for_update().get(pk=1)
         fields = {
             "sequence": head.sequence + 1,

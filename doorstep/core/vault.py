@@ -237,6 +237,30 @@ def open_sealed(subject: SubjectKey | None, blob: bytes, *, purpose: str) -> dic
     return json.loads(_decrypt(_data_key(subject), blob, f"{subject.id}|{purpose}".encode()))
 
 
+def open_sealed_rows(rows, *, purpose: str):
+    """``open_sealed`` for many people at once, from plain columns rather than model instances:
+    ``rows`` yields (subject key id, organization id, organization key version, wrapped key, sealed
+    value); yields (subject key id, dict). One organization key object serves all its rows (an index
+    of 100,000 names opens in about a second rather than many). Raises ``VaultError`` as
+    ``open_sealed`` does."""
+    openers: dict[tuple[int, int], AESGCM] = {}
+    for subject_id, organization_id, version, wrapped, blob in rows:
+        aad = _subject_aad(subject_id, organization_id)
+        opener = openers.get((organization_id, version))
+        if opener is None:
+            opener = openers[(organization_id, version)] = AESGCM(_org_key(organization_id, version))
+        wrapped = bytes(wrapped)
+        if wrapped[:1] != FORMAT:
+            raise VaultError("unknown ciphertext format")
+        try:
+            data_key = opener.decrypt(wrapped[1 : 1 + _NONCE], wrapped[1 + _NONCE :], aad)
+        except InvalidTag:
+            _org_key_cache.pop((organization_id, version), None)  # a stale cached key: read it again
+            opener = openers[(organization_id, version)] = AESGCM(_org_key(organization_id, version))
+            data_key = _decrypt(_org_key(organization_id, version), wrapped, aad)
+        yield subject_id, json.loads(_decrypt(data_key, blob, f"{subject_id}|{purpose}".encode()))
+
+
 FILE_CHUNK = 1 << 20
 
 

@@ -3,17 +3,22 @@
 Names are sealed per member (``core.vault``), so the database cannot search them. Instead each
 process keeps, per organization, an in-memory index ``{member id: normalized name}`` built by
 opening every member's sealed data once, then kept fresh incrementally: every search first asks the
-database one cheap indexed question, "the latest ``updated_at`` and the number of rows of this
-organization's members", and opens again only the members changed since the last refresh; when the
-count has fallen (an erasure), ids that are gone are dropped. A name edited in another process is
-therefore found by the very next search here, and an erased member is never returned.
+database two cheap indexed questions, "the latest ``updated_at`` of this organization's members" and
+"how many of its data keys were ever destroyed" (``core.ErasedKey``, one row per erasure), and opens
+again only the members changed since the last refresh; when a key was destroyed since (an erasure),
+ids that are gone are dropped. A name edited in another process is therefore found by the very next
+search here, and an erased member is never returned.
 
 Why this design: a blind index cannot do partial or fuzzy matching, and storing name fragments or
 trigrams in the database (even hashed) would leak names to anyone with a dump. Holding decrypted
 names in the memory of the web process that shows them anyway adds no new exposure; nothing is
 written to disk, a cache server or a log. Cost: opening ~100,000 members takes a few seconds once
-per process and organization (measured by ``make bench``); after that a search scans the index in
-memory in tens of milliseconds. Memory: about 100 bytes a member.
+per process and organization, or a second or two since the sealed values are opened from plain
+columns (``vault.open_sealed_rows``) and each distinct word is normalized once (measured by ``make
+bench``); after that a search looks words up in the vocabulary (a sorted list for prefixes, words
+grouped by length for typos) and touches only the members who have them. Memory: about 100 bytes a
+member. ``warm`` builds an organization's index in a background thread, so that the pages where a
+search is typed can have it ready before the first search is made.
 
 Matching: names and queries are case-folded with accents removed. Every query word must begin a
 word of the name ("sun" finds "Sunita Devi"), exact matches first; when that finds fewer than
@@ -21,25 +26,38 @@ word of the name ("sun" finds "Sunita Devi"), exact matches first; when that fin
 name with a word within a typo or two of every query word is added ("suneeta" finds "Sunita").
 """
 
+import bisect
+import functools
 import threading
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Max
+from django.db import connection
+from django.db.models import Max
 from rapidfuzz import fuzz, process
 
 from doorstep.core import vault
+from doorstep.core.models import ErasedKey
 
 from .models import Member
 from .services.pii import PII_PURPOSE
 
 FUZZY_CUTOFF = 75  # fuzz.ratio of two words: "suneeta" / "sunita" scores 77
+# fuzz.ratio is at most 200 * shorter / (shorter + longer): a word scores FUZZY_CUTOFF only against
+# words whose lengths are within this ratio of its own (0.6 for a cutoff of 75).
+_LENGTH_RATIO = FUZZY_CUTOFF / (200 - FUZZY_CUTOFF)
 
 
 def normalize(text: str) -> str:
     """Case-folded words; accents dropped from Latin letters ("Zoë" -> "zoe"), while the vowel signs
     of scripts such as Devanagari, which are part of the letter, are kept."""
+    return " ".join(filter(None, map(_normalize_word, text.split())))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _normalize_word(text: str) -> str:
+    """``normalize`` of one whitespace-free piece (names repeat their words: each is done once)."""
     out: list[str] = []
     base = ""
     for ch in unicodedata.normalize("NFKD", text.casefold()):
@@ -62,8 +80,60 @@ class _Index:
     words: dict[int, tuple[str, ...]] = field(default_factory=dict)
     vocabulary: dict[str, set[int]] = field(default_factory=dict)  # word -> members whose name has it
     latest: datetime | None = None
-    count: int = 0
+    erased: int = -1  # destroyed data keys of the organization when last refreshed
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # The vocabulary in order (prefixes) and by length (typos), made again when a word comes or goes.
+    _ordered: list[str] | None = None
+    _by_length: dict[int, list[str]] | None = None
+
+    def put(self, member_id: int, name: str) -> None:
+        self.drop(member_id)
+        self.names[member_id] = name
+        self.words[member_id] = tuple(name.split())
+        for word in self.words[member_id]:
+            holders = self.vocabulary.get(word)
+            if holders is None:
+                holders = self.vocabulary[word] = set()
+                self._ordered = self._by_length = None
+            holders.add(member_id)
+
+    def drop(self, member_id: int) -> None:
+        self.names.pop(member_id, None)
+        for word in self.words.pop(member_id, ()):
+            holders = self.vocabulary.get(word)
+            if holders is not None:
+                holders.discard(member_id)
+                if not holders:
+                    del self.vocabulary[word]
+                    self._ordered = self._by_length = None
+
+    def clear(self) -> None:
+        self.names.clear()
+        self.words.clear()
+        self.vocabulary.clear()
+        self._ordered = self._by_length = None
+        self.latest = None
+
+    def with_prefix(self, part: str) -> set[int]:
+        """Members with a name word beginning with ``part`` (a binary search in the ordered words)."""
+        if self._ordered is None:
+            self._ordered = sorted(self.vocabulary)
+        ordered, found = self._ordered, set()
+        at = bisect.bisect_left(ordered, part)
+        while at < len(ordered) and ordered[at].startswith(part):
+            found |= self.vocabulary[ordered[at]]
+            at += 1
+        return found
+
+    def near_length(self, part: str) -> list[str]:
+        """The words long or short enough to score ``FUZZY_CUTOFF`` against ``part``."""
+        if self._by_length is None:
+            self._by_length = {}
+            for word in self.vocabulary:
+                self._by_length.setdefault(len(word), []).append(word)
+        shortest = int(len(part) * _LENGTH_RATIO)  # rounded down: rapidfuzz has the last word
+        longest = int(len(part) / _LENGTH_RATIO) + 1
+        return [w for n in range(shortest, longest + 1) for w in self._by_length.get(n, ())]
 
 
 _indexes: dict[int, _Index] = {}
@@ -76,26 +146,31 @@ def _index_for(organization_id: int) -> _Index:
 
 
 def _load(index: _Index, queryset) -> None:
-    for member in (
-        queryset.select_related("subject_key").only("pk", "pii", "subject_key").iterator(chunk_size=2000)
-    ):
-        pii = vault.open_sealed(member.subject_key, member.pii, purpose=PII_PURPOSE)
-        name = normalize(" ".join(filter(None, [pii.get("full_name", ""), pii.get("other_names", "")])))
-        _drop(index, member.pk)
-        index.names[member.pk] = name
-        index.words[member.pk] = tuple(name.split())
-        for word in index.words[member.pk]:
-            index.vocabulary.setdefault(word, set()).add(member.pk)
+    rows = queryset.values_list(
+        "pk",
+        "subject_key_id",
+        "subject_key__organization_id",
+        "subject_key__organization_key_version",
+        "subject_key__wrapped_key",
+        "pii",
+    ).iterator(chunk_size=5000)
+    member_of = {}
+
+    def sealed():
+        for pk, key_id, organization_id, version, wrapped, pii in rows:
+            member_of[key_id] = pk
+            yield key_id, organization_id, version, wrapped, pii
+
+    for key_id, pii in vault.open_sealed_rows(sealed(), purpose=PII_PURPOSE):
+        name = " ".join(filter(None, [pii.get("full_name", ""), pii.get("other_names", "")]))
+        index.put(member_of.pop(key_id), normalize(name))
 
 
-def _drop(index: _Index, member_id: int) -> None:
-    index.names.pop(member_id, None)
-    for word in index.words.pop(member_id, ()):
-        holders = index.vocabulary.get(word)
-        if holders is not None:
-            holders.discard(member_id)
-            if not holders:
-                del index.vocabulary[word]
+def _state(organization_id: int) -> tuple[datetime | None, int]:
+    """(the latest ``updated_at`` of the organization's members, how many of its keys were destroyed):
+    two indexed questions, whatever the number of members."""
+    latest = Member.objects.filter(organization_id=organization_id).aggregate(latest=Max("updated_at"))
+    return latest["latest"], ErasedKey.objects.filter(organization_id=organization_id).count()
 
 
 def refresh(organization_id: int) -> _Index:
@@ -103,23 +178,40 @@ def refresh(organization_id: int) -> _Index:
     index = _index_for(organization_id)
     members = Member.objects.filter(organization_id=organization_id)
     with index.lock:
-        state = members.aggregate(latest=Max("updated_at"), count=Count("pk"))
-        if state["latest"] == index.latest and state["count"] == index.count:
+        latest, erased = _state(organization_id)
+        if latest == index.latest and erased == index.erased:
             return index
-        if index.latest is not None and (state["latest"] is None or state["latest"] < index.latest):
+        if index.latest is not None and (latest is None or latest < index.latest):
             # Time went backwards: what the index read was rolled back. Read everything again.
-            index.names.clear()
-            index.words.clear()
-            index.vocabulary.clear()
-            index.latest = None
+            index.clear()
         changed = members if index.latest is None else members.filter(updated_at__gte=index.latest)
         _load(index, changed)
-        if state["count"] < len(index.names):
+        if erased != index.erased and index.erased >= 0:
             present = set(members.values_list("pk", flat=True))
             for gone in set(index.names) - present:
-                _drop(index, gone)
-        index.latest, index.count = state["latest"], state["count"]
+                index.drop(gone)
+        index.latest, index.erased = latest, erased
     return index
+
+
+def warm(organization_id: int) -> threading.Thread | None:
+    """Build the organization's index in a background thread if this process has none yet (a page
+    that offers a search calls it, so that the first search does not wait for the build); the
+    thread, or None when there is nothing to do. Not inside a transaction: the thread has a
+    connection of its own and could not see what this one has not committed."""
+    index = _index_for(organization_id)
+    if index.erased >= 0 or index.lock.locked() or connection.in_atomic_block:
+        return None
+
+    def build() -> None:
+        try:
+            refresh(organization_id)
+        finally:
+            connection.close()  # the thread's own connection
+
+    thread = threading.Thread(target=build, name=f"search-index-{organization_id}", daemon=True)
+    thread.start()
+    return thread
 
 
 def remember(organization_id: int, names: dict[int, str]) -> None:
@@ -129,21 +221,15 @@ def remember(organization_id: int, names: dict[int, str]) -> None:
     index = _index_for(organization_id)
     members = Member.objects.filter(organization_id=organization_id)
     with index.lock:
-        state = members.aggregate(latest=Max("updated_at"), count=Count("pk"))
-        others_changed = (
-            index.latest is not None
-            and members.filter(updated_at__gt=index.latest).exclude(pk__in=list(names)).exists()
-        )
-        if state["count"] != index.count + len(names) or others_changed:
+        latest, erased = _state(organization_id)
+        others = members.exclude(pk__in=list(names))
+        if index.latest is not None:
+            others = others.filter(updated_at__gt=index.latest)
+        if index.erased < 0 or erased != index.erased or others.exists():
             return
         for member_id, raw in names.items():
-            name = normalize(raw)
-            _drop(index, member_id)
-            index.names[member_id] = name
-            index.words[member_id] = tuple(name.split())
-            for word in index.words[member_id]:
-                index.vocabulary.setdefault(word, set()).add(member_id)
-        index.latest, index.count = state["latest"], state["count"]
+            index.put(member_id, normalize(raw))
+        index.latest = latest
 
 
 def forget(organization_id: int | None = None) -> None:
@@ -160,14 +246,19 @@ def search(organization_id: int, query: str, *, limit: int = 50) -> list[int]:
     if not wanted:
         return []
     index = refresh(organization_id)
-    exact, prefix = [], []
-    whole = " ".join(wanted)
-    for member_id, words in index.words.items():
-        if all(any(word.startswith(part) for word in words) for part in wanted):
-            (exact if index.names[member_id] == whole or whole in words else prefix).append(member_id)
-    found = sorted(exact) + sorted(prefix, key=lambda pk: (index.names[pk], pk))
-    if len(found) < limit:
-        found += [pk for pk in _fuzzy(index, wanted) if pk not in set(found)]
+    with index.lock:
+        holders = sorted((index.with_prefix(part) for part in wanted), key=len)
+        matched = holders[0].intersection(*holders[1:])
+        exact, prefix = [], []
+        whole = " ".join(wanted)
+        for member_id in matched:
+            (exact if index.names[member_id] == whole or whole in index.words[member_id] else prefix).append(
+                member_id
+            )
+        found = sorted(exact) + sorted(prefix, key=lambda pk: (index.names[pk], pk))
+        if len(found) < limit:
+            already = set(found)
+            found += [pk for pk in _fuzzy(index, wanted) if pk not in already]
     return found[:limit]
 
 
@@ -177,7 +268,7 @@ def _fuzzy(index: _Index, wanted: list[str]) -> list[int]:
     for part in wanted:
         best: dict[int, float] = {}
         for word, score, _key in process.extract(
-            part, list(index.vocabulary), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None
+            part, index.near_length(part), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None
         ):
             for member_id in index.vocabulary[word]:
                 best[member_id] = max(best.get(member_id, 0.0), score)

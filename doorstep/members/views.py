@@ -63,6 +63,7 @@ def member_list(request, org_slug: str):
     terms = search_form.cleaned_data if request.method == "POST" and search_form.is_valid() else {}
     members = queries.filter_members(queries.members_of(request.user, organization), filters)
     next_cursor = None
+    search.warm(organization.pk)  # the page has a search box: have the index ready for it
     if terms.get("phone"):
         rows = list(queries.by_identifier(members, organization, phone=terms["phone"])[:PAGE_SIZE])
     elif terms.get("q"):

@@ -6,6 +6,7 @@ pyxform's errors reach the person as they are (they name the sheet and the row w
 them), one per line; a form pyxform rejects stores nothing."""
 
 import base64
+import functools
 import hashlib
 import json
 import mimetypes
@@ -22,7 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -365,13 +366,48 @@ def revoke_app_user(app_user: AppUser, *, actor) -> AppUser:
     return app_user
 
 
+# How stale ``AppUser.last_used_at`` may be. Every phone of an organization may share one token, so
+# writing it on every request made each submission wait for a second commit on one hot row; the
+# list of devices shows the time to the minute.
+APP_USER_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def _touch(app_user: AppUser) -> None:
+    """Record that the token was used, at most once per ``APP_USER_TOUCH_INTERVAL``."""
+    now = timezone.now()
+    stale = now - APP_USER_TOUCH_INTERVAL
+    if app_user.last_used_at is None or app_user.last_used_at < stale:
+        AppUser.objects.filter(pk=app_user.pk).filter(
+            models.Q(last_used_at__isnull=True) | models.Q(last_used_at__lt=stale)
+        ).update(last_used_at=now)
+        app_user.last_used_at = now
+
+
 def app_user_for_token(organization: Organization, raw: str) -> AppUser | None:
     """The live app user of this organization holding this token, or None."""
     app_user = AppUser.objects.filter(
         organization=organization, token_digest=token_digest(raw or ""), revoked_at__isnull=True
     ).first()
     if app_user is not None:
-        AppUser.objects.filter(pk=app_user.pk).update(last_used_at=timezone.now())
+        _touch(app_user)
+    return app_user
+
+
+def app_user_at(org_slug: str, raw: str) -> AppUser | None:
+    """``app_user_for_token`` for the active organization with this slug, read with its organization
+    in one statement (the OpenRosa endpoints' common case); None for any refusal."""
+    app_user = (
+        AppUser.objects.select_related("organization")
+        .filter(
+            organization__slug=org_slug,
+            organization__is_active=True,
+            token_digest=token_digest(raw or ""),
+            revoked_at__isnull=True,
+        )
+        .first()
+    )
+    if app_user is not None:
+        _touch(app_user)
     return app_user
 
 
@@ -450,26 +486,36 @@ def receive(
       phone keeps it and sends it again (see docs/architecture.md for why it is not held).
     """
     parsed = xforms.parse_submission(xml)
-    form = Form.objects.filter(organization=organization, xml_form_id=parsed.form_id).first()
-    if form is None:
-        raise UnknownForm(parsed.form_id)
+    version = (
+        FormVersion.objects.select_related("form")
+        .only("pk", "md5", "organization_id", "form")
+        .filter(organization=organization, form__xml_form_id=parsed.form_id, version=parsed.version)
+        .first()
+    )
+    if version is not None:
+        form = version.form
+    else:
+        form = Form.objects.filter(organization=organization, xml_form_id=parsed.form_id).first()
+        if form is None:
+            raise UnknownForm(parsed.form_id)
+        version = form.latest
     if form.state != FormState.OPEN:
         raise ClosedForm(form.state)
     if form.fillers == Fillers.DEVICES and app_user is None and source == "openrosa":
         raise NotAFiller(_("This form is filled only on enrolled phones."))
     if form.fillers == Fillers.STAFF and app_user is not None:
         raise NotAFiller(_("This form is filled only by staff with their own login."))
-    version = form.versions.filter(version=parsed.version).first() or form.latest
     encrypted = encryption.is_encrypted(parsed.root)
     attachments = _attachment_rows(files, encrypted=encrypted)
     if encrypted:
         data = {"meta/instanceID": parsed.instance_id}
         expected = encryption.manifest(parsed.root).files
     else:
-        data = xforms.to_record(parsed.root, version.structure)
-        expected = xforms.attachment_names(data, version.structure)
-    if Submission.objects.filter(organization=organization, instance_id=parsed.instance_id).exists():
-        return _again(organization, form, parsed.instance_id, xml, data, attachments)
+        structure = _structure(version.pk, version.md5)
+        data = xforms.to_record(parsed.root, structure)
+        expected = xforms.attachment_names(data, structure)
+    # A retry (the instance id is stored already) is found by the unique constraint below rather
+    # than by asking first: retries are rare, and a question on every submission is not free.
     member = member_for(form, data)
     try:
         with transaction.atomic():
@@ -509,6 +555,13 @@ def receive(
     except IntegrityError:
         pass  # the same instance committed meanwhile (a race of two copies): settled as a retry
     return _again(organization, form, parsed.instance_id, xml, data, attachments)
+
+
+@functools.lru_cache(maxsize=256)
+def _structure(version_pk: int, md5: str) -> dict:
+    """A form version's structure, read once per process: a version never changes once uploaded
+    (its md5 is in the key all the same, so a reused id never answers another form's structure)."""
+    return FormVersion.objects.only("structure").get(pk=version_pk).structure
 
 
 def _lock_record(organization: Organization, form: Form, deprecated_id: str) -> str:

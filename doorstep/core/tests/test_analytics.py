@@ -92,3 +92,51 @@ def test_the_command_says_what_each_kind_did(registry, world):
     assert text.startswith("Refreshed in ")
     assert "toy: 1 written (1 rows), 0 kept" in text
     assert "orders: 0 written" in text
+
+
+def _counter(name: str, values: dict):
+    """A kind whose one row per organization is ``values[org]`` (its stamp: the value)."""
+
+    def refresh(run):
+        run.refresh_whole(
+            name,
+            ((org, None, str(value)) for org, value in values.items()),
+            lambda org, _month: pa.table({"n": [values[org]]}, schema=TOY),
+        )
+
+    return FactKind(name, TOY, refresh)
+
+
+def test_a_refresh_is_seen_by_the_next_snapshot_at_once(registry, world):
+    values = {world.org_a.pk: 1}
+    analytics.register(_counter("toy", values))
+    analytics.refresh()
+    with analytics.Snapshot([world.org_a.pk]) as snapshot:
+        assert snapshot.query("SELECT n FROM toy") == [(1,)]
+    values[world.org_a.pk] = 2
+    analytics.refresh()
+    # The same organizations: the connection is lent again, its views made again over the new files.
+    with analytics.Snapshot([world.org_a.pk]) as snapshot:
+        assert snapshot.query("SELECT n FROM toy") == [(2,)]
+
+
+def test_the_readers_manifest_is_the_committed_one_after_every_save(registry, world):
+    analytics.register(_counter("toy", {world.org_a.pk: 1}))
+    analytics.refresh()
+    before = analytics.Manifest.current()
+    assert analytics.Manifest.current() is before  # the same bytes: not parsed again
+    analytics.refresh()
+    after = analytics.Manifest.current()
+    assert after.revision != before.revision
+    assert after.revision == analytics.Manifest.load().revision
+
+
+def test_a_lent_connection_reads_only_the_organizations_of_the_snapshot(registry, world):
+    analytics.register(_counter("toy", {world.org_a.pk: 1, world.org_b.pk: 2}))
+    analytics.refresh()
+    with analytics.Snapshot([world.org_a.pk]) as snapshot:
+        assert snapshot.query("SELECT n FROM toy") == [(1,)]
+    with analytics.Snapshot([world.org_b.pk]) as snapshot:
+        assert snapshot.query("SELECT n FROM toy") == [(2,)]
+    with analytics.Snapshot([world.org_a.pk]) as snapshot:
+        assert snapshot.query("SELECT n FROM toy") == [(1,)]

@@ -67,8 +67,10 @@ def _country_codes() -> frozenset[str]:
     return frozenset(code for code, _name in countries)
 
 
+@functools.lru_cache(maxsize=65_536)
 def normalize_phone(raw: str, region: str) -> str | None:
-    """E.164 for a valid phone number (national numbers read in ``region``), else None."""
+    """E.164 for a valid phone number (national numbers read in ``region``), else None. Parsing is
+    most of what checking a member costs: each distinct (number, region) is parsed once."""
     try:
         number = phonenumbers.parse(str(raw), region or None)
     except phonenumbers.NumberParseException:

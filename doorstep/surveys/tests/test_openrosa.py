@@ -5,17 +5,19 @@ credentials. Idempotent on instanceID; edits; bad input answered with the right 
 import base64
 import re
 import threading
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from conftest import PASSWORD
 from doorstep.core import analytics
 from doorstep.core.models import AuditEvent
 from doorstep.surveys import services
-from doorstep.surveys.models import Attachment, Submission
+from doorstep.surveys.models import AppUser, Attachment, Submission
 
 from .conftest import MAPPING_MD, submission_xml
 
@@ -480,3 +482,32 @@ def test_rejects_a_submission_nested_too_deep(world, device):
     response = _post(Client(), base, xml)
     assert response.status_code == 400 and "nested" in response.content.decode()
     assert not Submission.objects.exists()
+
+
+def test_it_records_a_tokens_use_at_most_once_a_minute(world, device):
+    app_user, base = device
+    client = Client()
+    assert client.get(base + "formList").status_code == 200
+    app_user.refresh_from_db()
+    first = app_user.last_used_at
+    assert first is not None
+    assert _post(client, base, submission_xml()).status_code == 201
+    app_user.refresh_from_db()
+    assert app_user.last_used_at == first  # fresh: not written again
+
+
+def test_it_records_a_stale_tokens_use_again(world, device):
+    app_user, base = device
+    long_ago = timezone.now() - services.APP_USER_TOUCH_INTERVAL - timedelta(seconds=1)
+    AppUser.objects.filter(pk=app_user.pk).update(last_used_at=long_ago)
+    assert Client().get(base + "formList").status_code == 200
+    app_user.refresh_from_db()
+    assert app_user.last_used_at > long_ago
+
+
+def test_a_submission_of_a_version_the_form_does_not_have_is_read_with_the_latest(world, device):
+    _app_user, base = device
+    sent = _post(Client(), base, submission_xml(version="1999-old"))
+    assert sent.status_code == 201
+    record = services.reveal([Submission.objects.get()], actor=world.admin_a, reason="test")
+    assert next(iter(record.values()))["work/sector"] == "embroidery"
