@@ -157,6 +157,16 @@ def test_a_missing_key_store_backup_fails(db, production):
     assert f"FAIL  backups: no key store backup ({KEYS_FILE})" in report
 
 
+def test_key_store_backups_in_their_own_folder_are_found(db, production):
+    keys = production["tmp"] / "key-backups" / "2026-12-08"
+    keys.mkdir(parents=True)
+    for path in production["backups"].glob(f"*/{KEYS_FILE}"):
+        path.rename(keys / KEYS_FILE)
+    report, failed = doctor(production, key_backups=keys.parent)
+    assert not failed, report
+    assert "OK    backups: the newest key store backup" in report
+
+
 def test_without_a_backups_folder_it_warns_that_it_did_not_look(db, production):
     report, failed = doctor(production, backups=None)
     assert not failed

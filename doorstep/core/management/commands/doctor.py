@@ -78,6 +78,9 @@ class Command(BaseCommand):
             "--backups", type=Path, metavar="DIR", help="the folder the backup timer writes into"
         )
         parser.add_argument(
+            "--key-backups", type=Path, metavar="DIR", help="where `backup-keys` writes, if not in --backups"
+        )
+        parser.add_argument(
             "--anchors", type=Path, metavar="FILE", help="the file `audit anchor --output` appends to"
         )
         parser.add_argument(
@@ -100,7 +103,7 @@ class Command(BaseCommand):
         self.check_hosts()
         migrated = self.check_database()
         self.check_disk(options["min_free_mb"])
-        self.check_backups(options["backups"], options["backup_max_hours"])
+        self.check_backups(options["backups"], options["key_backups"], options["backup_max_hours"])
         if migrated:
             self.check_worker(options["worker_max_minutes"])
         else:
@@ -208,23 +211,23 @@ class Command(BaseCommand):
 
     # Backups, worker, anchors -----------------------------------------------------------------
 
-    def check_backups(self, directory: Path | None, max_hours: float) -> None:
+    def check_backups(self, directory: Path | None, key_directory: Path | None, max_hours: float) -> None:
         if directory is None:
             self.report(
                 WARN, "backups", "not checked: give --backups DIR, the folder backups are written into"
             )
             return
-        if not directory.is_dir():
-            self.report(FAIL, "backups", f"{directory} is not a folder")
-            return
         now = timezone.now().timestamp()
-        for filename, what, command in (
-            (BACKUP_FILE, "database backup", "backup"),
-            (KEYS_FILE, "key store backup", "backup-keys"),
+        for folder, filename, what, command in (
+            (directory, BACKUP_FILE, "database backup", "backup"),
+            (key_directory or directory, KEYS_FILE, "key store backup", "backup-keys"),
         ):
-            found = [*directory.glob(filename), *directory.glob(f"*/{filename}")]
+            if not folder.is_dir():
+                self.report(FAIL, "backups", f"{folder} is not a folder")
+                continue
+            found = [*folder.glob(filename), *folder.glob(f"*/{filename}")]
             if not found:
-                self.report(FAIL, "backups", f"no {what} ({filename}) in {directory}: run `{command}`")
+                self.report(FAIL, "backups", f"no {what} ({filename}) in {folder}: run `{command}`")
                 continue
             newest = max(found, key=lambda path: path.stat().st_mtime)
             age = now - newest.stat().st_mtime
