@@ -4,10 +4,13 @@ its part of the deployment is wrong."""
 import base64
 import os
 import secrets
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.migrations.recorder import MigrationRecorder
@@ -217,3 +220,17 @@ def test_an_anchor_file_not_signed_with_this_key_fails(db, production, settings)
     report, failed = doctor(production)
     assert failed
     assert "FAIL  audit anchor:" in report and "not signed with this audit key" in report
+
+
+def test_an_unreachable_database_fails_in_words(tmp_path):
+    env = {**os.environ, "DATABASE_URL": "postgres://doorstep@127.0.0.1:9/nowhere"}
+    done = subprocess.run(
+        [sys.executable, "-m", "doorstep", "doctor"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert "FAIL  database: cannot be reached (" in done.stdout
+    assert "WARN  worker: not checked: the database is not reachable or not migrated" in done.stdout
