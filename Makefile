@@ -38,7 +38,9 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# A model changed without its migration fails here, before the tests run.
 test: install keys lint
+	$(BIN)/python -m doorstep makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Re-extract the translatable strings into doorstep/locale/*/LC_MESSAGES/django.po (needs GNU gettext),

@@ -54,6 +54,8 @@ def _read_env_file(path: Path) -> dict[str, str]:
 
 _DEBUG_FROM_ENVIRONMENT = os.environ.get("DOORSTEP_DEBUG")
 _ENV_FILE = Path(os.environ.get("DOORSTEP_ENV_FILE", VAR_DIR / "doorstep.env"))
+# Where development keys live; `python -m doorstep doctor` refuses them in production.
+DEVELOPMENT_ENV_FILE = _ENV_FILE
 _FILE_VALUES: dict[str, str] = {}
 if _DEBUG_FROM_ENVIRONMENT is None or _parse_bool("DOORSTEP_DEBUG", _DEBUG_FROM_ENVIRONMENT):
     _FILE_VALUES = _read_env_file(_ENV_FILE)
