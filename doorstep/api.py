@@ -8,6 +8,8 @@ from doorstep.core.api import install_error_handlers, install_input_checks
 from doorstep.core.import_api import router as imports_router
 from doorstep.grievances.api import router as grievances_router
 from doorstep.insights.api import router as insights_router
+from doorstep.market.api import public as market_public_router
+from doorstep.market.api import router as market_router
 from doorstep.members.api import router as members_router
 from doorstep.network.api import public as network_public_router
 from doorstep.network.api import router as network_router
@@ -45,3 +47,5 @@ api.add_router("/", network_router)
 api.add_router("/", network_public_router)
 api.add_router("/", laws_router)
 api.add_router("/", laws_public_router)
+api.add_router("/", market_router)
+api.add_router("/", market_public_router)
