@@ -416,7 +416,7 @@ def get_partner(request, partner_id: int, organization_id: int):
 # Sales orders ---------------------------------------------------------------------------------
 
 
-class ShareOut(Schema):
+class ProducerShareOut(Schema):
     id: int
     member_id: int
     quantity: int
@@ -429,7 +429,7 @@ class LineOut(Schema):
     quantity: int
     unit_price: Decimal
     piece_rate: Decimal
-    shares: list[ShareOut]
+    shares: list[ProducerShareOut]
 
 
 class MoneyOut(Schema):
@@ -468,16 +468,16 @@ class OrderIn(Schema):
     reference: str = Field("", max_length=100)
 
 
-class ShareIn(Schema):
+class ProducerShareIn(Schema):
     member_id: int
     quantity: int
 
 
-class SharesIn(Schema):
-    shares: list[ShareIn]
+class ProducerSharesIn(Schema):
+    shares: list[ProducerShareIn]
 
 
-class PaymentIn(Schema):
+class SalePaymentIn(Schema):
     received_on: date
     amount: Decimal
     note: str = Field("", max_length=200)
@@ -568,7 +568,7 @@ def get_order(request, order_id: int, organization_id: int):
 
 
 @router.put("/market/orders/{order_id}/lines/{line_id}/shares", response={200: OrderOut, **ERRORS})
-def put_shares(request, order_id: int, line_id: int, organization_id: int, payload: SharesIn):
+def put_shares(request, order_id: int, line_id: int, organization_id: int, payload: ProducerSharesIn):
     """Share a line among producers (member ids and pieces); 422 ``split_mismatch`` with the numbers
     when they do not add up to the line's quantity."""
     organization = organization_for_staff(request.auth, organization_id)
@@ -589,7 +589,7 @@ def accept(request, order_id: int, organization_id: int):
 
 
 @router.post("/market/orders/{order_id}/payments", response={201: OrderOut, **ERRORS})
-def add_payment(request, order_id: int, organization_id: int, payload: PaymentIn):
+def add_payment(request, order_id: int, organization_id: int, payload: SalePaymentIn):
     """Money received from the buyer."""
     organization = organization_for_staff(request.auth, organization_id)
     found = queries.get_order(request.auth, organization, order_id)
@@ -656,7 +656,7 @@ class TradeFactIn(Schema):
     note_why: str = Field("", max_length=500)
 
 
-class ChangeOut(Schema):
+class TradeFactChangeOut(Schema):
     changed_at: datetime
     text: str
     source: str
@@ -666,7 +666,7 @@ class ChangeOut(Schema):
 
 
 class TradeFactDetailOut(TradeFactOut):
-    history: list[ChangeOut]
+    history: list[TradeFactChangeOut]
 
 
 def _fact_out(fact) -> dict:
