@@ -8,8 +8,13 @@ class MarketConfig(AppConfig):
     verbose_name = _("Market")
 
     def ready(self) -> None:
+        from doorstep.core import rights
         from doorstep.core.navigation import NavItem, register
         from doorstep.core.roles import STAFF_ROLES
+
+        from .services import erase_shares, export_shares, move_shares
+
+        rights.register("market", export=export_shares, erase=erase_shares, merge=move_shares)
 
         register(
             NavItem(

@@ -854,3 +854,42 @@ def save_trade_fact(network: Organization, *, data: TradeFactInput, actor) -> Tr
         )
         audit.record("trade_fact.saved", actor=actor, organization=network, obj=fact)
     return fact
+
+
+# Her rights (registered with core.rights in apps.py) -----------------------------------------------------
+
+
+def export_shares(member: Member) -> dict[str, list[dict]]:
+    """Her shares of the organization's sales orders: what she was to make, at what rate."""
+    rows = Share.objects.filter(member=member).select_related("line__product", "line__order").order_by("pk")
+    return {
+        "market_shares": [
+            {
+                "order": s.line.order_id,
+                "ordered_on": s.line.order.ordered_on.isoformat(),
+                "product": s.line.product.name,
+                "quantity": s.quantity,
+                "piece_rate": str(s.line.piece_rate),
+                "currency": s.line.order.currency,
+                "work_order": s.work_order_id,
+            }
+            for s in rows
+        ]
+    }
+
+
+def erase_shares(member: Member) -> None:
+    Share.objects.filter(member=member).delete()
+
+
+def move_shares(other: Member, survivor: Member) -> None:
+    """Two records of one woman merged: her shares go with the record that stays (one share a line)."""
+    for share in Share.objects.filter(member=other):
+        kept = Share.objects.filter(line_id=share.line_id, member=survivor).first()
+        if kept is None:
+            share.member = survivor
+            share.save(update_fields=["member"])
+        else:
+            kept.quantity += share.quantity
+            kept.save(update_fields=["quantity"])
+            share.delete()

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from doorstep.market import services
-from doorstep.market.models import SalesStatus, TradingPartner
+from doorstep.market.models import SalesStatus, Share, TradingPartner
 from doorstep.work.models import WorkOrder
 
 
@@ -180,3 +180,15 @@ def test_sales_figures_by_product_and_buyer(world, api, register, quote):
     )
     assert figures["buyer"][0]["key"] == "Fair Shop GmbH"
     assert figures["month"][0]["key"] == "2026-02"
+
+
+def test_her_shares_are_in_her_export_and_go_with_her_erasure(world, login, register, quote):
+    from doorstep.core import rights
+
+    one = register(full_name="Amina One")
+    services.split_line(quote.lines.get(), shares=[services.ShareInput(one.pk, 30)], actor=world.admin_a)
+    handler = next(h for h in rights.handlers() if h.app == "market")
+    assert handler.export(one)["market_shares"][0]["quantity"] == 30
+    client = login(world.admin_a)
+    client.post(f"/orgs/union-a/members/{one.pk}/erase/", {"confirm": str(one.number)})
+    assert not Share.objects.exists()
