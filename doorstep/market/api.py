@@ -395,6 +395,20 @@ def list_partners(request, filters: Query[Paging]):
     return {"items": [_partner_out(p) for p in rows], "next": next_cursor}
 
 
+class ListedPartnerOut(PartnerOut):
+    network: str = Field(description="The slug of the network that lists it")
+
+
+@router.get("/market/potential-partners", response={200: list[ListedPartnerOut], **ERRORS})
+def potential_partners(request, organization_id: int):
+    """Trading partners the organization's networks keep: names, kinds, countries (contacts stay sealed)."""
+    organization = organization_for_staff(request.auth, organization_id)
+    return [
+        {**_partner_out(p), "network": p.organization.slug}
+        for p in queries.partners_listed_by_networks(request.auth, organization)
+    ]
+
+
 @router.post("/market/partners", response={201: PartnerOut, **ERRORS})
 def create_partner(request, organization_id: int, payload: PartnerIn):
     """A buyer, shop, importer or exporter; its contact is sealed."""
@@ -585,6 +599,19 @@ def accept(request, order_id: int, organization_id: int):
     """Accept the quote: each share becomes the producer's work order (``work_order_id``)."""
     organization = organization_for_staff(request.auth, organization_id)
     services.accept_order(queries.get_order(request.auth, organization, order_id), actor=request.auth)
+    return _order_out(queries.get_order(request.auth, organization, order_id))
+
+
+class DeliveryIn(Schema):
+    delivered_on: date
+
+
+@router.post("/market/orders/{order_id}/deliver", response={200: OrderOut, **ERRORS})
+def deliver(request, order_id: int, organization_id: int, payload: DeliveryIn):
+    """The order delivered to the buyer (an accepted order only: 422 ``not_accepted``)."""
+    organization = organization_for_staff(request.auth, organization_id)
+    found = queries.get_order(request.auth, organization, order_id)
+    services.mark_delivered(found, on=payload.delivered_on, actor=request.auth)
     return _order_out(queries.get_order(request.auth, organization, order_id))
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
@@ -405,6 +405,10 @@ def order(request, org_slug: str, order_id: int):
         if action == "accept":
             services.accept_order(found, actor=request.user)
             messages.success(request, _("The order is accepted: each producer has her work order."))
+            return redirect("market_order", org_slug=organization.slug, order_id=found.pk)
+        if action == "deliver":
+            services.mark_delivered(found, on=timezone.localdate(), actor=request.user)
+            messages.success(request, _("The order is marked as delivered."))
             return redirect("market_order", org_slug=organization.slug, order_id=found.pk)
         if action == "payment" and payment_form.is_valid():
             services.record_sale_payment(found, actor=request.user, **payment_form.cleaned_data)

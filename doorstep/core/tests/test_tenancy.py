@@ -1822,6 +1822,9 @@ CASES.update(
             lambda ids: {"shares": [{"member_id": ids["member"], "quantity": 10}]},
         ),
         "api/v1/market/orders/<order_id>/accept": _market_api("post", "orders/{order}/accept", {}),
+        "api/v1/market/orders/<order_id>/deliver": _market_api(
+            "post", "orders/{order}/deliver", {"delivered_on": "2026-01-20"}, accepted=True
+        ),
         "api/v1/market/orders/<order_id>/payments": _market_api(
             "post", "orders/{order}/payments", {"received_on": "2026-01-10", "amount": "50"}, 201
         ),

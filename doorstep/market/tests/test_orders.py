@@ -192,3 +192,20 @@ def test_her_shares_are_in_her_export_and_go_with_her_erasure(world, login, regi
     client = login(world.admin_a)
     client.post(f"/orgs/union-a/members/{one.pk}/erase/", {"confirm": str(one.number)})
     assert not Share.objects.exists()
+
+
+def test_a_quote_cannot_be_delivered(world, api, quote):
+    response = api(world.admin_a).post(
+        _url(quote, world, "/deliver"), {"delivered_on": "2026-03-01"}, content_type="application/json"
+    )
+    assert response.status_code == 422 and response.json()["code"] == "not_accepted"
+
+
+def test_an_accepted_order_is_delivered(world, api, register, quote):
+    _split_and_accept(world, api, quote, register)
+    response = api(world.admin_a).post(
+        _url(quote, world, "/deliver"),
+        {"delivered_on": date.today().isoformat()},
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["status"] == "delivered"

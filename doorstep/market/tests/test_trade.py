@@ -2,6 +2,7 @@ import pytest
 
 from doorstep.market import services
 from doorstep.market.models import TradeFact
+from doorstep.organizations import services as organization_services
 
 
 def _fact(**fields):
@@ -86,3 +87,37 @@ def test_only_a_network_keeps_trade_facts(world, api):
 def test_the_fact_page_shows_its_history(world, login, fact):
     page = login(world.admin_a).get(f"/orgs/union-a/market/trade/{fact.pk}/").content.decode()
     assert "Fair trade labels" in page and "https://wfto.com/" in page and "not verified" in page
+
+
+def test_affiliates_see_the_networks_potential_partners_without_contacts(world, api):
+    services.save_partner(
+        world.network,
+        data=services.PartnerInput(name="World Shop NL", kind="shop", country="NL", email="ws@example.org"),
+        actor=world.network_admin,
+    )
+    listed = (
+        api(world.admin_a).get(f"/api/v1/market/potential-partners?organization_id={world.org_a.pk}").json()
+    )
+    assert listed == [
+        {
+            "id": listed[0]["id"],
+            "name": "World Shop NL",
+            "kind": "shop",
+            "country": "NL",
+            "network": "test-network",
+        }
+    ]
+
+
+def test_an_organization_outside_the_network_sees_no_potential_partners(world, api):
+    services.save_partner(
+        world.network,
+        data=services.PartnerInput(name="World Shop NL", kind="shop"),
+        actor=world.network_admin,
+    )
+    lone = organization_services.create_organization(
+        name="Lone Coop", slug="lone-coop", kind="cooperative", country="KE", actor=world.admin
+    )
+    organization_services.add_person(lone, username="otieno", role="org_admin", actor=world.admin)
+    seen = api(world.organizer_b).get(f"/api/v1/market/potential-partners?organization_id={lone.pk}")
+    assert seen.status_code == 200 and seen.json() == []
