@@ -602,12 +602,12 @@ def accept(request, order_id: int, organization_id: int):
     return _order_out(queries.get_order(request.auth, organization, order_id))
 
 
-class DeliveryIn(Schema):
+class SaleDeliveryIn(Schema):
     delivered_on: date
 
 
 @router.post("/market/orders/{order_id}/deliver", response={200: OrderOut, **ERRORS})
-def deliver(request, order_id: int, organization_id: int, payload: DeliveryIn):
+def deliver(request, order_id: int, organization_id: int, payload: SaleDeliveryIn):
     """The order delivered to the buyer (an accepted order only: 422 ``not_accepted``)."""
     organization = organization_for_staff(request.auth, organization_id)
     found = queries.get_order(request.auth, organization, order_id)
@@ -642,16 +642,29 @@ class FigureOut(Schema):
     orders: int | None = None
 
 
+class EarningsOut(Schema):
+    currency: str
+    orders: int
+    value: Decimal = Field(description="Paid to the producers on these work orders")
+    median_net_hourly: Decimal | None
+    below_minimum: int = Field(
+        description="Work orders whose net hourly earnings fell below the minimum wage"
+    )
+
+
 class FiguresOut(Schema):
     product: list[FigureOut]
     buyer: list[FigureOut]
+    country: list[FigureOut] = Field(description="By the buyer's country")
     month: list[FigureOut]
+    producers: list[EarningsOut]
     received: list[FigureOut]
 
 
 @router.get("/market/figures", response={200: FiguresOut, **ERRORS})
 def figures(request, organization_id: int):
-    """Sales of accepted and delivered orders by product, buyer and month; money received by month."""
+    """Sales of accepted and delivered orders by product, buyer, buyer's country and month; money
+    received by month; the producers' earnings from the organization's trade."""
     organization = organization_for_staff(request.auth, organization_id)
     return queries.sales_figures(request.auth, organization)
 

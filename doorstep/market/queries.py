@@ -5,6 +5,7 @@ network and the organizations affiliated to it."""
 
 from dataclasses import dataclass
 from decimal import Decimal
+from statistics import median
 
 from django.db.models import Count, F, Prefetch, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -13,6 +14,7 @@ from django.http import Http404
 from doorstep.core import tenancy
 from doorstep.core.roles import STAFF_ROLES
 from doorstep.organizations.models import Affiliation, Organization
+from doorstep.work.models import WorkOrder
 
 from .models import (
     Inquiry,
@@ -184,7 +186,12 @@ def sales_figures(user, organization) -> dict[str, list[dict]]:
         .annotate(value=F("unit_price") * F("quantity"))
     )
     by = {}
-    for key, column in (("product", "product__name"), ("buyer", "order__partner__name"), ("month", "month")):
+    for key, column in (
+        ("product", "product__name"),
+        ("buyer", "order__partner__name"),
+        ("country", "order__partner__country"),
+        ("month", "month"),
+    ):
         rows = lines.annotate(month=TruncMonth("order__ordered_on")) if key == "month" else lines
         by[key] = [
             {
@@ -205,11 +212,35 @@ def sales_figures(user, organization) -> dict[str, list[dict]]:
         .annotate(total=Sum("amount"))
         .order_by("month")
     )
+    by["producers"] = producers_earnings(user, organization)
     by["received"] = [
         {"key": row["month"].strftime("%Y-%m"), "currency": row["order__currency"], "value": row["total"]}
         for row in received
     ]
     return by
+
+
+def producers_earnings(user, organization) -> list[dict]:
+    """The producers' work orders from the organization's own trade (the shares of accepted orders),
+    per currency: orders, paid, the median net hourly earnings and how many fell below the minimum
+    wage (``work.derive``'s figures, the same as for any work giver)."""
+    ids = tenancy.scoped(Share, user, organization).filter(work_order__isnull=False).values("work_order_id")
+    orders = tenancy.scoped(WorkOrder, user, organization).filter(pk__in=ids, voided_at__isnull=True)
+    rows = []
+    for currency in sorted(set(orders.values_list("currency", flat=True))):
+        mine = orders.filter(currency=currency)
+        hourly = sorted(v for v in mine.values_list("net_hourly", flat=True) if v is not None)
+        rows.append(
+            {
+                "key": currency,
+                "currency": currency,
+                "orders": mine.count(),
+                "value": mine.aggregate(total=Sum("gross_paid"))["total"] or Decimal(0),
+                "median_net_hourly": median(hourly) if hourly else None,
+                "below_minimum": mine.filter(flag_below_minimum=True).count(),
+            }
+        )
+    return rows
 
 
 # Trade information -------------------------------------------------------------------------------------

@@ -180,6 +180,24 @@ def test_sales_figures_by_product_and_buyer(world, api, register, quote):
     )
     assert figures["buyer"][0]["key"] == "Fair Shop GmbH"
     assert figures["month"][0]["key"] == "2026-02"
+    assert figures["country"][0]["key"] == "DE"
+
+
+def test_the_figures_give_the_producers_earnings_from_the_trade(world, api, register, quote):
+    _split_and_accept(world, api, quote, register)
+    share = quote.lines.get().shares.order_by("pk").first()
+    client = api(world.admin_a)
+    client.post(
+        _url(quote, world, f"/shares/{share.pk}/payouts"),
+        {"paid_on": date.today().isoformat(), "amount": "500"},
+        content_type="application/json",
+    )
+    (earnings,) = client.get(f"/api/v1/market/figures?organization_id={world.org_a.pk}").json()["producers"]
+    assert (earnings["currency"], earnings["orders"], Decimal(earnings["value"])) == (
+        "INR",
+        2,
+        Decimal("500"),
+    )
 
 
 def test_her_shares_are_in_her_export_and_go_with_her_erasure(world, login, register, quote):
