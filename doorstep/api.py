@@ -11,6 +11,8 @@ from doorstep.elections.api import router as elections_router
 from doorstep.governance.api import router as governance_router
 from doorstep.grievances.api import router as grievances_router
 from doorstep.insights.api import router as insights_router
+from doorstep.market.api import public as market_public_router
+from doorstep.market.api import router as market_router
 from doorstep.members.api import router as members_router
 from doorstep.messaging.api import router as messaging_router
 from doorstep.network.api import public as network_public_router
@@ -53,3 +55,5 @@ api.add_router("/", governance_router)
 api.add_router("/", elections_router)
 api.add_router("/", elections_public_router)
 api.add_router("/", messaging_router)
+api.add_router("/", market_router)
+api.add_router("/", market_public_router)

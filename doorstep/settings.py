@@ -165,6 +165,7 @@ INSTALLED_APPS = [
     "doorstep.governance",
     "doorstep.elections",
     "doorstep.messaging",
+    "doorstep.market",
     "doorstep.bench",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("doorstep.governance.urls")),
     path("", include("doorstep.elections.urls")),
     path("", include("doorstep.messaging.urls")),
+    path("", include("doorstep.market.urls")),
 ]
 
 # Under /api/v1/ these answer the API's JSON error shape; elsewhere Django's pages.

@@ -16,6 +16,7 @@ and a request that does not say what its owner gets fails its owner's test.
 """
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,14 @@ EXEMPT = {
     "api/v1/laws/<country>/<fact>": "public reference data; changing it needs a network role (test_laws.py)",
     "sms/<str:token>/receive": "a gateway's callback, by the channel's secret token (test_receiving)",
     "sms/<str:token>/status": "a gateway's delivery report, by the channel's token (test_receiving.py)",
+    "market/<slug:org_slug>/": "a public catalogue: published products only (test_catalogue.py)",
+    "market/<slug:org_slug>/products/<int:product_id>/": "a published product (test_catalogue.py)",
+    "market/<slug:org_slug>/photos/<int:photo_id>/<str:size>.jpg": "a published product's photo",
+    "market/<slug:org_slug>/catalogue.pdf": "the public catalogue, printable (test_catalogue.py)",
+    "market/<slug:org_slug>/feed.<str:fmt>": "the public catalogue as CSV or JSON (test_catalogue.py)",
+    "market/<slug:org_slug>/inquiry/": "the public inquiry form (test_catalogue.py)",
+    "api/v1/public/market/<slug>/products": "the public catalogue through the API (test_catalogue.py)",
+    "api/v1/public/market/<slug>/inquiries": "the public inquiry form through the API (test_catalogue.py)",
 }
 EXEMPT_PREFIXES = (
     "admin/",  # the platform admin's site: superusers only, not organization-scoped
@@ -2221,6 +2230,198 @@ def _publish_resource(world):
 
 def _company(world):
     return world.company_user
+
+
+def _market_a(world):
+    """Union A's market: a published product with a photo, an inquiry, a buyer, a quote for ten pieces
+    shared with Sunita, and a trade fact of a network that only Union A is in."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from doorstep.core.roles import Role
+    from doorstep.market import services as market
+    from doorstep.market.models import Inquiry, Product, SalesOrder, TradeFact
+    from doorstep.market.tests.conftest import jpeg_with_metadata
+
+    product = Product.objects.filter(organization=world.org_a).first()
+    if product is None:
+        product = market.save_product(
+            world.org_a,
+            data=market.ProductInput(
+                name="Bracelet",
+                sector="beadwork",
+                standard_minutes="30",
+                hourly_wage="100",
+                price=None,
+                currency="INR",
+                published=True,
+            ),
+            actor=world.admin_a,
+        )
+        market.add_photo(product, data=jpeg_with_metadata(), actor=world.admin_a)
+        market.submit_inquiry(
+            world.org_a,
+            data=market.InquiryInput(name="A buyer", email="buyer@example.org", message="Ten, please"),
+            address="203.0.113.9",
+        )
+        buyer = market.save_partner(
+            world.org_a, data=market.PartnerInput(name="Fair Shop", kind="shop"), actor=world.admin_a
+        )
+        order = market.create_sales_order(
+            world.org_a,
+            data=market.OrderInput(
+                partner_id=buyer.pk,
+                ordered_on=date(2026, 1, 5),
+                lines=[market.LineInput(product_id=product.pk, quantity=10)],
+            ),
+            actor=world.admin_a,
+        )
+        market.split_line(
+            order.lines.get(),
+            shares=[market.ShareInput(member_id=_member_a(world), quantity=10)],
+            actor=world.admin_a,
+        )
+        network = services.create_organization(
+            name="Trade Network", slug="trade-network", kind="national_network", actor=world.admin
+        )
+        services.add_affiliation(member=world.org_a, network=network, actor=world.admin)
+        services.add_person(network, username="nadia", role=Role.ORG_ADMIN, actor=world.admin)
+        market.save_trade_fact(
+            network,
+            data=market.TradeFactInput(
+                country="DE", topic="documents", title="Certificate of origin", text="Needed.", source="A law"
+            ),
+            actor=world.network_admin,
+        )
+    order = SalesOrder.objects.get(organization=world.org_a)
+    line = order.lines.get()
+    return {
+        "product": product.pk,
+        "photo": product.photos.get().pk,
+        "inquiry": Inquiry.objects.get(organization=world.org_a).pk,
+        "partner": order.partner_id,
+        "order": order.pk,
+        "line": line.pk,
+        "share": line.shares.get().pk,
+        "fact": TradeFact.objects.get().pk,
+        "member": _member_a(world),
+        "file": lambda: SimpleUploadedFile("p.jpg", jpeg_with_metadata(), content_type="image/jpeg"),
+    }
+
+
+def _accepted_market_a(world):
+    from doorstep.market import services as market
+    from doorstep.market.models import SalesOrder
+
+    ids = _market_a(world)
+    order = SalesOrder.objects.get(pk=ids["order"])
+    if order.status == "quote":
+        market.accept_order(order, actor=world.admin_a, on=date(2026, 1, 6))
+    return ids
+
+
+_PRODUCT_FORM = {
+    "name": "Basket",
+    "sector": "handicrafts",
+    "standard_minutes": "60",
+    "hourly_wage": "100",
+    "currency": "INR",
+    "minimum_order": "1",
+    "lead_time_days": "7",
+}
+
+
+def _market_page(path, post=None, status=302):
+    def case(w, org):
+        ids = _market_a(w)
+        # A list has no id to aim at: only Union A's own address (another organization sees its own).
+        slug = org.slug if "{" in path else "union-a"
+        url = f"/orgs/{slug}/market/{path.format(**ids)}"
+        requests = [("get", f"/orgs/union-a/market/{path.format(**ids)}", None, 200), ("get", url, None, 200)]
+        if post is not None:
+            requests.append(("post", url, post(ids) if callable(post) else post, status))
+        return requests
+
+    return case
+
+
+def _market_api(method, path, body=None, status=200, accepted=False):
+    def case(w, org):
+        ids = (_accepted_market_a if accepted else _market_a)(w)
+        data = body(ids) if callable(body) else body
+        return [(method, f"/api/v1/market/{path.format(**ids)}?organization_id={org.pk}", data, status)]
+
+    return case
+
+
+CASES.update(
+    {
+        "orgs/<slug:org_slug>/market/": _market_page("", _PRODUCT_FORM),
+        "orgs/<slug:org_slug>/market/products/<int:product_id>/": _market_page(
+            "products/{product}/", {**_PRODUCT_FORM, "action": "save", "name": "Renamed"}
+        ),
+        "orgs/<slug:org_slug>/market/photos/<int:photo_id>/<str:size>.jpg": _market_page(
+            "photos/{photo}/thumb.jpg"
+        ),
+        "orgs/<slug:org_slug>/market/inquiries/": _market_page(
+            "inquiries/", lambda ids: {"inquiry": ids["inquiry"], "status": "answered"}
+        ),
+        "orgs/<slug:org_slug>/market/partners/": _market_page(
+            "partners/", {"name": "New shop", "kind": "shop"}
+        ),
+        "orgs/<slug:org_slug>/market/partners/<int:partner_id>/": _market_page(
+            "partners/{partner}/", {"name": "Fair Shop Ltd", "kind": "shop"}
+        ),
+        "orgs/<slug:org_slug>/market/orders/": _market_page("orders/"),
+        "orgs/<slug:org_slug>/market/orders/<int:order_id>/": _market_page(
+            "orders/{order}/", {"action": "payment", "received_on": "2026-01-10", "amount": "100"}
+        ),
+        "orgs/<slug:org_slug>/market/figures/": _market_page("figures/"),
+        "orgs/<slug:org_slug>/market/trade/": _market_page("trade/"),
+        "orgs/<slug:org_slug>/market/trade/<int:fact_id>/": _market_page("trade/{fact}/"),
+        "api/v1/market/products/<product_id>": lambda w, org: [
+            *_market_api("get", "products/{product}")(w, org),
+            *_market_api(
+                "put",
+                "products/{product}",
+                {
+                    "name": "Renamed",
+                    "sector": "beadwork",
+                    "standard_minutes": "30",
+                    "hourly_wage": "100",
+                    "currency": "INR",
+                },
+            )(w, org),
+        ],
+        "api/v1/market/products/<product_id>/photos": _market_api(
+            "post", "products/{product}/photos", lambda ids: MULTIPART | {"file": ids["file"]()}, 201
+        ),
+        "api/v1/market/inquiries/<inquiry_id>": _market_api(
+            "patch", "inquiries/{inquiry}", {"status": "closed"}
+        ),
+        "api/v1/market/partners/<partner_id>": _market_api("get", "partners/{partner}"),
+        "api/v1/market/orders/<order_id>": _market_api("get", "orders/{order}"),
+        "api/v1/market/orders/<order_id>/lines/<line_id>/shares": _market_api(
+            "put",
+            "orders/{order}/lines/{line}/shares",
+            lambda ids: {"shares": [{"member_id": ids["member"], "quantity": 10}]},
+        ),
+        "api/v1/market/orders/<order_id>/accept": _market_api("post", "orders/{order}/accept", {}),
+        "api/v1/market/orders/<order_id>/deliver": _market_api(
+            "post", "orders/{order}/deliver", {"delivered_on": "2026-01-20"}, accepted=True
+        ),
+        "api/v1/market/orders/<order_id>/payments": _market_api(
+            "post", "orders/{order}/payments", {"received_on": "2026-01-10", "amount": "50"}, 201
+        ),
+        "api/v1/market/orders/<order_id>/shares/<share_id>/payouts": _market_api(
+            "post",
+            "orders/{order}/shares/{share}/payouts",
+            {"paid_on": "2026-01-12", "amount": "50"},
+            201,
+            accepted=True,
+        ),
+        "api/v1/market/trade-facts/<fact_id>": _market_api("get", "trade-facts/{fact}"),
+    }
+)
 
 
 def _analyst(world):
