@@ -157,6 +157,7 @@ INSTALLED_APPS = [
     "doorstep.work",
     "doorstep.surveys",
     "doorstep.grievances",
+    "doorstep.protection",
     "doorstep.insights",
     "doorstep.network",
     "doorstep.advocacy",
