@@ -19,6 +19,7 @@ class ProtectionConfig(AppConfig):
         from doorstep.core.navigation import NavItem, register, register_panel
         from doorstep.core.roles import STAFF_ROLES
 
+        from . import analytics
         from .services import erase_rows, export_sections, move_applications
         from .views import next_steps_panel
 
@@ -34,4 +35,5 @@ class ProtectionConfig(AppConfig):
         )
         register_panel("protection_next_steps", next_steps_panel, roles=STAFF_ROLES)
         rights.register("protection", export=export_sections, erase=erase_rows, merge=move_applications)
+        analytics.register()
         post_migrate.connect(_sync_catalogue, sender=self, dispatch_uid="protection.sync_catalogue")
