@@ -54,7 +54,7 @@ def application_out(application, sealed: dict | None = None) -> dict:
         "organization_id": application.organization_id,
         "member_id": application.member_id,
         "scheme_id": application.scheme_id,
-        "scheme": application.scheme.name,
+        "scheme_name": application.scheme.name,
         "status": application.status,
         "started_on": application.started_on,
         "submitted_on": application.submitted_on,
@@ -125,7 +125,10 @@ def eligible(request, scheme_id: int, organization_id: int, group: int | None = 
 @router.get("/applications", response={200: ApplicationPage, **ERRORS})
 def list_applications(request, filters: Query[ApplicationFilters]):
     organization, _all = organizations_for_staff(request.auth, filters.organization_id)
-    found = queries.filter_applications(queries.applications_of(request.auth, organization), filters.dict())
+    found = queries.filter_applications(
+        queries.applications_of(request.auth, organization),
+        {"status": filters.status, "scheme": filters.scheme_id, "member": filters.member_id},
+    )
     rows, next_cursor = page_of(found, limit=filters.limit, cursor=filters.cursor)
     return {"items": [application_out(a) for a in rows], "next": next_cursor}
 

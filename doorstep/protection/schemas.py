@@ -75,7 +75,7 @@ class ApplicationOut(Schema):
     organization_id: int
     member_id: int
     scheme_id: int
-    scheme: str
+    scheme_name: str
     status: codes(ApplicationStatus)
     started_on: date
     submitted_on: date | None
@@ -126,8 +126,8 @@ class ApplicationPatch(Schema):
 class ApplicationFilters(Schema):
     organization_id: int | None = None
     status: codes(ApplicationStatus) | None = None
-    scheme: int | None = None
-    member: int | None = None
+    scheme_id: int | None = None
+    member_id: int | None = None
     limit: int = Field(settings.API_PAGE_DEFAULT, ge=1, le=settings.API_PAGE_MAX)
     cursor: str | None = None
 

@@ -125,6 +125,7 @@ class SchemeInput:
     region_names: list[str] = field(default_factory=list)
     source: str = ""
     as_of: str = ""
+    verified: bool = False  # someone checked it against the source on ``as_of``
 
 
 def _clean_scheme(data: SchemeInput) -> dict:
@@ -166,7 +167,7 @@ def _clean_scheme(data: SchemeInput) -> dict:
         "region_names": [" ".join(str(r).split()).lower() for r in data.region_names if str(r).strip()],
         "source": source,
         "as_of": str(data.as_of or "").strip()[:20],
-        "verified": bool(source),
+        "verified": bool(data.verified and source),
     }
 
 
