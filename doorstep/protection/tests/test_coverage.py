@@ -1,9 +1,14 @@
 """Coverage as evidence: social-protection figures leave an organization only through the aggregates
 door, as the dataset ``protection``, for members who consent, with small cells withheld."""
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from doorstep.advocacy import services as reports
 from doorstep.core import analytics, disclosure
+from doorstep.members.services import consent
 from doorstep.organizations.models import SharingAgreement
 from doorstep.protection import services
 from doorstep.protection.models import Scheme
@@ -68,3 +73,30 @@ def test_coverage_refuses_a_dimension_it_does_not_have(world, covered, api):
         "/api/v1/aggregates/protection", {"recipient_id": world.network.pk, "group_by": "problem"}
     )
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "group_by"
+
+
+def test_a_report_to_the_ilo_takes_coverage_as_evidence_with_small_cells_withheld(world, covered):
+    for member in covered.embroiderers + covered.beadworkers:
+        consent.record_consent(
+            member,
+            purpose="research",
+            given=True,
+            effective_on=timezone.localdate() - timedelta(days=1),
+            method="paper",
+            actor=world.admin_a,
+        )
+    analytics.refresh()
+    report = reports.save_report(
+        world.org_a, data={"title": "C177", "convention": "C177", "country": "IN"}, actor=world.admin_a
+    )
+    reports.add_report_section(
+        report,
+        data={"kind": "evidence", "heading": "Coverage", "dataset": "protection", "group_by": "scheme_kind"},
+        actor=world.admin_a,
+    )
+    rows = {
+        row[0]: row
+        for row in reports.save_version(report, actor=world.admin_a).content["sections"][0]["table"]["rows"]
+    }
+    assert rows["All"][1] == "15"  # her own organization's figures stay exact
+    assert rows["Registration as a worker"][1] == ""  # 3 beadworkers: withheld
