@@ -20,6 +20,7 @@ from doorstep.network.api import router as network_router
 from doorstep.organizations.api import auth_router
 from doorstep.organizations.api import router as organizations_router
 from doorstep.organizations.auth import SessionAuth, TokenAuth
+from doorstep.protection.api import router as protection_router
 from doorstep.supplychains.api import router as parties_router
 from doorstep.surveys.api import router as surveys_router
 from doorstep.work.api import router as work_router
@@ -47,6 +48,7 @@ api.add_router("/", work_router)
 api.add_router("/", surveys_router)
 api.add_router("/", insights_router)
 api.add_router("/", grievances_router)
+api.add_router("/", protection_router)
 api.add_router("/", network_router)
 api.add_router("/", network_public_router)
 api.add_router("/", laws_router)

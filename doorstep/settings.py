@@ -159,6 +159,7 @@ INSTALLED_APPS = [
     "doorstep.work",
     "doorstep.surveys",
     "doorstep.grievances",
+    "doorstep.protection",
     "doorstep.insights",
     "doorstep.network",
     "doorstep.advocacy",

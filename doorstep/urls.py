@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("doorstep.surveys.urls")),
     path("", include("doorstep.insights.urls")),
     path("", include("doorstep.grievances.urls")),
+    path("", include("doorstep.protection.urls")),
     path("", include("doorstep.network.urls")),
     path("", include("doorstep.advocacy.urls")),
     path("", include("doorstep.governance.urls")),

@@ -202,6 +202,64 @@ def grievances(
     return _cells(rows, len(dims), _case_figures, snapshot.refreshed_at)
 
 
+def protection(
+    snapshot, *, group_by: tuple, consent: str, recent: list[int], start, end, chain: dict | None
+) -> Cells:
+    """Social-protection coverage: every active member who consents is a unit (with or without an
+    application), in the cell of her own attributes and, by scheme or kind of scheme, of the one most
+    of her applications (started by the period's end) are for; blank with none. Figures: members,
+    applications, and the shares who applied and who are enrolled in at least one scheme."""
+    del chain  # a company's chain does not bear on coverage
+    voted = [code for code in ("scheme", "scheme_kind") if code in group_by]
+    votes = "".join(
+        f", {code}_pick AS (SELECT member_id, {MOST_OF} AS {code} "  # noqa: S608
+        f"FROM (SELECT member_id, {code} AS value, count(*) AS n FROM links GROUP BY ALL) GROUP BY ALL)"
+        for code in voted
+    )
+    picks = "".join(f" LEFT JOIN {code}_pick ON {code}_pick.member_id = m.id" for code in voted)
+    dims = [
+        (
+            f"{code}_pick.{code}"
+            if code in voted
+            else "m.sector"
+            if code == "sector"
+            else _MEMBER_ATTRIBUTE[code]
+        )
+        for code in group_by
+    ]
+    sql = f"""
+        WITH links AS (
+            SELECT v.* FROM coverage v
+            WHERE ($start IS NULL OR v.started_on >= $start) AND ($end IS NULL OR v.started_on <= $end)
+        ),
+        mine AS (
+            SELECT member_id, count(*) AS applications, bool_or(enrolled) AS enrolled FROM links GROUP BY ALL
+        )
+        {votes},
+        c AS (
+            SELECT {_keys(dims)}, m.record_key, coalesce(mine.applications, 0) AS applications,
+                   coalesce(mine.enrolled, false) AS enrolled
+            FROM members m LEFT JOIN mine ON mine.member_id = m.id{picks}
+            WHERE m.{_consent_column(consent)} AND m.status = 'active' AND NOT list_contains($recent, m.id)
+        )
+        SELECT {_grouped(len(dims))}, count(*) AS workers, sum(applications),
+               count(*) FILTER (WHERE applications > 0), count(*) FILTER (WHERE enrolled), sum(record_key)
+        FROM c GROUP BY {_sets(len(dims))}
+    """  # noqa: S608 - fixed fragments; values are parameters
+    rows = snapshot.query(sql, {"recent": recent, "start": start, "end": end})
+    return _cells(rows, len(dims), _coverage_figures, snapshot.refreshed_at)
+
+
+def _coverage_figures(values) -> dict:
+    workers, applications, applied, enrolled = values
+    return {
+        "workers": workers,
+        "applications": int(applications or 0),
+        "applied_percent": _text(100 * applied / workers, "0.1") if workers else None,
+        "enrolled_percent": _text(100 * enrolled / workers, "0.1") if workers else None,
+    }
+
+
 def _case_figures(values) -> dict:
     workers, cases, resolved = values
     days = sorted(item["days"] for item in resolved or [])

@@ -16,6 +16,7 @@ CHARTED = {
     "members": ("workers", ""),
     "work": ("median_minimum_wage_ratio", "×"),
     "grievances": ("cases", ""),
+    "protection": ("enrolled_percent", "%"),
 }
 
 

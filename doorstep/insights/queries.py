@@ -2,8 +2,8 @@
 its affiliates, a company's due-diligence figures on its own chain, an ally's research.
 
 A request names the recipient (the network, company or ally the user acts for), a dataset
-(``members``, ``work`` or ``grievances``), one or two dimensions to group by and a period. Then, in
-this order:
+(``members``, ``work``, ``grievances`` or ``protection``), one or two dimensions to group by and a
+period. Then, in this order:
 
 1. only organizations with a live sharing agreement with the recipient, for the purpose and the
    kind of data, take part (``organizations.queries.sharing_organization_ids``);
@@ -42,6 +42,7 @@ from doorstep.members.models import Category, Gender
 from doorstep.members.queries import CONSENT_FOR_SHARING, consent_changed_since
 from doorstep.organizations.models import Organization, SharingPurpose
 from doorstep.organizations.queries import purposes_for, sharing_organization_ids
+from doorstep.protection.models import SchemeKind
 from doorstep.supplychains.queries import company_chain
 
 from . import cells
@@ -51,6 +52,7 @@ DATASETS = {
     "members": gettext_lazy("Members"),
     "work": gettext_lazy("Work and earnings"),
     "grievances": gettext_lazy("Grievances"),
+    "protection": gettext_lazy("Social protection coverage"),
 }
 ALL = frozenset(DATASETS)
 
@@ -69,13 +71,17 @@ DIMENSIONS = {
     for d in (
         Dimension("category", gettext_lazy("Category"), ALL),
         Dimension("gender", gettext_lazy("Gender"), ALL),
-        Dimension("sector", gettext_lazy("Sector"), frozenset({"members", "work"}), of_orders=True),
+        Dimension(
+            "sector", gettext_lazy("Sector"), frozenset({"members", "work", "protection"}), of_orders=True
+        ),
         Dimension("country", gettext_lazy("Country"), ALL),
         Dimension("admin1", gettext_lazy("State or province"), ALL),
         Dimension("admin2", gettext_lazy("District"), ALL),
         Dimension("organization", gettext_lazy("Organization"), ALL),
         Dimension("problem", gettext_lazy("Problem"), frozenset({"grievances"}), of_orders=True),
         Dimension("case_status", gettext_lazy("Case status"), frozenset({"grievances"}), of_orders=True),
+        Dimension("scheme", gettext_lazy("Scheme"), frozenset({"protection"}), of_orders=True),
+        Dimension("scheme_kind", gettext_lazy("Kind of scheme"), frozenset({"protection"}), of_orders=True),
         Dimension("month", gettext_lazy("Month"), frozenset({"work"})),
         Dimension(
             "party",
@@ -103,11 +109,15 @@ FIGURES = {
         "cancellation_percent",
     ),
     "grievances": ("workers", "cases", "resolved_percent", "median_days_to_resolution"),
+    "protection": ("workers", "applications", "applied_percent", "enrolled_percent"),
 }
 FIGURE_LABELS = {
     "workers": gettext_lazy("Workers"),
     "orders": gettext_lazy("Work orders"),
     "cases": gettext_lazy("Cases"),
+    "applications": gettext_lazy("Applications to schemes"),
+    "applied_percent": gettext_lazy("Members who applied to a scheme, in percent"),
+    "enrolled_percent": gettext_lazy("Members enrolled in a scheme, in percent"),
     "resolved_percent": gettext_lazy("Cases resolved, in percent"),
     "median_days_to_resolution": gettext_lazy("Median days to resolution"),
     "median_net_hourly": gettext_lazy("Median net earnings an hour"),
@@ -415,7 +425,7 @@ def _table(ask: Ask, organization_ids: list[int], *, protect: bool = True) -> Fi
 
 def empty_figures(dataset: str) -> dict:
     """The figures of a cell that has no one in it."""
-    counted = {"workers", "orders", "cases"}
+    counted = {"workers", "orders", "cases", "applications"}
     empty = {name: 0 if name in counted else None for name in FIGURES[dataset]}
     return empty | ({"currency": ""} if dataset == "work" else {})
 
@@ -490,7 +500,7 @@ def perturbed(result: Figures) -> Figures:
         workers = values.get("workers")
         if not row.suppressed and workers:
             values["workers"] = disclosure.perturb(workers, row.key_sum, k=k)
-            for name in ("orders", "cases"):
+            for name in ("orders", "cases", "applications"):
                 if values.get(name):
                     values[name] = disclosure.perturb(
                         values[name], row.key_sum, k=k, floor=1, offset=disclosure.SUM_OFFSET
@@ -505,7 +515,7 @@ PLACES = ("country", "admin1", "admin2")  # a hierarchy, coarsest first
 def _read(snapshot, ask: Ask, group_by: tuple, purpose: str, recent, chain) -> cells.Cells:
     if ask.dataset == "members":
         return cells.members(snapshot, group_by=group_by, consent=purpose, recent=recent)
-    of_units = cells.grievances if ask.dataset == "grievances" else cells.work
+    of_units = {"grievances": cells.grievances, "protection": cells.protection}.get(ask.dataset, cells.work)
     return of_units(
         snapshot, group_by=group_by, consent=purpose, recent=recent, start=ask.start, end=ask.end, chain=chain
     )
@@ -519,6 +529,7 @@ def _code_list(ask: Ask, code: str, organization_ids: list[int]) -> list | None:
         "sector": Sector.values,
         "problem": GrievanceCategory.values,
         "case_status": CaseStatus.values,
+        "scheme_kind": SchemeKind.values,
         "organization": organization_ids,
     }
     if code == "month" and ask.period:
@@ -569,6 +580,7 @@ def _labeller(ask: Ask, cells, chain: dict | None):
         "sector": dict(Sector.choices),
         "problem": dict(GrievanceCategory.choices),
         "case_status": dict(CaseStatus.choices),
+        "scheme_kind": dict(SchemeKind.choices),
         "country": dict(countries),
         "organization": dict(
             Organization.objects.filter(

@@ -125,6 +125,7 @@ class SharedData(models.TextChoices):
     WORK = "work", _("Work and earnings")
     GRIEVANCES = "grievances", _("Grievances")
     SURVEYS = "surveys", _("Survey answers")
+    PROTECTION = "protection", _("Social protection coverage")
 
 
 class SharingAgreement(OwnedModel):

@@ -74,6 +74,8 @@ NOT_CODES = {
     ("BenchmarkIn", "source"): "a citation",
     ("BenchmarkOut", "source"): "a citation",
     ("FactIn", "source"): "a citation",
+    ("SchemeIn", "source"): "a citation",
+    ("SchemeOut", "source"): "a citation",
     ("FactOut", "source"): "a citation",
     ("TradeFactIn", "source"): "a citation",
     ("TradeFactOut", "source"): "a citation",
@@ -156,7 +158,7 @@ def test_it_names_every_dimension_for_group_by(openapi):
 def test_it_lists_the_codes_of_a_path_parameter(openapi):
     parameters = openapi["paths"]["/api/v1/aggregates/{dataset}"]["get"]["parameters"]
     dataset = next(p for p in parameters if p["name"] == "dataset")["schema"]
-    assert dataset["enum"] == ["members", "work", "grievances"]
+    assert dataset["enum"] == ["members", "work", "grievances", "protection"]
 
 
 def test_it_gives_every_schema_its_own_name():

@@ -504,6 +504,54 @@ def _share_a(world) -> int:
     return grievance_services.share_case(case, world.company, {}, actor=world.admin_a).pk
 
 
+def _member_number_a(world) -> int:
+    from doorstep.members.models import Member
+
+    return Member.objects.get(pk=_member_a(world)).number
+
+
+def _scheme_a(world) -> int:
+    """A scheme of Union A's own (rules on age), which no other organization sees."""
+    from doorstep.protection import services as protection_services
+    from doorstep.protection.models import Scheme
+
+    existing = Scheme.objects.filter(organization=world.org_a).first()
+    if existing:
+        return existing.pk
+    data = protection_services.SchemeInput(
+        name="Union A welfare fund",
+        kind="welfare_board",
+        country="IN",
+        eligibility="Members aged 18 to 60",
+        rules="age between 18-60",
+        documents=["Aadhaar card", "Bank passbook"],
+    )
+    return protection_services.add_scheme(world.org_a, data, actor=world.admin_a).pk
+
+
+def _application_a(world, *, rejected: bool = False) -> int:
+    """Union A's member's application to its own scheme (rejected: a second member's, refused)."""
+    from doorstep.members.models import Member
+    from doorstep.members.services import registry as member_services
+    from doorstep.protection import services as protection_services
+    from doorstep.protection.models import Application
+
+    status = "rejected" if rejected else "to_prepare"
+    existing = Application.objects.filter(organization=world.org_a, status=status).first()
+    if existing:
+        return existing.pk
+    if rejected:
+        member = member_services.create_member(
+            world.org_a, data={"full_name": "Meena Kumari", "category": "homeworker"}, actor=world.admin_a
+        )
+    else:
+        member = Member.objects.get(pk=_member_a(world))
+    data = protection_services.ApplicationInput(
+        member_id=member.pk, scheme_id=_scheme_a(world), status=status, reference_number="REF-77"
+    )
+    return protection_services.start_application(world.org_a, data, actor=world.admin_a).pk
+
+
 def _case_form(world):
     """The fields of a grievance about union A's member, as the page posts them."""
     from doorstep.members.models import Member
@@ -1103,6 +1151,69 @@ CASES = {
             {"decision": "same"},
             200,
         ),
+    ],
+    "orgs/<slug:org_slug>/protection/": lambda w, org: [("get", "/orgs/union-a/protection/", None, 200)],
+    "orgs/<slug:org_slug>/protection/renewals/": lambda w, org: [
+        ("get", "/orgs/union-a/protection/renewals/", None, 200),
+        ("get", "/orgs/union-a/protection/renewals/?format=csv", None, 200),
+    ],
+    "orgs/<slug:org_slug>/protection/schemes/new/": lambda w, org: [
+        ("get", "/orgs/union-a/protection/schemes/new/", None, 200),
+        (
+            "post",
+            "/orgs/union-a/protection/schemes/new/",
+            {"name": "Fund", "kind": "other", "country": "IN", "eligibility": "All", "rules": "age >= 18"},
+            302,
+        ),
+    ],
+    "orgs/<slug:org_slug>/protection/schemes/<int:scheme_id>/": lambda w, org: [
+        ("get", f"/orgs/union-a/protection/schemes/{_scheme_a(w)}/", None, 200),
+        ("get", f"/orgs/{org.slug}/protection/schemes/{_scheme_a(w)}/", None, 200),
+        (
+            "post",
+            f"/orgs/{org.slug}/protection/schemes/{_scheme_a(w)}/",
+            {"form": "start", "member_number": _member_number_a(w), "status": "to_prepare"},
+            302,
+        ),
+    ],
+    "orgs/<slug:org_slug>/protection/schemes/<int:scheme_id>/eligible/": lambda w, org: [
+        ("get", f"/orgs/{org.slug}/protection/schemes/{_scheme_a(w)}/eligible/", None, 200),
+        ("get", f"/orgs/{org.slug}/protection/schemes/{_scheme_a(w)}/eligible/?format=csv", None, 200),
+    ],
+    "orgs/<slug:org_slug>/protection/applications/<int:application_id>/": lambda w, org: [
+        ("get", f"/orgs/union-a/protection/applications/{_application_a(w)}/", None, 200),
+        ("get", f"/orgs/{org.slug}/protection/applications/{_application_a(w)}/", None, 200),
+        (
+            "post",
+            f"/orgs/{org.slug}/protection/applications/{_application_a(w)}/",
+            {"form": "change", "documents_have": ["Aadhaar card"], "reference_number": "REF-78"},
+            302,
+        ),
+        (
+            "post",
+            f"/orgs/{org.slug}/protection/applications/{_application_a(w)}/",
+            {"form": "status", "status": "submitted"},
+            302,
+        ),
+        (
+            "post",
+            f"/orgs/{org.slug}/protection/applications/{_application_a(w, rejected=True)}/",
+            {"form": "case"},
+            302,
+        ),
+    ],
+    "api/v1/schemes/<scheme_id>": lambda w, org: [
+        ("get", f"/api/v1/schemes/{_scheme_a(w)}?organization_id={org.pk}", None, 200),
+    ],
+    "api/v1/schemes/<scheme_id>/eligible": lambda w, org: [
+        ("get", f"/api/v1/schemes/{_scheme_a(w)}/eligible?organization_id={org.pk}", None, 200),
+    ],
+    "api/v1/applications/<application_id>": lambda w, org: [
+        ("get", f"/api/v1/applications/{_application_a(w)}", None, 200),
+        ("patch", f"/api/v1/applications/{_application_a(w)}", {"status": "submitted"}, 200),
+    ],
+    "api/v1/applications/<application_id>/case": lambda w, org: [
+        ("post", f"/api/v1/applications/{_application_a(w, rejected=True)}/case", None, 201),
     ],
     "orgs/<slug:org_slug>/grievances/": lambda w, org: [("get", "/orgs/union-a/grievances/", None, 200)],
     "orgs/<slug:org_slug>/cases/": lambda w, org: [("get", "/orgs/brand-c/cases/", None, 200)],

@@ -167,7 +167,7 @@ def test_bad_requests_name_the_parameter(world, shared, api):
     response = _get(client, dataset="salaries", recipient_id=world.network.pk, group_by="sector")
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["path.dataset"]
-    assert "'members', 'work' or 'grievances'" in response.json()["errors"][0]["message"]
+    assert "'members', 'work', 'grievances' or 'protection'" in response.json()["errors"][0]["message"]
     response = _get(client, dataset="work", recipient_id=world.network.pk, group_by="party,party")
     assert response.status_code == 422
     assert "group_by" in {e["field"] for e in response.json()["errors"]}

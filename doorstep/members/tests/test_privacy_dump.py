@@ -24,6 +24,8 @@ CANARIES = {
     "notes": "Canarynote Zqx",
     "lat": "12.345678",
     "sms": "Canarysms Zqx",
+    "scheme_reference": "CANARYREF556677",
+    "scheme_next_step": "Canarynextstep Zqx",
 }
 
 SCRIPT = f"""
@@ -42,6 +44,13 @@ member = registry.create_member(org, actor=boss, data={{
     "notes": "{CANARIES["notes"]}", "latitude": "{CANARIES["lat"]}", "longitude": "76.5",
     "category": "homeworker"}})
 registry.update_member(member, data={{"notes": "{CANARIES["notes"]} again"}}, actor=boss)
+from doorstep.protection import services as protection
+from doorstep.protection.models import Scheme
+protection.start_application(org, protection.ApplicationInput(
+    member_id=member.pk, scheme_id=Scheme.objects.get(reference_key="in-eshram").pk,
+    reference_number="{CANARIES["scheme_reference"]}",
+    next_step="{CANARIES["scheme_next_step"]}"), actor=boss)
+protection.find_by_reference(org, "{CANARIES["scheme_reference"]}", actor=boss)
 pii.reveal_pii([member], actor=boss, reason="test")
 # Her text messages: one in, answered (the answer queued, sealed), one a report by HELP.
 from datetime import date
