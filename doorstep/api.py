@@ -14,6 +14,7 @@ from doorstep.network.api import router as network_router
 from doorstep.organizations.api import auth_router
 from doorstep.organizations.api import router as organizations_router
 from doorstep.organizations.auth import SessionAuth, TokenAuth
+from doorstep.relief.api import router as relief_router
 from doorstep.supplychains.api import router as parties_router
 from doorstep.surveys.api import router as surveys_router
 from doorstep.work.api import router as work_router
@@ -45,3 +46,4 @@ api.add_router("/", network_router)
 api.add_router("/", network_public_router)
 api.add_router("/", laws_router)
 api.add_router("/", laws_public_router)
+api.add_router("/", relief_router)

@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "doorstep.insights",
     "doorstep.network",
     "doorstep.advocacy",
+    "doorstep.relief",
     "doorstep.bench",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("doorstep.grievances.urls")),
     path("", include("doorstep.network.urls")),
     path("", include("doorstep.advocacy.urls")),
+    path("", include("doorstep.relief.urls")),
 ]
 
 # Under /api/v1/ these answer the API's JSON error shape; elsewhere Django's pages.
