@@ -13,34 +13,34 @@ from doorstep.organizations.queries import organization_for_staff, organizations
 
 from . import eligibility, queries, services
 from .schemas import (
-    CodeIn,
-    CodeOut,
-    EntryIn,
-    EntryOut,
-    EntryPage,
-    FundIn,
-    FundOut,
-    FundPage,
-    LinePage,
-    ListEntryPage,
-    ListIn,
-    ListOut,
-    PaymentIn,
-    PaymentOut,
-    PaymentPage,
-    ReportOut,
-    ReverseIn,
-    RoundIn,
-    RoundOut,
-    SourceIn,
-    SourceOut,
+    ReliefCodeIn,
+    ReliefCodeOut,
+    ReliefEntryIn,
+    ReliefEntryOut,
+    ReliefEntryPage,
+    ReliefFundIn,
+    ReliefFundOut,
+    ReliefFundPage,
+    ReliefLinePage,
+    ReliefListEntryPage,
+    ReliefListIn,
+    ReliefListOut,
+    ReliefPaymentIn,
+    ReliefPaymentOut,
+    ReliefPaymentPage,
+    ReliefReportOut,
+    ReliefReverseIn,
+    ReliefRoundIn,
+    ReliefRoundOut,
+    ReliefSourceIn,
+    ReliefSourceOut,
 )
 
 router = Router(tags=["relief"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class PageIn(Schema):
+class ReliefPageIn(Schema):
     limit: int = Field(settings.API_PAGE_DEFAULT, ge=1, le=settings.API_PAGE_MAX)
     cursor: str | None = None
 
@@ -143,8 +143,8 @@ def _payment_out(payment) -> dict:
     }
 
 
-@router.get("/relief/funds", response={200: FundPage, **ERRORS})
-def list_funds(request, page: Query[PageIn], organization_id: int | None = None):
+@router.get("/relief/funds", response={200: ReliefFundPage, **ERRORS})
+def list_funds(request, page: Query[ReliefPageIn], organization_id: int | None = None):
     organization, _all = organizations_for_staff(request.auth, organization_id)
     rows, next_cursor = page_of(
         queries.funds_of(request.auth, organization).prefetch_related("sources"),
@@ -155,8 +155,8 @@ def list_funds(request, page: Query[PageIn], organization_id: int | None = None)
     return {"items": [_fund_out(fund) for fund in rows], "next": next_cursor}
 
 
-@router.post("/relief/funds", response={201: FundOut, **ERRORS})
-def create_fund(request, payload: FundIn):
+@router.post("/relief/funds", response={201: ReliefFundOut, **ERRORS})
+def create_fund(request, payload: ReliefFundIn):
     organization = organization_for_staff(request.auth, payload.organization_id)
     fund = services.create_fund(
         organization, services.FundIn(payload.name, payload.purpose, payload.currency), actor=request.auth
@@ -164,41 +164,41 @@ def create_fund(request, payload: FundIn):
     return Status(201, _fund_out(fund))
 
 
-@router.get("/relief/funds/{fund_id}", response={200: FundOut, **ERRORS})
+@router.get("/relief/funds/{fund_id}", response={200: ReliefFundOut, **ERRORS})
 def get_fund(request, fund_id: int):
     return _fund_out(queries.get_fund(request.auth, fund_id))
 
 
-@router.post("/relief/funds/{fund_id}/sources", response={201: SourceOut, **ERRORS})
-def add_source(request, fund_id: int, payload: SourceIn):
+@router.post("/relief/funds/{fund_id}/sources", response={201: ReliefSourceOut, **ERRORS})
+def add_source(request, fund_id: int, payload: ReliefSourceIn):
     fund = queries.get_fund(request.auth, fund_id)
     source = services.add_source(fund, services.SourceIn(**payload.dict()), actor=request.auth)
     return Status(201, _source_out(source))
 
 
-@router.get("/relief/funds/{fund_id}/entries", response={200: EntryPage, **ERRORS})
-def list_entries(request, fund_id: int, page: Query[PageIn]):
+@router.get("/relief/funds/{fund_id}/entries", response={200: ReliefEntryPage, **ERRORS})
+def list_entries(request, fund_id: int, page: Query[ReliefPageIn]):
     fund = queries.get_fund(request.auth, fund_id)
     rows, next_cursor = page_of(queries.ledger_of(fund), limit=page.limit, cursor=page.cursor)
     return {"items": [_entry_out(entry) for entry in rows], "next": next_cursor}
 
 
-@router.post("/relief/funds/{fund_id}/entries", response={201: EntryOut, **ERRORS})
-def record_entry(request, fund_id: int, payload: EntryIn):
+@router.post("/relief/funds/{fund_id}/entries", response={201: ReliefEntryOut, **ERRORS})
+def record_entry(request, fund_id: int, payload: ReliefEntryIn):
     fund = queries.get_fund(request.auth, fund_id)
     entry = services.record_entry(fund, services.EntryIn(**payload.dict()), actor=request.auth)
     return Status(201, _entry_out(entry))
 
 
-@router.post("/relief/funds/{fund_id}/entries/{entry_id}/reverse", response={201: EntryOut, **ERRORS})
-def reverse_entry(request, fund_id: int, entry_id: int, payload: ReverseIn):
+@router.post("/relief/funds/{fund_id}/entries/{entry_id}/reverse", response={201: ReliefEntryOut, **ERRORS})
+def reverse_entry(request, fund_id: int, entry_id: int, payload: ReliefReverseIn):
     fund = queries.get_fund(request.auth, fund_id)
     reversal = services.reverse_entry(fund, entry_id, reason=payload.reason, actor=request.auth)
     return Status(201, _entry_out(reversal))
 
 
-@router.post("/relief/funds/{fund_id}/lists", response={201: ListOut, **ERRORS})
-def draw_list(request, fund_id: int, payload: ListIn):
+@router.post("/relief/funds/{fund_id}/lists", response={201: ReliefListOut, **ERRORS})
+def draw_list(request, fund_id: int, payload: ReliefListIn):
     fund = queries.get_fund(request.auth, fund_id)
     made = services.draw_list(
         fund,
@@ -208,7 +208,7 @@ def draw_list(request, fund_id: int, payload: ListIn):
     return Status(201, _list_out(made))
 
 
-@router.get("/relief/funds/{fund_id}/report", response={200: ReportOut, **ERRORS})
+@router.get("/relief/funds/{fund_id}/report", response={200: ReliefReportOut, **ERRORS})
 def fund_report(request, fund_id: int):
     """The fund's figures as they may leave the organization (to donors, to the network)."""
     report = queries.fund_report(queries.get_fund(request.auth, fund_id))
@@ -236,13 +236,13 @@ def fund_report(request, fund_id: int):
     }
 
 
-@router.get("/relief/lists/{list_id}", response={200: ListOut, **ERRORS})
+@router.get("/relief/lists/{list_id}", response={200: ReliefListOut, **ERRORS})
 def get_list(request, list_id: int):
     return _list_out(queries.get_list(request.auth, list_id))
 
 
-@router.get("/relief/lists/{list_id}/entries", response={200: ListEntryPage, **ERRORS})
-def list_list_entries(request, list_id: int, page: Query[PageIn]):
+@router.get("/relief/lists/{list_id}/entries", response={200: ReliefListEntryPage, **ERRORS})
+def list_list_entries(request, list_id: int, page: Query[ReliefPageIn]):
     relief_list = queries.get_list(request.auth, list_id)
     rows, next_cursor = page_of(queries.entries_of(relief_list), limit=page.limit, cursor=page.cursor)
     return {
@@ -261,33 +261,33 @@ def list_list_entries(request, list_id: int, page: Query[PageIn]):
     }
 
 
-@router.post("/relief/lists/{list_id}/approve", response={200: ListOut, **ERRORS})
+@router.post("/relief/lists/{list_id}/approve", response={200: ReliefListOut, **ERRORS})
 def approve_list(request, list_id: int):
     relief_list = queries.get_list(request.auth, list_id)
     return _list_out(services.approve_list(relief_list, actor=request.auth))
 
 
-@router.post("/relief/lists/{list_id}/rounds", response={201: RoundOut, **ERRORS})
-def create_round(request, list_id: int, payload: RoundIn):
+@router.post("/relief/lists/{list_id}/rounds", response={201: ReliefRoundOut, **ERRORS})
+def create_round(request, list_id: int, payload: ReliefRoundIn):
     relief_list = queries.get_list(request.auth, list_id)
     made = services.create_round(relief_list, services.RoundIn(**payload.dict()), actor=request.auth)
     return Status(201, _round_out(made))
 
 
-@router.get("/relief/rounds/{round_id}", response={200: RoundOut, **ERRORS})
+@router.get("/relief/rounds/{round_id}", response={200: ReliefRoundOut, **ERRORS})
 def get_round(request, round_id: int):
     return _round_out(queries.get_round(request.auth, round_id))
 
 
-@router.post("/relief/rounds/{round_id}/codes", response={201: CodeOut, **ERRORS})
-def issue_code(request, round_id: int, payload: CodeIn):
+@router.post("/relief/rounds/{round_id}/codes", response={201: ReliefCodeOut, **ERRORS})
+def issue_code(request, round_id: int, payload: ReliefCodeIn):
     made = queries.get_round(request.auth, round_id)
     code = services.issue_code(made, payload.member_id, actor=request.auth)
     return Status(201, {"member_id": payload.member_id, "code": code})
 
 
-@router.get("/relief/rounds/{round_id}/payments", response={200: PaymentPage, **ERRORS})
-def list_payments(request, round_id: int, page: Query[PageIn]):
+@router.get("/relief/rounds/{round_id}/payments", response={200: ReliefPaymentPage, **ERRORS})
+def list_payments(request, round_id: int, page: Query[ReliefPageIn]):
     made = queries.get_round(request.auth, round_id)
     rows, next_cursor = page_of(
         queries.payments_of(made).select_related("round__relief_list__fund"),
@@ -297,8 +297,8 @@ def list_payments(request, round_id: int, page: Query[PageIn]):
     return {"items": [_payment_out(payment) for payment in rows], "next": next_cursor}
 
 
-@router.post("/relief/rounds/{round_id}/payments", response={201: PaymentOut, **ERRORS})
-def record_payment(request, round_id: int, payload: PaymentIn):
+@router.post("/relief/rounds/{round_id}/payments", response={201: ReliefPaymentOut, **ERRORS})
+def record_payment(request, round_id: int, payload: ReliefPaymentIn):
     made = queries.get_round(request.auth, round_id)
     payment = services.record_payment(made, services.PaymentIn(**payload.dict()), actor=request.auth)
     return Status(201, _payment_out(payment))
@@ -319,8 +319,8 @@ def upload_statement(request, organization_id: Form[int], file: File[UploadedFil
     return Status(201, job)
 
 
-@router.get("/relief/statements/{import_id}/lines", response={200: LinePage, **ERRORS})
-def statement_lines(request, import_id: int, page: Query[PageIn], matched: bool | None = None):
+@router.get("/relief/statements/{import_id}/lines", response={200: ReliefLinePage, **ERRORS})
+def statement_lines(request, import_id: int, page: Query[ReliefPageIn], matched: bool | None = None):
     _job, lines = queries.statement_lines(request.auth, import_id)
     if matched is not None:
         lines = lines.filter(payment__isnull=not matched)

@@ -8,17 +8,17 @@ from ninja import Field, Schema
 from doorstep.core.schemas import Money, codes
 
 from .eligibility import FIELDS
-from .models import EntryKind, Evidence, ListStatus, Method, SourceKind
+from .models import EntryKind, Evidence, Fund, ListStatus, Method, SourceKind
 
 
-class FundIn(Schema):
+class ReliefFundIn(Schema):
     organization_id: int
     name: str = Field(max_length=200)
     purpose: str = Field(max_length=2000)
     currency: str = Field(min_length=3, max_length=3, description="ISO 4217 code.")
 
 
-class SourceOut(Schema):
+class ReliefSourceOut(Schema):
     id: int
     kind: codes(SourceKind)
     name: str
@@ -27,13 +27,13 @@ class SourceOut(Schema):
     pledged: str | None
 
 
-class FundOut(Schema):
+class ReliefFundOut(Schema):
     id: int
     organization_id: int
     name: str
     purpose: str
     currency: str
-    status: str
+    status: codes(Fund.Status)
     received: Money
     allocated: Money
     paid_out: Money
@@ -41,15 +41,15 @@ class FundOut(Schema):
     balance: Money = Field(
         description="received − paid out − returned; the database keeps it at or above zero."
     )
-    sources: list[SourceOut]
+    sources: list[ReliefSourceOut]
 
 
-class FundPage(Schema):
-    items: list[FundOut]
+class ReliefFundPage(Schema):
+    items: list[ReliefFundOut]
     next: str | None
 
 
-class SourceIn(Schema):
+class ReliefSourceIn(Schema):
     kind: codes(SourceKind)
     name: str = Field("", max_length=200)
     company_id: int | None = None
@@ -59,7 +59,7 @@ class SourceIn(Schema):
     pledged: Decimal | None = None
 
 
-class EntryIn(Schema):
+class ReliefEntryIn(Schema):
     kind: codes([EntryKind.RECEIVED, EntryKind.ALLOCATED, EntryKind.RETURNED])
     amount: Decimal
     on: date
@@ -67,11 +67,11 @@ class EntryIn(Schema):
     note: str = Field("", max_length=300)
 
 
-class ReverseIn(Schema):
+class ReliefReverseIn(Schema):
     reason: str = Field(max_length=300)
 
 
-class EntryOut(Schema):
+class ReliefEntryOut(Schema):
     id: int
     kind: codes(EntryKind)
     amount: str
@@ -84,19 +84,19 @@ class EntryOut(Schema):
     recorded_at: datetime
 
 
-class EntryPage(Schema):
-    items: list[EntryOut]
+class ReliefEntryPage(Schema):
+    items: list[ReliefEntryOut]
     next: str | None
 
 
-class RuleIn(Schema):
+class ReliefRuleIn(Schema):
     field: codes(FIELDS)
     op: codes(["in", "on_or_after", "below"])
     value: list[str] | str
     since: date | None = None
 
 
-class ListIn(Schema):
+class ReliefListIn(Schema):
     name: str = Field(max_length=200)
     rules: list[dict] = Field(
         description='Rules that must all hold, e.g. [{"field": "group", "op": "in", "value": ["Ward 5"]}, '
@@ -108,7 +108,7 @@ class ListIn(Schema):
     network_id: int | None = Field(None, description="Check for the same numbers on lists of this network.")
 
 
-class ListOut(Schema):
+class ReliefListOut(Schema):
     id: int
     fund_id: int
     name: str
@@ -125,7 +125,7 @@ class ListOut(Schema):
     flagged: int
 
 
-class ListEntryOut(Schema):
+class ReliefListEntryOut(Schema):
     id: int
     member_id: int
     member_number: int
@@ -134,12 +134,12 @@ class ListEntryOut(Schema):
     in_network: bool = Field(description="Her number is on a list of another organization of the network.")
 
 
-class ListEntryPage(Schema):
-    items: list[ListEntryOut]
+class ReliefListEntryPage(Schema):
+    items: list[ReliefListEntryOut]
     next: str | None
 
 
-class RoundIn(Schema):
+class ReliefRoundIn(Schema):
     name: str = Field(max_length=200)
     method: codes(Method)
     opens_on: date
@@ -147,7 +147,7 @@ class RoundIn(Schema):
     in_kind: str = Field("", max_length=200)
 
 
-class RoundOut(Schema):
+class ReliefRoundOut(Schema):
     id: int
     list_id: int
     name: str
@@ -158,16 +158,16 @@ class RoundOut(Schema):
     paid: int
 
 
-class CodeIn(Schema):
+class ReliefCodeIn(Schema):
     member_id: int
 
 
-class CodeOut(Schema):
+class ReliefCodeOut(Schema):
     member_id: int
     code: str = Field(description="Give it to her once; only its digest is kept.")
 
 
-class PaymentIn(Schema):
+class ReliefPaymentIn(Schema):
     member_id: int
     evidence: codes(Evidence)
     paid_on: date
@@ -177,7 +177,7 @@ class PaymentIn(Schema):
     transaction_id: str = Field("", max_length=100)
 
 
-class PaymentOut(Schema):
+class ReliefPaymentOut(Schema):
     id: int
     round_id: int
     member_id: int
@@ -189,12 +189,12 @@ class PaymentOut(Schema):
     recorded_by: str
 
 
-class PaymentPage(Schema):
-    items: list[PaymentOut]
+class ReliefPaymentPage(Schema):
+    items: list[ReliefPaymentOut]
     next: str | None
 
 
-class LineOut(Schema):
+class ReliefLineOut(Schema):
     id: int
     row: int
     amount: str
@@ -204,24 +204,24 @@ class LineOut(Schema):
     amount_differs: bool
 
 
-class LinePage(Schema):
-    items: list[LineOut]
+class ReliefLinePage(Schema):
+    items: list[ReliefLineOut]
     next: str | None
 
 
-class ReportRow(Schema):
+class ReliefReportRow(Schema):
     key: str
     people: int | None = Field(description="Null when withheld (under k people, or would give one away).")
     amount: str | None
     suppressed: codes(["", "primary", "complementary"])
 
 
-class ReportOut(Schema):
+class ReliefReportOut(Schema):
     fund_id: int
     currency: str
     k: int
     people: int | None
     amount: str | None
     median_days_to_payment: int | None
-    by_place: list[ReportRow]
-    by_category: list[ReportRow]
+    by_place: list[ReliefReportRow]
+    by_category: list[ReliefReportRow]

@@ -51,6 +51,8 @@ CODE_NAMES -= {
 # Properties named like codes that are not (free text, labels), or whose typing waits for other work;
 # each with why. ("Schema", "property") for components, ("METHOD path", "parameter") for parameters.
 NOT_CODES = {
+    ("ReliefFundIn", "purpose"): "free text: what a relief fund is for",
+    ("ReliefFundOut", "purpose"): "free text",
     ("ActionIn", "outcome"): "free text: what came of a grievance action",
     ("TimelineEntryOut", "outcome"): "free text",
     ("CampaignActionIn", "outcome"): "free text",
