@@ -94,7 +94,20 @@ class StatementImport:
             )
         except services.AlreadyReconciled:
             raise Skip from None
-        return {"amount": amount, "on": on, "payment_id": payment_id, "amount_differs": differs}
+        reference = (
+            services.transaction_digest(organization.pk, transaction_id) if transaction_id else phone_digest
+        )
+        if payment_id is None and services.unmatched_before(
+            organization, reference=reference, amount=amount, on=on
+        ):
+            raise Skip
+        return {
+            "amount": amount,
+            "on": on,
+            "payment_id": payment_id,
+            "amount_differs": differs,
+            "reference": reference,
+        }
 
     def write_batch(self, organization, rows, *, actor, job) -> list[int]:
         return services.write_statement_lines(organization, rows, actor=actor, job=job)

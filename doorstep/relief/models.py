@@ -331,6 +331,9 @@ class StatementLine(OwnedModel):
         Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="line"
     )
     amount_differs = models.BooleanField(default=False)
+    # The line's transaction id (else phone) as a blind index: an unmatched line imported again is
+    # recognised and skipped.
+    reference = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["row"]

@@ -302,3 +302,9 @@ def fund_entry(fund: Fund, entry_id) -> LedgerEntry:
     if entry is None:
         raise Http404
     return entry
+
+
+def unmatched_lines(organization_id: int, reference: str, amount, on) -> QuerySet[StatementLine]:
+    return StatementLine.objects.filter(
+        organization_id=organization_id, reference=reference, amount=amount, on=on, payment__isnull=True
+    )

@@ -756,6 +756,11 @@ def match_line(
     return payment.pk, payment.amount != amount
 
 
+def unmatched_before(organization: Organization, *, reference: str, amount: Decimal, on) -> bool:
+    """Whether this unmatched line was imported before (the same statement again)."""
+    return bool(reference) and queries.unmatched_lines(organization.pk, reference, amount, on).exists()
+
+
 def write_statement_lines(
     organization: Organization, rows: list[tuple[int, dict]], *, actor, job
 ) -> list[int]:
@@ -775,6 +780,7 @@ def write_statement_lines(
             on=values["on"],
             payment_id=None if values["payment_id"] in taken else values["payment_id"],
             amount_differs=values["amount_differs"] and values["payment_id"] not in taken,
+            reference=values["reference"],
         )
         for row, values in rows
     ]
