@@ -10,6 +10,7 @@ from doorstep.core.errors import DomainError
 from doorstep.core.forms import add_domain_error
 from doorstep.core.roles import STAFF_ROLES, Role
 from doorstep.members import queries as member_queries
+from doorstep.members.services import pii as pii_services
 from doorstep.organizations.queries import current_affiliations, get_organization_with_role
 
 from . import eligibility, queries, services
@@ -179,7 +180,9 @@ def relief_list(request, org_slug: str, list_id: int):
         else:
             messages.error(request, error.message)
             return redirect("relief_list", organization.slug, found.pk)
-    entries = queries.entries_of(found)
+    entries = list(queries.entries_of(found).select_related("member__subject_key")[:1000])
+    # Reviewing a list means knowing who is on it: her name is read (audited) for the reviewer.
+    names = pii_services.reveal_pii([e.member for e in entries], actor=request.user, reason="relief_list")
     return render(
         request,
         "relief/list.html",
@@ -187,8 +190,8 @@ def relief_list(request, org_slug: str, list_id: int):
             "organization": organization,
             "relief_list": found,
             "criteria": eligibility.describe(found.rules),
-            "entries": entries[:1000],
-            "count": entries.count(),
+            "entries": [(entry, names[entry.member_id].get("full_name", "")) for entry in entries],
+            "count": queries.entries_of(found).count(),
             "flagged": sum(1 for entry in entries if entry.flagged),
             "rounds": queries.rounds_of(found),
             "round_form": round_form,

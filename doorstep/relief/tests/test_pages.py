@@ -78,3 +78,13 @@ def test_a_second_handover_is_refused_on_the_page_with_the_reason(world, login, 
     response = client.post(f"/orgs/union-a/relief/rounds/{made.pk}/", data)
     assert response.status_code == 422 and "already paid" in response.content.decode()
     assert Payment.objects.count() == 1
+
+
+def test_the_reviewer_sees_who_is_on_the_list_and_the_reading_is_audited(world, login, approved_list):
+    from doorstep.core.models import AuditEvent
+
+    relief_list, (sunita,) = approved_list()
+    page = login(world.admin_a).get(f"/orgs/union-a/relief/lists/{relief_list.pk}/").content.decode()
+    assert "Sunita Devi" in page and "her group is one of: Ward 5" in page
+    read = AuditEvent.objects.filter(action="member.pii_read", actor_id=world.admin_a.pk).last()
+    assert read.metadata["member_ids"] == [sunita.pk] and read.metadata["reason"] == "relief_list"
