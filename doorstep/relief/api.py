@@ -210,8 +210,9 @@ def draw_list(request, fund_id: int, payload: ReliefListIn):
 
 @router.get("/relief/funds/{fund_id}/report", response={200: ReliefReportOut, **ERRORS})
 def fund_report(request, fund_id: int):
-    """The fund's figures as they may leave the organization (to donors, to the network)."""
-    report = queries.fund_report(queries.get_fund(request.auth, fund_id))
+    """The fund's figures as they may leave the organization: for its staff to send on, and for a
+    company that contributed to it to read itself."""
+    report = queries.fund_report(queries.fund_for_report(request.auth, fund_id))
 
     def rows(items):
         return [

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from doorstep.core import disclosure, tenancy
 from doorstep.core.models import Import
+from doorstep.core.roles import Role
 from doorstep.members.models import Member, MemberIdentifier
 from doorstep.supplychains.models import Commitment
 from doorstep.work.models import WorkOrder
@@ -308,3 +309,16 @@ def unmatched_lines(organization_id: int, reference: str, amount, on) -> QuerySe
     return StatementLine.objects.filter(
         organization_id=organization_id, reference=reference, amount=amount, on=on, payment__isnull=True
     )
+
+
+def fund_for_report(user, fund_id) -> Fund:
+    """A fund whose protected figures the user may read: staff of its organization, or the people
+    of a company that contributed to it (a donor reads its fund's report, never a row of it)."""
+    staff = tenancy.scoped(Fund, user).filter(pk=fund_id).first()
+    if staff is not None:
+        return staff
+    companies = tenancy.organization_ids(user, {Role.COMPANY, Role.ORG_ADMIN})
+    fund = Fund.objects.filter(pk=fund_id, sources__company_id__in=list(companies)).distinct().first()
+    if fund is None:
+        raise Http404
+    return fund

@@ -32,3 +32,18 @@ def test_figures_about_fewer_than_k_people_are_withheld(world, api, register, ca
     assert all(
         row["people"] is None and row["amount"] is None for row in report["by_place"] + report["by_category"]
     )
+
+
+def test_a_contributing_company_reads_the_protected_report(world, api, fund):
+    found = fund()
+    services.add_source(
+        found, services.SourceIn(kind="company", company_id=world.company.pk), actor=world.admin_a
+    )
+    response = api(world.company_user).get(f"/api/v1/relief/funds/{found.pk}/report")
+    assert response.status_code == 200 and response.json()["people"] is None
+    assert api(world.company_user).get(f"/api/v1/relief/funds/{found.pk}").status_code == 404
+
+
+def test_a_company_that_did_not_contribute_gets_404(world, api, fund):
+    found = fund()
+    assert api(world.company_user).get(f"/api/v1/relief/funds/{found.pk}/report").status_code == 404
