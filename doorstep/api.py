@@ -21,6 +21,7 @@ from doorstep.organizations.api import auth_router
 from doorstep.organizations.api import router as organizations_router
 from doorstep.organizations.auth import SessionAuth, TokenAuth
 from doorstep.protection.api import router as protection_router
+from doorstep.relief.api import router as relief_router
 from doorstep.supplychains.api import router as parties_router
 from doorstep.surveys.api import router as surveys_router
 from doorstep.work.api import router as work_router
@@ -59,3 +60,4 @@ api.add_router("/", elections_public_router)
 api.add_router("/", messaging_router)
 api.add_router("/", market_router)
 api.add_router("/", market_public_router)
+api.add_router("/", relief_router)

@@ -167,6 +167,7 @@ INSTALLED_APPS = [
     "doorstep.elections",
     "doorstep.messaging",
     "doorstep.market",
+    "doorstep.relief",
     "doorstep.bench",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("doorstep.elections.urls")),
     path("", include("doorstep.messaging.urls")),
     path("", include("doorstep.market.urls")),
+    path("", include("doorstep.relief.urls")),
 ]
 
 # Under /api/v1/ these answer the API's JSON error shape; elsewhere Django's pages.

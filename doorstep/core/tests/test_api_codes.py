@@ -55,6 +55,8 @@ NOT_CODES = {
     ("CommitmentOut", "action"): "free text",
     ("CaseCommitmentIn", "action"): "free text",
     ("SmsNoticeOut", "audience"): "an object: the groups, locality, sector and status a notice is sent to",
+    ("ReliefFundIn", "purpose"): "free text: what a relief fund is for",
+    ("ReliefFundOut", "purpose"): "free text",
     ("ActionIn", "outcome"): "free text: what came of a grievance action",
     ("TimelineEntryOut", "outcome"): "free text",
     ("CampaignActionIn", "outcome"): "free text",

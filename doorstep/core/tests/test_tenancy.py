@@ -2539,11 +2539,193 @@ def _analyst(world):
     return world.analyst
 
 
+def _relief_a(world) -> dict:
+    """Union A's relief fund holding 10,000 with a list drawn by Olga (to approve), an approved list
+    with a round, and Union A's member on both."""
+    from datetime import date
+
+    from doorstep.relief import services as relief_services
+    from doorstep.relief.models import Fund, LedgerEntry, ReliefList, Round
+
+    member = _member_a(world)
+    fund = Fund.objects.filter(organization=world.org_a).first()
+    if fund is None:
+        fund = relief_services.create_fund(
+            world.org_a,
+            relief_services.FundIn("Flood relief", "After the floods", "INR"),
+            actor=world.admin_a,
+        )
+        source = relief_services.add_source(
+            fund, relief_services.SourceIn(kind="donor", name="A foundation"), actor=world.admin_a
+        )
+        relief_services.record_entry(
+            fund,
+            relief_services.EntryIn("received", "10000", date(2026, 3, 1), source.pk),
+            actor=world.admin_a,
+        )
+        rules = [{"field": "status", "op": "in", "value": ["active"]}]
+        relief_services.draw_list(
+            fund, relief_services.ListIn("To approve", rules, "100"), actor=world.organizer_a
+        )
+        approved = relief_services.draw_list(
+            fund, relief_services.ListIn("Approved", rules, "100"), actor=world.organizer_a
+        )
+        relief_services.approve_list(approved, actor=world.admin_a)
+        relief_services.create_round(
+            approved, relief_services.RoundIn("First round", "cash", date(2026, 3, 10)), actor=world.admin_a
+        )
+    from doorstep.members.models import Member
+
+    return {
+        "fund": fund.pk,
+        "entry": LedgerEntry.objects.filter(fund=fund, kind="received").first().pk,
+        "draft": ReliefList.objects.get(fund=fund, status="draft").pk,
+        "approved": ReliefList.objects.get(fund=fund, status="approved").pk,
+        "round": Round.objects.get(relief_list__fund=fund).pk,
+        "member": member,
+        "number": Member.objects.get(pk=member).number,
+    }
+
+
+def _relief_statement_a(world) -> int:
+    """Union A's statement import (uploaded, its columns to confirm)."""
+    from doorstep.core import imports
+    from doorstep.core.models import Import
+
+    existing = Import.objects.filter(organization=world.org_a, target="relief_statement").first()
+    if existing:
+        return existing.pk
+    data = b"Receipt No,Phone,Amount\nQKJ481XZ,,100\n"
+    return imports.start(
+        world.org_a, target_name="relief_statement", filename="s.csv", data=data, actor=world.admin_a
+    ).pk
+
+
+def _relief_api(path, body=None, method="post", status=201):
+    def case(w, org):
+        return [(method, "/api/v1/relief/" + path.format(**_relief_a(w)), body, status)]
+
+    return case
+
+
+_CARD = "http://testserver/orgs/union-a/login/"
+
+CASES.update(
+    {
+        "orgs/<slug:org_slug>/relief/": lambda w, org: [
+            ("get", "/orgs/union-a/relief/", None, 200),
+            (
+                "post",
+                "/orgs/union-a/relief/",
+                {"action": "fund", "name": "x", "purpose": "y", "currency": "INR"},
+                302,
+            ),
+        ],
+        "orgs/<slug:org_slug>/relief/funds/<int:fund_id>/": lambda w, org: [
+            ("get", f"/orgs/{org.slug}/relief/funds/{_relief_a(w)['fund']}/", None, 200),
+            (
+                "post",
+                f"/orgs/{org.slug}/relief/funds/{_relief_a(w)['fund']}/",
+                {"action": "entry", "kind": "allocated", "amount": "10", "on": "2026-03-02"},
+                302,
+            ),
+        ],
+        "orgs/<slug:org_slug>/relief/funds/<int:fund_id>/entries/<int:entry_id>/reverse/": lambda w, org: [
+            (
+                "get",
+                f"/orgs/{org.slug}/relief/funds/{_relief_a(w)['fund']}/entries/{_relief_a(w)['entry']}/reverse/",
+                None,
+                200,
+            ),
+            (
+                "post",
+                f"/orgs/{org.slug}/relief/funds/{_relief_a(w)['fund']}/entries/{_relief_a(w)['entry']}/reverse/",
+                {"reason": "counted twice"},
+                302,
+            ),
+        ],
+        "orgs/<slug:org_slug>/relief/funds/<int:fund_id>/report/": lambda w, org: [
+            ("get", f"/orgs/{org.slug}/relief/funds/{_relief_a(w)['fund']}/report/", None, 200),
+        ],
+        "orgs/<slug:org_slug>/relief/lists/<int:list_id>/": lambda w, org: [
+            ("get", f"/orgs/{org.slug}/relief/lists/{_relief_a(w)['draft']}/", None, 200),
+            ("post", f"/orgs/{org.slug}/relief/lists/{_relief_a(w)['draft']}/", {"action": "approve"}, 302),
+        ],
+        "orgs/<slug:org_slug>/relief/rounds/<int:round_id>/": lambda w, org: [
+            ("get", f"/orgs/{org.slug}/relief/rounds/{_relief_a(w)['round']}/", None, 200),
+            (
+                "post",
+                f"/orgs/{org.slug}/relief/rounds/{_relief_a(w)['round']}/",
+                {
+                    "action": "payment",
+                    "member_number": _relief_a(w)["number"],
+                    "evidence": "card",
+                    "card_text": _CARD,
+                    "paid_on": "2026-03-11",
+                },
+                302,
+            ),
+        ],
+        "orgs/<slug:org_slug>/relief/statements/<int:import_id>/": lambda w, org: [
+            ("get", f"/orgs/{org.slug}/relief/statements/{_relief_statement_a(w)}/", None, 200),
+        ],
+        "orgs/<slug:org_slug>/me/relief/": lambda w, org: [("get", "/orgs/union-a/me/relief/", None, 200)],
+        "api/v1/relief/funds/<fund_id>": _relief_api("funds/{fund}", method="get", status=200),
+        "api/v1/relief/funds/<fund_id>/sources": _relief_api(
+            "funds/{fund}/sources", {"kind": "donor", "name": "x"}
+        ),
+        "api/v1/relief/funds/<fund_id>/entries": lambda w, org: [
+            *_relief_api("funds/{fund}/entries", method="get", status=200)(w, org),
+            *_relief_api("funds/{fund}/entries", {"kind": "allocated", "amount": "5", "on": "2026-03-02"})(
+                w, org
+            ),
+        ],
+        "api/v1/relief/funds/<fund_id>/entries/<entry_id>/reverse": _relief_api(
+            "funds/{fund}/entries/{entry}/reverse", {"reason": "counted twice"}
+        ),
+        "api/v1/relief/funds/<fund_id>/lists": _relief_api(
+            "funds/{fund}/lists",
+            {"name": "x", "rules": [{"field": "status", "op": "in", "value": ["active"]}], "amount": "5"},
+        ),
+        "api/v1/relief/funds/<fund_id>/report": _relief_api("funds/{fund}/report", method="get", status=200),
+        "api/v1/relief/lists/<list_id>": _relief_api("lists/{approved}", method="get", status=200),
+        "api/v1/relief/lists/<list_id>/entries": _relief_api(
+            "lists/{approved}/entries", method="get", status=200
+        ),
+        "api/v1/relief/lists/<list_id>/approve": _relief_api("lists/{draft}/approve", status=200),
+        "api/v1/relief/lists/<list_id>/rounds": _relief_api(
+            "lists/{approved}/rounds", {"name": "x", "method": "cash", "opens_on": "2026-04-01"}
+        ),
+        "api/v1/relief/rounds/<round_id>": _relief_api("rounds/{round}", method="get", status=200),
+        "api/v1/relief/rounds/<round_id>/codes": lambda w, org: _relief_api(
+            "rounds/{round}/codes", {"member_id": _relief_a(w)["member"]}
+        )(w, org),
+        "api/v1/relief/rounds/<round_id>/payments": lambda w, org: [
+            *_relief_api("rounds/{round}/payments", method="get", status=200)(w, org),
+            *_relief_api(
+                "rounds/{round}/payments",
+                {
+                    "member_id": _relief_a(w)["member"],
+                    "evidence": "card",
+                    "paid_on": "2026-03-11",
+                    "card_text": _CARD,
+                    "member_number": _relief_a(w)["number"],
+                },
+            )(w, org),
+        ],
+        "api/v1/relief/statements/<import_id>/lines": lambda w, org: [
+            ("get", f"/api/v1/relief/statements/{_relief_statement_a(w)}/lines", None, 200)
+        ],
+    }
+)
+
+
 # route -> the owner of the objects its case aims at, who sends the case's requests on the owner's side,
 # where that is not Union A's admin.
 OWNERS = {
     "orgs/<slug:org_slug>/me/": _her_login,
     "orgs/<slug:org_slug>/me/passbook/": _her_login,
+    "orgs/<slug:org_slug>/me/relief/": _her_login,
     "orgs/<slug:org_slug>/cases/": _company,
     "orgs/<slug:org_slug>/cases/<int:share_id>/": _company,
     "orgs/<slug:org_slug>/due-diligence/": _company,
