@@ -2,7 +2,6 @@
 figures and trade information; and the public catalogue (no login, no JavaScript), its product pages,
 photos, printable PDF, CSV/JSON feed and inquiry form."""
 
-import csv
 import io
 import json
 
@@ -15,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
-from doorstep.core import pdf, throttle
+from doorstep.core import cells, pdf, throttle
 from doorstep.core.errors import DomainError, FieldError, Throttled, ValidationError
 from doorstep.core.forms import add_domain_error
 from doorstep.core.money import country_currency, shown
@@ -667,19 +666,13 @@ def catalogue_feed(request, org_slug: str, fmt: str):
         )
     else:
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=FEED_COLUMNS)
+        writer = cells.dict_writer(out, fieldnames=FEED_COLUMNS)
         writer.writeheader()
         for row in rows:
-            # A cell a spreadsheet would run as a formula starts with an apostrophe instead.
-            writer.writerow({k: _cell("; ".join(v) if isinstance(v, list) else v) for k, v in row.items()})
+            writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
     return response
-
-
-def _cell(value):
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def catalogue_inquiry(request, org_slug: str):
